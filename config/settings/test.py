@@ -1,0 +1,15 @@
+import os
+
+from .base import *  # noqa: F401,F403
+from .base import BASE_DIR, CACHES, DATABASES
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / DATABASES["default"]["NAME"]
+# Test runs never share cache keys with a running demo.
+for _alias in CACHES.values():
+    _alias["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "ttcs-test")
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

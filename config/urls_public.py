@@ -1,0 +1,13 @@
+"""URLs of the platform host (public schema): the list of units and the
+officers' admin."""
+
+from django.urls import include, path, re_path
+from wagtail.admin import urls as wagtailadmin_urls
+
+from tenants.views import platform_home, unit_media
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
+    path("", platform_home, name="platform_home"),
+]

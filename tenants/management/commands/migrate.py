@@ -1,0 +1,1 @@
+from .migrate_schemas import Command  # noqa: F401

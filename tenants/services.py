@@ -1,0 +1,291 @@
+"""Public surface of the tenants app: provisioning and unit lookups.
+
+A new unit is provisioned by cloning the migrated template schema
+(``settings.TENANT_BASE_SCHEMA``) that already holds the home page, the
+mandated sections, the Vietnamese locale and the editor/approver groups, then
+fixing what is unit-specific: hostname, Site, titles and extra locales.
+Cloning costs a fraction of a second; running every migration costs tens.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import (
+    get_public_schema_name,
+    schema_context,
+    schema_exists,
+    tenant_context,
+)
+
+from .models import Domain, Unit, UnitKind
+from .signals import unit_provisioned
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_HOSTNAME = "unit-template.invalid"
+PLATFORM_CODE = "000"
+
+
+def template_schema_name():
+    return settings.TENANT_BASE_SCHEMA
+
+
+def unit_hostname(slug):
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def schema_name_for(structure, code):
+    return f"unit_{int(structure)}_{code}"
+
+
+def current_unit():
+    """The unit whose schema the connection is on, or None on the platform."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or getattr(tenant, "schema_name", None) in (
+        None,
+        get_public_schema_name(),
+    ):
+        return None
+    return tenant if isinstance(tenant, Unit) else None
+
+
+# --- the platform (public schema) ----------------------------------------------
+
+
+def ensure_platform():
+    """The public tenant: the platform's own site on BASE_DOMAIN."""
+    platform, _ = Unit.objects.get_or_create(
+        schema_name=get_public_schema_name(),
+        defaults={
+            "code": PLATFORM_CODE,
+            "name": "Nền tảng Hệ thống thông tin cơ sở",
+            "name_with_type": "Nền tảng Hệ thống thông tin cơ sở",
+            "kind": UnitKind.PLATFORM,
+            "slug": "nen-tang",
+        },
+    )
+    Domain.objects.get_or_create(
+        domain=settings.BASE_DOMAIN, defaults={"tenant": platform, "is_primary": True}
+    )
+    return platform
+
+
+# --- the template schema ---------------------------------------------------------
+
+
+def ensure_template_schema(verbosity=0):
+    """Create and migrate the template schema if it is missing.
+
+    Returns True when it was created. Later migrations reach it through
+    migrate_schemas, which lists it beside the units' schemas.
+    """
+    name = template_schema_name()
+    if schema_exists(name):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{name}"')
+    call_command(
+        "migrate_schemas",
+        schema_name=name,
+        tenant=True,
+        interactive=False,
+        verbosity=verbosity,
+    )
+    with schema_context(name):
+        prepare_template_content()
+    return True
+
+
+def prepare_template_content():
+    """Home page, mandated sections, locale and groups every unit starts with."""
+    from wagtail.models import Locale, Page, Site
+
+    from cms.models import HomePage, SectionPage
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node()
+    home = HomePage.objects.filter(depth=2).first()
+    if home is None:
+        # Wagtail's starter "Welcome" page is replaced by our home page.
+        for starter in Page.objects.filter(depth=2).exclude(
+            content_type__model="homepage"
+        ):
+            Site.objects.filter(root_page=starter).delete()
+            starter.delete()
+        root.refresh_from_db()
+        home = root.add_child(
+            instance=HomePage(
+                title="Trang chủ",
+                slug="trang-chu",
+                locale=locale,
+                intro="<p>Cổng thông tin điện tử của đơn vị.</p>",
+            )
+        )
+        for slug, title in settings.UNIT_HOME_SECTIONS:
+            home.add_child(
+                instance=SectionPage(
+                    title=title, slug=slug, locale=locale, show_in_menus=True
+                )
+            )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": TEMPLATE_HOSTNAME,
+            "port": 80,
+            "root_page": home,
+            "site_name": "Trang chủ",
+        },
+    )
+    ensure_unit_groups(home)
+    return home
+
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+APPROVER_PAGE_PERMISSIONS = EDITOR_PAGE_PERMISSIONS + [
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+]
+EDITOR_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "choose_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document"],
+}
+
+
+def ensure_unit_groups(home):
+    """Editor and approver groups: the editor writes, the approver publishes."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+    )
+
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    root_collection = Collection.get_first_root_node()
+    groups = {}
+    for group_name, page_perms in (
+        (settings.UNIT_EDITOR_GROUP, EDITOR_PAGE_PERMISSIONS),
+        (settings.UNIT_APPROVER_GROUP, APPROVER_PAGE_PERMISSIONS),
+    ):
+        group, _ = Group.objects.get_or_create(name=group_name)
+        group.permissions.add(access_admin)
+        for codename in page_perms:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=home,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+        for app_label, codenames in EDITOR_COLLECTION_PERMISSIONS.items():
+            for codename in codenames:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=root_collection,
+                    permission=Permission.objects.get(
+                        content_type__app_label=app_label, codename=codename
+                    ),
+                )
+        groups[group_name] = group
+    return groups
+
+
+# --- units -------------------------------------------------------------------------
+
+
+def unique_slug(base, code):
+    slug = slugify(base) or f"don-vi-{code}"
+    if Unit.objects.filter(slug=slug).exclude(code=code).exists():
+        slug = f"{slug}-{code}"
+    return slug
+
+
+def provision_unit(unit, *, verbosity=0):
+    """Give a saved unit its schema, hostname, Site, locales and home page.
+
+    Idempotent: a unit already provisioned only has its Site brought in line.
+    Runs in one transaction: PostgreSQL DDL is transactional, so a failure
+    leaves neither a schema nor a domain behind.
+    """
+    ensure_template_schema(verbosity=verbosity)
+    hostname = unit_hostname(unit.slug)
+    with transaction.atomic():
+        if not schema_exists(unit.schema_name):
+            CloneSchema().clone_schema(template_schema_name(), unit.schema_name)
+        Domain.objects.update_or_create(
+            domain=hostname, defaults={"tenant": unit, "is_primary": True}
+        )
+        with tenant_context(unit):
+            configure_unit_site(unit, hostname)
+        unit.provisioned_at = timezone.now()
+        unit.save(update_fields=["provisioned_at"])
+    connection.set_schema_to_public()
+    unit_provisioned.send(sender=Unit, unit=unit)
+    return unit
+
+
+def configure_unit_site(unit, hostname):
+    """Inside the unit's schema: Site, home page title and locales."""
+    from wagtail.models import Locale, Site
+
+    from cms.models import HomePage
+
+    title = unit.name_with_type or unit.name
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = hostname
+    site.site_name = title
+    site.save()
+    HomePage.objects.filter(pk=site.root_page_id).update(title=title, draft_title=title)
+    for language_code in unit.languages or []:
+        Locale.objects.get_or_create(language_code=language_code)
+    Site.clear_site_root_paths_cache()
+
+
+def create_unit(
+    *,
+    code,
+    name,
+    kind,
+    structure=2025,
+    parent=None,
+    name_with_type="",
+    slug=None,
+    languages=None,
+    provision=True,
+):
+    """Register a unit and provision it (used by imports, the demo and tests)."""
+    unit = Unit(
+        code=code,
+        name=name,
+        name_with_type=name_with_type or name,
+        kind=kind,
+        structure=structure,
+        parent=parent,
+        slug=slug or unique_slug(name_with_type or name, code),
+        languages=languages or [],
+        schema_name=schema_name_for(structure, code),
+    )
+    unit.save()
+    if provision:
+        provision_unit(unit)
+    return unit
+
+
+def units_with_hostnames(queryset=None):
+    """Units with their hostnames, for listings (one query for domains)."""
+    queryset = queryset if queryset is not None else Unit.objects.all()
+    units = list(queryset.exclude(kind=UnitKind.PLATFORM).select_related("parent"))
+    hostnames = {}
+    for domain in Domain.objects.filter(tenant__in=units).order_by(
+        "-is_primary", "domain"
+    ):
+        hostnames.setdefault(domain.tenant_id, []).append(domain.domain)
+    return [(unit, hostnames.get(unit.pk, [])) for unit in units]

@@ -1,0 +1,202 @@
+"""One conftest that sets up tenants for every test.
+
+The test database is migrated once (public schema + the unit template);
+then a small committed tree of units is provisioned for the whole session:
+
+    province 90 (Tỉnh Thử Nghiệm)
+    ├── district 901 (Huyện An Phú)
+    │   ├── commune 90101 (Xã An Bình)
+    │   └── commune 90102 (Xã An Hòa)
+    └── district 902 (Huyện Bình Minh)
+        └── commune 90201 (Xã Bình Lợi)
+
+Tests run in a transaction on top of it (pytest-django's ``db``) and switch
+schemas with ``tenant_context``; ``client_for(unit)`` is a test client bound
+to the unit's hostname.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from types import SimpleNamespace
+from urllib.parse import urlparse
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+TREE = [
+    # code, name, kind, parent code, languages
+    ("90", "Tỉnh Thử Nghiệm", "province", None, []),
+    ("901", "Huyện An Phú", "district", "90", []),
+    ("902", "Huyện Bình Minh", "district", "90", []),
+    ("90101", "Xã An Bình", "commune", "901", ["km"]),
+    ("90102", "Xã An Hòa", "commune", "901", []),
+    ("90201", "Xã Bình Lợi", "commune", "902", []),
+]
+KEYS = {
+    "90": "province",
+    "901": "district_a",
+    "902": "district_b",
+    "90101": "commune_a1",
+    "90102": "commune_a2",
+    "90201": "commune_b1",
+}
+
+
+def build_tree():
+    from tenants.models import Unit
+    from tenants.services import create_unit, ensure_platform, provision_unit
+
+    ensure_platform()
+    units, by_code = {}, {}
+    for code, name, kind, parent_code, languages in TREE:
+        unit = Unit.objects.filter(structure=2020, code=code).first()
+        if unit is None:
+            unit = create_unit(
+                code=code,
+                name=name,
+                name_with_type=name,
+                kind=kind,
+                structure=2020,
+                parent=by_code.get(parent_code),
+                languages=languages,
+            )
+        elif unit.provisioned_at is None:
+            provision_unit(unit)
+        units[KEYS[code]] = by_code[code] = unit
+    return SimpleNamespace(**units)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        build_tree()
+    yield
+
+
+@pytest.fixture(scope="session")
+def tree(django_db_setup, django_db_blocker):
+    """The committed tree of test units (see module docstring)."""
+    with django_db_blocker.unblock():
+        return build_tree()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    try:
+        connection.set_schema_to_public()
+    except Exception:  # noqa: BLE001 - a test may have closed the connection
+        pass
+
+
+@pytest.fixture
+def client_for():
+    """A test client whose requests go to a unit's (or any) hostname."""
+
+    def make(unit_or_host, **extra):
+        host = (
+            unit_or_host
+            if isinstance(unit_or_host, str)
+            else unit_or_host.primary_hostname
+        )
+        return Client(HTTP_HOST=host, **extra)
+
+    return make
+
+
+# --- real services ---------------------------------------------------------------
+
+
+def _reachable(url, default_port):
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1
+        ):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker on the test database, on a queue of its own."""
+    from django.conf import settings
+
+    if not _reachable(settings.CELERY_BROKER_URL, 6379):
+        pytest.fail(f"Celery broker unreachable at {settings.CELERY_BROKER_URL}")
+    queue = f"ttcs-test-{uuid.uuid4().hex[:8]}"
+    node = f"{queue}@{socket.gethostname()}"
+    db = settings.DATABASES["default"]
+    database_url = (
+        f"postgres://{db['USER'] or 'postgres'}"
+        f"{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}"
+        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_QUEUE": queue,
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-n",
+            node,
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    from config.celery import app
+
+    app.conf.task_default_queue = queue
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("Celery worker exited:\n" + process.stdout.read())
+        replies = app.control.ping(destination=[node], timeout=0.5)
+        if replies:
+            break
+    else:
+        process.terminate()
+        pytest.fail("Celery worker did not start within 60 s")
+    yield SimpleNamespace(process=process, queue=queue, app=app, node=node)
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def committed(django_db_blocker):
+    """Database access outside the test transaction, for work that must be
+    committed (a worker must see it, or it creates many schemas). Units
+    registered with ``committed.drop_later(unit)`` are dropped afterwards."""
+    created = []
+    with django_db_blocker.unblock():
+        yield SimpleNamespace(drop_later=created.append)
+        connection.set_schema_to_public()
+        for unit in reversed(created):
+            unit.refresh_from_db()
+            unit.delete(force_drop=True)
