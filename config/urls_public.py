@@ -9,5 +9,11 @@ from tenants.views import platform_home, unit_media
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
+    path("", include("search.urls_public")),
+    path("", include("engage.urls_public")),
+    path("", include("bulletins.urls_public")),
+    path("", include("signage.urls_public")),
+    path("", include("broadcast.urls_public")),
+    path("", include("reports.urls_public")),
     path("", platform_home, name="platform_home"),
 ]

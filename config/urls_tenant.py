@@ -11,5 +11,11 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
+    path("", include("search.urls")),
+    path("", include("engage.urls")),
+    path("", include("bulletins.urls")),
+    path("", include("signage.urls")),
+    path("", include("broadcast.urls")),
+    path("", include("reports.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -70,6 +70,13 @@ SHARED_APPS = [
     "django_tenants",
     "cms",
     "themes",
+    # Cross-unit apps: their tables live in the public schema only.
+    "search",
+    "engage",
+    "bulletins",
+    "signage",
+    "broadcast",
+    "reports",
     *WAGTAIL_APPS,
     *DJANGO_APPS,
 ]

@@ -1,0 +1,38 @@
+# TTCS — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install system-packages services lint demo stop-services
+
+.venv/.stamp: requirements.txt
+	@test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+# Debian packages (espeak-ng, chromium, ...): installed where missing.
+system-packages:
+	@bash scripts/system_packages.sh
+
+install: .venv/.stamp system-packages
+
+# Find PostgreSQL, Redis and an MQTT broker, or start local ones (.local/).
+services: .venv/.stamp
+	@$(PY) scripts/services.py up
+
+stop-services:
+	@$(PY) scripts/services.py down
+
+test: install services
+	@source .local/services.env && DJANGO_SETTINGS_MODULE=config.settings.test \
+		$(PY) -m pytest --create-db
+
+run: install services
+	@source .local/services.env && bash scripts/run.sh
+
+lint: .venv/.stamp
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class BroadcastConfig(AppConfig):
+    name = "broadcast"

@@ -1,0 +1,3 @@
+"""Routes of broadcast on the platform host."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of bulletins on the platform host."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of engage on the platform host."""
+
+urlpatterns = []

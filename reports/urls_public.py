@@ -1,0 +1,3 @@
+"""Routes of reports on the platform host."""
+
+urlpatterns = []

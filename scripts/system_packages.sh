@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Debian packages the project needs at run and test time. Each app adds the
+# packages it needs to APT_PACKAGES with the command that proves it is there.
+set -u
+declare -A APT_PACKAGES=(
+  # [package]=command-or-file-that-shows-it-is-installed
+)
+missing=()
+for pkg in "${!APT_PACKAGES[@]}"; do
+  probe=${APT_PACKAGES[$pkg]}
+  if [[ $probe == /* ]]; then [[ -e $probe ]] || missing+=("$pkg")
+  else command -v "$probe" >/dev/null 2>&1 || missing+=("$pkg"); fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+  echo "Thiếu gói hệ thống: ${missing[*]} (cần quyền root và apt-get để cài)." >&2
+  exit 1
+fi
+echo "[system] apt-get install ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"

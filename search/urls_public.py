@@ -1,0 +1,3 @@
+"""Routes of search on the platform host."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Routes of signage on the platform host."""
+
+urlpatterns = []
