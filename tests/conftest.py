@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
@@ -123,6 +124,24 @@ def _reachable(url, default_port):
         return False
 
 
+def test_database_url():
+    """The URL of the test database, for processes started by tests."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return (
+        f"postgres://{db['USER'] or 'postgres'}"
+        f"{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}"
+        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real Celery worker on the test database, on a queue of its own."""
@@ -132,16 +151,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         pytest.fail(f"Celery broker unreachable at {settings.CELERY_BROKER_URL}")
     queue = f"ttcs-test-{uuid.uuid4().hex[:8]}"
     node = f"{queue}@{socket.gethostname()}"
-    db = settings.DATABASES["default"]
-    database_url = (
-        f"postgres://{db['USER'] or 'postgres'}"
-        f"{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}"
-        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": test_database_url(),
         "CELERY_QUEUE": queue,
     }
     process = subprocess.Popen(
@@ -200,3 +213,108 @@ def committed(django_db_blocker):
         for unit in reversed(created):
             unit.refresh_from_db()
             unit.delete(force_drop=True)
+
+
+@pytest.fixture(scope="session")
+def live_site(django_db_setup):
+    """A real web server (gunicorn) on the test database, on a free port.
+
+    Browsers reach a unit at http://<unit hostname>:<port>/ (Chromium sends
+    every *.localhost name to 127.0.0.1). Data a browser must see has to be
+    committed: use the ``committed`` fixture, not ``db``.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": test_database_url(),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not _reachable(f"http://127.0.0.1:{port}", port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("The live test server did not start")
+        time.sleep(0.2)
+
+    def url(unit_or_host, path="/"):
+        host = (
+            unit_or_host
+            if isinstance(unit_or_host, str)
+            else unit_or_host.primary_hostname
+        )
+        return f"http://{host}:{port}{path}"
+
+    yield SimpleNamespace(port=port, url=url, process=process)
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        pytest.fail(
+            f"Chromium not found at {executable}: `make test` installs Debian's "
+            "chromium package (scripts/system_packages.sh)."
+        )
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls
+    # the tests make beside it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page (own context: own cookies) for one test."""
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Where browser tests save screenshots (test-artifacts/, kept by CI)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

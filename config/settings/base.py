@@ -71,6 +71,7 @@ SHARED_APPS = [
     "cms",
     "themes",
     # Cross-unit apps: their tables live in the public schema only.
+    "syndication",
     "search",
     "engage",
     "bulletins",

@@ -1,0 +1,3 @@
+"""Routes of syndication on a unit's host (included before the page tree)."""
+
+urlpatterns = []

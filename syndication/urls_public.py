@@ -1,0 +1,3 @@
+"""Routes of syndication on the platform host."""
+
+urlpatterns = []
