@@ -78,6 +78,8 @@ SHARED_APPS = [
     "signage",
     "broadcast",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
     *WAGTAIL_APPS,
     *DJANGO_APPS,
 ]
@@ -255,6 +257,17 @@ UNIT_EDITOR_GROUP = "Biên tập viên"
 UNIT_APPROVER_GROUP = "Người duyệt"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- read APIs (DRF + drf-spectacular for the OpenAPI schema) ---------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TTCS API",
+    "DESCRIPTION": "API đọc của Hệ thống thông tin cơ sở.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 LOGGING = {
     "version": 1,
