@@ -172,6 +172,10 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
+    "cms-publish-scheduled": {
+        "task": "cms.tasks.publish_scheduled_pages",
+        "schedule": 60.0,
+    },
     "platform-heartbeat": {
         "task": "tenants.tasks.record_heartbeat",
         "schedule": 60.0,
@@ -240,6 +244,12 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Slugs without diacritics ("duong-lang", not "đường-làng").
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Per-unit page cache for anonymous readers (cms.cache).
+CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
+CMS_PAGE_CACHE_TIMEOUT = int(os.environ.get("CMS_PAGE_CACHE_TIMEOUT", "600"))
+CMS_CONTACT_RATE = os.environ.get("CMS_CONTACT_RATE", "5/10m")
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"}
 }
@@ -274,4 +284,33 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- broadcast: speaker clusters over MQTT (broadcast/, docs/broadcast.md) -------
+BROADCAST_MQTT_USERNAME = os.environ.get("BROADCAST_MQTT_USERNAME", "")
+BROADCAST_MQTT_PASSWORD = os.environ.get("BROADCAST_MQTT_PASSWORD", "")
+# Where devices download program audio (the platform host).
+BROADCAST_MEDIA_BASE_URL = os.environ.get(
+    "BROADCAST_MEDIA_BASE_URL", WAGTAILADMIN_BASE_URL
+)
+BROADCAST_HEARTBEAT_SECONDS = 60
+BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
+BROADCAST_MAX_ATTEMPTS = 5
+BROADCAST_TTS_ENGINES = ["broadcast.tts.EspeakEngine", "broadcast.tts.PiperEngine"]
+BROADCAST_PIPER_BINARY = os.environ.get("BROADCAST_PIPER_BINARY", "")
+BROADCAST_PIPER_VOICES = {
+    lang: os.environ[f"BROADCAST_PIPER_VOICE_{lang.upper()}"]
+    for lang in ("vi", "km")
+    if os.environ.get(f"BROADCAST_PIPER_VOICE_{lang.upper()}")
+}
+BROADCAST_TTS_MAX_CHARS = 5000
+BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+BROADCAST_MAX_AUDIO_SECONDS = 3600
+CELERY_BEAT_SCHEDULE["broadcast-due-schedules"] = {
+    "task": "broadcast.tasks.fire_due_schedules",
+    "schedule": 30.0,
+}
+CELERY_BEAT_SCHEDULE["broadcast-sweep"] = {
+    "task": "broadcast.tasks.sweep",
+    "schedule": 15.0,
 }
