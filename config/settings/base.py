@@ -148,6 +148,14 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# The cross-unit index (search/): PostgreSQL unless Elasticsearch is given.
+SEARCH_BACKEND = os.environ.get(
+    "SEARCH_BACKEND",
+    "search.backends.elasticsearch.ElasticsearchBackend"
+    if ELASTICSEARCH_URL
+    else "search.backends.postgres.PostgresBackend",
+)
+SEARCH_ELASTICSEARCH_INDEX = os.environ.get("SEARCH_ELASTICSEARCH_INDEX", "ttcs-search")
 
 # Every cache key carries the schema (django-tenants' make_key), renditions
 # included: Wagtail caches site root paths and renditions under global keys.
