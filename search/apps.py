@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class SearchConfig(AppConfig):
     name = "search"
+    verbose_name = "Tìm kiếm"
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects Wagtail's signals

@@ -1,0 +1,59 @@
+"""Vietnamese folding: the form of a text every search compares.
+
+Citizens often type without diacritics (``thong tin co so`` for
+``thông tin cơ sở``, ``dak lak`` for ``Đắk Lắk``). PostgreSQL's ``unaccent``
+is a contrib extension that a managed server may lack, and it does not fold
+``đ`` anyway, so folding happens here, in Python, before text reaches any
+backend.
+"""
+
+import re
+import unicodedata
+
+_DD = {"đ": "d", "Đ": "D"}
+# OCR output carries control and private-use characters; they would only
+# break tokenisation, never help a match.
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff\ufffd]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def clean(text):
+    """NFC-normalised text without control characters (safe to index)."""
+    if not text:
+        return ""
+    return _JUNK.sub(" ", unicodedata.normalize("NFC", str(text)))
+
+
+def fold_char(char):
+    if char in _DD:
+        return _DD[char]
+    decomposed = unicodedata.normalize("NFD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text):
+    """Lower-case text without diacritics: ``Đắk Lắk`` -> ``dak lak``."""
+    return "".join(fold_char(c) for c in clean(text)).lower()
+
+
+def fold_with_offsets(text):
+    """The folded text and, for each folded character, its index in ``text``.
+
+    ``text`` must already be ``clean()``; used to highlight matches of a
+    folded query inside the original text.
+    """
+    out, offsets = [], []
+    for index, char in enumerate(text):
+        for folded in fold_char(char).lower():
+            out.append(folded)
+            offsets.append(index)
+    return "".join(out), offsets
+
+
+def words(text):
+    """Folded words of a text (used for prefix queries and highlighting)."""
+    return _WORD.findall(fold(text))
+
+
+def has_diacritics(text):
+    return fold(text) != clean(text).lower()

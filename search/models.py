@@ -1,0 +1,62 @@
+"""The cross-unit search index (public schema).
+
+One row per indexed thing of any unit: a page, a document, an answered
+question, a bulletin. ``doc_id`` is ``"<schema>:<kind>:<object_id>"`` so ids
+of different units never collide (Wagtail's own index would mix them).
+This table is the PostgreSQL backend's index; the Elasticsearch backend
+keeps the same documents in its own index instead.
+"""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    doc_id = models.CharField(max_length=255, unique=True)
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="search_documents",
+    )
+    schema = models.CharField(max_length=63, db_index=True)
+    kind = models.CharField("loại", max_length=32)
+    object_id = models.CharField(max_length=64)
+    title = models.TextField("tiêu đề")
+    body = models.TextField("nội dung", blank=True)
+    url = models.CharField(max_length=1000, blank=True)
+    language = models.CharField(max_length=12, default="vi")
+    category = models.CharField("lĩnh vực", max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    # Folded copies (search.folding.fold): what the GIN index matches on.
+    title_folded = models.TextField(blank=True)
+    body_folded = models.TextField(blank=True)
+    vector = models.GeneratedField(
+        expression=SearchVector("title_folded", weight="A", config="simple")
+        + SearchVector("body_folded", weight="C", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # The text as written: only used to rank exact-accent matches first.
+    vector_exact = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="simple")
+        + SearchVector("body", weight="C", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "tài liệu chỉ mục"
+        verbose_name_plural = "chỉ mục tìm kiếm"
+        indexes = [
+            GinIndex(fields=["vector"], name="search_doc_vector_gin"),
+            models.Index(fields=["schema", "kind"], name="search_doc_schema_kind"),
+            models.Index(fields=["-published_at"], name="search_doc_published"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,155 @@
+"""What a Wagtail page or document looks like in the cross-unit index.
+
+Generic on purpose: any live page is indexed with its title, its summary or
+search description and the text of its rich-text, text and stream fields,
+read through ``page.specific`` with defaults, so page types added by cms
+later need no change here. Legal documents also carry their number, type,
+issuer and date for the lookup (tra cứu văn bản).
+"""
+
+from django.db import connection
+from django.db.models import TextField
+from django.utils.html import strip_tags
+from wagtail.fields import RichTextField, StreamField
+
+from .backends.base import make_doc_id
+
+# Page model name -> index kind; any other page is "page".
+PAGE_KINDS = {
+    "articlepage": "article",
+    "legaldocumentpage": "legal",
+    "announcementpage": "announcement",
+    "eventpage": "event",
+}
+ALL_PAGE_KINDS = sorted({*PAGE_KINDS.values(), "page"})
+# Pages that are only containers: nothing a citizen searches for.
+SKIPPED_MODELS = {"homepage"}
+SUMMARY_FIELDS = ("summary", "search_description", "intro")
+SKIPPED_FIELDS = {"title", "draft_title", "seo_title", "slug", "url_path"}
+
+
+def page_kind(page):
+    return PAGE_KINDS.get(page.specific_class._meta.model_name, "page")
+
+
+def _stream_text(data):
+    """Strings inside a StreamField's raw data, tags stripped."""
+    if isinstance(data, str):
+        return [strip_tags(data)]
+    if isinstance(data, dict):
+        out = []
+        for key, value in data.items():
+            if key in ("id", "type"):
+                continue
+            out.extend(_stream_text(value))
+        return out
+    if isinstance(data, list | tuple):
+        out = []
+        for item in data:
+            out.extend(_stream_text(item))
+        return out
+    return []
+
+
+def page_text(page):
+    """Summary and body text of a specific page, as plain text."""
+    parts = []
+    for name in SUMMARY_FIELDS:
+        value = getattr(page, name, "") or ""
+        if isinstance(value, str) and value.strip():
+            parts.append(strip_tags(value))
+    for field in page._meta.get_fields():
+        if field.name in SKIPPED_FIELDS or field.name in SUMMARY_FIELDS:
+            continue
+        if getattr(field, "model", None) is not None and not field.concrete:
+            continue
+        value = getattr(page, field.name, None) if field.concrete else None
+        if value is None:
+            continue
+        if isinstance(field, StreamField):
+            raw = getattr(value, "raw_data", None)
+            parts.extend(t for t in _stream_text(list(raw or [])) if t.strip())
+        elif isinstance(field, RichTextField | TextField) and isinstance(value, str):
+            parts.append(strip_tags(value))
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def _label(page, name):
+    display = getattr(page, f"get_{name}_display", None)
+    if callable(display):
+        return display()
+    value = getattr(page, name, "")
+    return str(value) if value else ""
+
+
+def legal_extra(page):
+    issued = getattr(page, "issued_on", None)
+    return {
+        "number": getattr(page, "number", "") or "",
+        "doc_type": _label(page, "doc_type"),
+        "doc_type_code": getattr(page, "doc_type", "") or "",
+        "issuer": getattr(page, "issuer", "") or "",
+        "signer": getattr(page, "signer", "") or "",
+        "issued_on": issued.isoformat() if issued else "",
+        "status": _label(page, "status"),
+    }
+
+
+def page_document(page, unit):
+    """kwargs for services.index_document, or None if the page is skipped."""
+    page = page.specific
+    model_name = page.specific_class._meta.model_name
+    if page.depth <= 2 or model_name in SKIPPED_MODELS or not page.live:
+        return None
+    kind = page_kind(page)
+    parts = page.get_url_parts()
+    url = parts[2] if parts else page.url_path
+    parent = page.get_parent()
+    category = getattr(page, "category_name", "") or (parent.title if parent else "")
+    published = (
+        getattr(page, "issued_on", None)
+        or getattr(page, "date", None)
+        or page.first_published_at
+    )
+    extra = {"locale": page.locale.language_code}
+    if kind == "legal":
+        extra.update(legal_extra(page))
+        category = extra["doc_type"] or category
+    return {
+        "unit": unit,
+        "kind": kind,
+        "object_id": page.pk,
+        "title": page.title,
+        "body": page_text(page),
+        "url": url,
+        "language": page.locale.language_code,
+        "category": category,
+        "published_at": published,
+        "extra": extra,
+    }
+
+
+def page_doc_ids(schema, page_id):
+    """Every id a page could have in the index (its kind may have changed)."""
+    return [make_doc_id(schema, kind, page_id) for kind in ALL_PAGE_KINDS]
+
+
+def document_document(document, unit):
+    """kwargs for services.index_document for a Wagtail document (tệp)."""
+    return {
+        "unit": unit,
+        "kind": "document",
+        "object_id": document.pk,
+        "title": document.title,
+        "body": " ".join(t.name for t in document.tags.all())
+        if hasattr(document, "tags")
+        else "",
+        "url": document.url,
+        "category": getattr(document.collection, "name", "") or "",
+        "published_at": document.created_at,
+        "extra": {"file": document.filename},
+    }
+
+
+def current_schema():
+    return connection.schema_name

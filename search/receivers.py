@@ -1,0 +1,59 @@
+"""Keep the index in step with Wagtail: publish, unpublish, delete.
+
+Work is queued after the transaction commits, so the worker sees the page;
+``SEARCH_INDEX_SYNC = True`` runs it inline instead (a demo without a
+worker).
+"""
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from . import tasks
+
+
+def _on_unit():
+    return connection.schema_name not in (None, "public")
+
+
+def _queue(task, *args):
+    if getattr(settings, "SEARCH_INDEX_SYNC", False):
+        transaction.on_commit(lambda: task(*args))
+    else:
+        transaction.on_commit(lambda: task.delay(*args))
+
+
+@receiver(page_published)
+def page_was_published(sender, instance, **kwargs):
+    if _on_unit():
+        _queue(tasks.index_page, instance.pk)
+
+
+@receiver(page_unpublished)
+def page_was_unpublished(sender, instance, **kwargs):
+    if _on_unit():
+        _queue(tasks.remove_page, instance.pk)
+
+
+@receiver(post_delete)
+def page_was_deleted(sender, instance, **kwargs):
+    # Multi-table inheritance sends this for the specific class and Page;
+    # react once, on the base row.
+    if sender is Page and _on_unit():
+        _queue(tasks.remove_page, instance.pk)
+
+
+@receiver(post_save, sender=get_document_model())
+def document_was_saved(sender, instance, **kwargs):
+    if _on_unit():
+        _queue(tasks.index_wagtail_document, instance.pk)
+
+
+@receiver(post_delete, sender=get_document_model())
+def document_was_deleted(sender, instance, **kwargs):
+    if _on_unit():
+        _queue(tasks.remove_wagtail_document, instance.pk)
