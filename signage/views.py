@@ -1,0 +1,284 @@
+"""The player and the device API of public boards (on a unit's host).
+
+Devices authenticate with ``Authorization: Bearer <token>`` (the event
+stream, which browsers open without headers, takes ``?token=``). A board of
+another unit is a 404 here, exactly like an unknown one.
+"""
+
+import hmac
+import json
+import re
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from tenants.services import current_unit
+
+from . import services
+from .models import Board
+
+SSE_SECONDS = getattr(settings, "SIGNAGE_SSE_SECONDS", 25)
+STATIC_DIR = Path(settings.BASE_DIR) / "static" / "signage"
+
+
+def _error(status, message, **extra):
+    response = JsonResponse({"error": message, **extra}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="signage"'
+    return response
+
+
+def _unit_or_404():
+    unit = current_unit()
+    if unit is None:
+        raise Http404("Bảng tin chỉ có trên trang của đơn vị.")
+    return unit
+
+
+def _token(request, allow_query=False):
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header.startswith("Bearer "):
+        return header[7:].strip()
+    if allow_query:
+        return request.GET.get("token", "")
+    return ""
+
+
+class AuthFailure(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def _authenticate(request, uid, allow_query=False):
+    """(board_or_None, cached) for a valid token, else raise AuthFailure.
+
+    The common case is answered from Redis without touching the ORM; the
+    board row is loaded only when the caller needs it.
+    """
+    try:
+        uid = str(uuid.UUID(uid))
+    except ValueError:
+        raise AuthFailure(_error(404, "Không có bảng tin này."))
+    unit_id = str(getattr(connection.tenant, "pk", ""))
+    cached = services.cached_auth(uid)
+    board = None
+    if cached is None:
+        board = (
+            Board.objects.select_related("unit")
+            .filter(uid=uid, unit_id=unit_id or None)
+            .first()
+        )
+        if board is None:
+            raise AuthFailure(_error(404, "Không có bảng tin này."))
+        services.remember_auth(board)
+        token_hash, board_unit = board.token_hash, str(board.unit_id)
+    else:
+        token_hash, board_unit = cached[0], cached[1]
+    if board_unit != unit_id:
+        raise AuthFailure(_error(404, "Không có bảng tin này."))
+    token = _token(request, allow_query)
+    if not token or not token_hash:
+        raise AuthFailure(_error(401, "Thiếu mã xác thực của bảng tin."))
+    if not hmac.compare_digest(services.hash_token(token), token_hash):
+        raise AuthFailure(_error(401, "Mã xác thực của bảng tin không đúng."))
+    return board, cached
+
+
+def _load_board(board, uid):
+    if board is not None:
+        return board
+    board = Board.objects.select_related("unit").filter(uid=uid).first()
+    if board is None:
+        raise Http404
+    return board
+
+
+def _json_body(request):
+    try:
+        return json.loads(request.body.decode("utf-8") or "null")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise services.BadReport(f"Nội dung không phải JSON hợp lệ: {error}.")
+
+
+@never_cache
+def player(request):
+    unit = _unit_or_404()
+    return render(
+        request,
+        "signage/player.html",
+        {"unit": unit, "player_version": services.PLAYER_VERSION},
+    )
+
+
+@never_cache
+def service_worker(request):
+    """Served from /signage/ with scope / so it can also cache /static/signage/
+    and /media/ files the manifest lists."""
+    body = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
+    response = HttpResponse(
+        body.replace("__VERSION__", services.PLAYER_VERSION),
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@csrf_exempt
+@require_POST
+@ratelimit(key="ip", rate="20/m", block=False)
+def pair_start(request):
+    unit = _unit_or_404()
+    if getattr(request, "limited", False):
+        return _error(429, "Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau.")
+    try:
+        data = _json_body(request)
+        token = data.get("token") if isinstance(data, dict) else None
+        pairing = services.start_pairing(unit, token)
+    except (services.BadReport, ValueError) as error:
+        return _error(400, str(error))
+    return JsonResponse(
+        {"code": pairing.code, "expires_at": pairing.expires_at.isoformat()}
+    )
+
+
+@csrf_exempt
+@require_POST
+@ratelimit(key="ip", rate="60/m", block=False)
+def pair_status(request):
+    unit = _unit_or_404()
+    if getattr(request, "limited", False):
+        return _error(429, "Quá nhiều yêu cầu, vui lòng thử lại sau.")
+    code, board = services.pairing_status(unit, _token(request))
+    if code is None:
+        return _error(401, "Không có yêu cầu ghép nối cho màn hình này.")
+    if board is None:
+        return JsonResponse({"paired": False, "code": code})
+    return JsonResponse({"paired": True, "board": str(board.uid), "name": board.name})
+
+
+@require_GET
+def manifest(request, uid):
+    try:
+        board, cached = _authenticate(request, uid)
+    except AuthFailure as failure:
+        return failure.response
+    # The hot path: the player's ETag matches this hour's cached version.
+    if cached is not None and cached[2] == services._hour_stamp() and cached[3]:
+        etag = f'"{cached[3]}"'
+        if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+            response = HttpResponse(status=304)
+            response["ETag"] = etag
+            response["Cache-Control"] = "no-cache"
+            return response
+    board = _load_board(board, uid)
+    version, body = services.manifest_for(board)
+    etag = f'"{version}"'
+    if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _event_stream(uid, unit_id, lifetime):
+    """Tell the player to fetch again whenever its unit's content changes.
+
+    The stream ends after ``lifetime`` seconds and the browser reconnects
+    (``retry``), so a worker thread is never held for long; every (re)connect
+    starts with a ``changed`` event, so nothing published during a
+    reconnect is lost.
+    """
+    pubsub = services.redis_client().pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(services.unit_channel(unit_id))
+    try:
+        yield "retry: 1000\n\nevent: changed\ndata: connect\n\n"
+        deadline = time.monotonic() + lifetime
+        last_ping = time.monotonic()
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=1.0)
+            if message is not None:
+                yield "event: changed\ndata: push\n\n"
+            elif time.monotonic() - last_ping >= 10:
+                last_ping = time.monotonic()
+                yield ": ping\n\n"
+    finally:
+        pubsub.close()
+
+
+@require_GET
+def events(request, uid):
+    try:
+        _authenticate(request, uid, allow_query=True)
+    except AuthFailure as failure:
+        return failure.response
+    response = StreamingHttpResponse(
+        _event_stream(uid, connection.tenant.pk, SSE_SECONDS),
+        content_type="text/event-stream",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@csrf_exempt
+@require_POST
+def heartbeat(request, uid):
+    try:
+        board, _ = _authenticate(request, uid)
+        board = _load_board(board, uid)
+        data = _json_body(request)
+        seen = services.record_heartbeat(board, data)
+    except AuthFailure as failure:
+        return failure.response
+    except services.BadReport as error:
+        return _error(400, str(error))
+    version, _ = services.manifest_for(board)
+    return JsonResponse({"ok": True, "seen": seen.isoformat(), "version": version})
+
+
+@csrf_exempt
+@require_POST
+def plays(request, uid):
+    try:
+        board, _ = _authenticate(request, uid)
+        board = _load_board(board, uid)
+        stored = services.record_plays(board, _json_body(request))
+    except AuthFailure as failure:
+        return failure.response
+    except services.BadReport as error:
+        return _error(400, str(error))
+    return JsonResponse({"ok": True, "rows": stored})
+
+
+RENDER_NAME = re.compile(r"^[0-9a-f]{64}\.png$")
+
+
+@require_GET
+def rendered_file(request, name):
+    """A slide image of this unit, immutable (its name is its content hash)."""
+    _unit_or_404()
+    if not RENDER_NAME.match(name):
+        raise Http404
+    path = services._media_root_for(connection.schema_name) / name
+    if not path.exists():
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

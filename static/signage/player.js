@@ -1,0 +1,339 @@
+/* The web player of a public board (bảng tin điện tử).
+ *
+ * Plays the board's manifest, keeps the last one in localStorage and every
+ * file in the service worker's cache, so it goes on playing when the server
+ * is unreachable (and after a reload while offline). Changes arrive through
+ * server-sent events: on every event the manifest is fetched again with
+ * If-None-Match. A heartbeat goes out every 60 s; proof of play is counted
+ * per hour and slide in the browser and sent in batches.
+ */
+(function () {
+  "use strict";
+
+  var VERSION = document.body.dataset.playerVersion || "dev";
+  var KEY = "ttcs-signage:";
+  var store = {
+    get: function (name, fallback) {
+      try {
+        var raw = localStorage.getItem(KEY + name);
+        return raw === null ? fallback : JSON.parse(raw);
+      } catch (e) { return fallback; }
+    },
+    set: function (name, value) {
+      try { localStorage.setItem(KEY + name, JSON.stringify(value)); } catch (e) { /* full */ }
+    },
+    del: function (name) { localStorage.removeItem(KEY + name); }
+  };
+
+  var $ = function (id) { return document.getElementById(id); };
+  var state = {
+    board: null, token: null, manifest: null, etag: null,
+    index: -1, timer: null, current: null, online: true, events: null
+  };
+
+  function setStatus(text) { $("status").textContent = text; }
+
+  function randomToken() {
+    var bytes = new Uint8Array(32);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    var s = "";
+    for (var i = 0; i < bytes.length; i++) s += ("0" + bytes[i].toString(16)).slice(-2);
+    return s;
+  }
+
+  function api(path, options) {
+    options = options || {};
+    options.headers = Object.assign({ "Authorization": "Bearer " + state.token },
+      options.headers || {});
+    options.cache = "no-store";
+    return fetch(path, options);
+  }
+
+  // --- credentials: from the URL fragment (demo links) or pairing -------------
+  function readFragment() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    if (params.get("board") && params.get("token")) {
+      store.set("board", params.get("board"));
+      store.set("token", params.get("token"));
+      store.del("manifest"); store.del("etag");
+      history.replaceState(null, "", location.pathname);
+    }
+  }
+
+  function pair() {
+    document.body.dataset.state = "pairing";
+    $("pairing").hidden = false;
+    var token = store.get("pairing-token", null) || randomToken();
+    store.set("pairing-token", token);
+    state.token = token;
+    fetch("/signage/api/pair/", {
+      method: "POST", cache: "no-store",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: token })
+    }).then(function (r) { return r.json(); }).then(function (data) {
+      if (data.code) $("pairing-code").textContent = data.code;
+      poll();
+    }).catch(function () { setTimeout(pair, 5000); });
+
+    function poll() {
+      api("/signage/api/pair/status/", { method: "POST" })
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          if (data.paired) {
+            store.set("board", data.board);
+            store.set("token", token);
+            store.del("pairing-token");
+            $("pairing").hidden = true;
+            start();
+          } else if (data.error) {
+            store.del("pairing-token");
+            setTimeout(pair, 3000);
+          } else {
+            setTimeout(poll, 3000);
+          }
+        }).catch(function () { setTimeout(poll, 5000); });
+    }
+  }
+
+  // --- manifest -----------------------------------------------------------------
+  function manifestUrl() { return "/signage/api/boards/" + state.board + "/manifest/"; }
+
+  function fetchManifest() {
+    var headers = {};
+    if (state.etag) headers["If-None-Match"] = state.etag;
+    return api(manifestUrl(), { headers: headers }).then(function (r) {
+      state.online = true;
+      if (r.status === 304) return;
+      if (r.status === 401 || r.status === 404) {
+        setStatus("Bảng tin chưa được ghép nối hoặc đã bị thu hồi.");
+        return;
+      }
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      state.etag = r.headers.get("ETag");
+      return r.json().then(function (manifest) {
+        store.set("manifest", manifest);
+        store.set("etag", state.etag);
+        apply(manifest);
+      });
+    }).catch(function () {
+      state.online = false;
+      setStatus("Mất kết nối máy chủ – đang phát nội dung đã lưu");
+    });
+  }
+
+  function prefetch(manifest) {
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return;
+    navigator.serviceWorker.controller.postMessage({
+      type: "prefetch",
+      manifest: manifestUrl(),
+      files: (manifest.files || []).map(function (f) { return f.url; })
+    });
+  }
+
+  function apply(manifest) {
+    var changed = !state.manifest || state.manifest.version !== manifest.version;
+    state.manifest = manifest;
+    document.body.dataset.version = manifest.version || "";
+    prefetch(manifest);
+    if (changed) {
+      // An emergency (or its end) shows at once; normal changes at the next slide.
+      var em = activeEmergency();
+      if (em || (state.current && state.current.emergency)) next();
+      else if (!state.current) next();
+    }
+  }
+
+  // --- what to show now -------------------------------------------------------------
+  function now() { return new Date(); }
+
+  function valid(item, at) {
+    if (item.valid_from && new Date(item.valid_from) > at) return false;
+    if (item.valid_until && new Date(item.valid_until) <= at) return false;
+    return true;
+  }
+
+  function activeEmergency() {
+    var m = state.manifest;
+    if (!m || !m.emergency) return null;
+    return valid(m.emergency, now()) ? m.emergency : null;
+  }
+
+  function currentSlides() {
+    var m = state.manifest, at = now();
+    if (!m) return { off: false, slides: [] };
+    var segments = m.segments || [], segment = null;
+    for (var i = 0; i < segments.length; i++) {
+      if (new Date(segments[i].from) <= at && at < new Date(segments[i].until)) {
+        segment = segments[i]; break;
+      }
+    }
+    // Offline past the prefetch window: keep playing the last known segment.
+    if (!segment && segments.length) segment = segments[segments.length - 1];
+    if (!segment) return { off: false, slides: [] };
+    var slides = segment.slides.map(function (k) { return m.slides[k]; })
+      .filter(function (s) { return s && valid(s, at); });
+    return { off: segment.off, slides: slides };
+  }
+
+  function isLed() { return state.manifest && state.manifest.board.kind === "led"; }
+
+  function show(slide) {
+    $("emergency").hidden = true; $("idle").hidden = true; $("empty").hidden = true;
+    var box = $("slide"), img = $("slide-image"), video = $("slide-video");
+    box.hidden = false;
+    box.dataset.key = slide.key;
+    document.body.dataset.state = "playing";
+    video.pause(); video.hidden = true; img.hidden = true; $("slide-text").hidden = false;
+    $("slide-title").textContent = slide.title || "";
+    $("slide-body").textContent = slide.body || "";
+    $("slide-title").lang = $("slide-body").lang = slide.language || "vi";
+    if (slide.kind === "video" && slide.media) {
+      video.src = slide.media; video.hidden = false; $("slide-text").hidden = true;
+      video.play().catch(function () {});
+    } else if (isLed()) {
+      // LED controllers show the server-rendered image at the exact resolution.
+      img.src = slide.image; img.alt = slide.title || "";
+      img.hidden = false; $("slide-text").hidden = true;
+    } else if (slide.kind === "image" && slide.media) {
+      img.src = slide.media; img.alt = slide.title || "";
+      img.hidden = false; $("slide-text").hidden = true;
+    }
+  }
+
+  function showEmergency(em) {
+    $("slide").hidden = true; $("idle").hidden = true; $("empty").hidden = true;
+    var box = $("emergency");
+    box.hidden = false;
+    box.dataset.key = em.key;
+    document.body.dataset.state = "emergency";
+    $("emergency-title").textContent = em.title || "";
+    $("emergency-body").textContent = em.body || "";
+    var img = $("emergency-image");
+    if (isLed()) {
+      img.src = em.image; img.hidden = false; $("emergency-text").hidden = true;
+    } else {
+      img.hidden = true; $("emergency-text").hidden = false;
+    }
+  }
+
+  function next() {
+    clearTimeout(state.timer);
+    var em = activeEmergency();
+    if (em) {
+      state.current = { emergency: true, key: em.key };
+      showEmergency(em);
+      state.timer = setTimeout(next, 1000);
+      return;
+    }
+    var now_ = currentSlides();
+    if (now_.off || !now_.slides.length) {
+      $("slide").hidden = true; $("emergency").hidden = true;
+      $(now_.off ? "idle" : "empty").hidden = false;
+      document.body.dataset.state = now_.off ? "off" : "empty";
+      state.current = null;
+      state.timer = setTimeout(next, 5000);
+      return;
+    }
+    state.index = (state.index + 1) % now_.slides.length;
+    var slide = now_.slides[state.index];
+    var duration = Math.max(1, slide.duration || 10);
+    state.current = { key: slide.key, started: Date.now() };
+    show(slide);
+    state.timer = setTimeout(function () {
+      countPlay(slide, duration);
+      next();
+    }, duration * 1000);
+  }
+
+  // --- proof of play, aggregated per hour --------------------------------------------
+  function hourStamp(d) {
+    var h = new Date(d.getTime()); h.setMinutes(0, 0, 0);
+    return h.toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  function countPlay(slide, seconds) {
+    var counts = store.get("plays", {});
+    var key = hourStamp(now()) + "|" + slide.key;
+    var row = counts[key] || { plays: 0, seconds: 0, title: (slide.title || "").slice(0, 255) };
+    row.plays += 1; row.seconds = Math.min(3600, row.seconds + seconds);
+    counts[key] = row;
+    store.set("plays", counts);
+  }
+
+  function flushPlays() {
+    var pending = store.get("plays-pending", null);
+    if (!pending) {
+      var counts = store.get("plays", {});
+      var keys = Object.keys(counts);
+      if (!keys.length) return Promise.resolve();
+      pending = {
+        batch: randomToken().slice(0, 32),
+        items: keys.map(function (k) {
+          var parts = k.split("|");
+          return { hour: parts[0], slide: parts[1], title: counts[k].title,
+                   plays: counts[k].plays, seconds: counts[k].seconds };
+        })
+      };
+      store.set("plays-pending", pending);
+      store.del("plays");
+    }
+    return api("/signage/api/boards/" + state.board + "/plays/", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(pending)
+    }).then(function (r) {
+      // 400 means the server will never take this batch: drop it.
+      if (r.ok || r.status === 400) store.del("plays-pending");
+    }).catch(function () {});
+  }
+
+  function heartbeat() {
+    var m = state.manifest;
+    api("/signage/api/boards/" + state.board + "/heartbeat/", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        player_version: VERSION,
+        showing: state.current ? state.current.key : "",
+        manifest_version: m ? (m.version || "") : ""
+      })
+    }).then(function (r) {
+      state.online = r.ok;
+      if (r.ok) { setStatus(""); flushPlays(); fetchManifest(); }
+    }).catch(function () {
+      state.online = false;
+      setStatus("Mất kết nối máy chủ – đang phát nội dung đã lưu");
+    });
+  }
+
+  // --- push: server-sent events ---------------------------------------------------------
+  function listen() {
+    if (!window.EventSource) return;
+    var url = "/signage/api/boards/" + state.board + "/events/?token=" +
+      encodeURIComponent(state.token);
+    state.events = new EventSource(url);
+    state.events.addEventListener("changed", function () { fetchManifest(); });
+  }
+
+  function start() {
+    state.board = store.get("board", null);
+    state.token = store.get("token", null);
+    if (!state.board || !state.token) { pair(); return; }
+    var saved = store.get("manifest", null);
+    if (saved) { state.etag = store.get("etag", null); apply(saved); }
+    fetchManifest();
+    listen();
+    var seconds = (state.manifest && state.manifest.heartbeat_seconds) || 60;
+    heartbeat();
+    setInterval(heartbeat, seconds * 1000);
+  }
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/signage/sw.js", { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      if (state.manifest) prefetch(state.manifest);
+    }).catch(function () { /* plays from localStorage and the HTTP cache */ });
+  }
+  readFragment();
+  start();
+  window.ttcsPlayer = state;
+})();
