@@ -1,3 +1,24 @@
 """Routes of syndication on a unit's host (included before the page tree)."""
 
-urlpatterns = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import feeds, views
+
+urlpatterns = [
+    path("tin-tu-co-so/", views.portal, name="syndication_portal"),
+    path("feeds/rss.xml", feeds.UnitFeed(), name="syndication_rss"),
+    path("feeds/atom.xml", feeds.UnitAtomFeed(), name="syndication_atom"),
+    path("feeds/tong-hop/rss.xml", feeds.AggregatedFeed(), name="syndication_all_rss"),
+    path(
+        "feeds/tong-hop/atom.xml",
+        feeds.AggregatedAtomFeed(),
+        name="syndication_all_atom",
+    ),
+    path("", include("syndication.api_urls")),
+    path(
+        "api/v1/syndication/schema/",
+        SpectacularAPIView.as_view(urlconf="syndication.api_urls"),
+        name="syndication_schema",
+    ),
+]

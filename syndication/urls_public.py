@@ -1,3 +1,4 @@
-"""Routes of syndication on the platform host."""
+"""Routes of syndication on the platform host: the same list, feeds and API
+over every unit."""
 
-urlpatterns = []
+from .urls import urlpatterns  # noqa: F401

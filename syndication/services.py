@@ -1,0 +1,141 @@
+"""Public surface of syndication: building index rows and reading them.
+
+Writers: ``index_page``/``remove_page`` run inside a unit's schema (the
+Celery task calls them). Readers: ``portal_items`` (what a unit's portal
+lists from the units below it), ``unit_items`` (one unit's own items) and
+``subtree_items`` (a unit and everything below it, for the API).
+"""
+
+import logging
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tenants.services import current_unit
+
+from .models import SyndicatedItem
+
+logger = logging.getLogger(__name__)
+
+# Page models whose published pages go up to the portals.
+SYNDICATED_MODELS = {"cms.articlepage", "cms.announcementpage"}
+IMAGE_RENDITION = "fill-640x360"
+
+
+def is_syndicated(page):
+    """A live page of a syndicated type whose editor left "syndicate" on."""
+    return (
+        page._meta.label_lower in SYNDICATED_MODELS
+        and page.live
+        and getattr(page, "syndicate", True)
+        and not page.get_view_restrictions().exists()
+    )
+
+
+def _category(page):
+    name = getattr(page, "category_name", "") or ""
+    if name:
+        return name
+    parent = page.get_parent()
+    return parent.title if parent and parent.depth > 2 else ""
+
+
+def _image_url(page, root_url):
+    image = getattr(page, "image", None)
+    if image is None:
+        return ""
+    try:
+        url = image.get_rendition(IMAGE_RENDITION).url
+    except Exception:  # noqa: BLE001 - a missing file must not stop the row
+        logger.warning("no rendition for page %s", page.pk, exc_info=True)
+        return ""
+    return url if url.startswith("http") else f"{root_url}{url}"
+
+
+def row_for(page):
+    """The index row's fields for a page of the current unit."""
+    _site_id, root_url, path = page.get_url_parts() or (None, "", page.url_path)
+    root_url = root_url or ""
+    summary = getattr(page, "summary", "") or page.search_description or ""
+    return {
+        "page_type": page._meta.label_lower,
+        "url": f"{root_url}{path}",
+        "title": page.title,
+        "summary": summary,
+        "image_url": _image_url(page, root_url),
+        "category": _category(page)[:255],
+        "language": page.locale.language_code,
+        "published_at": page.first_published_at
+        or page.last_published_at
+        or timezone.now(),
+    }
+
+
+def index_page(page_id):
+    """Bring the index in line with one page of the current unit.
+
+    Writes or updates the row when the page is live and syndicated, removes
+    it otherwise (unpublished, deleted, moved under a restriction, switched
+    off). Returns the row or None.
+    """
+    from wagtail.models import Page
+
+    unit = current_unit()
+    if unit is None:
+        return None
+    page = Page.objects.filter(pk=page_id).first()
+    page = page.specific if page is not None else None
+    if page is None or not is_syndicated(page):
+        remove_page(unit, page_id)
+        return None
+    item, _ = SyndicatedItem.objects.update_or_create(
+        unit=unit,
+        page_id=page_id,
+        defaults={"unit_path": unit.path, **row_for(page)},
+    )
+    return item
+
+
+def remove_page(unit, page_id):
+    return SyndicatedItem.objects.filter(unit=unit, page_id=page_id).delete()[0]
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def _base():
+    return SyndicatedItem.objects.select_related("unit")
+
+
+def portal_items(unit=None):
+    """Items of the units below ``unit`` (all units on the platform)."""
+    if unit is None:
+        return _base().all()
+    return _base().filter(unit_path__startswith=unit.path + "/")
+
+
+def unit_items(unit):
+    return _base().filter(unit=unit)
+
+
+def subtree_items(unit):
+    return _base().filter(Q(unit=unit) | Q(unit_path__startswith=unit.path + "/"))
+
+
+def filter_items(queryset, *, unit_code=None, category=None, since=None):
+    """Filters the portal list, the feeds and the API share."""
+    if unit_code:
+        queryset = queryset.filter(
+            Q(unit__code=unit_code) | Q(unit_path__contains=f"/{unit_code}/")
+        )
+    if category:
+        queryset = queryset.filter(category__iexact=category)
+    if since:
+        queryset = queryset.filter(updated_at__gte=since)
+    return queryset
+
+
+def categories(queryset):
+    return sorted(
+        {c for c in queryset.values_list("category", flat=True).distinct() if c}
+    )
