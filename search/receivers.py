@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django_tenants.utils import schema_context
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
@@ -21,10 +22,16 @@ def _on_unit():
 
 
 def _queue(task, *args):
-    if getattr(settings, "SEARCH_INDEX_SYNC", False):
-        transaction.on_commit(lambda: task(*args))
-    else:
-        transaction.on_commit(lambda: task.delay(*args))
+    # The commit may happen after the request left the unit's schema: the
+    # schema is taken now and restored when the work is queued.
+    schema = connection.schema_name
+    inline = getattr(settings, "SEARCH_INDEX_SYNC", False)
+
+    def run():
+        with schema_context(schema):
+            task(*args) if inline else task.delay(*args)
+
+    transaction.on_commit(run)
 
 
 @receiver(page_published)

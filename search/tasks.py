@@ -6,9 +6,14 @@ from django.db import connection
 
 
 def _unit():
+    """The unit whose schema the task runs in (None on the platform)."""
+    from tenants.models import Unit
     from tenants.services import current_unit
 
-    return current_unit()
+    unit = current_unit()
+    if unit is None and connection.schema_name not in (None, "public"):
+        unit = Unit.objects.filter(schema_name=connection.schema_name).first()
+    return unit
 
 
 @shared_task
