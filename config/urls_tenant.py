@@ -1,5 +1,6 @@
 """URLs of a unit's site: its admin, its media, then its page tree."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -18,5 +19,9 @@ urlpatterns = [
     path("", include("signage.urls")),
     path("", include("broadcast.urls")),
     path("", include("reports.urls")),
-    path("", include(wagtail_urls)),
 ]
+# Pages in the unit's extra languages live under /km/, /en/, ...; Vietnamese
+# (the source) stays at the root.
+urlpatterns += i18n_patterns(
+    path("", include(wagtail_urls)), prefix_default_language=False
+)
