@@ -4,3 +4,38 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Nội dung"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import (
+            page_published,
+            page_slug_changed,
+            page_unpublished,
+            post_page_move,
+        )
+
+        from .cache import invalidate_unit_pages
+
+        # Any change a citizen could see retires the unit's cached pages.
+        for signal in (
+            page_published,
+            page_unpublished,
+            post_page_move,
+            page_slug_changed,
+        ):
+            signal.connect(invalidate_unit_pages, dispatch_uid=f"cms-cache-{signal!r}")
+        post_delete.connect(
+            invalidate_unit_pages, sender=Page, dispatch_uid="cms-cache-page-delete"
+        )
+        for model_name in ("cms.Category", "cms.Person", "themes.ThemeSettings"):
+            post_save.connect(
+                invalidate_unit_pages,
+                sender=model_name,
+                dispatch_uid=f"cms-cache-save-{model_name}",
+            )
+            post_delete.connect(
+                invalidate_unit_pages,
+                sender=model_name,
+                dispatch_uid=f"cms-cache-delete-{model_name}",
+            )

@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import (
     get_public_schema_name,
     schema_context,
@@ -22,6 +21,7 @@ from django_tenants.utils import (
     tenant_context,
 )
 
+from .clone import clone_schema
 from .models import Domain, Unit, UnitKind
 from .signals import unit_provisioned
 
@@ -78,17 +78,22 @@ def ensure_platform():
 # --- the template schema ---------------------------------------------------------
 
 
-def ensure_template_schema(verbosity=0):
-    """Create and migrate the template schema if it is missing.
+_template_ready = False
 
-    Returns True when it was created. Later migrations reach it through
-    migrate_schemas, which lists it beside the units' schemas.
+
+def ensure_template_schema(verbosity=0):
+    """Create, migrate and fill the template schema units are cloned from.
+
+    Idempotent; checked once per process. Later migrations reach the
+    template through migrate_schemas, which lists it beside the units.
     """
+    global _template_ready
+    if _template_ready:
+        return
     name = template_schema_name()
-    if schema_exists(name):
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE SCHEMA "{name}"')
+    if not schema_exists(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{name}"')
     call_command(
         "migrate_schemas",
         schema_name=name,
@@ -98,14 +103,20 @@ def ensure_template_schema(verbosity=0):
     )
     with schema_context(name):
         prepare_template_content()
-    return True
+    _template_ready = True
 
 
 def prepare_template_content():
     """Home page, mandated sections, locale and groups every unit starts with."""
     from wagtail.models import Locale, Page, Site
 
-    from cms.models import HomePage, SectionPage
+    from cms.models import (
+        ContactPage,
+        HomePage,
+        LegalDocumentIndexPage,
+        SectionPage,
+    )
+    from cms.services import ensure_review_workflow
 
     locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     root = Page.get_first_root_node()
@@ -126,9 +137,13 @@ def prepare_template_content():
                 intro="<p>Cổng thông tin điện tử của đơn vị.</p>",
             )
         )
+        # "van-ban" filters legal documents, "lien-he" carries the contact
+        # form; every other mandated section is a plain SectionPage.
+        section_types = {"van-ban": LegalDocumentIndexPage, "lien-he": ContactPage}
         for slug, title in settings.UNIT_HOME_SECTIONS:
+            model = section_types.get(slug, SectionPage)
             home.add_child(
-                instance=SectionPage(
+                instance=model(
                     title=title, slug=slug, locale=locale, show_in_menus=True
                 )
             )
@@ -141,7 +156,8 @@ def prepare_template_content():
             "site_name": "Trang chủ",
         },
     )
-    ensure_unit_groups(home)
+    groups = ensure_unit_groups(home)
+    ensure_review_workflow(home, groups[settings.UNIT_APPROVER_GROUP])
     return home
 
 
@@ -155,6 +171,22 @@ EDITOR_COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
 }
+# Model permissions (app_label, codename): editors keep the snippets their
+# pages use and may ask for translations; the approver also reads the
+# contact messages and sets the unit's theme.
+EDITOR_MODEL_PERMISSIONS = [
+    ("cms", "add_category"),
+    ("cms", "change_category"),
+    ("cms", "add_person"),
+    ("cms", "change_person"),
+    ("wagtail_localize", "submit_translation"),
+]
+APPROVER_MODEL_PERMISSIONS = EDITOR_MODEL_PERMISSIONS + [
+    ("cms", "delete_category"),
+    ("cms", "delete_person"),
+    ("cms", "view_contactmessage"),
+    ("themes", "change_themesettings"),
+]
 
 
 def ensure_unit_groups(home):
@@ -171,12 +203,26 @@ def ensure_unit_groups(home):
     )
     root_collection = Collection.get_first_root_node()
     groups = {}
-    for group_name, page_perms in (
-        (settings.UNIT_EDITOR_GROUP, EDITOR_PAGE_PERMISSIONS),
-        (settings.UNIT_APPROVER_GROUP, APPROVER_PAGE_PERMISSIONS),
+    for group_name, page_perms, model_perms in (
+        (
+            settings.UNIT_EDITOR_GROUP,
+            EDITOR_PAGE_PERMISSIONS,
+            EDITOR_MODEL_PERMISSIONS,
+        ),
+        (
+            settings.UNIT_APPROVER_GROUP,
+            APPROVER_PAGE_PERMISSIONS,
+            APPROVER_MODEL_PERMISSIONS,
+        ),
     ):
         group, _ = Group.objects.get_or_create(name=group_name)
         group.permissions.add(access_admin)
+        for app_label, codename in model_perms:
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
         for codename in page_perms:
             GroupPagePermission.objects.get_or_create(
                 group=group,
@@ -219,7 +265,7 @@ def provision_unit(unit, *, verbosity=0):
     hostname = unit_hostname(unit.slug)
     with transaction.atomic():
         if not schema_exists(unit.schema_name):
-            CloneSchema().clone_schema(template_schema_name(), unit.schema_name)
+            clone_schema(template_schema_name(), unit.schema_name)
         Domain.objects.update_or_create(
             domain=hostname, defaults={"tenant": unit, "is_primary": True}
         )

@@ -311,6 +311,14 @@
       encodeURIComponent(state.token);
     state.events = new EventSource(url);
     state.events.addEventListener("changed", function () { fetchManifest(); });
+    state.events.addEventListener("open", function () { setStatus(""); });
+    state.events.addEventListener("error", function () {
+      // The browser reconnects by itself (the server sends "retry: 1000").
+      if (state.events.readyState !== EventSource.OPEN) {
+        state.online = false;
+        setStatus("Mất kết nối máy chủ – đang phát nội dung đã lưu");
+      }
+    });
   }
 
   function start() {

@@ -1,0 +1,91 @@
+"""Per-unit page cache for anonymous readers.
+
+Pages are cached whole in the default cache, whose keys carry the schema
+(django-tenants' ``make_key``), so one unit never serves another's page.
+Every key also carries the unit's *generation*: publishing, unpublishing,
+moving or deleting a page, or changing a setting or snippet a page shows,
+bumps the generation and so retires every cached page of that unit at once
+(a section lists its children, the home page lists the latest items, so a
+single publish can change many pages).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+
+GENERATION_KEY = "cms:page-cache:generation"
+
+
+def page_cache_timeout():
+    return getattr(settings, "CMS_PAGE_CACHE_TIMEOUT", 600)
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY) or 1
+    return generation
+
+
+def invalidate_unit_pages(**kwargs):
+    """Retire every cached page of the current unit (signal receiver too)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def cache_key(request):
+    raw = "|".join(
+        [
+            request.get_host(),
+            request.get_full_path(),
+            translation.get_language() or "",
+        ]
+    )
+    digest = hashlib.sha1(raw.encode()).hexdigest()
+    return f"cms:page:{current_generation()}:{digest}"
+
+
+def is_cacheable_request(request):
+    if not getattr(settings, "CMS_PAGE_CACHE", True):
+        return False
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if getattr(request, "is_preview", False):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+class CachedPageMixin:
+    """Serve anonymous GETs from the per-unit cache (set ``cacheable=False``
+    on pages that carry per-visitor content such as a CSRF token)."""
+
+    cacheable = True
+
+    def serve(self, request, *args, **kwargs):
+        if not (self.cacheable and is_cacheable_request(request)):
+            return super().serve(request, *args, **kwargs)
+        key = cache_key(request)
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = super().serve(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if response.status_code == 200 and not response.cookies:
+            cache.set(
+                key,
+                (response.content, response["Content-Type"]),
+                page_cache_timeout(),
+            )
+            response["X-Page-Cache"] = "miss"
+        return response

@@ -1,0 +1,134 @@
+"""Public surface of the cms app for other apps.
+
+- ``create_page_from_bulletin``: a commune turns a bulletin into a draft
+  page and sends it for review (used by ``bulletins``).
+- ``ensure_review_workflow``: the "commune review" workflow every unit gets
+  from the template schema (used by ``tenants.services``).
+- ``sanitise_rich_text``: HTML from outside the editor, cleaned to what the
+  editor itself could have produced.
+"""
+
+from anyascii import anyascii
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.rich_text import RichText
+
+from .blocks import RICH_TEXT_FEATURES
+
+REVIEW_WORKFLOW_NAME = "Duyệt nội dung xã (commune review)"
+REVIEW_TASK_NAME = "Người duyệt xuất bản"
+
+SECTION_FOR_KIND = {"announcement": "thong-bao", "article": "tin-tuc"}
+
+
+def ascii_slug(text, fallback="trang"):
+    """A URL slug without diacritics: "Đường làng" → "duong-lang"."""
+    return slugify(anyascii(text or ""))[:200].strip("-") or fallback
+
+
+def sanitise_rich_text(html):
+    """Keep only the elements and attributes the rich text editor allows."""
+    from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+    return EditorHTMLConverter(features=RICH_TEXT_FEATURES).to_database_format(
+        html or ""
+    )
+
+
+def site_home():
+    """The current unit's home page (vi, the source locale)."""
+    from wagtail.models import Site
+
+    site = Site.objects.select_related("root_page").get(is_default_site=True)
+    return site.root_page.specific
+
+
+def section(slug):
+    return site_home().get_children().get(slug=slug).specific
+
+
+def unique_child_slug(parent, base):
+    slug, n = base, 1
+    existing = set(parent.get_children().values_list("slug", flat=True))
+    while slug in existing:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def get_review_workflow():
+    from wagtail.models import Workflow
+
+    return Workflow.objects.filter(name=REVIEW_WORKFLOW_NAME, active=True).first()
+
+
+@transaction.atomic
+def create_page_from_bulletin(
+    *,
+    title,
+    summary,
+    body_html,
+    kind="announcement",
+    submit_for_review=True,
+    user=None,
+):
+    """Create a DRAFT page from a bulletin in the current unit's schema.
+
+    announcement → under "thong-bao", article → under "tin-tuc". The body is
+    sanitised. With ``submit_for_review`` the page enters the unit's commune
+    review workflow, so an approver publishes it. Returns the specific page.
+    """
+    from .models import AnnouncementPage, ArticlePage
+
+    if kind not in SECTION_FOR_KIND:
+        raise ValueError(f"unknown kind {kind!r}: use 'announcement' or 'article'")
+    parent = section(SECTION_FOR_KIND[kind])
+    model = AnnouncementPage if kind == "announcement" else ArticlePage
+    page = model(
+        title=title[:255],
+        slug=unique_child_slug(parent, ascii_slug(title)),
+        summary=summary or "",
+        body=[("paragraph", RichText(sanitise_rich_text(body_html)))],
+        date=timezone.localdate(),
+        live=False,
+        owner=user,
+        locale=parent.locale,
+    )
+    parent.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+    if submit_for_review:
+        workflow = page.get_workflow() or get_review_workflow()
+        if workflow is not None:
+            workflow.start(page, user)
+    return page
+
+
+def ensure_review_workflow(home, approver_group):
+    """The "commune review" workflow on the home page (so on every page).
+
+    Editors submit; members of the approver group approve (which publishes)
+    or reject with a comment. Created in the template schema, so every unit
+    cloned from it has the workflow already.
+    """
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage
+
+    task = GroupApprovalTask.objects.filter(name=REVIEW_TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=REVIEW_TASK_NAME)
+    task.groups.set([approver_group])
+    workflow, _ = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME)
+    if not workflow.workflow_tasks.filter(task=task).exists():
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow
+
+
+def unit_language_codes():
+    """Languages of the current unit's site: vi first, then the extras."""
+    from wagtail.models import Locale
+
+    codes = list(Locale.objects.values_list("language_code", flat=True))
+    default = settings.LANGUAGE_CODE
+    return [default] + sorted(c for c in codes if c != default)

@@ -1,0 +1,78 @@
+"""Template tags of a unit's public site: menu, breadcrumbs, languages."""
+
+from django import template
+from django.conf import settings
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+SHORT_NAMES = {"vi": "Tiếng Việt", "km": "ភាសាខ្មែរ", "en": "English"}
+
+
+def _home(request, page=None):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    home = site.root_page
+    if page is not None and page.locale_id != home.locale_id:
+        return home.get_translation_or_none(page.locale) or home
+    return home.localized
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """Live sections of the home page in the page's language."""
+    request = context.get("request")
+    page = context.get("page")
+    home = _home(request, page) if request else None
+    if home is None:
+        return []
+    return list(home.get_children().live().in_menu())
+
+
+@register.simple_tag
+def breadcrumbs(page):
+    """Ancestors below the root, home first (the page itself excluded)."""
+    if not isinstance(page, Page):
+        return []
+    return list(page.get_ancestors().filter(depth__gt=1))
+
+
+@register.simple_tag
+def page_translations(page):
+    """The page in every language it is published in, source (vi) first."""
+    if not isinstance(page, Page):
+        return []
+    translations = list(
+        page.get_translations(inclusive=True).live().select_related("locale")
+    )
+    if len(translations) < 2:
+        return []
+    order = [code for code, _ in settings.LANGUAGES]
+    translations.sort(
+        key=lambda p: (
+            order.index(p.locale.language_code)
+            if p.locale.language_code in order
+            else 99
+        )
+    )
+    return [
+        {
+            "page": translation,
+            "code": translation.locale.language_code,
+            "name": SHORT_NAMES.get(
+                translation.locale.language_code,
+                LANGUAGE_NAMES.get(translation.locale.language_code, ""),
+            ),
+            "current": translation.pk == page.pk,
+        }
+        for translation in translations
+    ]
+
+
+@register.filter
+def contains_page(section, page):
+    """True when ``page`` is ``section`` or lies below it (menu highlight)."""
+    url_path = getattr(page, "url_path", None)
+    return bool(url_path) and url_path.startswith(section.url_path)

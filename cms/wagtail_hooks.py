@@ -1,0 +1,53 @@
+"""Admin additions: pages due for review, contact messages."""
+
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.models import get_page_models
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import ContactMessage, ReviewDateMixin
+
+
+def pages_due_for_review(today=None):
+    """Pages (drafts included) whose review date has come, oldest first."""
+    today = today or timezone.localdate()
+    due = []
+    for model in get_page_models():
+        if issubclass(model, ReviewDateMixin) and not model._meta.abstract:
+            due.extend(
+                model.objects.filter(review_date__lte=today).exclude(
+                    review_date__isnull=True
+                )
+            )
+    # Subclass querysets overlap only through inheritance; keep one each.
+    unique = {page.pk: page for page in due}
+    return sorted(unique.values(), key=lambda page: page.review_date)
+
+
+class ReviewDuePanel(Component):
+    name = "cms_review_due"
+    order = 90
+    template_name = "cms/admin/review_due_panel.html"
+
+    def get_context_data(self, parent_context):
+        return {"pages": pages_due_for_review()[:20]}
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_due_panel(request, panels):
+    panels.append(ReviewDuePanel())
+
+
+class ContactMessageViewSet(SnippetViewSet):
+    model = ContactMessage
+    icon = "mail"
+    menu_label = "Thư liên hệ"
+    list_display = ["name", "phone", "email", "created_at"]
+    inspect_view_enabled = True
+    add_to_admin_menu = True
+    menu_order = 300
+
+
+register_snippet(ContactMessageViewSet)
