@@ -16,7 +16,12 @@ export PORT
 system-packages:
 	@bash scripts/system_packages.sh
 
-install: .venv/.stamp system-packages
+# npm packages for tests (axe-core); the fonts are already in static/fonts.
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: .venv/.stamp system-packages node_modules/.stamp
 
 # Find PostgreSQL, Redis and an MQTT broker, or start local ones (.local/).
 services: .venv/.stamp
