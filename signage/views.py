@@ -7,6 +7,7 @@ another unit is a 404 here, exactly like an unknown one.
 
 import hmac
 import json
+import os
 import re
 import time
 import uuid
@@ -32,7 +33,11 @@ from tenants.services import current_unit
 from . import services
 from .models import Board
 
-SSE_SECONDS = getattr(settings, "SIGNAGE_SSE_SECONDS", 25)
+# How long one event stream holds a worker thread before the browser reconnects.
+SSE_SECONDS = int(
+    getattr(settings, "SIGNAGE_SSE_SECONDS", 0)
+    or os.environ.get("SIGNAGE_SSE_SECONDS", 25)
+)
 STATIC_DIR = Path(settings.BASE_DIR) / "static" / "signage"
 
 
