@@ -1,3 +1,19 @@
 """Routes of broadcast on a unit's host (included before the page tree)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("nghe-lai/", views.listen_back, name="broadcast_listen_back"),
+    path(
+        "nghe-lai/<uuid:uid>/am-thanh/",
+        views.listen_back_audio,
+        name="broadcast_listen_back_audio",
+    ),
+    path("broadcast/truc-tiep/", views.live, name="broadcast_live"),
+    path("broadcast/truc-tiep/gui/", views.live_upload, name="broadcast_live_upload"),
+    path(
+        "broadcast/audio/<uuid:uid>/", views.device_audio, name="broadcast_device_audio"
+    ),
+]

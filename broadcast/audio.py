@@ -1,0 +1,110 @@
+"""Uploaded audio: checked to be audio, measured, converted when possible.
+
+The type is read from the bytes (``filetype``), never from the name; the
+duration from the container (``mutagen``, the standard library for WAV).
+When ffmpeg is installed, speech is converted to mono 64 kbit/s MP3 at
+22.05 kHz, small enough for 3G-connected clusters; without it the file is
+kept as uploaded.
+"""
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import filetype
+import mutagen
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+ACCEPTED = {
+    "audio/mpeg": "mp3",
+    "audio/x-wav": "wav",
+    "audio/wav": "wav",
+    "audio/ogg": "ogg",
+    "audio/x-flac": "flac",
+    "audio/mp4": "m4a",
+    "audio/m4a": "m4a",
+    "audio/aac": "aac",
+    "video/webm": "webm",  # browsers record audio/webm; filetype says video
+    "audio/webm": "webm",
+}
+NOT_AUDIO = (
+    "Tệp “{name}” không phải tệp âm thanh. Hãy chọn tệp MP3, WAV, OGG, M4A hoặc FLAC."
+)
+
+
+def inspect(uploaded, duration_hint=None):
+    """(extension, seconds) of an uploaded file, or ValidationError.
+
+    ``duration_hint`` is used only for WebM recordings from the browser,
+    which mutagen cannot measure (the recorder tells how long it ran).
+    """
+    name = getattr(uploaded, "name", "tệp")
+    max_bytes = settings.BROADCAST_MAX_UPLOAD_BYTES
+    if uploaded.size > max_bytes:
+        raise ValidationError(
+            f"Tệp “{name}” lớn hơn giới hạn {max_bytes // (1024 * 1024)} MB."
+        )
+    uploaded.seek(0)
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ACCEPTED:
+        raise ValidationError(NOT_AUDIO.format(name=name))
+    ext = ACCEPTED[kind.mime]
+    if ext == "webm":
+        seconds = float(duration_hint or 0)
+    else:
+        try:
+            info = mutagen.File(uploaded)
+        except Exception:  # noqa: BLE001 - any parser error means "not audio"
+            info = None
+        uploaded.seek(0)
+        seconds = float(getattr(getattr(info, "info", None), "length", 0) or 0)
+    if seconds <= 0:
+        raise ValidationError(
+            f"Không đọc được thời lượng của tệp “{name}”; tệp có thể bị hỏng."
+        )
+    limit = settings.BROADCAST_MAX_AUDIO_SECONDS
+    if seconds > limit:
+        raise ValidationError(
+            f"Tệp dài {seconds / 60:.0f} phút, vượt giới hạn {limit // 60} phút."
+        )
+    return ext, seconds
+
+
+def convert_for_speech(uploaded, ext):
+    """(bytes, extension) converted by ffmpeg, or None without ffmpeg."""
+    ffmpeg = shutil.which("ffmpeg")
+    if not ffmpeg:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"in.{ext}"
+        dst = Path(tmp) / "out.mp3"
+        with open(src, "wb") as fh:
+            for chunk in uploaded.chunks():
+                fh.write(chunk)
+        uploaded.seek(0)
+        result = subprocess.run(
+            [
+                ffmpeg,
+                "-y",
+                "-v",
+                "error",
+                "-i",
+                str(src),
+                "-ac",
+                "1",
+                "-ar",
+                "22050",
+                "-b:a",
+                "64k",
+                str(dst),
+            ],
+            capture_output=True,
+            timeout=600,
+        )
+        if result.returncode != 0 or not dst.exists():
+            return None
+        return dst.read_bytes(), "mp3"

@@ -1,0 +1,278 @@
+"""The listener: records presence, acknowledgements and play reports.
+
+One MQTT connection subscribes to every device's status, heartbeat, ack
+and play topics (QoS 1, persistent session, so reports sent while the
+listener restarts are kept by the broker). The network thread only queues
+raw messages; a database thread takes them in batches, so 5,000 acks
+arriving within a second cost a handful of queries, not 5,000.
+
+A message that is not valid protocol v1 (malformed JSON, wrong schema,
+wrong topic, bad signature, unknown device) is dropped, counted in
+``ListenerCounter`` under its reason and logged; nothing a device sends can
+stop the listener.
+"""
+
+import logging
+import queue
+import threading
+import time
+from datetime import UTC, datetime
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from . import credentials, protocol
+from .models import Delivery, ListenerCounter, PlayLog, SpeakerCluster
+from .mqtt import broker_address, connect_properties, new_client
+from .pipeline import DeliveryState, bulk_set_state
+
+logger = logging.getLogger(__name__)
+
+ACK_TO_STATE = {
+    "received": DeliveryState.ACKNOWLEDGED,
+    "playing": DeliveryState.PLAYING,
+    "done": DeliveryState.DONE,
+    "failed": DeliveryState.FAILED,
+    "expired": DeliveryState.EXPIRED,
+    "preempted": DeliveryState.PREEMPTED,
+}
+# Later states first: a batch holding "received" and "done" for one device
+# ends at done.
+STATE_ORDER = ["received", "playing", "done", "failed", "expired", "preempted"]
+
+
+def _ts(value):
+    try:
+        return datetime.fromtimestamp(float(value), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return timezone.now()
+
+
+class Listener:
+    def __init__(self, url=None, client_id="ttcs-listener", batch_interval=0.1):
+        self.url = url
+        self.client_id = client_id
+        self.batch_interval = batch_interval
+        self.inbox = queue.Queue()
+        self.stopping = threading.Event()
+        self.connected = threading.Event()
+        self.handled = 0
+        self.client = None
+        self._devices = {}
+        self._last_sweep = 0.0
+
+    # --- network side ------------------------------------------------------
+    def start(self, username=None, password=None):
+        from django.conf import settings
+
+        host, port, tls = broker_address(self.url)
+        self.client = new_client(
+            self.client_id,
+            username or settings.BROADCAST_MQTT_USERNAME,
+            password or settings.BROADCAST_MQTT_PASSWORD,
+        )
+        if tls:
+            self.client.tls_set()
+        self.client.on_connect = self._on_connect
+        self.client.on_message = self._on_message
+        self.client.on_disconnect = lambda *a: self.connected.clear()
+        self.client.reconnect_delay_set(min_delay=1, max_delay=5)
+        self.client.connect_async(
+            host,
+            port,
+            keepalive=30,
+            clean_start=False,
+            properties=connect_properties(7 * 24 * 3600),
+        )
+        self.client.loop_start()
+        self.db_thread = threading.Thread(target=self.run_db, daemon=True)
+        self.db_thread.start()
+        return self
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            logger.error("listener refused by broker: %s", reason_code)
+            return
+        client.subscribe([(t, 1) for t in protocol.subscriptions_for_listener()])
+        self.connected.set()
+        logger.info("listener connected, subscribed to device topics")
+
+    def _on_message(self, client, userdata, message):
+        self.inbox.put((message.topic, message.payload, message.retain))
+
+    def stop(self):
+        self.stopping.set()
+        if self.client is not None:
+            self.client.loop_stop()
+            self.client.disconnect()
+        if hasattr(self, "db_thread"):
+            self.db_thread.join(timeout=10)
+
+    # --- database side -----------------------------------------------------
+    def run_db(self):
+        while not self.stopping.is_set() or not self.inbox.empty():
+            batch = []
+            try:
+                batch.append(self.inbox.get(timeout=self.batch_interval))
+            except queue.Empty:
+                pass
+            while len(batch) < 10000:
+                try:
+                    batch.append(self.inbox.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                close_old_connections()
+                if batch:
+                    self.process(batch)
+                self.maybe_sweep()
+            except Exception:  # noqa: BLE001 - the listener never dies
+                logger.exception("listener batch failed; continuing")
+                time.sleep(0.5)
+
+    def maybe_sweep(self, every=5.0):
+        if time.monotonic() - self._last_sweep < every:
+            return
+        self._last_sweep = time.monotonic()
+        from .services import expire_overdue, retry_unacknowledged
+
+        expire_overdue()
+        retry_unacknowledged()
+
+    def drop(self, reason, topic, detail=""):
+        ListenerCounter.bump(f"dropped:{reason}")
+        logger.warning("dropped device message (%s) on %s %s", reason, topic, detail)
+
+    def process(self, batch):
+        """Validate a batch of raw messages and record what they say."""
+        valid = []
+        device_ids = set()
+        for topic, payload, retain in batch:
+            parsed = protocol.parse_device_topic(topic)
+            if parsed is None:
+                self.drop("wrong_topic", topic)
+                continue
+            device_id, kind = parsed
+            try:
+                data = protocol.decode(payload)
+            except protocol.BadMessage as exc:
+                self.drop(exc.reason, topic, str(exc))
+                continue
+            if data.get("device") != device_id:
+                self.drop("wrong_topic", topic, "device id differs from topic")
+                continue
+            if not credentials.verify(data, device_id):
+                self.drop("bad_signature", topic)
+                continue
+            valid.append((device_id, kind, data, retain))
+            device_ids.add(device_id)
+        if not valid:
+            return
+        known = dict(
+            SpeakerCluster.objects.filter(device_id__in=device_ids).values_list(
+                "device_id", "pk"
+            )
+        )
+        acks, plays, presence = [], [], {}
+        for device_id, kind, data, _retain in valid:
+            if device_id not in known:
+                self.drop("unknown_device", device_id, kind)
+                continue
+            if kind in (protocol.STATUS, protocol.HEARTBEAT):
+                presence[device_id] = (kind, data)
+            elif kind == protocol.ACK:
+                acks.append((device_id, data))
+                presence.setdefault(device_id, (protocol.HEARTBEAT, data))
+            elif kind == protocol.PLAY:
+                plays.append((device_id, data))
+        self.record_presence(presence, known)
+        self.record_acks(acks)
+        self.record_plays(plays, known)
+        ListenerCounter.bump("handled", len(valid))
+        self.handled += len(valid)
+
+    def record_presence(self, presence, known):
+        now = timezone.now()
+        online_ids, offline_ids = [], []
+        for device_id, (_kind, data) in presence.items():
+            is_online = bool(data.get("online", True))
+            (online_ids if is_online else offline_ids).append(known[device_id])
+        if online_ids:
+            SpeakerCluster.objects.filter(pk__in=online_ids).update(
+                online=True, last_seen=now
+            )
+        if offline_ids:
+            SpeakerCluster.objects.filter(pk__in=offline_ids).update(online=False)
+
+    def record_acks(self, acks):
+        if not acks:
+            return
+        wanted = {}
+        for device_id, data in acks:
+            state = data.get("state")
+            cid = data.get("cid")
+            if state not in ACK_TO_STATE or not isinstance(cid, str):
+                self.drop("bad_ack", device_id, repr(state))
+                continue
+            wanted.setdefault((cid, device_id), []).append(state)
+        if not wanted:
+            return
+        cids = {cid for cid, _ in wanted}
+        devices = {device for _, device in wanted}
+        deliveries = {
+            (str(d.dispatch.cid), d.cluster.device_id): d
+            for d in Delivery.objects.filter(
+                dispatch__cid__in=cids, cluster__device_id__in=devices
+            ).select_related("dispatch", "cluster")
+        }
+        # Apply in pipeline order, grouped by target state: one UPDATE each.
+        for state in STATE_ORDER:
+            group = [
+                deliveries[key]
+                for key, states in wanted.items()
+                if state in states and key in deliveries
+            ]
+            if group:
+                bulk_set_state(group, ACK_TO_STATE[state])
+        unknown = [key for key in wanted if key not in deliveries]
+        if unknown:
+            ListenerCounter.bump("ack_without_delivery", len(unknown))
+
+    def record_plays(self, plays, known):
+        if not plays:
+            return
+        from .models import Dispatch
+
+        cids = {
+            data.get("cid") for _, data in plays if isinstance(data.get("cid"), str)
+        }
+        dispatches = {
+            str(d.cid): d
+            for d in Dispatch.objects.filter(cid__in=cids).select_related("program")
+        }
+        rows = []
+        for device_id, data in plays:
+            dispatch = dispatches.get(data.get("cid"))
+            try:
+                seconds = max(0.0, float(data.get("seconds", 0)))
+            except (TypeError, ValueError):
+                self.drop("bad_play", device_id)
+                continue
+            unit_id = (
+                dispatch.unit_id
+                if dispatch
+                else SpeakerCluster.objects.get(pk=known[device_id]).unit_id
+            )
+            rows.append(
+                PlayLog(
+                    cluster_id=known[device_id],
+                    unit_id=unit_id,
+                    dispatch=dispatch,
+                    program=dispatch.program if dispatch else None,
+                    started_at=_ts(data.get("started_at")),
+                    ended_at=_ts(data.get("ended_at")),
+                    seconds=seconds,
+                    result=str(data.get("result", ""))[:20],
+                )
+            )
+        PlayLog.objects.bulk_create(rows)

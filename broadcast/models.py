@@ -1,0 +1,379 @@
+"""Speaker clusters, programs, schedules and their dispatch to devices.
+
+Every table lives in the public schema (the app is shared): a province
+officer watches all clusters of its subtree, a commune only its own, and the
+dispatch worker and the MQTT listener run outside any unit. Each row names
+the unit it belongs to, and every view filters on it.
+
+A ``Program`` is something to play (uploaded audio, text to speech, a live
+recording). A ``Schedule`` says when and where. Each time a program is sent,
+one ``Dispatch`` is created with one ``Delivery`` per cluster; deliveries
+move through ``pipeline.DELIVERY_PIPELINE``. What goes to the broker is
+written to ``OutboxMessage`` in the same transaction, so nothing decided is
+lost if the worker or the broker dies before it is published.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .pipeline import DeliveryState
+
+
+class Priority(models.TextChoices):
+    # The three levels of Thông tư 39/2020/TT-BTTTT.
+    NORMAL = "normal", "Thông thường"
+    PRIORITY = "priority", "Ưu tiên"
+    EMERGENCY = "emergency", "Khẩn cấp"
+
+
+PRIORITY_RANK = {Priority.NORMAL: 0, Priority.PRIORITY: 1, Priority.EMERGENCY: 2}
+
+
+class SpeakerCluster(models.Model):
+    """One cụm loa: a controller with one or more horns, in a hamlet."""
+
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="speaker_clusters",
+    )
+    name = models.CharField("tên cụm loa", max_length=200)
+    hamlet = models.CharField(
+        "ấp/khóm/tổ dân phố", max_length=200, blank=True, default=""
+    )
+    latitude = models.DecimalField(
+        "vĩ độ", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        "kinh độ", max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    adapter = models.CharField(
+        "giao thức thiết bị",
+        max_length=50,
+        default="mqtt_v1",
+        help_text="Bộ chuyển đổi theo hãng thiết bị; mặc định giao thức MQTT v1 mở.",
+    )
+    device_id = models.SlugField("mã thiết bị", max_length=64, unique=True)
+    # PBKDF2-SHA512 in Mosquitto's own format: the broker checks it, we
+    # never keep the password itself.
+    password_hash = models.CharField(max_length=255, blank=True, editable=False)
+    volume = models.PositiveSmallIntegerField("âm lượng (%)", default=80)
+    on_time = models.TimeField("giờ bật", default="05:00")
+    off_time = models.TimeField("giờ tắt", default="21:00")
+    has_fm_fallback = models.BooleanField("có thu FM dự phòng", default=False)
+    is_active = models.BooleanField("đang hoạt động", default=True)
+    # Presence, kept up to date by the listener.
+    online = models.BooleanField("trực tuyến", default=False)
+    last_seen = models.DateTimeField("lần cuối liên lạc", null=True, blank=True)
+    firmware = models.CharField("phần mềm", max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "cụm loa"
+        verbose_name_plural = "cụm loa"
+        ordering = ["unit", "hamlet", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.device_id})"
+
+    def set_password(self, raw):
+        from .credentials import mosquitto_hash
+
+        self.password_hash = mosquitto_hash(raw)
+
+    def check_password(self, raw):
+        from .credentials import mosquitto_check
+
+        return bool(self.password_hash) and mosquitto_check(raw, self.password_hash)
+
+    def in_hours(self, when=None):
+        """Whether the cluster may play now (normal and priority items)."""
+        local = timezone.localtime(when or timezone.now()).time()
+        if self.on_time <= self.off_time:
+            return self.on_time <= local < self.off_time
+        return local >= self.on_time or local < self.off_time
+
+    @property
+    def is_stale(self):
+        """Online by its retained status but silent for three heartbeats."""
+        if not self.last_seen:
+            return True
+        limit = settings.BROADCAST_HEARTBEAT_SECONDS * 3
+        return (timezone.now() - self.last_seen).total_seconds() > limit
+
+
+def audio_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.MEDIA_ROOT / "broadcast", base_url=None)
+
+
+def program_audio_path(instance, filename):
+    # Not tenant-relative: programs are served by broadcast's own views,
+    # which check the unit, to devices and to the listen-back page.
+    return f"{instance.uid.hex}/{filename}"
+
+
+class ProgramKind(models.TextChoices):
+    AUDIO = "audio", "Tệp âm thanh"
+    TTS = "tts", "Chuyển văn bản thành giọng nói"
+    LIVE = "live", "Phát trực tiếp"
+
+
+class Program(models.Model):
+    """Something to play: uploaded audio, synthesized speech or a live take."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="broadcast_programs",
+    )
+    title = models.CharField("tiêu đề", max_length=255)
+    kind = models.CharField(
+        "loại", max_length=10, choices=ProgramKind.choices, default=ProgramKind.TTS
+    )
+    language = models.CharField("ngôn ngữ", max_length=10, default="vi")
+    text = models.TextField("nội dung đọc", blank=True, default="")
+    voice = models.CharField("giọng đọc", max_length=100, blank=True, default="")
+    audio = models.FileField(
+        "tệp âm thanh",
+        upload_to=program_audio_path,
+        storage=audio_storage,
+        max_length=255,
+        blank=True,
+    )
+    duration_seconds = models.FloatField("thời lượng (giây)", default=0)
+    public = models.BooleanField(
+        "đăng nghe lại",
+        default=True,
+        help_text="Hiện trên trang Nghe lại của đơn vị sau khi đã phát.",
+    )
+    bulletin_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_by = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "chương trình phát thanh"
+        verbose_name_plural = "chương trình phát thanh"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class ScheduleKind(models.TextChoices):
+    ONCE = "once", "Một lần"
+    RECURRING = "recurring", "Lặp lại"
+
+
+WEEKDAYS = [
+    (0, "Thứ Hai"),
+    (1, "Thứ Ba"),
+    (2, "Thứ Tư"),
+    (3, "Thứ Năm"),
+    (4, "Thứ Sáu"),
+    (5, "Thứ Bảy"),
+    (6, "Chủ Nhật"),
+]
+
+
+class Schedule(models.Model):
+    """When and where a program plays.
+
+    Targets are units (every active cluster of the unit) and/or single
+    clusters. ``position`` is how the commune orders items of the same
+    priority that fall at the same minute.
+    """
+
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị lập lịch",
+        on_delete=models.CASCADE,
+        related_name="broadcast_schedules",
+    )
+    program = models.ForeignKey(
+        Program, verbose_name="chương trình", on_delete=models.CASCADE
+    )
+    priority = models.CharField(
+        "mức ưu tiên",
+        max_length=10,
+        choices=Priority.choices,
+        default=Priority.NORMAL,
+    )
+    kind = models.CharField(
+        "kiểu lịch",
+        max_length=10,
+        choices=ScheduleKind.choices,
+        default=ScheduleKind.ONCE,
+    )
+    start_at = models.DateTimeField("phát lúc (một lần)", null=True, blank=True)
+    weekdays = models.JSONField(
+        "các ngày trong tuần", default=list, blank=True, help_text="0 = Thứ Hai"
+    )
+    times = models.JSONField(
+        "các giờ phát", default=list, blank=True, help_text='Ví dụ ["06:00", "17:30"]'
+    )
+    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    valid_until = models.DateField("đến ngày", null=True, blank=True)
+    target_units = models.ManyToManyField(
+        "tenants.Unit",
+        verbose_name="đơn vị nhận",
+        blank=True,
+        related_name="+",
+    )
+    target_clusters = models.ManyToManyField(
+        SpeakerCluster, verbose_name="cụm loa nhận", blank=True, related_name="+"
+    )
+    position = models.PositiveIntegerField("thứ tự", default=0)
+    is_active = models.BooleanField("đang dùng", default=True)
+    last_fired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lịch phát"
+        verbose_name_plural = "lịch phát"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.program} – {self.get_priority_display()}"
+
+
+class Dispatch(models.Model):
+    """One sending of a program to a set of clusters (one correlation id)."""
+
+    cid = models.UUIDField("mã tương quan", default=uuid.uuid4, unique=True)
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="broadcast_dispatches",
+    )
+    program = models.ForeignKey(
+        Program, verbose_name="chương trình", on_delete=models.CASCADE
+    )
+    schedule = models.ForeignKey(
+        Schedule, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    priority = models.CharField("mức ưu tiên", max_length=10, choices=Priority.choices)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField("gửi lúc", default=timezone.now)
+    expires_at = models.DateTimeField("hết hạn lúc")
+
+    class Meta:
+        verbose_name = "lượt phát"
+        verbose_name_plural = "lượt phát"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.program} @ {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
+
+
+class Delivery(models.Model):
+    """The state of one dispatch on one cluster (see pipeline.py)."""
+
+    dispatch = models.ForeignKey(
+        Dispatch, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    cluster = models.ForeignKey(
+        SpeakerCluster,
+        verbose_name="cụm loa",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    state = models.CharField(
+        "trạng thái",
+        max_length=16,
+        choices=DeliveryState.choices,
+        default=DeliveryState.QUEUED,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    detail = models.CharField("ghi chú", max_length=255, blank=True, default="")
+    updated_at = models.DateTimeField("cập nhật", default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField("xác nhận lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "trạng thái gửi"
+        verbose_name_plural = "trạng thái gửi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispatch", "cluster"], name="one_delivery_per_cluster"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "updated_at"])]
+
+    def __str__(self):
+        return f"{self.cluster.device_id}: {self.state}"
+
+
+class OutboxMessage(models.Model):
+    """An MQTT publish decided but maybe not yet accepted by the broker."""
+
+    dispatch = models.ForeignKey(
+        Dispatch, null=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    topic = models.CharField(max_length=255)
+    payload = models.JSONField()
+    # Device ids this publish reaches (for the queued -> sent transition).
+    device_ids = models.JSONField(default=list)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class PlayLog(models.Model):
+    """What a device reports it played (protocol v1 ``play`` messages)."""
+
+    cluster = models.ForeignKey(
+        SpeakerCluster, on_delete=models.CASCADE, related_name="play_logs"
+    )
+    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE)
+    dispatch = models.ForeignKey(
+        Dispatch, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    started_at = models.DateTimeField("bắt đầu")
+    ended_at = models.DateTimeField("kết thúc")
+    seconds = models.FloatField("số giây đã phát")
+    result = models.CharField("kết quả", max_length=20)
+
+    class Meta:
+        verbose_name = "nhật ký phát"
+        verbose_name_plural = "nhật ký phát"
+        ordering = ["-started_at"]
+
+
+class ListenerCounter(models.Model):
+    """Counts of what the listener dropped (by reason) and handled."""
+
+    name = models.CharField(max_length=50, unique=True)
+    count = models.PositiveBigIntegerField(default=0)
+
+    @classmethod
+    def bump(cls, name, by=1):
+        from django.db.models import F
+
+        updated = cls.objects.filter(name=name).update(count=F("count") + by)
+        if not updated:
+            obj, created = cls.objects.get_or_create(name=name, defaults={"count": by})
+            if not created:
+                cls.objects.filter(name=name).update(count=F("count") + by)
+
+    @classmethod
+    def value(cls, name):
+        row = cls.objects.filter(name=name).first()
+        return row.count if row else 0

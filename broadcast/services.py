@@ -1,0 +1,512 @@
+"""Public surface of the broadcast app.
+
+Other apps (bulletins, reports, the demo loader) call these functions; the
+admin views and the management commands do too.
+"""
+
+import logging
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from . import audio, credentials, protocol, tts
+from .models import (
+    PRIORITY_RANK,
+    Delivery,
+    Dispatch,
+    OutboxMessage,
+    PlayLog,
+    Priority,
+    Program,
+    ProgramKind,
+    Schedule,
+    ScheduleKind,
+    SpeakerCluster,
+)
+from .pipeline import DeliveryState
+
+logger = logging.getLogger(__name__)
+
+# How long a command stays playable (MQTT 5 message expiry and the payload's
+# expires_at): an emergency is useless after minutes, a daily program
+# after its slot.
+EXPIRY = {
+    Priority.EMERGENCY: timedelta(minutes=5),
+    Priority.PRIORITY: timedelta(minutes=30),
+    Priority.NORMAL: timedelta(minutes=30),
+}
+
+
+# --- clusters ----------------------------------------------------------------
+
+
+def create_cluster(unit, name, device_id=None, password=None, **fields):
+    """Register a cluster; returns (cluster, password). The password is shown
+    once to the installer and stored only hashed."""
+    password = password or credentials.new_password()
+    cluster = SpeakerCluster(
+        unit=unit,
+        name=name,
+        device_id=device_id or f"{unit.code}-{SpeakerCluster.objects.count() + 1:04d}",
+        **fields,
+    )
+    cluster.set_password(password)
+    cluster.save()
+    return cluster, password
+
+
+def reset_password(cluster, password=None):
+    password = password or credentials.new_password()
+    cluster.set_password(password)
+    cluster.save(update_fields=["password_hash"])
+    return password
+
+
+def cluster_groups(cluster):
+    """Unit group names a cluster listens to: its unit and every unit above,
+    so a province-wide emergency is one publish."""
+    unit = cluster.unit
+    return [protocol.unit_key(u) for u in [*unit.ancestors(), unit]]
+
+
+def device_provisioning(cluster, password):
+    """What an installer types into a device (or the simulator reads)."""
+    return {
+        "device_id": cluster.device_id,
+        "username": cluster.device_id,
+        "password": password,
+        "signing_key": credentials.signing_key(cluster.device_id),
+        "groups": cluster_groups(cluster),
+        "volume": cluster.volume,
+    }
+
+
+def create_demo_clusters(unit, count=4):
+    """A few clusters for the demo; returns [(cluster, password)].
+
+    Device ids are ``sim-<unit code>-NNNN``: the simulator
+    (``manage.py simulate_speakers --unit <code> --count N``) plays them.
+    """
+    hamlets = ["Ấp Bình Thạnh", "Ấp Hòa Lợi", "Ấp Tân Thành", "Khóm 1", "Khóm 2"]
+    made = []
+    for index in range(1, count + 1):
+        device_id = f"sim-{unit.code}-{index:04d}"
+        cluster = SpeakerCluster.objects.filter(device_id=device_id).first()
+        if cluster is not None:
+            made.append((cluster, reset_password(cluster)))
+            continue
+        made.append(
+            create_cluster(
+                unit,
+                name=f"Cụm loa {hamlets[(index - 1) % len(hamlets)]}",
+                device_id=device_id,
+                hamlet=hamlets[(index - 1) % len(hamlets)],
+                has_fm_fallback=index % 2 == 0,
+            )
+        )
+    return made
+
+
+def offline_clusters(unit):
+    limit = timezone.now() - timedelta(seconds=settings.BROADCAST_HEARTBEAT_SECONDS * 3)
+    return SpeakerCluster.objects.filter(unit=unit, is_active=True).filter(
+        Q(online=False) | Q(last_seen__lt=limit) | Q(last_seen__isnull=True)
+    )
+
+
+# --- programs ------------------------------------------------------------------
+
+
+def create_tts_program(
+    unit, title, text, voice="", language="vi", public=True, created_by="", **extra
+):
+    """Text -> speech -> Program. ValidationError (Vietnamese) on bad input;
+    nothing is saved then."""
+    tts.check_text(text)
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "speech.wav"
+        seconds = tts.synthesize(text, wav, voice=voice or None, language=language)
+        program = Program(
+            unit=unit,
+            title=title,
+            kind=ProgramKind.TTS,
+            language=language,
+            text=text,
+            voice=voice,
+            duration_seconds=seconds,
+            public=public,
+            created_by=created_by,
+            **extra,
+        )
+        with open(wav, "rb") as fh:
+            program.audio.save("speech.wav", File(fh), save=False)
+    program.save()
+    return program
+
+
+def create_audio_program(
+    unit,
+    title,
+    uploaded,
+    language="vi",
+    kind=ProgramKind.AUDIO,
+    public=True,
+    created_by="",
+    duration_hint=None,
+):
+    """Uploaded audio -> Program, validated and measured first."""
+    ext, seconds = audio.inspect(uploaded, duration_hint=duration_hint)
+    converted = audio.convert_for_speech(uploaded, ext)
+    program = Program(
+        unit=unit,
+        title=title,
+        kind=kind,
+        language=language,
+        duration_seconds=seconds,
+        public=public,
+        created_by=created_by,
+    )
+    if converted:
+        data, ext = converted
+        program.audio.save(f"audio.{ext}", ContentFile(data), save=False)
+    else:
+        program.audio.save(f"audio.{ext}", File(uploaded), save=False)
+    program.save()
+    return program
+
+
+def audio_token(program):
+    return signing.dumps(program.uid.hex, salt="broadcast-audio")
+
+
+def audio_url(program):
+    base = settings.BROADCAST_MEDIA_BASE_URL.rstrip("/")
+    path = reverse("broadcast_device_audio", args=[program.uid])
+    return f"{base}{path}?t={audio_token(program)}"
+
+
+# --- dispatch --------------------------------------------------------------------
+
+
+def _targets_clusters(units=(), clusters=(), include_below=True):
+    ids = {c.pk for c in clusters}
+    unit_q = Q(pk__in=[])
+    for unit in units:
+        unit_q |= Q(unit=unit)
+        if include_below:
+            unit_q |= Q(unit__in=unit.descendants())
+    qs = SpeakerCluster.objects.filter(is_active=True).filter(unit_q | Q(pk__in=ids))
+    return list(qs.select_related("unit"))
+
+
+def dispatch_program(
+    program,
+    units=(),
+    clusters=(),
+    priority=Priority.NORMAL,
+    schedule=None,
+    position=0,
+    expires_in=None,
+    now=None,
+):
+    """Send ``program`` now to the targeted clusters; returns the Dispatch.
+
+    Clusters outside their on/off hours are left out unless the priority is
+    emergency. One publish per unit group topic when every active cluster of
+    that unit is a target, else one per device. All rows, outbox included,
+    are written in one transaction; the publisher runs after commit.
+    """
+    now = now or timezone.now()
+    priority = Priority(priority)
+    targets = _targets_clusters(units, clusters)
+    if priority != Priority.EMERGENCY:
+        targets = [c for c in targets if c.in_hours(now)]
+    expires_at = now + (expires_in or EXPIRY[priority])
+    with transaction.atomic():
+        dispatch = Dispatch.objects.create(
+            unit=program.unit,
+            program=program,
+            schedule=schedule,
+            priority=priority,
+            position=position,
+            created_at=now,
+            expires_at=expires_at,
+        )
+        Delivery.objects.bulk_create(
+            [Delivery(dispatch=dispatch, cluster=c, updated_at=now) for c in targets]
+        )
+        _write_outbox(dispatch, targets)
+    transaction.on_commit(_kick_publisher)
+    return dispatch
+
+
+def _write_outbox(dispatch, targets, only_devices=False):
+    program = dispatch.program
+    url = audio_url(program)
+
+    def body(device_targets=None):
+        return protocol.play_command(
+            cid=dispatch.cid,
+            program_uid=program.uid,
+            title=program.title,
+            url=url,
+            duration=program.duration_seconds,
+            priority=dispatch.priority,
+            position=dispatch.position,
+            language=program.language,
+            expires_at=dispatch.expires_at.timestamp(),
+            targets=device_targets,
+        )
+
+    rows = []
+    by_unit = {}
+    for cluster in targets:
+        by_unit.setdefault(cluster.unit_id, []).append(cluster)
+    for unit_id, clusters in by_unit.items():
+        active = set(
+            SpeakerCluster.objects.filter(unit_id=unit_id, is_active=True).values_list(
+                "device_id", flat=True
+            )
+        )
+        ids = [c.device_id for c in clusters]
+        if not only_devices and len(clusters) > 1 and set(ids) == active:
+            rows.append(
+                OutboxMessage(
+                    dispatch=dispatch,
+                    topic=protocol.unit_cmd(protocol.unit_key(clusters[0].unit)),
+                    payload=body(),
+                    device_ids=ids,
+                    expires_at=dispatch.expires_at,
+                )
+            )
+        else:
+            rows += [
+                OutboxMessage(
+                    dispatch=dispatch,
+                    topic=protocol.device_cmd(c.device_id),
+                    payload=body([c.device_id]),
+                    device_ids=[c.device_id],
+                    expires_at=dispatch.expires_at,
+                )
+                for c in clusters
+            ]
+    OutboxMessage.objects.bulk_create(rows)
+    return rows
+
+
+def _kick_publisher():
+    from .tasks import publish_outbox
+
+    try:
+        publish_outbox.delay()
+    except Exception:  # noqa: BLE001 - the beat sweep publishes it later
+        logger.exception("could not queue publish_outbox; the sweep will")
+
+
+def emergency(program, units):
+    """Play ``program`` at once on every cluster of ``units`` (and below),
+    pre-empting whatever plays, regardless of on/off hours."""
+    return dispatch_program(program, units=units, priority=Priority.EMERGENCY)
+
+
+def stop_program(program, reason="withdrawn"):
+    """Tell every device still holding ``program`` to drop it."""
+    now = timezone.now()
+    live = Delivery.objects.filter(
+        dispatch__program=program,
+        state__in=[
+            DeliveryState.QUEUED,
+            DeliveryState.SENT,
+            DeliveryState.ACKNOWLEDGED,
+            DeliveryState.PLAYING,
+        ],
+    ).select_related("dispatch", "cluster")
+    rows = [
+        OutboxMessage(
+            dispatch=d.dispatch,
+            topic=protocol.device_cmd(d.cluster.device_id),
+            payload=protocol.stop_command(
+                cid=d.dispatch.cid,
+                reason=reason,
+                expires_at=(now + timedelta(minutes=5)).timestamp(),
+            ),
+            device_ids=[],
+            expires_at=now + timedelta(minutes=5),
+        )
+        for d in live
+    ]
+    OutboxMessage.objects.bulk_create(rows)
+    transaction.on_commit(_kick_publisher)
+    return len(rows)
+
+
+def retry_unacknowledged(now=None):
+    """Republish to each device that got a command but never acknowledged
+    it (a lost connection, a broker restart): same cid, device topic."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.BROADCAST_ACK_TIMEOUT_SECONDS)
+    stale = (
+        Delivery.objects.filter(
+            state=DeliveryState.SENT,
+            updated_at__lt=cutoff,
+            dispatch__expires_at__gt=now,
+            attempts__lt=settings.BROADCAST_MAX_ATTEMPTS,
+        )
+        .select_related("dispatch__program", "cluster__unit")
+        .order_by("dispatch_id")
+    )
+    count = 0
+    by_dispatch = {}
+    for delivery in stale:
+        by_dispatch.setdefault(delivery.dispatch, []).append(delivery)
+    for dispatch, deliveries in by_dispatch.items():
+        with transaction.atomic():
+            _write_outbox(dispatch, [d.cluster for d in deliveries], only_devices=True)
+            Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+                updated_at=now
+            )
+        count += len(deliveries)
+    if count:
+        transaction.on_commit(_kick_publisher)
+    return count
+
+
+def expire_overdue(now=None):
+    """Deliveries whose command expired before the device took it."""
+    from .pipeline import bulk_set_state
+
+    now = now or timezone.now()
+    overdue = list(
+        Delivery.objects.filter(
+            state__in=[DeliveryState.QUEUED, DeliveryState.SENT],
+            dispatch__expires_at__lte=now,
+        )
+    )
+    moved = bulk_set_state(overdue, DeliveryState.EXPIRED, "Quá hạn phát", when=now)
+    OutboxMessage.objects.filter(sent_at__isnull=True, expires_at__lte=now).update(
+        last_error="expired before publish", sent_at=now
+    )
+    return len(moved)
+
+
+# --- schedules ---------------------------------------------------------------------
+
+
+def occurrences(schedule, start, end):
+    """Datetimes in [start, end) at which ``schedule`` fires."""
+    if schedule.kind == ScheduleKind.ONCE:
+        at = schedule.start_at
+        return [at] if at and start <= at < end else []
+    found = []
+    tz = timezone.get_current_timezone()
+    day = timezone.localtime(start).date()
+    last_day = timezone.localtime(end).date()
+    while day <= last_day:
+        in_range = (not schedule.valid_from or day >= schedule.valid_from) and (
+            not schedule.valid_until or day <= schedule.valid_until
+        )
+        if in_range and (not schedule.weekdays or day.weekday() in schedule.weekdays):
+            for text in schedule.times:
+                hour, minute = (int(x) for x in text.split(":"))
+                at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+                if start <= at < end:
+                    found.append(at)
+        day += timedelta(days=1)
+    return found
+
+
+def fire_due_schedules(now=None, lookback=timedelta(minutes=10)):
+    """Dispatch every schedule occurrence due since it last fired.
+
+    Higher priority first; same priority in the commune's ``position``
+    order, so devices queue them in that order.
+    """
+    now = now or timezone.now()
+    due = []
+    for schedule in Schedule.objects.filter(is_active=True).select_related(
+        "program__unit"
+    ):
+        since = max(
+            schedule.last_fired_at or (now - lookback),
+            now - lookback,
+        )
+        for at in occurrences(schedule, since, now + timedelta(seconds=1)):
+            due.append((at, schedule))
+    due.sort(key=lambda x: (-PRIORITY_RANK[x[1].priority], x[1].position, x[0]))
+    dispatches = []
+    for at, schedule in due:
+        with transaction.atomic():
+            locked = Schedule.objects.select_for_update().get(pk=schedule.pk)
+            if locked.last_fired_at and locked.last_fired_at >= at:
+                continue
+            dispatches.append(
+                dispatch_program(
+                    schedule.program,
+                    units=list(schedule.target_units.all()),
+                    clusters=list(schedule.target_clusters.all()),
+                    priority=schedule.priority,
+                    schedule=schedule,
+                    position=schedule.position,
+                    now=now,
+                )
+            )
+            locked.last_fired_at = at
+            locked.save(update_fields=["last_fired_at"])
+            if locked.kind == ScheduleKind.ONCE:
+                Schedule.objects.filter(pk=locked.pk).update(is_active=False)
+    return dispatches
+
+
+# --- reports ------------------------------------------------------------------------
+
+
+def hours_aired(unit, year, month):
+    """Hours of audio the unit's clusters reported played in a month."""
+    seconds = PlayLog.objects.filter(
+        unit=unit, started_at__year=year, started_at__month=month
+    ).aggregate(total=Sum("seconds"))["total"]
+    return (seconds or 0) / 3600
+
+
+def hours_aired_by_unit(units, year, month):
+    rows = (
+        PlayLog.objects.filter(
+            unit__in=units, started_at__year=year, started_at__month=month
+        )
+        .values("unit")
+        .annotate(total=Sum("seconds"))
+    )
+    return {row["unit"]: row["total"] / 3600 for row in rows}
+
+
+def listen_back(unit):
+    """Programs of ``unit`` that were played and may be listened to again."""
+    return (
+        Program.objects.filter(
+            unit=unit,
+            public=True,
+            dispatch__deliveries__state__in=[
+                DeliveryState.PLAYING,
+                DeliveryState.DONE,
+                DeliveryState.PREEMPTED,
+            ],
+        )
+        .exclude(audio="")
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def validation_messages(exc):
+    if isinstance(exc, ValidationError):
+        return exc.messages
+    return [str(exc)]

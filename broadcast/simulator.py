@@ -1,0 +1,419 @@
+"""Simulated speaker clusters speaking protocol v1 like real devices.
+
+Each simulated device is its own MQTT client with its own credentials,
+client id, persistent session, last will and subscriptions: the protocol
+gives every device its own identity and ACL, so devices are never
+multiplexed over a shared connection. To reach thousands of devices the
+clients share one event loop (a ``selectors`` loop driving paho's
+``loop_read``/``loop_write``/``loop_misc``) instead of one thread each;
+``run_fleet_processes`` spreads them over several processes.
+
+A device acknowledges (``received``), queues by priority (emergency
+pre-empts what plays, priority goes before normal, equal priority keeps the
+commune's order), reports ``playing`` and ``done``, publishes a play report,
+keeps retained presence with a last will and a heartbeat, and refuses
+commands that expired (MQTT 5 expiry on the broker, ``expires_at`` on the
+device).
+"""
+
+import heapq
+import itertools
+import json
+import logging
+import multiprocessing
+import selectors
+import threading
+import time
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from . import credentials, protocol
+
+logger = logging.getLogger(__name__)
+
+RANK = {"normal": 0, "priority": 1, "emergency": 2}
+
+
+class SimDevice:
+    def __init__(self, fleet, spec):
+        self.fleet = fleet
+        self.device_id = spec["device_id"]
+        self.key = spec["signing_key"]
+        self.groups = spec.get("groups", [])
+        self.volume = spec.get("volume", 80)
+        self.seen = set()
+        self.queue = []  # heap of (-rank, position, seq, command)
+        self.current = None  # (command, started_at, timer id)
+        self.wanted_online = True
+        self.last_attempt = 0.0
+        client = mqtt.Client(
+            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+            client_id=self.device_id,
+            protocol=mqtt.MQTTv5,
+        )
+        client.username_pw_set(spec["username"], spec["password"])
+        client.will_set(
+            protocol.device_topic(self.device_id, protocol.STATUS),
+            self.encode({"online": False}),
+            qos=1,
+            retain=True,
+        )
+        client.on_connect = self.on_connect
+        client.on_message = self.on_message
+        client.on_socket_open = fleet.socket_open
+        client.on_socket_close = fleet.socket_close
+        client.on_socket_register_write = fleet.register_write
+        client.on_socket_unregister_write = fleet.unregister_write
+        client.user_data_set(self)
+        self.client = client
+
+    # --- protocol -----------------------------------------------------------
+    def encode(self, body):
+        body = {
+            "v": protocol.SCHEMA,
+            "device": self.device_id,
+            "ts": time.time(),
+            **body,
+        }
+        body["sig"] = credentials.sign(body, self.key)
+        return protocol.encode(body)
+
+    def send(self, kind, body, retain=False, qos=1):
+        self.client.publish(
+            protocol.device_topic(self.device_id, kind),
+            self.encode(body),
+            qos=qos,
+            retain=retain,
+        )
+
+    def connect(self):
+        self.last_attempt = time.monotonic()
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = 24 * 3600
+        try:
+            self.client.connect(
+                self.fleet.host,
+                self.fleet.port,
+                keepalive=self.fleet.keepalive,
+                clean_start=False,
+                properties=props,
+            )
+        except OSError:
+            pass
+
+    def on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            self.fleet.record(self.device_id, "refused", str(reason_code))
+            return
+        topics = [protocol.device_cmd(self.device_id), protocol.all_cmd()]
+        topics += [protocol.unit_cmd(g) for g in self.groups]
+        client.subscribe([(t, 1) for t in topics])
+        self.send(
+            protocol.STATUS,
+            {"online": True, "volume": self.volume, "firmware": "ttcs-sim/1"},
+            retain=True,
+        )
+        self.fleet.record(self.device_id, "online", None)
+
+    def on_message(self, client, userdata, message):
+        try:
+            command = json.loads(message.payload)
+        except ValueError:
+            return
+        if command.get("v") != protocol.SCHEMA:
+            return
+        if command.get("type") == "stop":
+            self.stop(command.get("cid"))
+            return
+        if command.get("type") != "play":
+            return
+        targets = command.get("targets")
+        if targets is not None and self.device_id not in targets:
+            return
+        cid = command.get("cid")
+        if cid in self.seen:
+            return  # QoS 1 is at least once
+        self.seen.add(cid)
+        if time.time() > float(command.get("expires_at", 0)):
+            self.ack(cid, "expired")
+            self.fleet.record(self.device_id, "expired", cid)
+            return
+        self.ack(cid, "received")
+        self.fleet.record(self.device_id, "received", cid)
+        rank = RANK.get(command.get("priority"), 0)
+        if rank == RANK["emergency"] and self.current:
+            self.finish("preempted")
+        heapq.heappush(
+            self.queue,
+            (-rank, command.get("position", 0), next(self.fleet.seq), command),
+        )
+        if not self.current:
+            self.play_next()
+
+    def ack(self, cid, state):
+        self.send(protocol.ACK, {"cid": cid, "state": state})
+
+    def play_next(self):
+        now = time.time()
+        while self.queue:
+            _, _, _, command = heapq.heappop(self.queue)
+            if now > float(command.get("expires_at", 0)):
+                self.ack(command["cid"], "expired")
+                continue
+            seconds = self.fleet.play_seconds
+            if seconds is None:
+                seconds = float(command.get("duration") or 1)
+            timer = self.fleet.call_later(seconds, self.finish, "completed")
+            self.current = (command, now, timer)
+            self.ack(command["cid"], "playing")
+            self.fleet.record(self.device_id, "playing", command["cid"])
+            return
+
+    def finish(self, result):
+        if not self.current:
+            return
+        command, started, timer = self.current
+        self.fleet.cancel(timer)
+        self.current = None
+        ended = time.time()
+        state = {"completed": "done"}.get(result, result)
+        self.ack(command["cid"], state)
+        self.send(
+            protocol.PLAY,
+            {
+                "cid": command["cid"],
+                "program": command.get("program"),
+                "started_at": started,
+                "ended_at": ended,
+                "seconds": round(ended - started, 2),
+                "result": result,
+            },
+        )
+        self.fleet.record(self.device_id, result, command["cid"])
+        if result != "preempted":
+            self.play_next()
+
+    def stop(self, cid):
+        self.queue = [item for item in self.queue if item[3].get("cid") != cid]
+        heapq.heapify(self.queue)
+        if self.current and self.current[0].get("cid") == cid:
+            self.finish("stopped")
+
+    def heartbeat(self):
+        if self.client.is_connected():
+            playing = self.current[0]["cid"] if self.current else None
+            self.send(protocol.HEARTBEAT, {"online": True, "playing": playing}, qos=0)
+
+
+class Fleet:
+    """Many simulated devices on one selectors loop in one thread."""
+
+    def __init__(
+        self,
+        specs,
+        url=None,
+        heartbeat=60,
+        play_seconds=None,
+        keepalive=60,
+        connect_batch=200,
+    ):
+        from .mqtt import broker_address
+
+        self.host, self.port, _ = broker_address(url)
+        self.heartbeat_every = heartbeat
+        self.play_seconds = play_seconds
+        self.keepalive = keepalive
+        self.connect_batch = connect_batch
+        self.selector = selectors.DefaultSelector()
+        self.seq = itertools.count()
+        self.timers = []
+        self.cancelled = set()
+        self.calls = []
+        self.calls_lock = threading.Lock()
+        self.events = []
+        self.events_lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.devices = {}
+        for spec in specs:
+            self.devices[spec["device_id"]] = SimDevice(self, spec)
+        self.thread = None
+
+    # --- selector glue for paho -------------------------------------------------
+    def socket_open(self, client, userdata, sock):
+        self.selector.register(sock, selectors.EVENT_READ, client)
+
+    def socket_close(self, client, userdata, sock):
+        try:
+            self.selector.unregister(sock)
+        except (KeyError, ValueError):
+            pass
+
+    def register_write(self, client, userdata, sock):
+        try:
+            self.selector.modify(
+                sock, selectors.EVENT_READ | selectors.EVENT_WRITE, client
+            )
+        except (KeyError, ValueError):
+            pass
+
+    def unregister_write(self, client, userdata, sock):
+        try:
+            self.selector.modify(sock, selectors.EVENT_READ, client)
+        except (KeyError, ValueError):
+            pass
+
+    # --- timers and cross-thread calls ----------------------------------------------
+    def call_later(self, delay, fn, *args):
+        timer = next(self.seq)
+        heapq.heappush(self.timers, (time.monotonic() + delay, timer, fn, args))
+        return timer
+
+    def cancel(self, timer):
+        self.cancelled.add(timer)
+
+    def call_soon_threadsafe(self, fn, *args):
+        with self.calls_lock:
+            self.calls.append((fn, args))
+
+    def record(self, device_id, event, cid):
+        with self.events_lock:
+            self.events.append((time.time(), device_id, event, cid))
+
+    def events_for(self, event=None, cid=None, device_id=None):
+        with self.events_lock:
+            return [
+                e
+                for e in self.events
+                if (event is None or e[2] == event)
+                and (cid is None or e[3] == cid)
+                and (device_id is None or e[1] == device_id)
+            ]
+
+    # --- control (thread-safe) -------------------------------------------------------
+    def set_online(self, device_id, online):
+        device = self.devices[device_id]
+
+        def apply():
+            device.wanted_online = online
+            if online:
+                device.connect()
+            else:
+                # A clean DISCONNECT keeps the persistent session on the
+                # broker; commands published meanwhile wait there (until
+                # their MQTT 5 expiry).
+                device.client.disconnect()
+
+        self.call_soon_threadsafe(apply)
+
+    def online_count(self):
+        return sum(1 for d in self.devices.values() if d.client.is_connected())
+
+    def wait_online(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.online_count() == len(self.devices):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def start(self):
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.stopping.set()
+        if self.thread:
+            self.thread.join(timeout=10)
+
+    # --- the loop -----------------------------------------------------------------
+    def run(self):
+        pending = list(self.devices.values())
+        last_misc = 0.0
+        hb = self.heartbeat_every
+        # Spread heartbeats over the interval.
+        for index, device in enumerate(pending):
+            self.call_later(hb * (index + 1) / (len(pending) + 1), self._beat, device)
+        while not self.stopping.is_set():
+            if pending:
+                batch, pending = (
+                    pending[: self.connect_batch],
+                    pending[self.connect_batch :],
+                )
+                for device in batch:
+                    device.connect()
+            with self.calls_lock:
+                calls, self.calls = self.calls, []
+            for fn, args in calls:
+                fn(*args)
+            timeout = 0.05
+            if self.timers:
+                timeout = max(0.0, min(timeout, self.timers[0][0] - time.monotonic()))
+            for key, mask in self.selector.select(timeout):
+                client = key.data
+                if mask & selectors.EVENT_READ:
+                    client.loop_read()
+                if mask & selectors.EVENT_WRITE:
+                    client.loop_write()
+            now = time.monotonic()
+            while self.timers and self.timers[0][0] <= now:
+                _, timer, fn, args = heapq.heappop(self.timers)
+                if timer in self.cancelled:
+                    self.cancelled.discard(timer)
+                    continue
+                fn(*args)
+            if now - last_misc >= 1.0:
+                last_misc = now
+                for device in self.devices.values():
+                    client = device.client
+                    if client.is_connected():
+                        client.loop_misc()
+                    elif (
+                        device.wanted_online
+                        and now - device.last_attempt > 1.0
+                        and device not in pending
+                    ):
+                        # Broker restarted or dropped us: reconnect, same session.
+                        if client.socket() is not None:
+                            client.loop_misc()
+                        device.connect()
+        for device in self.devices.values():
+            device.client.disconnect()
+            try:
+                device.client.loop_write()
+            except Exception:  # noqa: BLE001 - closing down anyway
+                pass
+
+    def _beat(self, device):
+        device.heartbeat()
+        self.call_later(self.heartbeat_every, self._beat, device)
+
+
+def _fleet_process(specs, url, heartbeat, play_seconds, ready, stop):
+    fleet = Fleet(specs, url=url, heartbeat=heartbeat, play_seconds=play_seconds)
+    fleet.start()
+    fleet.wait_online(timeout=300)
+    ready.set()
+    stop.wait()
+    fleet.stop()
+
+
+def run_fleet_processes(specs, processes, url=None, heartbeat=60, play_seconds=None):
+    """Split ``specs`` over ``processes`` processes; returns (procs, ready, stop)."""
+    ctx = multiprocessing.get_context("fork")
+    stop = ctx.Event()
+    procs, readies = [], []
+    for index in range(processes):
+        part = specs[index::processes]
+        ready = ctx.Event()
+        proc = ctx.Process(
+            target=_fleet_process,
+            args=(part, url, heartbeat, play_seconds, ready, stop),
+            daemon=True,
+        )
+        proc.start()
+        procs.append(proc)
+        readies.append(ready)
+    return procs, readies, stop

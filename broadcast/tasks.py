@@ -1,0 +1,36 @@
+"""Background work of the broadcast app (runs in the public schema)."""
+
+from celery import shared_task
+
+from . import services
+from .mqtt import publish_outbox as _publish_outbox
+
+
+@shared_task(
+    autoretry_for=(OSError, ConnectionError),
+    retry_backoff=1,
+    retry_backoff_max=30,
+    max_retries=None,
+    acks_late=True,
+)
+def publish_outbox():
+    """Drain the outbox; a broker that is down means retry with backoff."""
+    published, failed = _publish_outbox()
+    if failed:
+        raise ConnectionError(f"{failed} publishes not acknowledged by the broker")
+    return published
+
+
+@shared_task
+def fire_due_schedules():
+    return len(services.fire_due_schedules())
+
+
+@shared_task
+def sweep():
+    """Expire stale deliveries, retry unacknowledged ones, republish the
+    outbox left by a worker that died."""
+    expired = services.expire_overdue()
+    retried = services.retry_unacknowledged()
+    publish_outbox.delay()
+    return expired, retried

@@ -1,0 +1,122 @@
+"""Listen-back pages (citizens), program audio (devices, the page's player)
+and the live announcement recorder (officials)."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from tenants.services import current_unit
+
+from . import services
+from .models import Priority, Program, ProgramKind
+
+logger = logging.getLogger(__name__)
+
+
+def _audio_response(program):
+    if not program.audio:
+        raise Http404("Chương trình chưa có âm thanh.")
+    try:
+        handle = program.audio.open("rb")
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy tệp âm thanh.") from None
+    return FileResponse(handle, filename=program.audio.name.rsplit("/", 1)[-1])
+
+
+def device_audio(request, uid):
+    """What a device downloads: the URL in the play command carries a token."""
+    try:
+        value = signing.loads(request.GET.get("t", ""), salt="broadcast-audio")
+    except signing.BadSignature:
+        raise Http404("Liên kết không hợp lệ.") from None
+    if value != uid.hex:
+        raise Http404("Liên kết không hợp lệ.")
+    return _audio_response(get_object_or_404(Program, uid=uid))
+
+
+@ratelimit(key="ip", rate="120/m", block=False)
+def listen_back(request):
+    unit = current_unit()
+    if unit is None:
+        raise Http404
+    if getattr(request, "limited", False):
+        return render(request, "broadcast/rate_limited.html", status=429)
+    programs = Paginator(services.listen_back(unit), 20).get_page(
+        request.GET.get("trang")
+    )
+    return render(
+        request,
+        "broadcast/listen_back.html",
+        {"unit": unit, "programs": programs},
+    )
+
+
+def listen_back_audio(request, uid):
+    unit = current_unit()
+    program = get_object_or_404(
+        services.listen_back(unit) if unit else Program.objects.none(), uid=uid
+    )
+    return _audio_response(program)
+
+
+def _can_broadcast(user):
+    return user.is_active and (
+        user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
+@login_required
+def live(request):
+    unit = current_unit()
+    if unit is None or not _can_broadcast(request.user):
+        raise PermissionDenied
+    return render(request, "broadcast/live.html", {"unit": unit})
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="20/m", block=False)
+def live_upload(request):
+    """The browser's MediaRecorder take: saved as a program, sent at once to
+    every cluster of the unit with priority "priority"."""
+    unit = current_unit()
+    if unit is None or not _can_broadcast(request.user):
+        raise PermissionDenied
+    if getattr(request, "limited", False):
+        return JsonResponse(
+            {"error": "Gửi quá nhiều lần, hãy đợi một phút."}, status=429
+        )
+    uploaded = request.FILES.get("audio")
+    title = (request.POST.get("title") or "").strip() or "Thông báo trực tiếp"
+    if uploaded is None:
+        return JsonResponse({"error": "Chưa có bản ghi âm."}, status=400)
+    try:
+        program = services.create_audio_program(
+            unit,
+            title[:255],
+            uploaded,
+            kind=ProgramKind.LIVE,
+            created_by=request.user.get_username(),
+            duration_hint=request.POST.get("duration"),
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    dispatch = services.dispatch_program(
+        program, units=[unit], priority=Priority.PRIORITY
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "program": str(program.uid),
+            "deliveries": dispatch.deliveries.count(),
+            "message": f"Đã gửi “{program.title}” tới "
+            f"{dispatch.deliveries.count()} cụm loa.",
+        }
+    )

@@ -1,0 +1,233 @@
+"""Fast checks on the database: pipeline, normalisation, credentials,
+programs and their bad input, the broker config, tenant isolation."""
+
+import io
+import subprocess
+import wave
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from broadcast import broker_config, credentials, services
+from broadcast.models import Delivery, Dispatch, Program, SpeakerCluster
+from broadcast.normalize import normalize, number_to_words
+from broadcast.pipeline import InvalidTransition, set_state
+from broadcast.signals import delivery_state_changed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_numbers_dates_times_and_abbreviations_are_read_as_vietnamese_words():
+    assert number_to_words(2025) == "hai nghìn không trăm hai mươi lăm"
+    assert number_to_words(105) == "một trăm lẻ năm"
+    assert number_to_words(21) == "hai mươi mốt"
+    assert number_to_words(1_200_000) == "một triệu hai trăm nghìn"
+    text = normalize("UBND xã họp lúc 7h30 ngày 15/4/2025, diện tích 3,5 ha.")
+    assert text == (
+        "ủy ban nhân dân xã họp lúc bảy giờ ba mươi phút ngày mười lăm tháng tư "
+        "năm hai nghìn không trăm hai mươi lăm, diện tích ba phẩy năm héc ta."
+    )
+    assert "không chín một hai" in normalize("Gọi 0912 345 678")
+
+
+def test_pipeline_refuses_a_jump_back_and_signals_each_change(
+    tree, django_capture_on_commit_callbacks
+):
+    program = Program.objects.create(unit=tree.commune_a1, title="x")
+    cluster, _ = services.create_cluster(tree.commune_a1, "c", device_id="pipe-1")
+    dispatch = Dispatch.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        priority="normal",
+        expires_at=timezone.now(),
+    )
+    delivery = Delivery.objects.create(dispatch=dispatch, cluster=cluster)
+    seen = []
+    handler = lambda sender, delivery, old, new, **kw: seen.append((old, new))  # noqa: E731
+    delivery_state_changed.connect(handler)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert set_state(delivery, "sent")
+            assert set_state(delivery, "acknowledged")
+            assert not set_state(delivery, "acknowledged")  # a repeat is a no-op
+            with pytest.raises(InvalidTransition):
+                set_state(delivery, "queued")
+            assert not set_state(delivery, "sent", strict=False)
+            assert set_state(delivery, "done")
+    finally:
+        delivery_state_changed.disconnect(handler)
+    assert seen == [
+        ("queued", "sent"),
+        ("sent", "acknowledged"),
+        ("acknowledged", "done"),
+    ]
+    delivery.refresh_from_db()
+    assert delivery.state == "done" and delivery.acknowledged_at
+
+
+def test_password_is_stored_hashed_in_mosquittos_format(tree, tmp_path):
+    cluster, password = services.create_cluster(
+        tree.commune_a1, "c", device_id="hash-1"
+    )
+    assert password not in cluster.password_hash
+    assert cluster.password_hash.startswith("$7$101$")
+    assert cluster.check_password(password) and not cluster.check_password("sai")
+    passwd, acl = broker_config.write_files(tmp_path, "ttcs-server", "bi-mat")
+    # mosquitto_passwd reads (and rewrites) the file we generated.
+    result = subprocess.run(
+        ["mosquitto_passwd", "-b", str(passwd), "extra", "pw"], capture_output=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"hash-1:{cluster.password_hash}" in passwd.read_text()
+    text = acl.read_text()
+    assert "pattern write ttcs/v1/dev/%u/ack" in text
+    assert (
+        f"user hash-1\ntopic read ttcs/v1/grp/unit/{tree.province.schema_name}/cmd"
+        in text
+    )
+    assert f"topic read ttcs/v1/grp/unit/{tree.commune_a1.schema_name}/cmd" in text
+
+
+def test_signatures_are_checked_per_device():
+    body = {"v": 1, "device": "dev-a", "state": "received"}
+    body["sig"] = credentials.sign(body, credentials.signing_key("dev-a"))
+    assert credentials.verify(body, "dev-a")
+    assert not credentials.verify(body, "dev-b")
+    assert not credentials.verify({**body, "state": "done"}, "dev-a")
+
+
+def test_tts_reads_a_vietnamese_sentence_with_plausible_duration(tree):
+    text = "Ủy ban nhân dân xã thông báo lịch tiêm chủng cho trẻ em vào sáng thứ Hai."
+    for voice in ("vi", "vi-vn-x-central", "vi-vn-x-south"):
+        program = services.create_tts_program(
+            tree.commune_a1, "Tiêm chủng", text, voice=voice
+        )
+        # 17 syllables at ~2.5-5 syllables a second.
+        assert 2.0 < program.duration_seconds < 10.0, program.duration_seconds
+        with program.audio.open("rb") as fh, wave.open(fh) as wav:
+            assert wav.getnframes() / wav.getframerate() == pytest.approx(
+                program.duration_seconds
+            )
+
+
+def test_too_long_text_is_refused_with_the_limit_and_nothing_saved(tree, settings):
+    settings.BROADCAST_TTS_MAX_CHARS = 100
+    with pytest.raises(ValidationError) as exc:
+        services.create_tts_program(tree.commune_a1, "Dài", "a " * 200)
+    assert "vượt giới hạn 100 ký tự" in exc.value.messages[0]
+    assert not Program.objects.filter(title="Dài").exists()
+
+
+def test_language_without_a_voice_asks_for_recorded_audio(tree):
+    with pytest.raises(ValidationError) as exc:
+        services.create_tts_program(tree.commune_a1, "Khmer", "សួស្តី", language="km")
+    assert "tải lên tệp âm thanh" in exc.value.messages[0]
+
+
+def test_an_upload_that_is_not_audio_is_refused_and_nothing_is_saved(tree):
+    fake = SimpleUploadedFile("thong-bao.mp3", b"%PDF-1.4 not audio at all" * 50)
+    with pytest.raises(ValidationError) as exc:
+        services.create_audio_program(tree.commune_a1, "Giả", fake)
+    assert "không phải tệp âm thanh" in exc.value.messages[0]
+    assert not Program.objects.filter(title="Giả").exists()
+
+
+def test_an_uploaded_wav_is_measured_and_can_be_a_minority_language_program(tree):
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(b"\x00\x00" * 8000 * 3)
+    upload = SimpleUploadedFile("khmer.wav", buffer.getvalue(), "audio/wav")
+    program = services.create_audio_program(
+        tree.commune_a1, "Tin Khmer", upload, language="km"
+    )
+    assert program.duration_seconds == pytest.approx(3.0)
+    assert program.language == "km"
+
+
+def test_a_communes_listen_back_page_shows_only_its_own_played_programs(
+    tree, client_for
+):
+    mine = services.create_tts_program(
+        tree.commune_a1, "Chương trình của An Bình", "Xin chào."
+    )
+    other = services.create_tts_program(
+        tree.commune_b1, "Chương trình của Bình Lợi", "Xin chào."
+    )
+    services.create_tts_program(tree.commune_a1, "Chưa phát", "Xin chào.")
+    for program in (mine, other):
+        cluster, _ = services.create_cluster(
+            program.unit, "c", device_id=f"lb-{program.unit.code}"
+        )
+        dispatch = Dispatch.objects.create(
+            unit=program.unit,
+            program=program,
+            priority="normal",
+            expires_at=timezone.now(),
+        )
+        Delivery.objects.create(dispatch=dispatch, cluster=cluster, state="done")
+    response = client_for(tree.commune_a1).get("/nghe-lai/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Chương trình của An Bình" in html and "<audio" in html
+    assert "Chương trình của Bình Lợi" not in html and "Chưa phát" not in html
+    audio = client_for(tree.commune_a1).get(f"/nghe-lai/{mine.uid}/am-thanh/")
+    assert audio.status_code == 200
+    assert (
+        client_for(tree.commune_a1).get(f"/nghe-lai/{other.uid}/am-thanh/").status_code
+        == 404
+    )
+    assert (
+        client_for(tree.commune_b1).get(f"/nghe-lai/{mine.uid}/am-thanh/").status_code
+        == 404
+    )
+
+
+def test_device_audio_needs_the_signed_link(tree, client_for):
+    program = services.create_tts_program(tree.commune_a1, "Tải về", "Xin chào.")
+    url = services.audio_url(program).split("//", 1)[1].split("/", 1)[1]
+    assert client_for("localhost").get("/" + url).status_code == 200
+    assert (
+        client_for("localhost")
+        .get(f"/broadcast/audio/{program.uid}/?t=sai")
+        .status_code
+        == 404
+    )
+
+
+def test_dispatch_skips_clusters_outside_hours_except_for_emergency(tree):
+    program = Program.objects.create(
+        unit=tree.commune_a2, title="x", duration_seconds=1
+    )
+    night = timezone.localtime().replace(hour=23, minute=0)
+    awake, _ = services.create_cluster(
+        tree.commune_a2, "ngày", device_id="h-awake", on_time="00:00", off_time="23:59"
+    )
+    asleep, _ = services.create_cluster(
+        tree.commune_a2, "tối", device_id="h-asleep", on_time="05:00", off_time="21:00"
+    )
+    normal = services.dispatch_program(program, units=[tree.commune_a2], now=night)
+    assert set(normal.deliveries.values_list("cluster__device_id", flat=True)) == {
+        "h-awake"
+    }
+    # Not all clusters of the unit: per-device topic, not the group.
+    assert [m.topic for m in normal.outbox.all()] == ["ttcs/v1/dev/h-awake/cmd"]
+    urgent = services.dispatch_program(
+        program, units=[tree.commune_a2], priority="emergency", now=night
+    )
+    assert urgent.deliveries.count() == 2
+    assert [m.topic for m in urgent.outbox.all()] == [
+        f"ttcs/v1/grp/unit/{tree.commune_a2.schema_name}/cmd"
+    ]
+    assert SpeakerCluster.objects.filter(unit=tree.commune_a2).count() == 2
+
+
+def test_demo_clusters_are_registered_for_a_unit(tree):
+    made = services.create_demo_clusters(tree.commune_b1)
+    assert len(made) == 4
+    assert all(c.device_id.startswith("sim-90201-") for c, _ in made)
+    assert all(c.check_password(p) for c, p in made)
