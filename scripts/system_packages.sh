@@ -5,6 +5,7 @@ set -u
 declare -A APT_PACKAGES=(
   # [package]=command-or-file-that-shows-it-is-installed
   [chromium]=/usr/bin/chromium            # browser tests (Playwright drives it)
+  [espeak-ng]=espeak-ng                   # broadcast: offline Vietnamese TTS
   [npm]=npm                               # axe-core for the accessibility checks (cms)
   [fonts-noto-core]=/usr/share/fonts/truetype/noto/NotoSansKhmer-Regular.ttf  # signage PNG slides (Vietnamese + Khmer)
 )
