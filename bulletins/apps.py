@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class BulletinsConfig(AppConfig):
     name = "bulletins"
+    verbose_name = "Thông tin nguồn"

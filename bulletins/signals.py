@@ -19,3 +19,12 @@ from django.dispatch import Signal
 
 bulletin_for_channel = Signal()
 bulletin_withdrawn = Signal()
+
+# delivery_state_changed -- a delivery moved one step along the pipeline
+#     (bulletins.pipeline); sent after the transaction commits.
+#     # provides args: delivery, from_state, to_state, actor
+#     delivery: bulletins.models.Delivery (bulletin, unit, channel, state)
+#     from_state: "" for a new delivery, else the previous state
+#     to_state:   "sent", "received", "used", "declined" or "expired"
+#     actor:      who did it, as a display name
+delivery_state_changed = Signal()
