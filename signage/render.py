@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/noto")
 
 BACKGROUND = {"normal": (10, 37, 69), "emergency": (176, 0, 32)}
@@ -29,6 +29,7 @@ TITLE_COLOUR = {"normal": (255, 214, 10), "emergency": (255, 255, 255)}
 BODY_COLOUR = (255, 255, 255)
 # Below this many pixels a line is unreadable on a board.
 MIN_SIZE = {"led": 11, "lcd": 18}
+MIN_BODY_SIZE = {"led": 10, "lcd": 16}
 
 
 def _first(*candidates):
@@ -166,10 +167,10 @@ def _line_metrics(bold, size):
     return ascent, descent
 
 
-def _layout(title, body, width, height, size, margin):
+def _layout(title, body, width, height, size, margin, kind="lcd"):
     """Lines and their baselines at a title size, or None if they overflow."""
     box_w = width - 2 * margin
-    body_size = max(int(size * 0.62), 1)
+    body_size = max(int(size * 0.62), MIN_BODY_SIZE.get(kind, 10))
     blocks = []
     title_lines = wrap(title, True, size, box_w) if title else []
     body_lines = wrap(body, False, body_size, box_w) if body else []
@@ -218,7 +219,7 @@ def fit(title, body, width, height, kind="lcd"):
     best = None
     while low <= high:
         size = (low + high) // 2
-        placed = _layout(title, body, width, height, size, margin)
+        placed = _layout(title, body, width, height, size, margin, kind)
         if placed is not None:
             left, top, right, bottom = _ink_box(placed, margin)
             inside = (

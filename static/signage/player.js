@@ -220,7 +220,7 @@
     clearTimeout(state.timer);
     var em = activeEmergency();
     if (em) {
-      state.current = { emergency: true, key: em.key };
+      state.current = { emergency: true, key: em.key, title: em.title };
       showEmergency(em);
       state.timer = setTimeout(next, 1000);
       return;
@@ -237,7 +237,7 @@
     state.index = (state.index + 1) % now_.slides.length;
     var slide = now_.slides[state.index];
     var duration = Math.max(1, slide.duration || 10);
-    state.current = { key: slide.key, started: Date.now() };
+    state.current = { key: slide.key, title: slide.title || "", started: Date.now() };
     show(slide);
     state.timer = setTimeout(function () {
       countPlay(slide, duration);
@@ -292,7 +292,8 @@
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
         player_version: VERSION,
-        showing: state.current ? state.current.key : "",
+        showing: state.current
+          ? (state.current.key + " · " + (state.current.title || "")).slice(0, 255) : "",
         manifest_version: m ? (m.version || "") : ""
       })
     }).then(function (r) {
