@@ -1,3 +1,9 @@
 """Routes of bulletins on a unit's host (included before the page tree)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("thong-tin-nguon/<int:pk>/", views.public_bulletin, name="bulletins_public"),
+]
