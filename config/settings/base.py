@@ -188,6 +188,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.record_heartbeat",
         "schedule": 60.0,
     },
+    # Bulletins whose fan-out message was lost (broker down) are sent anyway.
+    "bulletins-drain-outbox": {
+        "task": "bulletins.tasks.drain_outbox",
+        "schedule": 60.0,
+    },
+    "bulletins-expire": {
+        "task": "bulletins.tasks.expire_deliveries",
+        "schedule": 300.0,
+    },
 }
 
 # --- auth and sessions --------------------------------------------------------
