@@ -107,6 +107,9 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "tenants.views.unknown_host"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
+    # A board's "anything new?" poll answered 304 from Redis before the tenant
+    # lookup (signage/middleware.py); everything else passes straight through.
+    "signage.middleware.ManifestNotModifiedMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
