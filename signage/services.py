@@ -642,6 +642,7 @@ def manifest_for(board, now=None):
             "body": body,
             "token": board.token_hash,
             "unit": board.unit_id,
+            "hosts": unit_hosts(board.unit_id),
         },
     )
     client.expire(key, 3 * 3600)
@@ -656,10 +657,29 @@ def cached_auth(uid):
     return tuple(v.decode() if v is not None else None for v in values)
 
 
+def unit_hosts(unit_id):
+    """The hostnames of a unit, for the 304 fast path (signage.middleware)."""
+    from tenants.models import Domain
+
+    return ",".join(
+        d.lower()
+        for d in Domain.objects.filter(tenant_id=unit_id).values_list(
+            "domain", flat=True
+        )
+    )
+
+
 def remember_auth(board):
     client = redis_client()
     key = board_key(board.uid)
-    client.hset(key, mapping={"token": board.token_hash, "unit": board.unit_id})
+    client.hset(
+        key,
+        mapping={
+            "token": board.token_hash,
+            "unit": board.unit_id,
+            "hosts": unit_hosts(board.unit_id),
+        },
+    )
     client.expire(key, 3 * 3600)
 
 

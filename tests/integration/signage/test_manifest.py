@@ -112,3 +112,18 @@ def test_playlists_of_one_unit_never_reach_another_units_board(tree, client_for)
         MANIFEST.format(board_b.uid), **auth(token_b)
     )
     assert "Tin riêng xã An Bình" not in body_b.content.decode()
+
+
+def test_fast_304_path_still_checks_token_and_host(tree, client_for):
+    unit = tree.commune_a1
+    board, token = make_board(unit)
+    client = client_for(unit)
+    etag = client.get(MANIFEST.format(board.uid), **auth(token))["ETag"]
+    url = MANIFEST.format(board.uid)
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag, **auth(token)).status_code == 304
+    wrong = client.get(url, HTTP_IF_NONE_MATCH=etag, **auth("sai"))
+    assert wrong.status_code == 401
+    elsewhere = client_for(tree.commune_a2).get(
+        url, HTTP_IF_NONE_MATCH=etag, **auth(token)
+    )
+    assert elsewhere.status_code == 404
