@@ -122,6 +122,9 @@ def main():
         sys.exit("Không có xã nào đã khởi tạo trong cơ sở dữ liệu này.")
     print(f"unit: {unit} ({unit.primary_hostname}), boards: {options.boards}")
 
+    from signage.models import Playlist
+
+    had_default = Playlist.objects.filter(unit=unit, is_default=True).exists()
     playlist = services.default_playlist(unit)
     slide = Slide.objects.create(
         playlist=playlist, title="Đo hiệu năng bảng tin", body="Bản tin thử nghiệm."
@@ -195,9 +198,7 @@ def main():
             f"cold     {len(boards) / (time.monotonic() - warm_start):8.0f} req/s  "
             "(one client, every manifest built from the database)"
         )
-        run_phase(
-            "hits", port, host, targets, options.seconds, options.clients, True
-        )
+        run_phase("hits", port, host, targets, options.seconds, options.clients, True)
         run_phase(
             "misses", port, host, targets, options.seconds, options.clients, False
         )
@@ -206,6 +207,8 @@ def main():
         server.wait(timeout=30)
         Board.objects.filter(pk__in=[b.pk for b in boards]).delete()
         slide.delete()
+        if not had_default:
+            playlist.delete()
         services.content_changed(unit)
 
     headline = (

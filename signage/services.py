@@ -190,6 +190,9 @@ def _plain(html):
     return " ".join(strip_tags(html or "").split())
 
 
+PAGE_PRIORITY = {"emergency": 20, "priority": 10}
+
+
 def page_items(unit, at):
     """Published pages of the unit marked for boards (read inside its schema)."""
     items = []
@@ -230,7 +233,9 @@ def page_items(unit, at):
                     "duration": 12,
                     "valid_from": valid_from,
                     "valid_until": valid_until,
-                    "priority": int(getattr(page, "priority", 0) or 0),
+                    "priority": PAGE_PRIORITY.get(
+                        str(getattr(page, "priority", "")), 0
+                    ),
                 }
             )
     return items
@@ -809,6 +814,7 @@ def record_plays(board, data):
     except Exception:
         redis_client().delete(seen_key)
         raise
+    _mark_played(board, {slide for _, slide in rows})
     return len(rows)
 
 
@@ -899,6 +905,7 @@ def led_char_limit(width, height):
 
 
 def _mark_delivery(bulletin, unit, state):
+    """Report to bulletins (when its service exists) what the boards did."""
     try:
         from bulletins import services as bulletin_services
     except ImportError:
@@ -908,8 +915,22 @@ def _mark_delivery(bulletin, unit, state):
         return
     try:
         mark(bulletin, unit, "board", state)
-    except Exception:  # noqa: BLE001 - delivery bookkeeping must not stop a board
-        logger.exception("mark_delivery failed for bulletin %s", bulletin.pk)
+    except Exception as error:  # noqa: BLE001 - bookkeeping must not stop a board
+        logger.info("bulletin delivery not marked %s: %r", state, error)
+
+
+def _mark_played(board, slide_keys):
+    """Bulletins and emergencies that a player reports as played are "used"."""
+    ids = {int(k[1:]) for k in slide_keys if k[:1] == "b" and k[1:].isdigit()}
+    interrupts = [int(k[1:]) for k in slide_keys if k[:1] == "e" and k[1:].isdigit()]
+    if interrupts:
+        ids |= set(
+            Interrupt.objects.filter(
+                pk__in=interrupts, bulletin_id__isnull=False
+            ).values_list("bulletin_id", flat=True)
+        )
+    for bulletin_id in ids:
+        _mark_delivery(bulletin_id, board.unit, "used")
 
 
 def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **kw):
@@ -949,7 +970,7 @@ def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **
             },
         )
         content_changed(unit)
-    _mark_delivery(bulletin, unit, "used")
+    _mark_delivery(bulletin, unit, "received")
 
 
 def on_bulletin_withdrawn(sender, bulletin, unit, channel="board", **kw):
