@@ -29,6 +29,8 @@ class CmsConfig(AppConfig):
             invalidate_unit_pages, sender=Page, dispatch_uid="cms-cache-page-delete"
         )
         for model_name in ("cms.Category", "cms.Person", "themes.ThemeSettings"):
+            # A settings row created with its defaults on first view changes
+            # nothing a reader sees (see invalidate_unit_pages).
             post_save.connect(
                 invalidate_unit_pages,
                 sender=model_name,

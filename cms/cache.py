@@ -10,6 +10,7 @@ single publish can change many pages).
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,20 +24,30 @@ def page_cache_timeout():
     return getattr(settings, "CMS_PAGE_CACHE_TIMEOUT", 600)
 
 
+def _fresh_generation():
+    # Starts from the clock, so a generation key lost from Redis (eviction,
+    # restart) never brings back a number whose pages are still cached.
+    return time.time_ns() // 1000
+
+
 def current_generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY) or 1
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY) or _fresh_generation()
     return generation
 
 
 def invalidate_unit_pages(**kwargs):
     """Retire every cached page of the current unit (signal receiver too)."""
+    if kwargs.get("created") and getattr(kwargs.get("sender"), "__name__", "") == (
+        "ThemeSettings"
+    ):
+        return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.add(GENERATION_KEY, 2, timeout=None)
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
 def cache_key(request):

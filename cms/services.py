@@ -112,17 +112,60 @@ def ensure_review_workflow(home, approver_group):
     or reject with a comment. Created in the template schema, so every unit
     cloned from it has the workflow already.
     """
-    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
     task = GroupApprovalTask.objects.filter(name=REVIEW_TASK_NAME).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=REVIEW_TASK_NAME)
     task.groups.set([approver_group])
     workflow, _ = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW_NAME)
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
-    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    # Workflow is a ClusterableModel: its child manager would only create
+    # the row in memory, so the link is written directly.
+    WorkflowTask.objects.get_or_create(
+        workflow=workflow, task=task, defaults={"sort_order": 0}
+    )
+    # On the root too: translated trees (km, en, ...) hang from the root, not
+    # from the vi home page, and must go through the same review. Wagtail's
+    # starter "Moderators approval" workflow is retired.
+    root = home.get_parent()
+    for page in (root, home):
+        WorkflowPage.objects.update_or_create(
+            page=page, defaults={"workflow": workflow}
+        )
+    Workflow.objects.exclude(pk=workflow.pk).update(active=False)
     return workflow
+
+
+def translate_page(page, language_code, *, user=None, publish_parents=True):
+    """Start a wagtail-localize translation of ``page`` into a language.
+
+    Parents not yet translated (home, section) are translated first and, with
+    ``publish_parents``, published, so the new page has a live path under
+    /<language>/. The translated page itself is created as a draft the
+    translator fills in (wagtail-localize's editor) and submits for review.
+    Returns the translated page.
+    """
+    from wagtail.models import Locale
+    from wagtail_localize.models import Translation, TranslationSource
+
+    locale = Locale.objects.get(language_code=language_code)
+    chain = [
+        p.specific
+        for p in page.get_ancestors(inclusive=True).filter(depth__gt=1)
+        if not p.get_translations().filter(locale=locale).exists()
+    ]
+    for item in chain:
+        source, _ = TranslationSource.get_or_create_from_instance(item)
+        translation, _ = Translation.objects.get_or_create(
+            source=source, target_locale=locale, defaults={"enabled": True}
+        )
+        # wagtail-localize publishes on commit; parents are published here at
+        # once so the path exists inside the caller's transaction too.
+        translation.save_target(user=user, publish=False)
+        if item.pk != page.pk and publish_parents:
+            parent_copy = item.get_translation(locale)
+            parent_copy.get_latest_revision().publish(user=user)
+    return page.get_translation(locale).specific
 
 
 def unit_language_codes():

@@ -1,6 +1,7 @@
 """Admin additions: pages due for review, contact messages."""
 
-from django.utils import timezone
+from django.http import Http404
+from django.utils import timezone, translation
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.models import get_page_models
@@ -33,6 +34,16 @@ class ReviewDuePanel(Component):
 
     def get_context_data(self, parent_context):
         return {"pages": pages_due_for_review()[:20]}
+
+
+@hooks.register("before_serve_page")
+def no_fallback_across_languages(page, request, serve_args, serve_kwargs):
+    """/km/... serves Khmer pages only: a unit without a Khmer version (or
+    without Khmer at all) answers 404 instead of Vietnamese under /km/."""
+    language = translation.get_language() or ""
+    prefix = f"/{language}/"
+    if request.path.startswith(prefix) and page.locale.language_code != language:
+        raise Http404
 
 
 @hooks.register("construct_homepage_panels")

@@ -1,0 +1,104 @@
+"""Bad input: uploads that are not images, decompression bombs, rich text
+with scripts, contact form abuse. Clear Vietnamese messages, nothing saved."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django_tenants.utils import tenant_context
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+
+from cms.services import section
+
+pytestmark = pytest.mark.django_db
+
+
+def png(width, height):
+    buffer = io.BytesIO()
+    PILImage.new("1", (width, height)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def upload(client, name, content, content_type):
+    return client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Ảnh thử",
+            "file": SimpleUploadedFile(name, content, content_type=content_type),
+            "collection": "1",
+        },
+    )
+
+
+def image_count(unit):
+    with tenant_context(unit):
+        return get_image_model().objects.count()
+
+
+def test_non_image_upload_is_refused_in_vietnamese(tree, staff, login):
+    editor, _ = staff
+    before = image_count(tree.commune_a1)
+    response = upload(
+        login(editor), "bao-cao.jpg", b"%PDF-1.4 not an image", "image/jpeg"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "không phải" in html
+    assert image_count(tree.commune_a1) == before
+
+
+@pytest.mark.parametrize("side", [8000, 20000])
+def test_decompression_bomb_is_refused_without_crashing(tree, staff, login, side):
+    # 64 and 400 megapixels in a few kilobytes: over WAGTAILIMAGES_MAX_IMAGE_PIXELS
+    # and, for the second, over Pillow's own bomb limit.
+    editor, _ = staff
+    before = image_count(tree.commune_a1)
+    response = upload(login(editor), "bom.png", png(side, side), "image/png")
+    assert response.status_code == 200
+    from bs4 import BeautifulSoup
+
+    errors = BeautifulSoup(response.content, "html.parser").select(".error-message")
+    messages = " ".join(e.get_text(" ", strip=True) for e in errors)
+    assert "quá nhiều điểm ảnh" in messages
+    assert image_count(tree.commune_a1) == before
+
+
+def test_contact_form_keeps_input_and_names_the_problem(tree, client_for):
+    with tenant_context(tree.commune_a1):
+        url = section("lien-he").url
+    client = client_for(tree.commune_a1, enforce_csrf_checks=False)
+    response = client.post(url, {"name": "Nguyễn Văn A", "message": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vui lòng nhập nội dung cần liên hệ." in html
+    assert 'value="Nguyễn Văn A"' in html
+
+
+def test_contact_form_saves_a_message_then_is_rate_limited(tree, client_for, settings):
+    from django.core.cache import cache
+
+    from cms.models import ContactMessage
+
+    settings.CMS_CONTACT_RATE = "2/m"
+    with tenant_context(tree.commune_a1):
+        url = section("lien-he").url
+        cache.clear()
+    client = client_for(tree.commune_a1)
+    data = {
+        "name": "Trần Thị B",
+        "phone": "0912 345 678",
+        "message": "Đường liên ấp bị ngập.",
+    }
+    first = client.post(url, data)
+    assert first.status_code == 302
+    client.post(url, data)
+    limited = client.post(url, data)
+    assert limited.status_code == 429
+    assert "quá nhiều lần" in limited.content.decode()
+    assert 'value="Trần Thị B"' in limited.content.decode()
+    with tenant_context(tree.commune_a1):
+        assert ContactMessage.objects.filter(name="Trần Thị B").count() == 2
+    with tenant_context(tree.commune_a2):
+        assert not ContactMessage.objects.filter(name="Trần Thị B").exists()

@@ -1,0 +1,58 @@
+"""Per-unit page cache: hits for anonymous readers, invalidated on publish,
+unpublish and move, never shared between units."""
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from cms.services import section
+
+from .factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_anonymous_request_is_served_from_the_cache(tree, client_for):
+    client = client_for(tree.commune_a1)
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    # Another unit with the same path has its own entry.
+    assert client_for(tree.commune_a2).get("/")["X-Page-Cache"] == "miss"
+
+
+def test_publish_unpublish_and_move_invalidate(tree, client_for):
+    client = client_for(tree.commune_a1)
+    client.get("/")
+    with tenant_context(tree.commune_a1):
+        article = make_article("Tin vừa đăng để thử bộ nhớ đệm")
+    home = client.get("/")
+    assert home["X-Page-Cache"] == "miss"
+    assert "Tin vừa đăng để thử bộ nhớ đệm" in home.content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    with tenant_context(tree.commune_a1):
+        target = section("thong-bao")
+        article.move(target, pos="last-child")
+        article.refresh_from_db()
+        new_url = article.url
+    assert "/thong-bao/" in new_url
+    assert client.get(new_url).status_code == 200
+
+    with tenant_context(tree.commune_a1):
+        article.unpublish()
+    assert "Tin vừa đăng để thử bộ nhớ đệm" not in client.get("/").content.decode()
+    assert client.get(new_url).status_code == 404
+
+
+def test_publishing_in_one_unit_keeps_the_other_units_cache(tree, client_for):
+    other = client_for(tree.commune_a2)
+    other.get("/")
+    with tenant_context(tree.commune_a1):
+        make_article("Chỉ xã An Bình")
+    assert other.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_logged_in_staff_are_never_served_from_the_cache(tree, staff, login):
+    editor, _ = staff
+    client = login(editor)
+    client.get("/")
+    assert "X-Page-Cache" not in client.get("/")
