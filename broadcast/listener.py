@@ -275,4 +275,18 @@ class Listener:
                     result=str(data.get("result", ""))[:20],
                 )
             )
-        PlayLog.objects.bulk_create(rows)
+        # A report repeated (QoS 1, or answering a repeated command) is
+        # recorded once: same cluster, dispatch and start.
+        seen = set(
+            PlayLog.objects.filter(
+                dispatch__in=[r.dispatch for r in rows if r.dispatch],
+                cluster_id__in=[r.cluster_id for r in rows],
+            ).values_list("cluster_id", "dispatch_id", "started_at")
+        )
+        fresh = []
+        for row in rows:
+            key = (row.cluster_id, row.dispatch_id, row.started_at)
+            if key not in seen:
+                seen.add(key)
+                fresh.append(row)
+        PlayLog.objects.bulk_create(fresh)

@@ -165,18 +165,12 @@ def publish_outbox(limit=2000, timeout=10):
                     dispatch_id=dispatch_id, cluster__device_id__in=devices
                 )
             )
-            Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
-                attempts=models_F("attempts") + 1
-            )
+            Delivery.objects.filter(
+                pk__in=[d.pk for d in deliveries], attempts=0
+            ).update(attempts=1)
             bulk_set_state(
                 [d for d in deliveries if d.state == DeliveryState.QUEUED],
                 DeliveryState.SENT,
                 when=sent_at,
             )
     return len(done), len(failed)
-
-
-def models_F(name):
-    from django.db.models import F
-
-    return F(name)

@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -350,29 +350,40 @@ def stop_program(program, reason="withdrawn"):
 
 
 def retry_unacknowledged(now=None):
-    """Republish to each device that got a command but never acknowledged
-    it (a lost connection, a broker restart): same cid, device topic."""
+    """Republish to each device whose report is overdue: a command never
+    acknowledged, or acknowledged/playing for longer than the program lasts
+    (the final ack was lost with a broker restart). Same cid, device topic;
+    the device answers with its latest state and never plays twice."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.BROADCAST_ACK_TIMEOUT_SECONDS)
-    stale = (
+    timeout = timedelta(seconds=settings.BROADCAST_ACK_TIMEOUT_SECONDS)
+    candidates = (
         Delivery.objects.filter(
-            state=DeliveryState.SENT,
-            updated_at__lt=cutoff,
+            state__in=[
+                DeliveryState.SENT,
+                DeliveryState.ACKNOWLEDGED,
+                DeliveryState.PLAYING,
+            ],
+            updated_at__lt=now - timeout,
             dispatch__expires_at__gt=now,
             attempts__lt=settings.BROADCAST_MAX_ATTEMPTS,
         )
         .select_related("dispatch__program", "cluster__unit")
         .order_by("dispatch_id")
     )
-    count = 0
     by_dispatch = {}
-    for delivery in stale:
+    for delivery in candidates:
+        if delivery.state != DeliveryState.SENT:
+            # Allow the program to finish (and a queue ahead of it) first.
+            length = timedelta(seconds=delivery.dispatch.program.duration_seconds)
+            if delivery.updated_at > now - timeout - 2 * length:
+                continue
         by_dispatch.setdefault(delivery.dispatch, []).append(delivery)
+    count = 0
     for dispatch, deliveries in by_dispatch.items():
         with transaction.atomic():
             _write_outbox(dispatch, [d.cluster for d in deliveries], only_devices=True)
             Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
-                updated_at=now
+                updated_at=now, attempts=F("attempts") + 1
             )
         count += len(deliveries)
     if count:

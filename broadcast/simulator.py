@@ -44,6 +44,8 @@ class SimDevice:
         self.groups = spec.get("groups", [])
         self.volume = spec.get("volume", 80)
         self.seen = set()
+        self.last_ack = {}  # cid -> last state acknowledged
+        self.reports = {}  # cid -> play report body
         self.queue = []  # heap of (-rank, position, seq, command)
         self.current = None  # (command, started_at, timer id)
         self.wanted_online = True
@@ -134,7 +136,13 @@ class SimDevice:
             return
         cid = command.get("cid")
         if cid in self.seen:
-            return  # QoS 1 is at least once
+            # QoS 1 is at least once, and the platform repeats a command
+            # whose ack it never got: answer again, never play twice.
+            if cid in self.last_ack:
+                self.ack(cid, self.last_ack[cid])
+            if cid in self.reports:
+                self.send(protocol.PLAY, self.reports[cid])
+            return
         self.seen.add(cid)
         if time.time() > float(command.get("expires_at", 0)):
             self.ack(cid, "expired")
@@ -153,6 +161,7 @@ class SimDevice:
             self.play_next()
 
     def ack(self, cid, state):
+        self.last_ack[cid] = state
         self.send(protocol.ACK, {"cid": cid, "state": state})
 
     def play_next(self):
@@ -180,17 +189,16 @@ class SimDevice:
         ended = time.time()
         state = {"completed": "done"}.get(result, result)
         self.ack(command["cid"], state)
-        self.send(
-            protocol.PLAY,
-            {
-                "cid": command["cid"],
-                "program": command.get("program"),
-                "started_at": started,
-                "ended_at": ended,
-                "seconds": round(ended - started, 2),
-                "result": result,
-            },
-        )
+        report = {
+            "cid": command["cid"],
+            "program": command.get("program"),
+            "started_at": started,
+            "ended_at": ended,
+            "seconds": round(ended - started, 2),
+            "result": result,
+        }
+        self.reports[command["cid"]] = report
+        self.send(protocol.PLAY, report)
         self.fleet.record(self.device_id, result, command["cid"])
         if result != "preempted":
             self.play_next()
@@ -242,12 +250,17 @@ class Fleet:
 
     # --- selector glue for paho -------------------------------------------------
     def socket_open(self, client, userdata, sock):
-        self.selector.register(sock, selectors.EVENT_READ, client)
+        try:
+            self.selector.register(sock, selectors.EVENT_READ, client)
+        except (KeyError, ValueError):
+            # A reused file descriptor whose old socket paho closed quietly.
+            self.selector.unregister(sock.fileno())
+            self.selector.register(sock, selectors.EVENT_READ, client)
 
     def socket_close(self, client, userdata, sock):
         try:
             self.selector.unregister(sock)
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OSError):
             pass
 
     def register_write(self, client, userdata, sock):
@@ -330,6 +343,14 @@ class Fleet:
 
     # --- the loop -----------------------------------------------------------------
     def run(self):
+        while not self.stopping.is_set():
+            try:
+                self._run()
+                return
+            except Exception:  # noqa: BLE001 - a simulator keeps going
+                logger.exception("simulator loop error; continuing")
+
+    def _run(self):
         pending = list(self.devices.values())
         last_misc = 0.0
         hb = self.heartbeat_every
@@ -351,33 +372,47 @@ class Fleet:
             timeout = 0.05
             if self.timers:
                 timeout = max(0.0, min(timeout, self.timers[0][0] - time.monotonic()))
-            for key, mask in self.selector.select(timeout):
+            try:
+                ready = self.selector.select(timeout)
+            except OSError:
+                ready = []
+            for key, mask in ready:
                 client = key.data
-                if mask & selectors.EVENT_READ:
-                    client.loop_read()
-                if mask & selectors.EVENT_WRITE:
-                    client.loop_write()
+                try:
+                    if mask & selectors.EVENT_READ:
+                        client.loop_read()
+                    if mask & selectors.EVENT_WRITE:
+                        client.loop_write()
+                except (OSError, ValueError):
+                    self.socket_close(client, None, key.fileobj)
             now = time.monotonic()
             while self.timers and self.timers[0][0] <= now:
                 _, timer, fn, args = heapq.heappop(self.timers)
                 if timer in self.cancelled:
                     self.cancelled.discard(timer)
                     continue
-                fn(*args)
+                try:
+                    fn(*args)
+                except Exception:  # noqa: BLE001
+                    logger.exception("simulated device timer failed")
             if now - last_misc >= 1.0:
                 last_misc = now
                 for device in self.devices.values():
                     client = device.client
                     if client.is_connected():
-                        client.loop_misc()
+                        try:
+                            client.loop_misc()
+                        except (OSError, ValueError):
+                            pass
                     elif (
                         device.wanted_online
                         and now - device.last_attempt > 1.0
                         and device not in pending
                     ):
                         # Broker restarted or dropped us: reconnect, same session.
-                        if client.socket() is not None:
-                            client.loop_misc()
+                        sock = client.socket()
+                        if sock is not None:
+                            self.socket_close(client, None, sock)
                         device.connect()
         for device in self.devices.values():
             device.client.disconnect()

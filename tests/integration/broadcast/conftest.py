@@ -2,6 +2,7 @@
 and restarts), simulated devices, the listener, and clean-up of the rows
 committed for them."""
 
+import getpass
 import shutil
 import socket
 import subprocess
@@ -55,6 +56,9 @@ class OwnBroker:
             "autosave_interval 1",
             f"log_dest file {self.dir}/mosquitto.log",
             "max_queued_messages 100000",
+            # Run as root, mosquitto would switch to its own user, who cannot
+            # read pytest's private tmp dir.
+            f"user {getpass.getuser()}",
         ]
         if passwd:
             lines += ["allow_anonymous false", f"password_file {passwd}"]
