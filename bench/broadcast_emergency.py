@@ -1,0 +1,235 @@
+"""Bench: emergency -> acknowledgements from N simulated speaker clusters,
+and text-to-speech speed.
+
+    DATABASE_URL=... DJANGO_SETTINGS_MODULE=config.settings.test \\
+        .venv/bin/python bench/broadcast_emergency.py --counts 1000 5000
+
+Needs a migrated database with at least one commune (the test database
+after one test run will do). Starts its own Mosquitto on a free port
+(``--url`` to use another broker), N simulated devices spread over
+``--processes`` processes, the listener in this process, then issues an
+emergency for the unit and measures the time until every delivery is
+acknowledged in the database (the listener recorded the device's ack).
+Publishing is done in-process, the same function the Celery task runs.
+"""
+
+import argparse
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+from broadcast import credentials, services  # noqa: E402
+from broadcast.listener import Listener  # noqa: E402
+from broadcast.models import Delivery, Program, SpeakerCluster  # noqa: E402
+from broadcast.mqtt import Publisher, publish_outbox  # noqa: E402
+from broadcast.simulator import run_fleet_processes  # noqa: E402
+from tenants.models import Unit  # noqa: E402
+
+PREFIX = "bench"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def own_broker(tmp):
+    port = free_port()
+    conf = Path(tmp) / "mosquitto.conf"
+    conf.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\n"
+        "max_queued_messages 100000\nuser root\n"
+    )
+    proc = subprocess.Popen(
+        [shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)
+    return proc, f"mqtt://127.0.0.1:{port}"
+
+
+def make_specs(unit, count):
+    SpeakerCluster.objects.filter(device_id__startswith=f"{PREFIX}-").delete()
+    password = "bench-password"
+    hashed = credentials.mosquitto_hash(password)
+    SpeakerCluster.objects.bulk_create(
+        [
+            SpeakerCluster(
+                unit=unit,
+                name=f"Cụm loa đo {i}",
+                device_id=f"{PREFIX}-{unit.code}-{i:05d}",
+                password_hash=hashed,
+                on_time="00:00",
+                off_time="23:59",
+            )
+            for i in range(count)
+        ],
+        batch_size=1000,
+    )
+    groups = None
+    specs = []
+    for cluster in SpeakerCluster.objects.filter(
+        device_id__startswith=f"{PREFIX}-"
+    ).select_related("unit"):
+        groups = groups or services.cluster_groups(cluster)
+        specs.append(
+            {
+                "device_id": cluster.device_id,
+                "username": cluster.device_id,
+                "password": password,
+                "signing_key": credentials.signing_key(cluster.device_id),
+                "groups": groups,
+            }
+        )
+    return specs
+
+
+def bench_emergency(unit, count, url, processes):
+    # Only the bench clusters are active in the unit during the run.
+    others = list(
+        SpeakerCluster.objects.filter(unit=unit, is_active=True)
+        .exclude(device_id__startswith=f"{PREFIX}-")
+        .values_list("pk", flat=True)
+    )
+    SpeakerCluster.objects.filter(pk__in=others).update(is_active=False)
+    specs = make_specs(unit, count)
+    listener = Listener(url=url, client_id=f"bench-listener-{os.getpid()}")
+    listener.start()
+    listener.connected.wait(10)
+    procs, readies, stop = run_fleet_processes(
+        specs, processes, url=url, heartbeat=600, play_seconds=600
+    )
+    started = time.monotonic()
+    for ready in readies:
+        ready.wait(600)
+    connect_s = time.monotonic() - started
+    # Let the listener absorb the presence burst first.
+    while not listener.inbox.empty():
+        time.sleep(0.2)
+    time.sleep(1)
+    program = Program.objects.create(
+        unit=unit, title="Cảnh báo khẩn cấp (đo)", duration_seconds=30
+    )
+    t0 = time.monotonic()
+    dispatch = services.emergency(program, [unit])
+    published = time.monotonic()
+    publish_outbox()
+    sent = time.monotonic()
+    acked = Delivery.objects.filter(dispatch=dispatch, acknowledged_at__isnull=False)
+    half = None
+    while True:
+        n = acked.count()
+        now = time.monotonic()
+        if half is None and n >= count // 2:
+            half = now - t0
+        if n >= count or now - t0 > 120:
+            break
+        time.sleep(0.05)
+    total = time.monotonic() - t0
+    stop.set()
+    for proc in procs:
+        proc.join(20)
+    listener.stop()
+    Publisher.reset()
+    SpeakerCluster.objects.filter(device_id__startswith=f"{PREFIX}-").delete()
+    SpeakerCluster.objects.filter(pk__in=others).update(is_active=True)
+    program.delete()
+    return {
+        "devices": count,
+        "acknowledged": n,
+        "connect_s": round(connect_s, 2),
+        "write_rows_s": round(published - t0, 3),
+        "publish_s": round(sent - published, 3),
+        "half_acked_s": round(half or 0, 2),
+        "all_acked_s": round(total, 2),
+    }
+
+
+def bench_tts(unit):
+    text = (
+        "Ủy ban nhân dân xã thông báo: từ ngày 15/3/2025 đến ngày 20/3/2025, "
+        "trạm y tế xã tổ chức tiêm vắc xin phòng bệnh sởi cho trẻ em từ 1 đến "
+        "5 tuổi, bắt đầu lúc 7h30 mỗi sáng. Đề nghị phụ huynh mang theo sổ "
+        "tiêm chủng và thẻ bảo hiểm y tế của trẻ. Mọi thắc mắc xin liên hệ số "
+        "điện thoại 0299 3812 345."
+    )
+    results = {}
+    from broadcast import tts
+
+    for voice in ("vi", "vi-vn-x-central", "vi-vn-x-south"):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self_before = resource.getrusage(resource.RUSAGE_SELF)
+        audio = 0.0
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in range(3):
+                audio += tts.synthesize(text, Path(tmp) / f"{i}.wav", voice=voice)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self_after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (
+            after.ru_utime
+            - before.ru_utime
+            + after.ru_stime
+            - before.ru_stime
+            + self_after.ru_utime
+            - self_before.ru_utime
+            + self_after.ru_stime
+            - self_before.ru_stime
+        )
+        results[voice] = {
+            "audio_s": round(audio, 1),
+            "cpu_s": round(cpu, 2),
+            "audio_s_per_cpu_s": round(audio / cpu, 1),
+        }
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--counts", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--unit", default=None)
+    parser.add_argument("--url", default=None)
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args()
+    qs = Unit.objects.exclude(schema_name="public")
+    unit = (
+        qs.filter(code=args.unit).first()
+        if args.unit
+        else qs.filter(kind__in=["commune", "ward", "township"]).first()
+    )
+    print(f"unit: {unit} ({unit.schema_name}); cores: {os.cpu_count()}")
+    broker = None
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.url is None:
+            broker, url = own_broker(tmp)
+        else:
+            url = args.url
+        settings.MQTT_URL = url
+        try:
+            for count in args.counts:
+                print("emergency", bench_emergency(unit, count, url, args.processes))
+        finally:
+            if broker:
+                broker.terminate()
+                broker.wait(10)
+    print("tts", bench_tts(unit))
+
+
+if __name__ == "__main__":
+    main()
