@@ -231,3 +231,34 @@ def test_demo_clusters_are_registered_for_a_unit(tree):
     assert len(made) == 4
     assert all(c.device_id.startswith("sim-90201-") for c, _ in made)
     assert all(c.check_password(p) for c, p in made)
+
+
+def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
+    tree, client_for
+):
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    mine, _ = services.create_cluster(tree.commune_a1, "Cụm loa chợ", device_id="adm-a")
+    theirs, _ = services.create_cluster(
+        tree.commune_b1, "Cụm loa bến đò", device_id="adm-b"
+    )
+    SpeakerCluster.objects.filter(pk=mine.pk).update(online=True)
+    program = Program.objects.create(unit=tree.commune_a1, title="Bản tin sáng")
+    dispatch = Dispatch.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        priority="normal",
+        expires_at=timezone.now(),
+    )
+    Delivery.objects.create(dispatch=dispatch, cluster=mine, state="acknowledged")
+    with tenant_context(tree.commune_a1):
+        user = get_user_model().objects.create_superuser(
+            "quantriloa", "loa@example.vn", "mat-khau-dai-12"
+        )
+        client = client_for(tree.commune_a1)
+        client.force_login(user)
+    clusters = client.get("/admin/cum-loa/").content.decode()
+    assert "Cụm loa chợ" in clusters and "Cụm loa bến đò" not in clusters
+    deliveries = client.get("/admin/trang-thai-phat/").content.decode()
+    assert "Đã xác nhận" in deliveries and "adm-a" in deliveries
