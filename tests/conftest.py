@@ -202,7 +202,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """Database access outside the test transaction, for work that must be
     committed (a worker must see it, or it creates many schemas). Units
     registered with ``committed.drop_later(unit)`` are dropped afterwards."""

@@ -14,10 +14,10 @@ from django_tenants.management.commands.migrate_schemas import (
     GET_EXECUTOR_FUNCTION,
     MigrateSchemasCommand,
 )
-from django_tenants.utils import get_public_schema_name, schema_exists
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from tenants.models import Unit
-from tenants.services import template_schema_name
+from tenants.services import prepare_template_content, template_schema_name
 
 
 def expected_migrations():
@@ -87,7 +87,6 @@ class Command(MigrateSchemasCommand):
 
         if not self.sync_tenant or self.schema_name == public:
             return
-        created_template = False
         if self.schema_name:
             if not schema_exists(self.schema_name):
                 raise RuntimeError(f'Schema "{self.schema_name}" does not exist')
@@ -97,7 +96,6 @@ class Command(MigrateSchemasCommand):
             if not schema_exists(template):
                 with connection.cursor() as cursor:
                     cursor.execute(f'CREATE SCHEMA "{template}"')
-                created_template = True
             schemas = [template] + list(
                 Unit.objects.exclude(schema_name=public)
                 .order_by("path")
@@ -112,10 +110,7 @@ class Command(MigrateSchemasCommand):
             )
         if todo:
             executor.run_migrations(tenants=todo)
-        if created_template:
-            from django_tenants.utils import schema_context
-
-            from tenants.services import prepare_template_content
-
+        if template_schema_name() in schemas:
+            # Home page, sections and groups of the template (idempotent).
             with schema_context(template_schema_name()):
                 prepare_template_content()

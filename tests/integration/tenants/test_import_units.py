@@ -15,7 +15,7 @@ def imported(structure, province):
 
 
 def drop(committed, structure, province):
-    for unit in imported(structure, province).order_by("-path"):
+    for unit in imported(structure, province).order_by("path"):
         committed.drop_later(unit)
 
 
