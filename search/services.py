@@ -9,6 +9,7 @@ tasks (search.tasks). The backend is ``settings.SEARCH_BACKEND``.
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from .backends import get_backend
 from .backends.base import IndexDocument, Query, Results, highlight, make_doc_id
@@ -45,8 +46,10 @@ def _schema_and_id(unit):
 
 
 def _as_datetime(value):
-    if value is None:
+    if value in (None, ""):
         return None
+    if isinstance(value, str):
+        value = parse_datetime(value) or parse_date(value)
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
     if isinstance(value, dt.date):

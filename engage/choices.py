@@ -1,0 +1,38 @@
+"""Categories of questions and feedback, and where each is handled."""
+
+from django.db import models
+
+
+class Category(models.TextChoices):
+    ADMIN = "hanh-chinh", "Thủ tục hành chính"
+    LAND = "dat-dai", "Đất đai, xây dựng"
+    ENVIRONMENT = "moi-truong", "Môi trường, vệ sinh"
+    SECURITY = "an-ninh", "An ninh, trật tự"
+    HEALTH = "y-te", "Y tế"
+    EDUCATION = "giao-duc", "Giáo dục"
+    SOCIAL = "chinh-sach", "Chính sách xã hội"
+    INFRA = "ha-tang", "Giao thông, điện, nước"
+    OTHER = "khac", "Khác"
+
+
+# Feedback in these categories is handled one level up (district, or the
+# province where there is no district): routed there when filed.
+ROUTED_UP = {Category.LAND: "district"}
+
+
+class FeedbackKind(models.TextChoices):
+    REPORT = "phan-anh", "Phản ánh"
+    PROPOSAL = "kien-nghi", "Kiến nghị"
+
+
+class QuestionStatus(models.TextChoices):
+    PENDING = "pending", "Chờ duyệt, chờ trả lời"
+    ANSWERED = "answered", "Đã trả lời"
+    HIDDEN = "hidden", "Không đăng"
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", "Chọn một"
+    MULTIPLE = "multiple", "Chọn nhiều"
+    SCALE = "scale", "Thang điểm 1–5"
+    TEXT = "text", "Trả lời tự do"

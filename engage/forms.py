@@ -1,0 +1,168 @@
+"""Public forms: honeypot, size limits, HTML stripped, Vietnamese errors."""
+
+from django import forms
+from django.utils.html import strip_tags
+
+from .choices import Category, FeedbackKind, QuestionKind
+from .images import MAX_PHOTOS, clean_photo
+from .models import Feedback, Question, SiteRating
+
+REQUIRED = "Vui lòng nhập mục này."
+HONEYPOT_MESSAGE = "Không gửi được. Nếu bạn là người dùng, hãy để trống ô “Trang web”."
+
+
+class CitizenForm(forms.Form):
+    """Every public form: a honeypot and plain text only."""
+
+    website = forms.CharField(
+        label="Trang web (để trống)",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.setdefault("required", REQUIRED)
+            field.error_messages["required"] = REQUIRED
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = (
+                    f"Tối đa {field.max_length} ký tự, hãy rút gọn."
+                )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(HONEYPOT_MESSAGE)
+        return ""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                data[name] = strip_tags(value).strip()
+        return data
+
+
+class QuestionForm(CitizenForm, forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["name", "phone", "email", "category", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6, "maxlength": 4000})}
+        error_messages = {"email": {"invalid": "Địa chỉ thư điện tử không hợp lệ."}}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+class FeedbackForm(CitizenForm, forms.ModelForm):
+    photos = MultipleImageField(
+        label="Ảnh kèm theo (tối đa 3 ảnh, mỗi ảnh đến 5 MB)", required=False
+    )
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "kind",
+            "category",
+            "title",
+            "body",
+            "location",
+            "name",
+            "phone",
+            "email",
+        ]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6, "maxlength": 6000})}
+        error_messages = {"email": {"invalid": "Địa chỉ thư điện tử không hợp lệ."}}
+
+    def clean_photos(self):
+        files = self.cleaned_data.get("photos") or []
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(f"Chỉ gửi được tối đa {MAX_PHOTOS} ảnh.")
+        return [clean_photo(f) for f in files]
+
+
+class FeedbackRatingForm(CitizenForm):
+    rating = forms.TypedChoiceField(
+        label="Mức hài lòng với kết quả",
+        choices=[(i, f"{i} sao") for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    rating_comment = forms.CharField(
+        label="Ý kiến thêm", max_length=500, required=False, widget=forms.Textarea
+    )
+
+
+SCORES = [(i, str(i)) for i in range(1, 6)]
+
+
+class SiteRatingForm(CitizenForm, forms.ModelForm):
+    interface = forms.TypedChoiceField(
+        label="Giao diện", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    content = forms.TypedChoiceField(
+        label="Nội dung", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    usefulness = forms.TypedChoiceField(
+        label="Tính hữu ích", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = SiteRating
+        fields = ["interface", "content", "usefulness", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3, "maxlength": 1000})}
+
+
+class SurveyAnswerForm(CitizenForm):
+    """Built from a survey's questions: one field per question."""
+
+    def __init__(self, survey, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        for q in survey.questions.all():
+            name = f"q{q.pk}"
+            choices = [(c, c) for c in q.choice_list()]
+            if q.kind == QuestionKind.SINGLE:
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+            elif q.kind == QuestionKind.MULTIPLE:
+                field = forms.MultipleChoiceField(
+                    choices=choices, widget=forms.CheckboxSelectMultiple
+                )
+            elif q.kind == QuestionKind.SCALE:
+                field = forms.TypedChoiceField(
+                    choices=SCORES, coerce=int, widget=forms.RadioSelect
+                )
+            else:
+                field = forms.CharField(
+                    max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+                )
+            field.label = q.text
+            field.required = q.required
+            field.error_messages["required"] = "Vui lòng trả lời câu hỏi này."
+            field.error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
+            field.question = q
+            self.fields[name] = field
+        # The honeypot last, out of the way.
+        self.fields["website"] = self.fields.pop("website")
+
+
+__all__ = [
+    "Category",
+    "FeedbackForm",
+    "FeedbackKind",
+    "FeedbackRatingForm",
+    "QuestionForm",
+    "SiteRatingForm",
+    "SurveyAnswerForm",
+]

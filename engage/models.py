@@ -1,0 +1,440 @@
+"""Citizen interaction (public schema, one row per item, ``unit`` says
+whose queue it is in): questions and answers, feedback with its status
+pipeline, surveys and site ratings."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from .choices import Category, FeedbackKind, QuestionKind, QuestionStatus
+from .pipeline import (
+    OPEN_STATUSES,
+    TRANSFERABLE_STATUSES,
+    FeedbackStatus,
+    TransitionError,
+    check_transition,
+)
+from .signals import feedback_status_changed
+
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
+
+
+def new_code(prefix):
+    return prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def deadline_from(moment):
+    days = getattr(settings, "ENGAGE_FEEDBACK_DEADLINE_DAYS", 15)
+    return moment + timedelta(days=days)
+
+
+class Question(models.Model):
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="engage_questions",
+    )
+    code = models.CharField("mã theo dõi", max_length=12, unique=True, editable=False)
+    name = models.CharField("họ tên người hỏi", max_length=100, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    category = models.CharField(
+        "lĩnh vực", max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+    title = models.CharField("tiêu đề", max_length=200)
+    body = models.TextField("nội dung câu hỏi", max_length=4000)
+    status = models.CharField(
+        "trạng thái",
+        max_length=10,
+        choices=QuestionStatus.choices,
+        default=QuestionStatus.PENDING,
+    )
+    answer = models.TextField("trả lời chính thức", blank=True)
+    answered_by = models.CharField("người trả lời", max_length=150, blank=True)
+    answered_at = models.DateTimeField("ngày trả lời", null=True, blank=True)
+    created_at = models.DateTimeField("ngày gửi", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "câu hỏi"
+        verbose_name_plural = "hỏi đáp trực tuyến"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = new_code("H")
+        if self.status == QuestionStatus.ANSWERED and not self.answer.strip():
+            raise ValidationError(
+                {"answer": "Hãy nhập nội dung trả lời trước khi đăng."}
+            )
+        if self.status == QuestionStatus.ANSWERED and not self.answered_at:
+            self.answered_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self):
+        return self.status == QuestionStatus.ANSWERED
+
+    def public_url(self):
+        return f"/hoi-dap-truc-tuyen/{self.code}/"
+
+
+class FeedbackQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.open().filter(deadline__lt=now or timezone.now())
+
+
+class Feedback(models.Model):
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị xử lý",
+        on_delete=models.CASCADE,
+        related_name="engage_feedback",
+    )
+    filed_with = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="nơi tiếp nhận",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    code = models.CharField("mã theo dõi", max_length=12, unique=True, editable=False)
+    kind = models.CharField(
+        "loại", max_length=10, choices=FeedbackKind.choices, default=FeedbackKind.REPORT
+    )
+    category = models.CharField(
+        "lĩnh vực", max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+    title = models.CharField("tiêu đề", max_length=200)
+    body = models.TextField("nội dung", max_length=6000)
+    location = models.CharField("địa điểm", max_length=255, blank=True)
+    name = models.CharField("họ tên", max_length=100, blank=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    status = models.CharField(
+        "trạng thái",
+        max_length=12,
+        choices=FeedbackStatus.choices,
+        default=FeedbackStatus.RECEIVED,
+        editable=False,
+    )
+    reject_reason = models.TextField("lý do từ chối", blank=True)
+    answer = models.TextField("kết quả xử lý, trả lời", blank=True)
+    deadline = models.DateTimeField("hạn xử lý", null=True, blank=True)
+    answered_at = models.DateTimeField("ngày trả lời", null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        "đánh giá của người dân",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rating_comment = models.CharField("ý kiến về kết quả", max_length=500, blank=True)
+    created_at = models.DateTimeField("ngày gửi", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "phản ánh, kiến nghị"
+        verbose_name_plural = "phản ánh, kiến nghị"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["unit", "status", "deadline"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = new_code("P")
+        if not self.deadline:
+            self.deadline = deadline_from(timezone.now())
+        super().save(*args, **kwargs)
+
+    @property
+    def is_overdue(self):
+        return bool(
+            self.status in OPEN_STATUSES
+            and self.deadline
+            and self.deadline < timezone.now()
+        )
+
+    @property
+    def is_public(self):
+        return self.status in (FeedbackStatus.ANSWERED, FeedbackStatus.CLOSED)
+
+    def next_statuses(self):
+        from .pipeline import allowed_next
+
+        return allowed_next(self.status)
+
+    def set_status(self, new_status, *, actor="", note="", reason="", answer=None):
+        """The one place a status changes: check, save, record, signal."""
+        old = self.status
+        check_transition(old, new_status, reason=reason)
+        if new_status == FeedbackStatus.ANSWERED:
+            if answer is not None:
+                self.answer = answer
+            if not self.answer.strip():
+                raise TransitionError("Hãy nhập nội dung trả lời trước.")
+            self.answered_at = timezone.now()
+        if new_status == FeedbackStatus.REJECTED:
+            self.reject_reason = reason.strip()
+        if new_status == FeedbackStatus.ACCEPTED:
+            self.deadline = deadline_from(timezone.now())
+        with transaction.atomic():
+            self.status = new_status
+            self.save()
+            self.events.create(
+                unit=self.unit,
+                from_status=old,
+                to_status=new_status,
+                actor=actor[:150],
+                note=(note or reason or "")[:2000],
+            )
+        feedback_status_changed.send(
+            sender=Feedback,
+            feedback=self,
+            old_status=old,
+            new_status=new_status,
+            actor=actor,
+            note=note or reason,
+        )
+        return self
+
+    def transfer_to_parent(self, *, actor="", note=""):
+        """Send the feedback up to the parent unit; it starts there afresh."""
+        if self.status not in TRANSFERABLE_STATUSES:
+            raise TransitionError(
+                "Chỉ chuyển lên cấp trên khi phản ánh chưa bắt đầu xử lý."
+            )
+        parent = self.unit.parent
+        if parent is None or parent.kind == "platform":
+            raise TransitionError("Đơn vị này không có cấp trên để chuyển.")
+        old = self.status
+        with transaction.atomic():
+            self.events.create(
+                unit=self.unit,
+                from_status=old,
+                to_status=FeedbackStatus.RECEIVED,
+                actor=actor[:150],
+                note=f"Chuyển lên {parent}. {note}".strip()[:2000],
+            )
+            self.unit = parent
+            self.status = FeedbackStatus.RECEIVED
+            self.deadline = deadline_from(timezone.now())
+            self.save()
+        feedback_status_changed.send(
+            sender=Feedback,
+            feedback=self,
+            old_status=old,
+            new_status=FeedbackStatus.RECEIVED,
+            actor=actor,
+            note=f"Chuyển lên {parent}",
+        )
+        return self
+
+    def public_url(self):
+        return f"/phan-anh-kien-nghi/{self.code}/"
+
+
+class FeedbackPhoto(models.Model):
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField("ảnh", upload_to="engage/feedback/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "ảnh kèm theo"
+        verbose_name_plural = "ảnh kèm theo"
+
+
+class FeedbackEvent(models.Model):
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="events"
+    )
+    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE, related_name="+")
+    from_status = models.CharField(max_length=12, choices=FeedbackStatus.choices)
+    to_status = models.CharField(max_length=12, choices=FeedbackStatus.choices)
+    actor = models.CharField("người thực hiện", max_length=150, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+# --- surveys -----------------------------------------------------------------------
+
+
+class SurveyFrozen(ValidationError):
+    pass
+
+
+FROZEN_MESSAGE = "Khảo sát đã có người trả lời: không thể thêm, sửa hay xóa câu hỏi."
+
+
+class Survey(ClusterableModel):
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="engage_surveys",
+        editable=False,
+    )
+    title = models.CharField("tên khảo sát", max_length=200)
+    description = models.TextField("giới thiệu", blank=True)
+    opens_at = models.DateTimeField("mở từ")
+    closes_at = models.DateTimeField("đóng lúc")
+    is_published = models.BooleanField("đăng công khai", default=True)
+    show_results = models.BooleanField("công khai kết quả", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "khảo sát"
+        verbose_name_plural = "khảo sát ý kiến"
+        ordering = ["-opens_at"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError(
+                {"closes_at": "Thời điểm đóng phải sau thời điểm mở."}
+            )
+
+    @property
+    def is_open(self):
+        now = timezone.now()
+        return self.is_published and self.opens_at <= now < self.closes_at
+
+    @property
+    def is_frozen(self):
+        return self.pk is not None and self.responses.exists()
+
+
+class SurveyQuestion(models.Model):
+    survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    sort_order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    kind = models.CharField(
+        "kiểu câu hỏi",
+        max_length=10,
+        choices=QuestionKind.choices,
+        default=QuestionKind.SINGLE,
+    )
+    text = models.CharField("câu hỏi", max_length=300)
+    choices = models.TextField(
+        "các lựa chọn", blank=True, help_text="Mỗi lựa chọn một dòng."
+    )
+    required = models.BooleanField("bắt buộc", default=True)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = "câu hỏi khảo sát"
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        if self._frozen():
+            if self.pk is None:
+                raise SurveyFrozen(FROZEN_MESSAGE)
+            old = (
+                SurveyQuestion.objects.filter(pk=self.pk)
+                .values("kind", "text", "choices", "required")
+                .first()
+            )
+            new = {
+                "kind": self.kind,
+                "text": self.text,
+                "choices": self.choices,
+                "required": self.required,
+            }
+            if old != new:
+                raise SurveyFrozen(FROZEN_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._frozen():
+            raise SurveyFrozen(FROZEN_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+    def choice_list(self):
+        return [c.strip() for c in self.choices.splitlines() if c.strip()]
+
+    def clean(self):
+        if (
+            self.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+            and len(self.choice_list()) < 2
+        ):
+            raise ValidationError(
+                {"choices": "Cần ít nhất hai lựa chọn, mỗi dòng một."}
+            )
+
+    def _frozen(self):
+        survey_id = self.survey_id
+        return survey_id and SurveyResponse.objects.filter(survey_id=survey_id).exists()
+
+
+class SurveyResponse(models.Model):
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses"
+    )
+    token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "token"], name="one_response_per_token"
+            )
+        ]
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        SurveyQuestion, on_delete=models.PROTECT, related_name="answers"
+    )
+    choices = models.JSONField(default=list, blank=True)
+    scale = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, max_length=2000)
+
+
+class SiteRating(models.Model):
+    """Đánh giá trang (Nghị định 42/2022): interface, content, usefulness."""
+
+    SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="engage_ratings",
+    )
+    interface = models.PositiveSmallIntegerField("giao diện", validators=SCORE)
+    content = models.PositiveSmallIntegerField("nội dung", validators=SCORE)
+    usefulness = models.PositiveSmallIntegerField("tính hữu ích", validators=SCORE)
+    comment = models.CharField("góp ý", max_length=1000, blank=True)
+    created_at = models.DateTimeField("ngày đánh giá", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "đánh giá trang"
+        verbose_name_plural = "đánh giá trang"
+        ordering = ["-created_at"]

@@ -1,0 +1,94 @@
+"""Public surface of engage: filing, answering, routing, queue figures."""
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .choices import ROUTED_UP, QuestionStatus
+from .models import Feedback, FeedbackPhoto, Question, SiteRating
+from .pipeline import OPEN_STATUSES
+
+
+def route_unit(unit, category):
+    """The unit that handles feedback of ``category`` filed with ``unit``."""
+    level = ROUTED_UP.get(category)
+    if not level or unit.kind in ("district", "province"):
+        return unit
+    chain = unit.ancestors()
+    wanted = [u for u in chain if u.kind == level] or chain[:1]
+    return wanted[-1] if wanted else unit
+
+
+def file_feedback(*, unit, photos=(), **fields):
+    """Create a feedback in the right unit's queue with its cleaned photos."""
+    with transaction.atomic():
+        feedback = Feedback.objects.create(
+            unit=route_unit(unit, fields.get("category")), filed_with=unit, **fields
+        )
+        for content, (width, height) in photos:
+            photo = FeedbackPhoto(feedback=feedback, width=width, height=height)
+            photo.image.save(content.name, content, save=True)
+    return feedback
+
+
+def ask_question(*, unit, **fields):
+    return Question.objects.create(unit=unit, **fields)
+
+
+def answer_question(question, *, answer, actor=""):
+    question.answer = answer
+    question.answered_by = actor
+    question.status = QuestionStatus.ANSWERED
+    question.save()
+    return question
+
+
+def find_by_code(code):
+    """A question or feedback by its tracking code (any unit)."""
+    code = (code or "").strip().upper()
+    if code.startswith("H"):
+        return Question.objects.select_related("unit").filter(code=code).first()
+    if code.startswith("P"):
+        return Feedback.objects.select_related("unit").filter(code=code).first()
+    return None
+
+
+def queue_figures(units):
+    """Per unit: pending questions, open and overdue feedback (for officers)."""
+    now = timezone.now()
+    ids = [u.pk for u in units]
+    fb = {
+        row["unit"]: row
+        for row in Feedback.objects.filter(unit__in=ids)
+        .values("unit")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=now)),
+        )
+    }
+    qs = {
+        row["unit"]: row["pending"]
+        for row in Question.objects.filter(unit__in=ids)
+        .values("unit")
+        .annotate(pending=Count("pk", filter=Q(status=QuestionStatus.PENDING)))
+    }
+    return [
+        {
+            "unit": u,
+            "pending_questions": qs.get(u.pk, 0),
+            "open_feedback": fb.get(u.pk, {}).get("open", 0),
+            "overdue_feedback": fb.get(u.pk, {}).get("overdue", 0),
+        }
+        for u in units
+    ]
+
+
+def rating_summary(unit):
+    from django.db.models import Avg
+
+    return SiteRating.objects.filter(unit=unit).aggregate(
+        interface=Avg("interface"),
+        content=Avg("content"),
+        usefulness=Avg("usefulness"),
+        count=Count("pk"),
+    )

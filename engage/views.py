@@ -1,0 +1,298 @@
+"""Public pages of citizen interaction on a unit's host."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django_ratelimit.decorators import ratelimit
+
+from search import services as search
+from tenants.services import current_unit
+
+from . import services
+from .charts import survey_results
+from .choices import QuestionKind, QuestionStatus
+from .forms import (
+    FeedbackForm,
+    FeedbackRatingForm,
+    QuestionForm,
+    SiteRatingForm,
+    SurveyAnswerForm,
+)
+from .models import Feedback, Question, Survey, SurveyAnswer, SurveyResponse
+from .pipeline import PUBLIC_STATUSES
+
+LIMITED = (
+    "Bạn đã gửi quá nhiều lần trong thời gian ngắn. Nội dung bạn nhập vẫn được "
+    "giữ nguyên, vui lòng chờ vài phút rồi gửi lại."
+)
+INVALID = "Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới."
+
+
+def form_rate(group, request):
+    return getattr(settings, "ENGAGE_RATELIMIT", "5/m")
+
+
+def public_ratelimit(view):
+    return ratelimit(key="ip", rate=form_rate, method="POST", block=False)(view)
+
+
+def unit_or_404():
+    unit = current_unit()
+    if unit is None:
+        raise Http404("Trang này chỉ có trên cổng của đơn vị.")
+    return unit
+
+
+def _limited(request, template, context):
+    context["error"] = LIMITED
+    return render(request, template, context, status=429)
+
+
+# --- questions ---------------------------------------------------------------------
+
+
+def question_list(request):
+    unit = unit_or_404()
+    q = request.GET.get("q", "")[:200].strip()
+    results = None
+    if q:
+        results = search.search(q, scope_unit=unit, scope="unit", kinds=["question"])
+        codes = [h.extra.get("code") for h in results.hits]
+        answered = {x.code: x for x in Question.objects.filter(code__in=codes)}
+        items = [answered[c] for c in codes if c in answered]
+    else:
+        items = Question.objects.filter(unit=unit, status=QuestionStatus.ANSWERED)[:30]
+    return render(
+        request,
+        "engage/question_list.html",
+        {"items": items, "q": q, "results": results},
+    )
+
+
+@public_ratelimit
+def ask_question(request):
+    unit = unit_or_404()
+    form = QuestionForm(request.POST or None)
+    context = {"form": form}
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request, "engage/ask.html", context)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            question = services.ask_question(unit=unit, **data)
+            return redirect("engage:question_sent", code=question.code)
+        context["error"] = INVALID
+    return render(request, "engage/ask.html", context)
+
+
+def question_sent(request, code):
+    question = get_object_or_404(Question, code=code, unit=unit_or_404())
+    return render(request, "engage/sent.html", {"item": question, "kind": "question"})
+
+
+def question_detail(request, code):
+    question = get_object_or_404(Question, code=code.upper())
+    return render(request, "engage/question_detail.html", {"item": question})
+
+
+def similar_questions(request):
+    """Answered questions like the one being typed (JSON, from the index)."""
+    unit = unit_or_404()
+    text = request.GET.get("q", "")[:300]
+    words = text.split()
+    if len(words) < 2:
+        return JsonResponse({"similar": []})
+    # Any of the words may match: OR query over the significant words.
+    query = " or ".join(w for w in words if len(w) > 2)[:300]
+    results = search.search(
+        query,
+        scope_unit=unit,
+        scope="district",
+        kinds=["question"],
+        page_size=5,
+        with_facets=False,
+    )
+    return JsonResponse(
+        {
+            "similar": [
+                {"title": h.title, "url": h.url, "snippet": str(h.snippet)}
+                for h in results.hits
+            ]
+        }
+    )
+
+
+# --- feedback ----------------------------------------------------------------------
+
+
+def feedback_list(request):
+    unit = unit_or_404()
+    items = Feedback.objects.filter(unit=unit, status__in=PUBLIC_STATUSES)[:50]
+    return render(request, "engage/feedback_list.html", {"items": items})
+
+
+@public_ratelimit
+def send_feedback(request):
+    unit = unit_or_404()
+    form = FeedbackForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request, "engage/feedback_form.html", context)
+        if form.is_valid():
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in ("website", "photos")
+            }
+            feedback = services.file_feedback(
+                unit=unit, photos=form.cleaned_data["photos"], **data
+            )
+            return redirect("engage:feedback_sent", code=feedback.code)
+        context["error"] = INVALID
+    return render(request, "engage/feedback_form.html", context)
+
+
+def feedback_sent(request, code):
+    feedback = get_object_or_404(Feedback, code=code)
+    return render(request, "engage/sent.html", {"item": feedback, "kind": "feedback"})
+
+
+@public_ratelimit
+def feedback_detail(request, code):
+    feedback = get_object_or_404(Feedback, code=code.upper())
+    can_rate = feedback.is_public and feedback.rating is None
+    form = FeedbackRatingForm(request.POST or None) if can_rate else None
+    context = {"item": feedback, "form": form}
+    if request.method == "POST" and can_rate:
+        if getattr(request, "limited", False):
+            return _limited(request, "engage/feedback_detail.html", context)
+        if form.is_valid():
+            feedback.rating = form.cleaned_data["rating"]
+            feedback.rating_comment = form.cleaned_data["rating_comment"]
+            feedback.save(update_fields=["rating", "rating_comment", "updated_at"])
+            messages.success(request, "Cảm ơn bạn đã đánh giá kết quả xử lý.")
+            return redirect("engage:feedback_detail", code=feedback.code)
+        context["error"] = INVALID
+    return render(request, "engage/feedback_detail.html", context)
+
+
+def track(request):
+    """Tra cứu hồ sơ: follow a question or feedback by its code."""
+    code = request.GET.get("ma", "")[:20].strip()
+    context = {"code": code}
+    if code:
+        item = services.find_by_code(code)
+        if item is None:
+            context["error"] = (
+                f"Không tìm thấy mã “{code}”. Hãy kiểm tra lại mã theo dõi "
+                "(bắt đầu bằng H hoặc P, 9 ký tự)."
+            )
+        else:
+            return redirect(item.public_url())
+    return render(request, "engage/track.html", context)
+
+
+# --- surveys -------------------------------------------------------------------------
+
+
+def cookie_name(survey):
+    return f"ttcs_khao_sat_{survey.pk}"
+
+
+def survey_list(request):
+    unit = unit_or_404()
+    surveys = Survey.objects.filter(unit=unit, is_published=True)
+    return render(request, "engage/survey_list.html", {"surveys": surveys})
+
+
+@public_ratelimit
+def survey_detail(request, pk):
+    unit = unit_or_404()
+    survey = get_object_or_404(Survey, pk=pk, unit=unit, is_published=True)
+    token = request.COOKIES.get(cookie_name(survey))
+    answered = bool(token) and survey.responses.filter(token=token).exists()
+    form = SurveyAnswerForm(survey, request.POST or None)
+    context = {"survey": survey, "form": form, "answered": answered}
+    if not survey.is_open:
+        context["closed"] = True
+        return render(request, "engage/survey_detail.html", context)
+    if request.method == "POST" and not answered:
+        if getattr(request, "limited", False):
+            return _limited(request, "engage/survey_detail.html", context)
+        if form.is_valid():
+            token = token or uuid.uuid4().hex
+            try:
+                with transaction.atomic():
+                    response = SurveyResponse.objects.create(survey=survey, token=token)
+                    for name, field in form.fields.items():
+                        q = getattr(field, "question", None)
+                        if q is None:
+                            continue
+                        value = form.cleaned_data.get(name)
+                        answer = SurveyAnswer(response=response, question=q)
+                        if q.kind == QuestionKind.SINGLE and value:
+                            answer.choices = [value]
+                        elif q.kind == QuestionKind.MULTIPLE:
+                            answer.choices = list(value or [])
+                        elif q.kind == QuestionKind.SCALE:
+                            answer.scale = value or None
+                        else:
+                            answer.text = value or ""
+                        answer.save()
+            except IntegrityError:
+                context["answered"] = True
+                return render(request, "engage/survey_detail.html", context)
+            result = redirect("engage:survey_results", pk=survey.pk)
+            result.set_cookie(
+                cookie_name(survey),
+                token,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+            )
+            messages.success(request, "Cảm ơn bạn đã tham gia khảo sát.")
+            return result
+        context["error"] = INVALID
+    return render(request, "engage/survey_detail.html", context)
+
+
+def survey_results_view(request, pk):
+    unit = unit_or_404()
+    survey = get_object_or_404(Survey, pk=pk, unit=unit, is_published=True)
+    if not survey.show_results:
+        raise Http404("Kết quả khảo sát này không công khai.")
+    return render(
+        request,
+        "engage/survey_results.html",
+        {
+            "survey": survey,
+            "results": survey_results(survey),
+            "count": survey.responses.count(),
+        },
+    )
+
+
+# --- site rating ---------------------------------------------------------------------
+
+
+@public_ratelimit
+def rate_site(request):
+    unit = unit_or_404()
+    form = SiteRatingForm(request.POST or None)
+    context = {"form": form, "summary": services.rating_summary(unit)}
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request, "engage/rate_site.html", context)
+        if form.is_valid():
+            rating = form.save(commit=False)
+            rating.unit = unit
+            rating.save()
+            messages.success(request, "Cảm ơn bạn đã đánh giá trang thông tin.")
+            return redirect("engage:rate_site")
+        context["error"] = INVALID
+    return render(request, "engage/rate_site.html", context)
