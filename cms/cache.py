@@ -69,8 +69,42 @@ def is_cacheable_request(request):
         return False
     if getattr(request, "is_preview", False):
         return False
+    # Staff carry a session cookie; readers do not.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
+
+
+def cached_response(request):
+    hit = cache.get(cache_key(request))
+    if hit is None:
+        return None
+    content, content_type = hit
+    response = HttpResponse(content, content_type=content_type)
+    response["X-Page-Cache"] = "hit"
+    # Middleware further in (clickjacking) does not see this response.
+    response["X-Frame-Options"] = getattr(settings, "X_FRAME_OPTIONS", "DENY")
+    return response
+
+
+class PageCacheMiddleware:
+    """Answer a reader's GET from the unit's page cache before routing,
+    sessions and auth run (pages are stored by ``CachedPageMixin.serve``).
+    Sits after the tenant and locale middleware: the key needs both."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if getattr(request, "tenant", None) is not None and (
+            request.tenant.schema_name != "public"
+        ):
+            if is_cacheable_request(request):
+                response = cached_response(request)
+                if response is not None:
+                    return response
+        return self.get_response(request)
 
 
 class CachedPageMixin:
@@ -82,13 +116,10 @@ class CachedPageMixin:
     def serve(self, request, *args, **kwargs):
         if not (self.cacheable and is_cacheable_request(request)):
             return super().serve(request, *args, **kwargs)
-        key = cache_key(request)
-        hit = cache.get(key)
+        hit = cached_response(request)
         if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-            return response
+            return hit
+        key = cache_key(request)
         response = super().serve(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
