@@ -140,7 +140,10 @@ class FacetsSerializer(serializers.Serializer):
 class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField()
     scope = serializers.CharField()
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="ước tính nếu approximate")
+    approximate = serializers.BooleanField(
+        help_text="truy vấn rất rộng: chỉ xếp hạng các kết quả mới nhất"
+    )
     page = serializers.IntegerField()
     num_pages = serializers.IntegerField()
     results = HitSerializer(many=True)
@@ -196,7 +199,8 @@ class SearchAPIView(APIView):
         payload = {
             "query": data["q"],
             "scope": scope,
-            "total": results.total,
+            "total": results.estimated_total if results.approximate else results.total,
+            "approximate": results.approximate,
             "page": results.page,
             "num_pages": results.num_pages,
             "results": results.hits,

@@ -99,6 +99,10 @@ class Results:
     facets: dict
     page: int
     page_size: int
+    # True when total and facets count only the ranked candidates of a very
+    # broad query; estimated_total is then the backend's estimate.
+    approximate: bool = False
+    estimated_total: int | None = None
 
     @property
     def num_pages(self):

@@ -6,6 +6,9 @@ folded vector; the vector of the text as written adds to the rank, so an
 exact-accent match comes before a folded one.
 """
 
+import json
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import F, Value
@@ -117,9 +120,38 @@ class PostgresBackend(BaseBackend):
             qs = qs.filter(published_at__date__lte=query.date_to)
         return qs
 
+    def estimate(self, qs):
+        """The planner's estimate of how many rows ``qs`` matches (cheap)."""
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
+
     def search(self, query):
+        """Exact ranking and counts, except for very broad queries.
+
+        Counting or ranking every match means reading every matching
+        vector; past ``SEARCH_BROAD_THRESHOLD`` estimated matches (a word
+        present in most documents, province-wide) the results are ranked
+        among the ``SEARCH_BROAD_CANDIDATES`` most recent matches, and the
+        total and facets are marked approximate.
+        """
         qs = self._filtered(query)
         folded = query.folded
+        approximate = False
+        threshold = getattr(settings, "SEARCH_BROAD_THRESHOLD", 5000)
+        estimated = self.estimate(qs) if folded else 0
+        if estimated > threshold:
+            approximate = True
+            limit = getattr(settings, "SEARCH_BROAD_CANDIDATES", 1000)
+            # Plain "-published_at" walks the index newest first.
+            newest = qs.order_by("-published_at")
+            candidates = list(newest.values_list("pk", flat=True)[:limit])
+            estimated_total = max(estimated, len(candidates))
+            qs = SearchDocument.objects.filter(pk__in=candidates)
         if folded and query.order == "relevance":
             exact = clean(query.text).lower().strip()
             qs = qs.annotate(
@@ -149,16 +181,22 @@ class PostgresBackend(BaseBackend):
             for row in rows
         ]
         if query.with_facets:
-            total, facets = self._facets(self._filtered(query))
+            total, facets = self._facets(qs)
         else:
-            total, facets = self._filtered(query).count(), {}
-        return Results(
+            total, facets = qs.count(), {}
+        results = Results(
             total=total,
             hits=hits,
             facets=facets,
             page=query.page,
             page_size=query.page_size,
         )
+        if approximate:
+            # Paging stays within the ranked candidates; the total shown is
+            # the planner's estimate of all matches.
+            results.approximate = True
+            results.estimated_total = estimated_total
+        return results
 
     @staticmethod
     def _facets(qs):

@@ -223,3 +223,29 @@ def test_legal_lookup_by_number_type_issuer_and_date_across_units(search_backend
         scope_unit=tree.commune_a1, scope="unit"
     )
     assert titles(only_here) == ["Quyết định 12/QĐ-UBND"]
+
+
+def test_very_broad_query_ranks_newest_candidates_and_says_so(
+    search_backend, tree, settings, client_for
+):
+    if search_backend.name != "postgres":
+        return  # the candidate cap is a PostgreSQL-backend measure
+    settings.SEARCH_BROAD_THRESHOLD = 0
+    settings.SEARCH_BROAD_CANDIDATES = 3
+    for i in range(5):
+        add(
+            tree.commune_a1,
+            i,
+            f"Thông tin số {i}",
+            published_at=dt.date(2024, 1, 1 + i),
+        )
+    add(tree.commune_a1, 9, "Thông tin mới nhất", published_at=dt.date(2024, 2, 1))
+    results = services.search("thong tin", scope_unit=tree.commune_a1)
+    assert results.approximate and results.total == 3
+    assert set(titles(results)) == {
+        "Thông tin mới nhất",
+        "Thông tin số 4",
+        "Thông tin số 3",
+    }
+    html = client_for(tree.commune_a1).get("/tim-kiem/", {"q": "thong tin"}).content
+    assert "Khoảng" in html.decode()
