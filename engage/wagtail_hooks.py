@@ -50,6 +50,8 @@ class ScopedDelete(UnitScoped, generic.DeleteView):
 class ScopedCreate(generic.CreateView):
     def save_instance(self):
         self.form.instance.unit = current_unit()
+        if hasattr(self.form.instance, "filed_with_id"):
+            self.form.instance.filed_with = current_unit()
         return super().save_instance()
 
 
@@ -62,6 +64,8 @@ class ScopedViewSet(ModelViewSet):
 
 
 class QuestionViewSet(ScopedViewSet):
+    name = "engage_question"
+    url_prefix = "engage/question"
     model = Question
     icon = "help"
     menu_label = "Hỏi đáp trực tuyến"
@@ -83,6 +87,8 @@ class QuestionViewSet(ScopedViewSet):
 
 
 class FeedbackViewSet(ScopedViewSet):
+    name = "engage_feedback"
+    url_prefix = "engage/feedback"
     model = Feedback
     icon = "mail"
     menu_label = "Phản ánh, kiến nghị"
@@ -115,6 +121,8 @@ class FeedbackViewSet(ScopedViewSet):
 
 
 class SurveyViewSet(ScopedViewSet):
+    name = "engage_survey"
+    url_prefix = "engage/survey"
     model = Survey
     icon = "list-ul"
     menu_label = "Khảo sát ý kiến"
@@ -134,6 +142,8 @@ class SurveyViewSet(ScopedViewSet):
 
 
 class SiteRatingViewSet(ScopedViewSet):
+    name = "engage_siterating"
+    url_prefix = "engage/siterating"
     model = SiteRating
     icon = "pick"
     menu_label = "Đánh giá trang"

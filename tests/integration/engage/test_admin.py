@@ -1,0 +1,150 @@
+"""Officials handle citizen interaction from their own unit's Wagtail admin;
+officers above see the units below read-only with overdue counts."""
+
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+
+from engage import services
+from engage.models import Feedback, Survey, SurveyQuestion
+
+
+def file(unit, title):
+    return services.file_feedback(
+        unit=unit, title=title, body="Nội dung", email="dan@example.vn"
+    )
+
+
+def test_unit_admin_lists_only_its_own_feedback(db, tree, admin_client_for):
+    file(tree.commune_a1, "Đường ấp 1 sạt lở")
+    other = file(tree.commune_b1, "Cầu ấp 5 hư hỏng")
+    client = admin_client_for(tree.commune_a1)
+    html = client.get("/admin/engage/feedback/").content.decode()
+    assert "Đường ấp 1 sạt lở" in html and "Cầu ấp 5 hư hỏng" not in html
+    # Another unit's item cannot be opened by id either.
+    assert client.get(f"/admin/engage/feedback/edit/{other.pk}/").status_code == 404
+
+
+def test_official_moves_feedback_through_the_pipeline_in_admin(
+    db, tree, admin_client_for
+):
+    feedback = file(tree.commune_a1, "Nước sinh hoạt bị đục")
+    client = admin_client_for(tree.commune_a1)
+    url = f"/admin/engage/feedback/edit/{feedback.pk}/"
+    form = {
+        "category": "ha-tang",
+        "deadline": "",
+        "answer": "",
+        "note": "",
+    }
+    deadline = timezone.localtime(feedback.deadline).strftime("%Y-%m-%d %H:%M")
+    form["deadline"] = deadline
+    # Rejecting without a reason is refused with a Vietnamese message.
+    html = client.post(url, {**form, "action": "rejected"}).content.decode()
+    assert "Từ chối phải nêu rõ lý do." in html
+    assert client.post(url, {**form, "action": "accepted"}).status_code == 302
+    feedback.refresh_from_db()
+    assert feedback.status == "accepted"
+    assert feedback.events.get().actor == "canbo90101"
+    assert mail.outbox and mail.outbox[-1].to == ["dan@example.vn"]
+    # Transfer up: it leaves this unit's queue.
+    client.post(url, {**form, "action": "transfer", "note": "Vượt thẩm quyền"})
+    feedback.refresh_from_db()
+    assert feedback.unit == tree.district_a and feedback.status == "received"
+
+
+def test_official_answer_in_admin_makes_the_question_public(
+    db, tree, admin_client_for, client_for
+):
+    question = services.ask_question(
+        unit=tree.commune_a1, title="Giờ làm việc bộ phận một cửa", body="Mấy giờ?"
+    )
+    client = admin_client_for(tree.commune_a1)
+    response = client.post(
+        f"/admin/engage/question/edit/{question.pk}/",
+        {
+            "title": question.title,
+            "category": "hanh-chinh",
+            "body": question.body,
+            "answer": "Từ 7 giờ đến 17 giờ các ngày làm việc.",
+            "status": "answered",
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.status == "answered"
+    page = client_for(tree.commune_a1).get(
+        "/hoi-dap-truc-tuyen/", {"q": "gio lam viec"}
+    )
+    assert "Giờ làm việc bộ phận một cửa" in page.content.decode()
+
+
+def test_district_officer_sees_units_below_with_overdue_counts(
+    db, tree, admin_client_for
+):
+    late = file(tree.commune_a1, "Ô nhiễm kênh")
+    Feedback.objects.filter(pk=late.pk).update(
+        deadline=timezone.now() - timedelta(days=2)
+    )
+    file(tree.commune_a2, "Chưa quá hạn")
+    file(tree.commune_b1, "Huyện khác")
+    services.ask_question(unit=tree.commune_a2, title="Hỏi", body="Nội dung")
+    client = admin_client_for(tree.district_a)
+    html = client.get("/admin/tuong-tac/cap-duoi/").content.decode()
+    assert "Xã An Bình" in html and "Xã An Hòa" in html
+    assert "Xã Bình Lợi" not in html  # another district's commune
+    assert "<strong>1</strong>" in html  # one overdue in An Bình
+    detail = client.get("/admin/tuong-tac/cap-duoi/90101/").content.decode()
+    assert "Ô nhiễm kênh" in detail and "Quá hạn" in detail
+    # Read-only: the district cannot open the commune's item for editing.
+    assert client.get(f"/admin/engage/feedback/edit/{late.pk}/").status_code == 404
+    # A commune cannot look at its sibling.
+    sibling = admin_client_for(tree.commune_a1)
+    assert sibling.get("/admin/tuong-tac/cap-duoi/90102/").status_code == 404
+
+
+def test_survey_created_in_admin_belongs_to_the_unit_and_freezes(
+    db, tree, admin_client_for, client_for
+):
+    client = admin_client_for(tree.commune_a1)
+    now = timezone.localtime()
+    data = {
+        "title": "Khảo sát giờ phát thanh",
+        "description": "",
+        "opens_at": (now - timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+        "closes_at": (now + timedelta(days=5)).strftime("%Y-%m-%d %H:%M"),
+        "is_published": "on",
+        "show_results": "on",
+        "questions-TOTAL_FORMS": "1",
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+        "questions-0-sort_order": "0",
+        "questions-0-kind": "single",
+        "questions-0-text": "Giờ nào phù hợp?",
+        "questions-0-choices": "Sáng\nChiều",
+        "questions-0-required": "on",
+        "questions-0-id": "",
+        "questions-0-ORDER": "1",
+        "questions-0-DELETE": "",
+    }
+    response = client.post("/admin/engage/survey/new/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    survey = Survey.objects.get()
+    assert survey.unit == tree.commune_a1
+    question = survey.questions.get()
+    client_for(tree.commune_a1).post(
+        f"/khao-sat/{survey.pk}/", {f"q{question.pk}": "Sáng", "website": ""}
+    )
+    assert survey.responses.count() == 1
+    data.update(
+        {
+            "questions-INITIAL_FORMS": "1",
+            "questions-0-id": str(question.pk),
+            "questions-0-text": "Câu hỏi đã bị sửa",
+        }
+    )
+    html = client.post(f"/admin/engage/survey/edit/{survey.pk}/", data)
+    assert "Khảo sát đã có người trả lời" in html.content.decode()
+    assert SurveyQuestion.objects.get().text == "Giờ nào phù hợp?"
