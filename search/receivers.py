@@ -5,6 +5,8 @@ Work is queued after the transaction commits, so the worker sees the page;
 worker).
 """
 
+import logging
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -15,6 +17,8 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from . import tasks
+
+logger = logging.getLogger(__name__)
 
 
 def _on_unit():
@@ -28,8 +32,12 @@ def _queue(task, *args):
     inline = getattr(settings, "SEARCH_INDEX_SYNC", False)
 
     def run():
-        with schema_context(schema):
-            task(*args) if inline else task.delay(*args)
+        try:
+            with schema_context(schema):
+                task(*args) if inline else task.delay(*args)
+        except Exception:  # noqa: BLE001 - publishing must never fail on this
+            # The page is saved; `manage.py reindex` repairs the index later.
+            logger.exception("search: could not queue %s%r", task.name, args)
 
     transaction.on_commit(run)
 
