@@ -34,12 +34,15 @@ def question_document(question):
 
 @receiver(post_save, sender=Question)
 def question_saved(sender, instance, **kwargs):
-    if instance.is_public:
-        search.index_document(**question_document(instance))
-    else:
-        search.remove_document(
-            unit=instance.unit, kind="question", object_id=instance.pk
-        )
+    try:
+        if instance.is_public:
+            search.index_document(**question_document(instance))
+        else:
+            search.remove_document(
+                unit=instance.unit, kind="question", object_id=instance.pk
+            )
+    except Exception:  # noqa: BLE001 - an index outage must not lose an answer
+        logger.exception("engage: could not index question %s", instance.code)
 
 
 @receiver(post_delete, sender=Question)
