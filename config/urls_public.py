@@ -4,10 +4,12 @@ officers' admin."""
 from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 
-from tenants.views import platform_home, unit_media
+from tenants.views import health, platform_home, tls_ask, unit_media
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("healthz/", health, name="health"),
+    path("_tls/ask/", tls_ask, name="tls_ask"),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
     path("", include("syndication.urls_public")),
     path("", include("search.urls_public")),

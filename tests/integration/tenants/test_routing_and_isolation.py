@@ -139,3 +139,11 @@ def test_site_root_paths_are_cached_per_unit(tree, client_for):
         paths_b = Site.get_site_root_paths()
     assert paths_a[0].root_url.startswith(f"http://{tree.commune_a1.primary_hostname}")
     assert paths_b[0].root_url.startswith(f"http://{tree.commune_a2.primary_hostname}")
+
+
+def test_proxy_checks_answer_on_an_internal_host(tree, client_for):
+    internal = client_for("127.0.0.1")
+    assert internal.get("/healthz/").status_code == 200
+    host = tree.commune_a1.primary_hostname
+    assert internal.get("/_tls/ask/", {"domain": host}).status_code == 200
+    assert internal.get("/_tls/ask/", {"domain": "evil.example"}).status_code == 404
