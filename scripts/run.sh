@@ -6,11 +6,14 @@ PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 export DJANGO_DEBUG=${DJANGO_DEBUG:-0}
 export PORT=${PORT:-8000}
+export PUBLIC_PORT=${PUBLIC_PORT:-$PORT}
 mkdir -p .local
 echo "[run] migrate_schemas"
 $PY manage.py migrate_schemas --noinput -v 0
 echo "[run] demo province: Sóc Trăng (94), two districts, their communes and wards"
 $PY manage.py import_units --structure 2020 --province 94 --districts 941,942 --languages km
 $PY manage.py load_demo
+$PY manage.py sync_site_ports
+$PY manage.py seed_bulletins_demo --province 94
 $PY manage.py collectstatic --noinput -v 0
 exec .venv/bin/honcho -f deploy/Procfile.dev -d . start

@@ -288,6 +288,7 @@ def configure_unit_site(unit, hostname):
     site = Site.objects.get(is_default_site=True)
     site.hostname = hostname
     site.site_name = title
+    site.port = settings.PUBLIC_PORT
     site.save()
     HomePage.objects.filter(pk=site.root_page_id).update(title=title, draft_title=title)
     for language_code in unit.languages or []:
@@ -335,3 +336,22 @@ def units_with_hostnames(queryset=None):
     ):
         hostnames.setdefault(domain.tenant_id, []).append(domain.domain)
     return [(unit, hostnames.get(unit.pk, [])) for unit in units]
+
+
+def sync_site_ports(port=None):
+    """Give every unit's Site the port the public reaches it on.
+
+    Wagtail writes absolute URLs (feeds, the syndication index, links across
+    units) from Site.hostname and Site.port; a demo on :8000 needs them.
+    """
+    from wagtail.models import Site
+
+    port = port or settings.PUBLIC_PORT
+    changed = 0
+    for unit in Unit.objects.exclude(schema_name=get_public_schema_name()).filter(
+        provisioned_at__isnull=False
+    ):
+        with tenant_context(unit):
+            changed += Site.objects.exclude(port=port).update(port=port)
+            Site.clear_site_root_paths_cache()
+    return changed

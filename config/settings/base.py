@@ -25,6 +25,8 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # Every unit lives on <slug>.<BASE_DOMAIN>; the platform itself on BASE_DOMAIN.
 BASE_DOMAIN = os.environ.get("BASE_DOMAIN", "localhost")
+# The port people reach the sites on (80 behind a proxy; 8000 for make run).
+PUBLIC_PORT = int(os.environ.get("PUBLIC_PORT", "80"))
 ALLOWED_HOSTS = os.environ.get(
     "DJANGO_ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN},127.0.0.1,testserver"
 ).split(",")

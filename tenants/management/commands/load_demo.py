@@ -95,8 +95,12 @@ class Command(BaseCommand):
                 ("broadcast.services", "create_demo_clusters"),
             ):
                 service = optional_service(module, name)
-                if service:
-                    service(unit)
+                if service is None:
+                    continue
+                created = service(unit)
+                if name == "create_demo_boards":
+                    for board, url in created or []:
+                        self.stdout.write(f"Bảng tin {board} – trình phát: {url}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Nội dung mẫu sẵn sàng cho {len(units)} đơn vị của {province}."

@@ -147,3 +147,10 @@ def test_proxy_checks_answer_on_an_internal_host(tree, client_for):
     host = tree.commune_a1.primary_hostname
     assert internal.get("/_tls/ask/", {"domain": host}).status_code == 200
     assert internal.get("/_tls/ask/", {"domain": "evil.example"}).status_code == 404
+
+
+def test_district_home_shows_news_from_its_communes_section(tree, client_for):
+    district = client_for(tree.district_a).get("/").text
+    commune = client_for(tree.commune_a1).get("/").text
+    assert "Tin từ cơ sở" in district
+    assert "Tin từ cơ sở" not in commune
