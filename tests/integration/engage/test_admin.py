@@ -148,3 +148,17 @@ def test_survey_created_in_admin_belongs_to_the_unit_and_freezes(
     html = client.post(f"/admin/engage/survey/edit/{survey.pk}/", data)
     assert "Khảo sát đã có người trả lời" in html.content.decode()
     assert SurveyQuestion.objects.get().text == "Giờ nào phù hợp?"
+
+
+def test_unit_editors_and_approvers_may_handle_engage_items(db, tree, settings):
+    from django.contrib.auth.models import Group
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(tree.commune_a1):
+        for name in (settings.UNIT_EDITOR_GROUP, settings.UNIT_APPROVER_GROUP):
+            codenames = set(
+                Group.objects.get(name=name).permissions.values_list(
+                    "codename", flat=True
+                )
+            )
+            assert {"change_feedback", "change_question", "add_survey"} <= codenames
