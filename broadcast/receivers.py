@@ -9,21 +9,40 @@ from .models import Priority, Program
 logger = logging.getLogger(__name__)
 
 
-def _report(bulletin, unit, state, detail=""):
-    """Tell the bulletins app how the speaker delivery went, if it listens."""
+ACTOR = "Hệ thống truyền thanh"
+
+
+def _report(bulletin, unit, state, note=""):
+    """Tell the bulletins pipeline how the speaker delivery went.
+
+    ``bulletins.services.mark_delivery(bulletin, unit, channel, state,
+    actor=None, note="")``: the speakers report "used" once the bulletin is
+    a program (played at once for an emergency). By the time the signal
+    arrives the commune (or the emergency fan-out) usually moved the
+    delivery to "used" already, and a repeat is accepted as a no-op. There
+    is no pipeline state for a failure: that is logged.
+    """
     try:
         from bulletins import services as bulletin_services
+        from bulletins.models import Delivery as BulletinDelivery
+        from bulletins.pipeline import TransitionNotAllowed
     except ImportError:
-        return
-    mark = getattr(bulletin_services, "mark_delivery", None)
-    if mark is None:
-        return
+        return None
     try:
-        mark(
-            bulletin=bulletin, unit=unit, channel="speaker", state=state, detail=detail
+        return bulletin_services.mark_delivery(
+            bulletin, unit, "speaker", state, actor=ACTOR, note=note
+        )
+    except (BulletinDelivery.DoesNotExist, TransitionNotAllowed) as exc:
+        # A stand-in bulletin (no delivery row) or one already past "used".
+        logger.info(
+            "speaker delivery of bulletin %s not marked %s: %s",
+            getattr(bulletin, "pk", None),
+            state,
+            exc,
         )
     except Exception:  # noqa: BLE001 - reporting must not break dispatch
         logger.exception("bulletins.services.mark_delivery failed")
+    return None
 
 
 def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **kw):
@@ -44,9 +63,8 @@ def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **
             created_by="bulletins",
             bulletin_id=bulletin.pk,
         )
-    except Exception as exc:  # noqa: BLE001 - reported, never raised to sender
+    except Exception:  # noqa: BLE001 - logged, never raised to the sender
         logger.exception("bulletin %s could not become a program", bulletin.pk)
-        _report(bulletin, unit, "failed", str(exc)[:200])
         return
     if emergency:
         valid_until = getattr(bulletin, "valid_until", None)
@@ -58,9 +76,9 @@ def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **
         services.dispatch_program(
             program, units=[unit], priority=Priority.EMERGENCY, expires_in=expires_in
         )
-        _report(bulletin, unit, "sent")
+        _report(bulletin, unit, "used", "Phát ngay trên mọi cụm loa (khẩn cấp).")
     else:
-        _report(bulletin, unit, "received")
+        _report(bulletin, unit, "used", "Đã thành chương trình phát thanh.")
     return program
 
 
@@ -72,4 +90,3 @@ def on_bulletin_withdrawn(sender, bulletin, unit, channel, **kw):
     for program in Program.objects.filter(bulletin_id=bulletin.pk, unit=unit):
         services.stop_program(program)
         program.schedule_set.update(is_active=False)
-    _report(bulletin, unit, "withdrawn")
