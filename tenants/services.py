@@ -9,6 +9,7 @@ Cloning costs a fraction of a second; running every migration costs tens.
 
 import logging
 
+from anyascii import anyascii
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -247,8 +248,13 @@ def ensure_unit_groups(home):
 # --- units -------------------------------------------------------------------------
 
 
+def vietnamese_slug(text):
+    """ASCII slug that keeps đ as d: "Phường Đông Hải" -> "phuong-dong-hai"."""
+    return slugify(anyascii(text or ""))
+
+
 def unique_slug(base, code):
-    slug = slugify(base) or f"don-vi-{code}"
+    slug = vietnamese_slug(base) or f"don-vi-{code}"
     if Unit.objects.filter(slug=slug).exclude(code=code).exists():
         slug = f"{slug}-{code}"
     return slug

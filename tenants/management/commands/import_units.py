@@ -93,7 +93,12 @@ class Command(BaseCommand):
                         code=record.code,
                         schema_name=schema_name_for(structure, record.code),
                         slug=unique_slug(
-                            record.slug or record.name_with_type, record.code
+                            # The province keeps its short name (soc-trang);
+                            # lower units say what they are (phuong-5).
+                            record.slug
+                            if record.kind == "province"
+                            else record.name_with_type,
+                            record.code,
                         ),
                         languages=options["languages"] or [],
                     )

@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from tqdm import tqdm
+from wagtail.rich_text import RichText
 
 from tenants.demo import article_html, read_corpus, summary_of
 from tenants.models import Unit, UnitKind
@@ -152,7 +153,7 @@ class Command(BaseCommand):
                     instance=ArticlePage(
                         title=title,
                         summary=summary_of(paragraphs),
-                        body=article_html(paragraphs),
+                        body=[("paragraph", RichText(article_html(paragraphs)))],
                         date=timezone.localdate(),
                     )
                 )

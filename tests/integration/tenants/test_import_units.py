@@ -126,3 +126,22 @@ def test_bad_province_code_exits_non_zero_from_the_shell(tree):
     )
     assert result.returncode != 0
     assert "Không có tỉnh/thành phố mã '99'" in result.stderr
+
+
+def test_lower_units_get_hostnames_that_say_what_they_are(tree, committed):
+    try:
+        call_command(
+            "import_units",
+            structure="2020",
+            province="94",
+            districts=["941"],
+            limit=3,
+            no_progress=True,
+        )
+        units = {u.code: u for u in imported(2020, "94")}
+        assert units["94"].slug == "soc-trang"
+        assert units["941"].slug == "thanh-pho-soc-trang"
+        lower = [u for u in units.values() if u.kind not in ("province", "district")]
+        assert lower and all(u.slug.startswith("phuong-") for u in lower)
+    finally:
+        drop(committed, 2020, "94")
