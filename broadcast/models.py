@@ -333,6 +333,35 @@ class OutboxMessage(models.Model):
         ordering = ["created_at", "pk"]
 
 
+class BulletinRequest(models.Model):
+    """A bulletin handed to the speakers of a unit, waiting to become a program.
+
+    Written by the ``bulletin_for_channel`` receiver (one cheap INSERT inside
+    the bulletins fan-out); a task turns it into a TTS program, dispatched at
+    once for an emergency. Unprocessed rows are picked up again by the sweep,
+    so a worker that dies loses nothing. The bulletin's text is copied here:
+    the signal's contract is the bulletin's attributes, not its table.
+    """
+
+    bulletin_id = models.PositiveBigIntegerField(db_index=True)
+    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE)
+    emergency = models.BooleanField(default=False)
+    title = models.CharField(max_length=255)
+    text = models.TextField()
+    language = models.CharField(max_length=10, default="vi")
+    valid_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True, default="")
+    program = models.ForeignKey(
+        "Program", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-emergency", "created_at", "pk"]
+
+
 class PlayLog(models.Model):
     """What a device reports it played (protocol v1 ``play`` messages)."""
 

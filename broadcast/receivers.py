@@ -2,9 +2,10 @@
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
-from .models import Priority, Program
+from .models import BulletinRequest, Program
 
 logger = logging.getLogger(__name__)
 
@@ -45,41 +46,57 @@ def _report(bulletin, unit, state, note=""):
     return None
 
 
-def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **kw):
-    """A bulletin for the speakers becomes a TTS program; emergencies play at
-    once on every cluster of the unit, pre-empting what plays."""
-    if channel != "speaker":
-        return
-    from . import services
-
-    language = getattr(bulletin, "language", "vi") or "vi"
-    text = f"{bulletin.title}. {bulletin.body_text or ''}".strip()
+def report_used(request):
+    """After a request became a program (and, for an emergency, was sent)."""
     try:
-        program = services.create_tts_program(
-            unit,
-            title=bulletin.title[:255],
-            text=text[: services.settings.BROADCAST_TTS_MAX_CHARS],
-            language=language,
-            created_by="bulletins",
-            bulletin_id=bulletin.pk,
-        )
-    except Exception:  # noqa: BLE001 - logged, never raised to the sender
-        logger.exception("bulletin %s could not become a program", bulletin.pk)
-        return
-    if emergency:
-        valid_until = getattr(bulletin, "valid_until", None)
-        expires_in = None
-        if valid_until and valid_until > timezone.now():
-            expires_in = min(
-                valid_until - timezone.now(), services.EXPIRY[Priority.EMERGENCY]
-            )
-        services.dispatch_program(
-            program, units=[unit], priority=Priority.EMERGENCY, expires_in=expires_in
-        )
-        _report(bulletin, unit, "used", "Phát ngay trên mọi cụm loa (khẩn cấp).")
-    else:
-        _report(bulletin, unit, "used", "Đã thành chương trình phát thanh.")
-    return program
+        from bulletins.models import Bulletin
+    except ImportError:
+        return None
+    bulletin = Bulletin.objects.filter(pk=request.bulletin_id).first()
+    if bulletin is None:
+        return None
+    note = (
+        "Phát ngay trên mọi cụm loa (khẩn cấp)."
+        if request.emergency
+        else "Đã thành chương trình phát thanh."
+    )
+    return _report(bulletin, request.unit, "used", note)
+
+
+def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **kw):
+    """A bulletin for the speakers: one INSERT and a task queued on commit.
+
+    The bulletins fan-out calls this once per commune, so it must stay cheap;
+    the TTS and the dispatch run in ``tasks.process_bulletin_requests``
+    (an emergency is synthesized once, dispatched to every commune and
+    published by that task at once). The row outlives a lost task: the
+    sweep drains what is left.
+    """
+    if channel != "speaker":
+        return None
+    from django.conf import settings
+
+    text = f"{bulletin.title}. {getattr(bulletin, 'body_text', '') or ''}".strip()
+    request = BulletinRequest.objects.create(
+        bulletin_id=bulletin.pk,
+        unit=unit,
+        emergency=bool(emergency),
+        title=(bulletin.title or "")[:255],
+        text=text[: settings.BROADCAST_TTS_MAX_CHARS],
+        language=getattr(bulletin, "language", "vi") or "vi",
+        valid_until=getattr(bulletin, "valid_until", None),
+    )
+    transaction.on_commit(_kick_requests)
+    return request
+
+
+def _kick_requests():
+    from .tasks import process_bulletin_requests
+
+    try:
+        process_bulletin_requests.delay()
+    except Exception:  # noqa: BLE001 - the sweep processes the row later
+        logger.exception("could not queue process_bulletin_requests; the sweep will")
 
 
 def on_bulletin_withdrawn(sender, bulletin, unit, channel, **kw):
@@ -87,6 +104,9 @@ def on_bulletin_withdrawn(sender, bulletin, unit, channel, **kw):
         return
     from . import services
 
+    BulletinRequest.objects.filter(
+        bulletin_id=bulletin.pk, unit=unit, processed_at__isnull=True
+    ).update(processed_at=timezone.now(), last_error="withdrawn before playing")
     for program in Program.objects.filter(bulletin_id=bulletin.pk, unit=unit):
         services.stop_program(program)
         program.schedule_set.update(is_active=False)

@@ -21,6 +21,12 @@ def publish_outbox():
     return published
 
 
+@shared_task(acks_late=True)
+def process_bulletin_requests():
+    """Bulletins handed to the speakers become programs (see services)."""
+    return services.process_bulletin_requests()
+
+
 @shared_task
 def fire_due_schedules():
     return len(services.fire_due_schedules())
@@ -32,5 +38,6 @@ def sweep():
     outbox left by a worker that died."""
     expired = services.expire_overdue()
     retried = services.retry_unacknowledged()
+    services.process_bulletin_requests()
     publish_outbox.delay()
     return expired, retried

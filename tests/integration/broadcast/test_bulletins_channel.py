@@ -5,7 +5,8 @@ import logging
 
 import pytest
 
-from broadcast.models import Dispatch, Program
+from broadcast import services
+from broadcast.models import BulletinRequest, Dispatch, Program
 from bulletins import services as bulletin_services
 from bulletins.models import Delivery as BulletinDelivery
 from bulletins.signals import bulletin_for_channel
@@ -43,6 +44,9 @@ def test_a_bulletin_passed_to_the_speakers_ends_used_in_the_bulletins_pipeline(
         channel="speaker",
         emergency=False,
     )
+    # The receiver only wrote a request; the task makes the program.
+    assert not Program.objects.filter(bulletin_id=item.pk).exists()
+    assert services.process_bulletin_requests() == 1
     delivery = speaker_delivery(item, tree.commune_a1)
     assert delivery.state == "used"
     assert steps(delivery) == [
@@ -63,6 +67,7 @@ def test_the_commune_passing_a_bulletin_to_its_speakers_makes_a_program(tree, ca
         title="Lịch thu gom rác",
     )
     bulletin_services.pass_to_devices(item, tree.commune_a2, channels=["speaker"])
+    services.process_bulletin_requests()
     delivery = speaker_delivery(item, tree.commune_a2)
     assert delivery.state == "used"
     assert Program.objects.filter(bulletin_id=item.pk, unit=tree.commune_a2).exists()
@@ -80,8 +85,51 @@ def test_an_emergency_bulletin_is_dispatched_at_once_and_ends_used(tree, caplog)
         title="Cảnh báo lũ quét",
         body="Nước sông dâng nhanh, bà con vùng trũng di dời ngay.",
     )
+    [request] = BulletinRequest.objects.filter(bulletin_id=item.pk)
+    assert request.emergency and request.processed_at is None
+    services.process_bulletin_requests()
     delivery = speaker_delivery(item, tree.commune_b1)
     assert delivery.state == "used" and delivery.immediate
     dispatch = Dispatch.objects.get(program__bulletin_id=item.pk)
     assert dispatch.priority == "emergency" and dispatch.unit_id == tree.commune_b1.pk
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_one_emergency_to_many_communes_is_synthesized_once(tree):
+    item = sent(
+        officer(tree.province),
+        root=tree.province,
+        channels=["speaker"],
+        priority="emergency",
+        title="Cảnh báo bão số 3",
+        body="Bão đổ bộ lúc 7h30 ngày 12/9. Bà con chằng chống nhà cửa.",
+    )
+    assert BulletinRequest.objects.filter(bulletin_id=item.pk).count() == 3
+    assert services.process_bulletin_requests() == 3
+    programs = list(Program.objects.filter(bulletin_id=item.pk))
+    assert {p.unit.code for p in programs} == {"90101", "90102", "90201"}
+    assert len({p.audio.name for p in programs}) == 1
+    dispatches = Dispatch.objects.filter(program__bulletin_id=item.pk)
+    assert {d.unit.code for d in dispatches} == {"90101", "90102", "90201"}
+    assert all(d.priority == "emergency" for d in dispatches)
+    # Each commune's dispatch goes to its own clusters only.
+    for dispatch in dispatches:
+        assert all(
+            dispatch.unit.schema_name in m.topic or "/dev/" in m.topic
+            for m in dispatch.outbox.all()
+        )
+    assert services.process_bulletin_requests() == 0
+
+
+def test_a_request_with_text_too_long_is_closed_with_the_reason(tree, settings):
+    settings.BROADCAST_TTS_MAX_CHARS = 20
+    request = BulletinRequest.objects.create(
+        bulletin_id=424242,
+        unit=tree.commune_a1,
+        title="Quá dài",
+        text="Một đoạn văn bản rất dài vượt quá giới hạn cho phép.",
+    )
+    services.process_bulletin_requests()
+    request.refresh_from_db()
+    assert request.processed_at and "20" in request.last_error
+    assert request.program is None
