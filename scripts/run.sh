@@ -6,6 +6,7 @@ PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 export DJANGO_DEBUG=${DJANGO_DEBUG:-0}
 export PORT=${PORT:-8000}
+export PYTHONUNBUFFERED=1
 export PUBLIC_PORT=${PUBLIC_PORT:-$PORT}
 mkdir -p .local
 echo "[run] migrate_schemas"
@@ -16,4 +17,9 @@ $PY manage.py load_demo
 $PY manage.py sync_site_ports
 $PY manage.py seed_bulletins_demo --province 94
 $PY manage.py collectstatic --noinput -v 0
-exec .venv/bin/honcho -f deploy/Procfile.dev -d . start
+.venv/bin/honcho -f deploy/Procfile.dev -d . start &
+honcho=$!
+trap 'kill -TERM $honcho 2>/dev/null; wait $honcho' INT TERM
+# Print where everything is once the web server answers.
+$PY manage.py demo_urls --wait --port "$PUBLIC_PORT"
+wait $honcho

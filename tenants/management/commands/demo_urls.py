@@ -61,6 +61,9 @@ class Command(BaseCommand):
                 f"Quản trị: http://<tên miền đơn vị>{suffix}/admin/ — tài khoản "
                 "admin, bientap (biên tập), duyet (phê duyệt); "
                 f"mật khẩu {DEMO_PASSWORD}",
+                "Cán bộ tỉnh/huyện gửi thông tin nguồn: "
+                f"http://{settings.BASE_DOMAIN}{suffix}/admin/ — canbo.tinh, "
+                f"canbo.huyen; mật khẩu {DEMO_PASSWORD}",
                 "Tên miền *.localhost trỏ về máy này trong trình duyệt; với curl: "
                 f"curl -H 'Host: {province.primary_hostname}' "
                 f"http://127.0.0.1{suffix}/",

@@ -148,7 +148,8 @@ class Command(BaseCommand):
         clean = [d for d in documents if d.clean] or documents
         for document in clean[:2]:
             for heading, paragraphs in document.sections[:4]:
-                title = f"{heading.title()}: {document.title}"[:250]
+                topic = heading.split(". ", 1)[-1].strip().capitalize()
+                title = f"{topic} – {document.title}"[:250]
                 article = news.add_child(
                     instance=ArticlePage(
                         title=title,
