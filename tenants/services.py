@@ -188,6 +188,29 @@ APPROVER_MODEL_PERMISSIONS = EDITOR_MODEL_PERMISSIONS + [
     ("cms", "view_contactmessage"),
     ("themes", "change_themesettings"),
 ]
+# Boards and speakers: the commune's editor keeps the content they play; the
+# approver (often the same official) also runs the devices and interrupts.
+EDITOR_MODEL_PERMISSIONS += [
+    (app, f"{action}_{model}")
+    for app, models in (
+        ("signage", ("slide", "playlist", "schedule")),
+        ("broadcast", ("program", "schedule")),
+    )
+    for model in models
+    for action in ("add", "change", "view")
+] + [("signage", "view_board"), ("broadcast", "view_speakercluster")]
+APPROVER_MODEL_PERMISSIONS += [
+    ("signage", "change_board"),
+    ("signage", "add_interrupt"),
+    ("signage", "change_interrupt"),
+    ("signage", "view_interrupt"),
+    ("signage", "delete_slide"),
+    ("broadcast", "change_speakercluster"),
+    ("broadcast", "view_delivery"),
+]
+for _perm in EDITOR_MODEL_PERMISSIONS:
+    if _perm not in APPROVER_MODEL_PERMISSIONS:
+        APPROVER_MODEL_PERMISSIONS.append(_perm)
 
 
 def ensure_unit_groups(home):

@@ -95,3 +95,16 @@ def test_noop_migrate_schemas_skips_every_up_to_date_schema(tree, capsys):
     total = Unit.objects.exclude(schema_name="public").count() + 1  # + template
     assert f"0 schema cần migrate, {total} schema đã mới nhất" in out
     assert "Applying" not in out
+
+
+def test_unit_groups_can_run_boards_and_speakers(tree):
+    from django.contrib.auth.models import Group
+
+    with tenant_context(tree.commune_a2):
+        editor = Group.objects.get(name="Biên tập viên")
+        approver = Group.objects.get(name="Người duyệt")
+        editor_perms = set(editor.permissions.values_list("codename", flat=True))
+        approver_perms = set(approver.permissions.values_list("codename", flat=True))
+    assert {"add_slide", "change_playlist", "add_program"} <= editor_perms
+    assert "add_interrupt" not in editor_perms
+    assert {"add_interrupt", "change_board", "add_slide"} <= approver_perms
