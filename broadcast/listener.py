@@ -49,6 +49,8 @@ def _ts(value):
 
 
 class Listener:
+    ACK_DEFER_SECONDS = 30
+
     def __init__(self, url=None, client_id="ttcs-listener", batch_interval=0.1):
         self.url = url
         self.client_id = client_id
@@ -60,6 +62,8 @@ class Listener:
         self.client = None
         self._devices = {}
         self._last_sweep = 0.0
+        self._deferred = []
+        self._last_retry = 0.0
 
     # --- network side ------------------------------------------------------
     def start(self, username=None, password=None):
@@ -125,6 +129,7 @@ class Listener:
                 close_old_connections()
                 if batch:
                     self.process(batch)
+                self.retry_deferred()
                 self.maybe_sweep()
             except Exception:  # noqa: BLE001 - the listener never dies
                 logger.exception("listener batch failed; continuing")
@@ -181,7 +186,7 @@ class Listener:
             if kind in (protocol.STATUS, protocol.HEARTBEAT):
                 presence[device_id] = (kind, data)
             elif kind == protocol.ACK:
-                acks.append((device_id, data))
+                acks.append((device_id, data, time.monotonic()))
                 presence.setdefault(device_id, (protocol.HEARTBEAT, data))
             elif kind == protocol.PLAY:
                 plays.append((device_id, data))
@@ -205,38 +210,81 @@ class Listener:
             SpeakerCluster.objects.filter(pk__in=offline_ids).update(online=False)
 
     def record_acks(self, acks):
+        """``acks``: [(device_id, data, first_seen)]. An ack can arrive before
+        the publisher wrote the delivery rows (it publishes first); such acks
+        of a known dispatch wait in ``_deferred`` and are tried again every
+        ``batch_interval`` for up to ``ACK_DEFER_SECONDS``."""
         if not acks:
             return
         wanted = {}
-        for device_id, data in acks:
+        for device_id, data, seen in acks:
             state = data.get("state")
             cid = data.get("cid")
             if state not in ACK_TO_STATE or not isinstance(cid, str):
                 self.drop("bad_ack", device_id, repr(state))
                 continue
-            wanted.setdefault((cid, device_id), []).append(state)
+            states, items = wanted.setdefault((cid, device_id), ([], []))
+            states.append(state)
+            items.append((device_id, data, seen))
         if not wanted:
             return
         cids = {cid for cid, _ in wanted}
         devices = {device for _, device in wanted}
+        rows = Delivery.objects.filter(
+            dispatch__cid__in=cids, cluster__device_id__in=devices
+        ).values_list(
+            "pk",
+            "state",
+            "acknowledged_at",
+            "dispatch_id",
+            "dispatch__cid",
+            "cluster__device_id",
+        )
         deliveries = {
-            (str(d.dispatch.cid), d.cluster.device_id): d
-            for d in Delivery.objects.filter(
-                dispatch__cid__in=cids, cluster__device_id__in=devices
-            ).select_related("dispatch", "cluster")
+            (str(cid), device): Delivery(
+                pk=pk, state=state, acknowledged_at=acked, dispatch_id=dispatch_id
+            )
+            for pk, state, acked, dispatch_id, cid, device in rows
         }
         # Apply in pipeline order, grouped by target state: one UPDATE each.
         for state in STATE_ORDER:
             group = [
                 deliveries[key]
-                for key, states in wanted.items()
+                for key, (states, _items) in wanted.items()
                 if state in states and key in deliveries
             ]
             if group:
-                bulk_set_state(group, ACK_TO_STATE[state])
+                bulk_set_state(group, ACK_TO_STATE[state], source="device")
         unknown = [key for key in wanted if key not in deliveries]
-        if unknown:
-            ListenerCounter.bump("ack_without_delivery", len(unknown))
+        if not unknown:
+            return
+        from .models import Dispatch
+
+        live = {
+            str(cid)
+            for cid in Dispatch.objects.filter(
+                cid__in={cid for cid, _ in unknown}, expires_at__gt=timezone.now()
+            ).values_list("cid", flat=True)
+        }
+        now = time.monotonic()
+        lost = 0
+        for key in unknown:
+            items = wanted[key][1]
+            if key[0] in live and now - items[0][2] < self.ACK_DEFER_SECONDS:
+                self._deferred.extend(items)
+            else:
+                lost += 1
+        if lost:
+            ListenerCounter.bump("ack_without_delivery", lost)
+
+    def retry_deferred(self):
+        if not self._deferred:
+            return
+        if time.monotonic() - self._last_retry < self.batch_interval:
+            return
+        self._last_retry = time.monotonic()
+        items, self._deferred = self._deferred, []
+        self.record_acks(items)
 
     def record_plays(self, plays, known):
         if not plays:

@@ -16,6 +16,8 @@ lost if the worker or the broker dies before it is published.
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
@@ -264,6 +266,9 @@ class Dispatch(models.Model):
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField("gửi lúc", default=timezone.now)
     expires_at = models.DateTimeField("hết hạn lúc")
+    # Clusters targeted; their Delivery rows are written once the broker
+    # accepted the publish (pipeline.record_new), so this counts them before.
+    target_count = models.PositiveIntegerField("số cụm loa nhận", default=0)
 
     class Meta:
         verbose_name = "lượt phát"
@@ -311,6 +316,31 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.cluster.device_id}: {self.state}"
+
+
+class DeliveryTransition(models.Model):
+    """History of the pipeline: one row per move of a group of deliveries of
+    one dispatch from one state to another (thousands of devices acknowledge
+    in one UPDATE, recorded as one row)."""
+
+    dispatch = models.ForeignKey(
+        Dispatch, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(max_length=16)
+    to_state = models.CharField(max_length=16)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    source = models.CharField(max_length=50, blank=True, default="")
+    delivery_ids = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [GinIndex(fields=["delivery_ids"], name="bc_transition_ids")]
+
+    @classmethod
+    def of(cls, delivery):
+        return cls.objects.filter(
+            dispatch_id=delivery.dispatch_id, delivery_ids__contains=[delivery.pk]
+        )
 
 
 class OutboxMessage(models.Model):

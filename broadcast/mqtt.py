@@ -108,8 +108,9 @@ def publish_outbox(limit=2000, timeout=10):
     (after commit, or the sweep every 15 s) sends them again; devices drop
     duplicates by correlation id. Returns (published, failed).
     """
-    from .models import Delivery, OutboxMessage
-    from .pipeline import DeliveryState, bulk_set_state
+    from .models import OutboxMessage
+    from .pipeline import DeliveryState, record_new
+    from .services import _clusters_by_dispatch
 
     now = timezone.now()
     with transaction.atomic():
@@ -154,23 +155,8 @@ def publish_outbox(limit=2000, timeout=10):
             )
         if failed:
             Publisher.reset()
-        # queued -> sent for the devices each accepted publish reaches.
-        by_dispatch = {}
-        for row in done:
-            if row.device_ids and row.payload.get("type") == "play":
-                by_dispatch.setdefault(row.dispatch_id, set()).update(row.device_ids)
-        for dispatch_id, devices in by_dispatch.items():
-            deliveries = list(
-                Delivery.objects.filter(
-                    dispatch_id=dispatch_id, cluster__device_id__in=devices
-                )
-            )
-            Delivery.objects.filter(
-                pk__in=[d.pk for d in deliveries], attempts=0
-            ).update(attempts=1)
-            bulk_set_state(
-                [d for d in deliveries if d.state == DeliveryState.QUEUED],
-                DeliveryState.SENT,
-                when=sent_at,
-            )
+        # Published first; now the per-device rows, in bulk: queued -> sent
+        # for the devices each accepted publish reaches.
+        for dispatch_id, cluster_ids in _clusters_by_dispatch(done).items():
+            record_new(dispatch_id, cluster_ids, DeliveryState.SENT, when=sent_at)
     return len(done), len(failed)

@@ -3,15 +3,20 @@
     queued -> sent -> acknowledged -> playing -> done
     any live state -> failed | expired;  playing/acknowledged -> preempted
 
-``set_state`` is the only code that changes ``Delivery.state``: it refuses
-transitions the pipeline does not allow, stamps the row and sends
-``signals.delivery_state_changed`` after each change (after commit).
+The functions here are the only code that writes ``Delivery.state``:
+``set_state`` (one row), ``bulk_set_state`` (many rows, one UPDATE) and
+``record_new`` (rows created as they leave "queued": a dispatch's decision
+lives in its outbox rows until the broker accepted the publish, then the
+per-device rows are written in bulk). Each refuses transitions the pipeline
+does not allow, stamps the rows, records the history (``DeliveryTransition``,
+one row per move of a group of deliveries) and sends
+``signals.delivery_state_changed`` per delivery after commit.
 Device messages can arrive out of order (a ``done`` before its ``playing``)
 and twice (QoS 1 is at least once), so a jump forward along the pipeline is
 allowed and a repeat is a no-op.
 """
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 
@@ -39,6 +44,8 @@ DELIVERY_PIPELINE = {
 }
 TERMINAL = {state for state, nxt in DELIVERY_PIPELINE.items() if not nxt}
 LIVE = set(DELIVERY_PIPELINE) - TERMINAL
+# States in which a device has taken the command.
+TAKEN = {S.ACKNOWLEDGED, S.PLAYING, S.DONE}
 
 
 class InvalidTransition(Exception):
@@ -47,6 +54,54 @@ class InvalidTransition(Exception):
 
 def can_move(current, new):
     return new in DELIVERY_PIPELINE[DeliveryState(current)]
+
+
+def _stamps(new, when, detail):
+    changes = {"state": new, "updated_at": when}
+    if detail:
+        changes["detail"] = detail[:255]
+    if new == S.SENT:
+        changes["sent_at"] = when
+    return changes
+
+
+def _history(moves, new, when, source=""):
+    """One DeliveryTransition per (dispatch, old state) group of ``moves``
+    [(delivery_id, dispatch_id, old)]."""
+    from .models import DeliveryTransition
+
+    groups = {}
+    for delivery_id, dispatch_id, old in moves:
+        groups.setdefault((dispatch_id, old), []).append(delivery_id)
+    DeliveryTransition.objects.bulk_create(
+        [
+            DeliveryTransition(
+                dispatch_id=dispatch_id,
+                from_state=old,
+                to_state=new,
+                at=when,
+                source=source[:50],
+                delivery_ids=sorted(ids),
+            )
+            for (dispatch_id, old), ids in groups.items()
+        ]
+    )
+
+
+def _notify(deliveries, olds, new):
+    from .models import Delivery
+    from .signals import delivery_state_changed
+
+    if not delivery_state_changed.has_listeners(Delivery):
+        return
+
+    def send():
+        for d in deliveries:
+            delivery_state_changed.send(
+                sender=Delivery, delivery=d, old=olds[d.pk], new=new
+            )
+
+    transaction.on_commit(send)
 
 
 def set_state(delivery, new, detail="", when=None, strict=True):
@@ -66,12 +121,8 @@ def set_state(delivery, new, detail="", when=None, strict=True):
             raise InvalidTransition(f"{old} -> {new}")
         return False
     when = when or timezone.now()
-    changes = {"state": new, "updated_at": when}
-    if detail:
-        changes["detail"] = detail[:255]
-    if new == S.SENT:
-        changes["sent_at"] = when
-    if new in (S.ACKNOWLEDGED, S.PLAYING, S.DONE) and not delivery.acknowledged_at:
+    changes = _stamps(new, when, detail)
+    if new in TAKEN and not delivery.acknowledged_at:
         changes["acknowledged_at"] = when
     # Conditional on the state we read: a concurrent writer (the listener
     # beside the publisher) never sees its newer state overwritten.
@@ -81,6 +132,7 @@ def set_state(delivery, new, detail="", when=None, strict=True):
         return set_state(delivery, new, detail, when, strict) if strict else False
     for field, value in changes.items():
         setattr(delivery, field, value)
+    _history([(delivery.pk, delivery.dispatch_id, old)], new, when)
     transaction.on_commit(
         lambda: delivery_state_changed.send(
             sender=type(delivery), delivery=delivery, old=old, new=new
@@ -89,49 +141,107 @@ def set_state(delivery, new, detail="", when=None, strict=True):
     return True
 
 
-def bulk_set_state(deliveries, new, detail="", when=None):
-    """``set_state`` for many rows, one UPDATE per (old state) group.
-
-    Used by the listener and the publisher where thousands of devices move
-    at once; same rules, same signal per delivery.
-    """
+def bulk_set_state(deliveries, new, detail="", when=None, source=""):
+    """``set_state`` for many rows: one UPDATE … FROM (SELECT … FOR UPDATE)
+    … RETURNING, so the rows that really moved and the state each left are
+    known even beside a concurrent writer. Same rules, history in bulk, same
+    signal per delivery. Returns the moved deliveries."""
     from .models import Delivery
-    from .signals import delivery_state_changed
 
     new = DeliveryState(new)
     when = when or timezone.now()
-    moved = [d for d in deliveries if d.state != new and can_move(d.state, new)]
-    if not moved:
+    by_pk = {d.pk: d for d in deliveries if d.state != new and can_move(d.state, new)}
+    if not by_pk:
         return []
-    changes = {"state": new, "updated_at": when}
+    allowed_from = [s.value for s, nxt in DELIVERY_PIPELINE.items() if new in nxt]
+    table = Delivery._meta.db_table
+    sets = ["state = %s", "updated_at = %s"]
+    params = [new.value, when]
     if detail:
-        changes["detail"] = detail[:255]
+        sets.append("detail = %s")
+        params.append(detail[:255])
     if new == S.SENT:
-        changes["sent_at"] = when
-    ids = [d.pk for d in moved]
-    allowed_from = [s for s, nxt in DELIVERY_PIPELINE.items() if new in nxt]
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update()
-            .filter(pk__in=ids, state__in=allowed_from)
-            .values_list("pk", flat=True)
-        )
-        qs = Delivery.objects.filter(pk__in=ids)
-        if new in (S.ACKNOWLEDGED, S.PLAYING, S.DONE):
-            qs.filter(acknowledged_at__isnull=True).update(acknowledged_at=when)
-        qs.update(**changes)
-    ids = set(ids)
-    moved = [d for d in moved if d.pk in ids]
-    olds = {d.pk: d.state for d in moved}
-    for d in moved:
-        d.state = new
-        d.updated_at = when
-
-    def notify():
-        for d in moved:
-            delivery_state_changed.send(
-                sender=Delivery, delivery=d, old=olds[d.pk], new=new
-            )
-
-    transaction.on_commit(notify)
+        sets.append("sent_at = %s")
+        params.append(when)
+    if new in TAKEN:
+        sets.append("acknowledged_at = COALESCE(d.acknowledged_at, %s)")
+        params.append(when)
+    sql = (
+        f"UPDATE {table} AS d SET {', '.join(sets)} "
+        f"FROM (SELECT id, state FROM {table} WHERE id = ANY(%s) "
+        f"AND state = ANY(%s) ORDER BY id FOR UPDATE) AS old "
+        f"WHERE d.id = old.id RETURNING d.id, d.dispatch_id, old.state"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, list(by_pk), allowed_from])
+        rows = cursor.fetchall()
+        _history(rows, new, when, source)
+    moved, olds = [], {}
+    for pk, _dispatch_id, old in rows:
+        d = by_pk[pk]
+        olds[pk] = old
+        d.state, d.updated_at = new, when
+        if new in TAKEN and not d.acknowledged_at:
+            d.acknowledged_at = when
+        moved.append(d)
+    _notify(moved, olds, new)
     return moved
+
+
+def record_new(dispatch_id, cluster_ids, new, when=None, detail="", attempts=1):
+    """Rows for the clusters of a dispatch leaving "queued" for ``new``
+    (sent: the broker accepted the publish; expired: it never could be).
+
+    Clusters that already have a row (a retry, or a second publish) are
+    moved along the pipeline instead when allowed. One INSERT … ON CONFLICT
+    DO NOTHING … RETURNING for the new rows, history in bulk.
+    Returns the number of rows created or moved.
+    """
+    from .models import Delivery
+
+    new = DeliveryState(new)
+    if not can_move(S.QUEUED, new):
+        raise InvalidTransition(f"queued -> {new}")
+    when = when or timezone.now()
+    cluster_ids = sorted(set(cluster_ids))
+    if not cluster_ids:
+        return 0
+    table = Delivery._meta.db_table
+    taken = when if new in TAKEN else None
+    sent = when if new == S.SENT else None
+    sql = (
+        f"INSERT INTO {table} (dispatch_id, cluster_id, state, attempts, detail, "
+        f"updated_at, sent_at, acknowledged_at) "
+        f"SELECT %s, c, %s, %s, %s, %s, %s, %s FROM unnest(%s::bigint[]) AS c "
+        f"ON CONFLICT (dispatch_id, cluster_id) DO NOTHING RETURNING id"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                dispatch_id,
+                new.value,
+                attempts,
+                detail[:255],
+                when,
+                sent,
+                taken,
+                cluster_ids,
+            ],
+        )
+        created = [row[0] for row in cursor.fetchall()]
+        _history([(pk, dispatch_id, S.QUEUED.value) for pk in created], new, when)
+        moved = []
+        if len(created) < len(cluster_ids):
+            existing = list(
+                Delivery.objects.filter(
+                    dispatch_id=dispatch_id, cluster_id__in=cluster_ids
+                ).exclude(pk__in=created)
+            )
+            moved = bulk_set_state(existing, new, detail, when)
+    fresh = [
+        Delivery(pk=pk, dispatch_id=dispatch_id, state=new, updated_at=when)
+        for pk in created
+    ]
+    _notify(fresh, dict.fromkeys(created, S.QUEUED.value), new)
+    return len(created) + len(moved)

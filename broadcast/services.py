@@ -223,8 +223,10 @@ def dispatch_program(
 
     Clusters outside their on/off hours are left out unless the priority is
     emergency. One publish per unit group topic when every active cluster of
-    that unit is a target, else one per device. All rows, outbox included,
-    are written in one transaction; the publisher runs after commit.
+    that unit is a target, else one per device. The dispatch and its outbox
+    rows (naming every targeted device) are written in one transaction; the
+    publisher runs after commit, publishes first and then writes the
+    per-device Delivery rows in bulk (``pipeline.record_new``).
     """
     now = now or timezone.now()
     priority = Priority(priority)
@@ -241,9 +243,7 @@ def dispatch_program(
             position=position,
             created_at=now,
             expires_at=expires_at,
-        )
-        Delivery.objects.bulk_create(
-            [Delivery(dispatch=dispatch, cluster=c, updated_at=now) for c in targets]
+            target_count=len(targets),
         )
         _write_outbox(dispatch, targets)
     if kick:
@@ -347,6 +347,10 @@ def stop_program(program, reason="withdrawn"):
         for d in live
     ]
     OutboxMessage.objects.bulk_create(rows)
+    # Plays not published yet are dropped before they reach any device.
+    OutboxMessage.objects.filter(
+        dispatch__program=program, sent_at__isnull=True, payload__type="play"
+    ).update(sent_at=now, last_error=f"cancelled: {reason}")
     transaction.on_commit(_kick_publisher)
     return len(rows)
 
@@ -394,8 +398,9 @@ def retry_unacknowledged(now=None):
 
 
 def expire_overdue(now=None):
-    """Deliveries whose command expired before the device took it."""
-    from .pipeline import bulk_set_state
+    """Deliveries whose command expired before the device took it, and
+    devices whose command never left the outbox before it expired."""
+    from .pipeline import bulk_set_state, record_new
 
     now = now or timezone.now()
     overdue = list(
@@ -404,11 +409,47 @@ def expire_overdue(now=None):
             dispatch__expires_at__lte=now,
         )
     )
-    moved = bulk_set_state(overdue, DeliveryState.EXPIRED, "Quá hạn phát", when=now)
-    OutboxMessage.objects.filter(sent_at__isnull=True, expires_at__lte=now).update(
-        last_error="expired before publish", sent_at=now
+    count = len(
+        bulk_set_state(overdue, DeliveryState.EXPIRED, "Quá hạn phát", when=now)
     )
-    return len(moved)
+    with transaction.atomic():
+        unsent = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True).filter(
+                sent_at__isnull=True, expires_at__lte=now
+            )
+        )
+        for dispatch_id, cluster_ids in _clusters_by_dispatch(unsent).items():
+            count += record_new(
+                dispatch_id,
+                cluster_ids,
+                DeliveryState.EXPIRED,
+                when=now,
+                detail="Hết hạn trước khi gửi được",
+                attempts=0,
+            )
+        OutboxMessage.objects.filter(pk__in=[r.pk for r in unsent]).update(
+            last_error="expired before publish", sent_at=now
+        )
+    return count
+
+
+def _clusters_by_dispatch(rows):
+    """{dispatch_id: [cluster ids]} of the play commands in outbox ``rows``."""
+    wanted = {}
+    for row in rows:
+        if row.dispatch_id and row.device_ids and row.payload.get("type") == "play":
+            wanted.setdefault(row.dispatch_id, set()).update(row.device_ids)
+    if not wanted:
+        return {}
+    ids = dict(
+        SpeakerCluster.objects.filter(
+            device_id__in=set().union(*wanted.values())
+        ).values_list("device_id", "pk")
+    )
+    return {
+        dispatch_id: [ids[d] for d in devices if d in ids]
+        for dispatch_id, devices in wanted.items()
+    }
 
 
 # --- bulletins on the speaker channel ----------------------------------------------

@@ -148,7 +148,6 @@ class SimDevice:
             self.ack(cid, "expired")
             self.fleet.record(self.device_id, "expired", cid)
             return
-        self.ack(cid, "received")
         self.fleet.record(self.device_id, "received", cid)
         rank = RANK.get(command.get("priority"), 0)
         if rank == RANK["emergency"] and self.current:
@@ -157,7 +156,11 @@ class SimDevice:
             self.queue,
             (-rank, command.get("position", 0), next(self.fleet.seq), command),
         )
-        if not self.current:
+        if self.current:
+            # It waits in the queue: say so. A command played at once is
+            # acknowledged by its "playing" alone (protocol v1).
+            self.ack(cid, "received")
+        else:
             self.play_next()
 
     def ack(self, cid, state):

@@ -115,8 +115,7 @@ def live_upload(request):
         {
             "ok": True,
             "program": str(program.uid),
-            "deliveries": dispatch.deliveries.count(),
-            "message": f"Đã gửi “{program.title}” tới "
-            f"{dispatch.deliveries.count()} cụm loa.",
+            "deliveries": dispatch.target_count,
+            "message": f"Đã gửi “{program.title}” tới {dispatch.target_count} cụm loa.",
         }
     )

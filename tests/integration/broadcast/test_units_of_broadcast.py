@@ -11,9 +11,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from broadcast import broker_config, credentials, services
-from broadcast.models import Delivery, Dispatch, Program, SpeakerCluster
+from broadcast.models import (
+    Delivery,
+    DeliveryTransition,
+    Dispatch,
+    Program,
+    SpeakerCluster,
+)
 from broadcast.normalize import normalize, number_to_words
-from broadcast.pipeline import InvalidTransition, set_state
+from broadcast.pipeline import InvalidTransition, bulk_set_state, record_new, set_state
 from broadcast.signals import delivery_state_changed
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +71,61 @@ def test_pipeline_refuses_a_jump_back_and_signals_each_change(
     ]
     delivery.refresh_from_db()
     assert delivery.state == "done" and delivery.acknowledged_at
+    history = DeliveryTransition.of(delivery).values_list("from_state", "to_state")
+    assert list(history) == [
+        ("queued", "sent"),
+        ("sent", "acknowledged"),
+        ("acknowledged", "done"),
+    ]
+
+
+def test_rows_are_written_in_bulk_after_publishing_with_their_history(
+    tree, django_capture_on_commit_callbacks
+):
+    program = Program.objects.create(unit=tree.commune_b1, title="x")
+    clusters = [
+        services.create_cluster(tree.commune_b1, f"c{i}", device_id=f"bulk-{i}")[0]
+        for i in range(4)
+    ]
+    dispatch = services.dispatch_program(program, units=[tree.commune_b1])
+    # Decided, not yet published: the outbox names the devices, no rows yet.
+    assert dispatch.target_count == 4 and not dispatch.deliveries.exists()
+    ids = [c.pk for c in clusters]
+    seen = []
+    handler = lambda sender, delivery, old, new, **kw: seen.append((old, new))  # noqa: E731
+    delivery_state_changed.connect(handler)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert record_new(dispatch.pk, ids[:3], "sent") == 3
+            # A second publish (a retry) creates nothing new.
+            assert record_new(dispatch.pk, ids[:3], "sent") == 0
+            rows = list(dispatch.deliveries.all())
+            moved = bulk_set_state(rows[:2], "acknowledged", source="device")
+            assert len(moved) == 2
+            # Stale copies: the rule is checked against the database, once.
+            assert bulk_set_state(rows[:2], "acknowledged") == []
+            with pytest.raises(InvalidTransition):
+                record_new(dispatch.pk, ids[3:], "preempted")
+            assert record_new(dispatch.pk, ids[3:], "expired", attempts=0) == 1
+    finally:
+        delivery_state_changed.disconnect(handler)
+    assert sorted(seen) == sorted(
+        [("queued", "sent")] * 3
+        + [("sent", "acknowledged")] * 2
+        + [("queued", "expired")]
+    )
+    states = sorted(dispatch.deliveries.values_list("state", flat=True))
+    assert states == ["acknowledged", "acknowledged", "expired", "sent"]
+    assert dispatch.deliveries.filter(acknowledged_at__isnull=False).count() == 2
+    # One history row per group move, naming every delivery it moved.
+    history = list(
+        dispatch.transitions.values_list("from_state", "to_state", "delivery_ids")
+    )
+    assert [(a, b, len(c)) for a, b, c in history] == [
+        ("queued", "sent", 3),
+        ("sent", "acknowledged", 2),
+        ("queued", "expired", 1),
+    ]
 
 
 def test_password_is_stored_hashed_in_mosquittos_format(tree, tmp_path):
@@ -211,15 +272,14 @@ def test_dispatch_skips_clusters_outside_hours_except_for_emergency(tree):
         tree.commune_a2, "tối", device_id="h-asleep", on_time="05:00", off_time="21:00"
     )
     normal = services.dispatch_program(program, units=[tree.commune_a2], now=night)
-    assert set(normal.deliveries.values_list("cluster__device_id", flat=True)) == {
-        "h-awake"
-    }
+    assert normal.target_count == 1
+    assert [m.device_ids for m in normal.outbox.all()] == [["h-awake"]]
     # Not all clusters of the unit: per-device topic, not the group.
     assert [m.topic for m in normal.outbox.all()] == ["ttcs/v1/dev/h-awake/cmd"]
     urgent = services.dispatch_program(
         program, units=[tree.commune_a2], priority="emergency", now=night
     )
-    assert urgent.deliveries.count() == 2
+    assert urgent.target_count == 2
     assert [m.topic for m in urgent.outbox.all()] == [
         f"ttcs/v1/grp/unit/{tree.commune_a2.schema_name}/cmd"
     ]
