@@ -28,6 +28,7 @@ import time
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
 
 from . import credentials, protocol
 
@@ -316,10 +317,15 @@ class Fleet:
             if online:
                 device.connect()
             else:
-                # A clean DISCONNECT keeps the persistent session on the
-                # broker; commands published meanwhile wait there (until
-                # their MQTT 5 expiry).
-                device.client.disconnect()
+                # Like a device losing power or its 4G link: the broker
+                # publishes its last will (retained ``online: false``), and
+                # keeps its persistent session; commands published meanwhile
+                # wait there (until their MQTT 5 expiry).
+                device.client.disconnect(
+                    reasoncode=ReasonCode(
+                        PacketTypes.DISCONNECT, "Disconnect with will message"
+                    )
+                )
 
         self.call_soon_threadsafe(apply)
 

@@ -1,17 +1,19 @@
-"""The unit's admin: its speaker clusters (presence) and deliveries (acks).
-
-Lists only; each is filtered to the unit whose admin is open, so a commune
-never sees another's clusters. Registration and scheduling go through
-services (demo loader, management commands) until forms land here.
+"""The unit's admin: the broadcast overview (clusters with presence, offline
+ones first, the units below with offline counts, hours aired per month,
+dispatches with acks), program and schedule forms, emergency, and lists of
+clusters and deliveries; all filtered to the unit whose admin is open.
 """
 
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tenants.services import current_unit
 
+from . import views_admin
 from .models import Delivery, SpeakerCluster
 
 
@@ -60,7 +62,63 @@ class BroadcastGroup(ViewSetGroup):
     menu_icon = "microphone"
     items = (ClusterViewSet, DeliveryViewSet)
 
+    def get_submenu_items(self):
+        items = [
+            MenuItem(
+                "Tổng quan truyền thanh",
+                reverse("broadcast_admin_index"),
+                icon_name="view",
+                order=10,
+            ),
+            MenuItem(
+                "Thêm chương trình",
+                reverse("broadcast_admin_program_add"),
+                icon_name="plus",
+                order=20,
+            ),
+            MenuItem(
+                "Lập lịch phát",
+                reverse("broadcast_admin_schedule_add"),
+                icon_name="date",
+                order=30,
+            ),
+            MenuItem(
+                "Phát khẩn cấp ngay",
+                reverse("broadcast_admin_emergency"),
+                icon_name="warning",
+                order=40,
+            ),
+        ]
+        return items + super().get_submenu_items()
+
 
 @hooks.register("register_admin_viewset")
 def register_broadcast_viewsets():
     return BroadcastGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_broadcast_admin_urls():
+    return [
+        path("truyen-thanh/", views_admin.index, name="broadcast_admin_index"),
+        path(
+            "truyen-thanh/chuong-trinh/them/",
+            views_admin.program_add,
+            name="broadcast_admin_program_add",
+        ),
+        path(
+            "truyen-thanh/lich-phat/them/",
+            views_admin.schedule_add,
+            name="broadcast_admin_schedule_add",
+        ),
+        path(
+            "truyen-thanh/khan-cap/",
+            views_admin.emergency,
+            name="broadcast_admin_emergency",
+        ),
+        path(
+            "truyen-thanh/luot-phat/<int:pk>/",
+            views_admin.dispatch_detail,
+            name="broadcast_admin_dispatch",
+        ),
+    ]

@@ -16,6 +16,7 @@ from broadcast.models import (
     DeliveryTransition,
     Dispatch,
     Program,
+    Schedule,
     SpeakerCluster,
 )
 from broadcast.normalize import normalize, number_to_words
@@ -322,3 +323,65 @@ def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
     assert "Cụm loa chợ" in clusters and "Cụm loa bến đò" not in clusters
     deliveries = client.get("/admin/trang-thai-phat/").content.decode()
     assert "Đã xác nhận" in deliveries and "adm-a" in deliveries
+
+
+def test_admin_forms_refuse_bad_input_in_vietnamese_and_keep_what_was_typed(
+    tree, client_for, settings
+):
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    settings.BROADCAST_TTS_MAX_CHARS = 40
+    with tenant_context(tree.commune_a2):
+        user = get_user_model().objects.create_superuser(
+            "quantriform", "form@example.vn", "mat-khau-dai-12"
+        )
+        client = client_for(tree.commune_a2)
+        client.force_login(user)
+    long_text = "Thông báo về việc tổ chức tiêm chủng mở rộng cho trẻ em."
+    response = client.post(
+        "/admin/truyen-thanh/chuong-trinh/them/",
+        {"title": "Quá dài", "kind": "tts", "language": "vi", "text": long_text},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "vượt giới hạn 40 ký tự" in html
+    assert long_text in html and not Program.objects.filter(title="Quá dài")
+    response = client.post(
+        "/admin/truyen-thanh/chuong-trinh/them/",
+        {
+            "title": "Không phải âm thanh",
+            "kind": "audio",
+            "language": "vi",
+            "audio": SimpleUploadedFile("a.mp3", b"%PDF-1.4 not audio"),
+        },
+    )
+    assert response.status_code == 200
+    assert not Program.objects.filter(title="Không phải âm thanh")
+    program = Program.objects.create(unit=tree.commune_a2, title="Bản tin")
+    response = client.post(
+        "/admin/truyen-thanh/lich-phat/them/",
+        {
+            "program": program.pk,
+            "priority": "normal",
+            "kind": "recurring",
+            "times": "6h sáng",
+            "position": 0,
+        },
+    )
+    html = response.content.decode()
+    assert "không phải giờ hợp lệ" in html and "Chọn ít nhất một đơn vị" in html
+    assert 'value="6h sáng"' in html
+    # Another commune's program cannot be scheduled from here.
+    theirs = Program.objects.create(unit=tree.commune_b1, title="Của xã khác")
+    response = client.post(
+        "/admin/truyen-thanh/lich-phat/them/",
+        {
+            "program": theirs.pk,
+            "priority": "normal",
+            "kind": "recurring",
+            "times": "06:00",
+            "target_units": [tree.commune_a2.pk],
+            "position": 0,
+        },
+    )
+    assert response.status_code == 200 and not Schedule.objects.filter(program=theirs)

@@ -1,0 +1,205 @@
+"""Forms of the unit's admin (Vietnamese): programs, schedules, emergency."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from . import tts
+from .models import WEEKDAYS, Priority, Program, Schedule, ScheduleKind, SpeakerCluster
+
+TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ProgramForm(forms.Form):
+    title = forms.CharField(label="Tiêu đề", max_length=255)
+    kind = forms.ChoiceField(
+        label="Nguồn âm thanh",
+        choices=[
+            ("tts", "Chuyển văn bản thành giọng nói"),
+            ("audio", "Tải lên tệp âm thanh"),
+        ],
+        initial="tts",
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label="Ngôn ngữ", choices=settings.LANGUAGES, initial="vi"
+    )
+    voice = forms.ChoiceField(label="Giọng đọc", required=False)
+    text = forms.CharField(
+        label="Nội dung đọc",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"Tối đa {settings.BROADCAST_TTS_MAX_CHARS:,} ký tự; số, ngày, "
+        "giờ và chữ viết tắt được đọc thành lời.".replace(",", "."),
+    )
+    audio = forms.FileField(
+        label="Tệp âm thanh",
+        required=False,
+        help_text="MP3, WAV, OGG, M4A… được kiểm tra và đo thời lượng.",
+    )
+    public = forms.BooleanField(
+        label="Đăng lên trang Nghe lại sau khi phát", required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for code, _name in settings.LANGUAGES:
+            choices += tts.voice_choices(code)
+        self.fields["voice"].choices = [("", "Mặc định theo ngôn ngữ"), *choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "tts":
+            text = data.get("text") or ""
+            try:
+                tts.check_text(text)
+            except ValidationError as exc:
+                self.add_error("text", exc)
+        elif not data.get("audio"):
+            self.add_error("audio", "Hãy chọn tệp âm thanh để tải lên.")
+        return data
+
+
+def parse_times(value):
+    times = []
+    for part in re.split(r"[,;\s]+", value or ""):
+        if not part:
+            continue
+        match = TIME_RE.match(part)
+        if not match:
+            raise ValidationError(
+                f"“{part}” không phải giờ hợp lệ; viết dạng 06:00, 17:30."
+            )
+        times.append(f"{int(match[1]):02d}:{match[2]}")
+    return sorted(set(times))
+
+
+class ScheduleForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Các ngày trong tuần",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Để trống = mọi ngày.",
+    )
+    times = forms.CharField(
+        label="Các giờ phát",
+        required=False,
+        help_text="Ví dụ: 06:00, 17:30 (lịch lặp lại).",
+    )
+    start_at = forms.DateTimeField(
+        label="Phát lúc (lịch một lần)",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+
+    class Meta:
+        model = Schedule
+        fields = [
+            "program",
+            "priority",
+            "kind",
+            "start_at",
+            "weekdays",
+            "times",
+            "valid_from",
+            "valid_until",
+            "target_units",
+            "target_clusters",
+            "position",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "priority": forms.RadioSelect,
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "target_units": forms.CheckboxSelectMultiple,
+            "target_clusters": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        subtree = unit.descendants(include_self=True)
+        self.fields["program"].queryset = Program.objects.filter(unit=unit)
+        self.fields["target_units"].queryset = subtree.order_by("path")
+        self.fields["target_clusters"].queryset = SpeakerCluster.objects.filter(
+            unit__in=subtree, is_active=True
+        )
+        self.fields["priority"].help_text = (
+            "Theo Thông tư 39/2020/TT-BTTTT: khẩn cấp ngắt mọi chương trình đang "
+            "phát và phát cả ngoài giờ; ưu tiên được phát trước."
+        )
+        self.fields[
+            "position"
+        ].help_text = "Thứ tự giữa các chương trình cùng mức ưu tiên, cùng giờ."
+
+    def clean_times(self):
+        return parse_times(self.cleaned_data.get("times"))
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == ScheduleKind.ONCE and not data.get("start_at"):
+            self.add_error("start_at", "Lịch một lần cần thời điểm phát.")
+        if kind == ScheduleKind.RECURRING and not data.get("times"):
+            self.add_error("times", "Lịch lặp lại cần ít nhất một giờ phát.")
+        if not data.get("target_units") and not data.get("target_clusters"):
+            raise ValidationError("Chọn ít nhất một đơn vị hoặc một cụm loa nhận.")
+        if (
+            data.get("valid_from")
+            and data.get("valid_until")
+            and data["valid_until"] < data["valid_from"]
+        ):
+            self.add_error("valid_until", "Ngày kết thúc phải sau ngày bắt đầu.")
+        return data
+
+    def save(self, commit=True):
+        schedule = super().save(commit=False)
+        schedule.unit = self.unit
+        if commit:
+            schedule.save()
+            self.save_m2m()
+        return schedule
+
+
+class EmergencyForm(forms.Form):
+    program = forms.ModelChoiceField(
+        label="Chương trình đã có",
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label="— Soạn nội dung mới bên dưới —",
+    )
+    title = forms.CharField(label="Tiêu đề", max_length=255, required=False)
+    text = forms.CharField(
+        label="Nội dung đọc ngay",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(unit=unit).exclude(
+            audio=""
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("program"):
+            if not (data.get("title") or "").strip():
+                self.add_error("title", "Nhập tiêu đề hoặc chọn chương trình đã có.")
+            try:
+                tts.check_text(data.get("text") or "")
+            except ValidationError as exc:
+                self.add_error("text", exc)
+        return data
+
+
+PRIORITY_LABELS = dict(Priority.choices)

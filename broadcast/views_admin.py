@@ -1,0 +1,246 @@
+"""The unit's Wagtail admin pages for broadcast (registered in wagtail_hooks).
+
+Everything is filtered to the unit whose admin is open and the units below
+it: a commune sees its own clusters, a district or the province sees its
+communes' clusters with their offline counts.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from tenants.services import current_unit
+
+from . import services
+from .forms import EmergencyForm, ProgramForm, ScheduleForm
+from .models import Delivery, Dispatch, Program, Schedule, SpeakerCluster
+from .pipeline import DeliveryState
+
+
+def _unit(request):
+    unit = current_unit()
+    if unit is None:
+        raise Http404("Trang này chỉ có trong trang quản trị của một đơn vị.")
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise PermissionDenied
+    return unit
+
+
+def _months(count=6):
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    found = []
+    for _ in range(count):
+        found.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found
+
+
+def index(request):
+    unit = _unit(request)
+    subtree = unit.descendants(include_self=True)
+    clusters = list(
+        SpeakerCluster.objects.filter(unit__in=subtree, is_active=True).select_related(
+            "unit"
+        )
+    )
+    for cluster in clusters:
+        # Same rule as services.offline_clusters: offline, or silent for
+        # three heartbeats.
+        cluster.is_offline = not cluster.online or cluster.is_stale
+    clusters.sort(key=lambda c: (not c.is_offline, c.unit.path, c.hamlet, c.name))
+    today = timezone.localdate()
+    below = list(unit.descendants().order_by("path"))
+    hours = services.hours_aired_by_unit(below, today.year, today.month)
+    per_unit = []
+    for child in below:
+        rows = [c for c in clusters if c.unit_id == child.pk]
+        per_unit.append(
+            {
+                "unit": child,
+                "total": len(rows),
+                "offline": sum(c.is_offline for c in rows),
+                "online": sum(not c.is_offline for c in rows),
+                "hours": hours.get(child.pk, 0),
+            }
+        )
+    monthly = [
+        {"month": m, "hours": services.hours_aired(unit, m.year, m.month)}
+        for m in _months()
+    ]
+    dispatches = (
+        Dispatch.objects.filter(unit__in=subtree)
+        .select_related("program", "unit")
+        .annotate(
+            acked=Count(
+                "deliveries",
+                filter=Q(deliveries__acknowledged_at__isnull=False),
+            ),
+            done=Count("deliveries", filter=Q(deliveries__state=DeliveryState.DONE)),
+        )[:20]
+    )
+    return render(
+        request,
+        "broadcast/admin/index.html",
+        {
+            "unit": unit,
+            "clusters": clusters,
+            "offline_count": len([c for c in clusters if c.is_offline]),
+            "per_unit": per_unit,
+            "monthly": monthly,
+            "dispatches": dispatches,
+            "programs": Program.objects.filter(unit=unit)[:20],
+            "schedules": Schedule.objects.filter(unit=unit, is_active=True)
+            .select_related("program")
+            .prefetch_related("target_units", "target_clusters")[:50],
+        },
+    )
+
+
+def program_add(request):
+    unit = _unit(request)
+    form = ProgramForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == "tts":
+                program = services.create_tts_program(
+                    unit,
+                    data["title"],
+                    data["text"],
+                    voice=data["voice"],
+                    language=data["language"],
+                    public=data["public"],
+                    created_by=request.user.get_username(),
+                )
+            else:
+                program = services.create_audio_program(
+                    unit,
+                    data["title"],
+                    data["audio"],
+                    language=data["language"],
+                    public=data["public"],
+                    created_by=request.user.get_username(),
+                )
+        except ValidationError as exc:
+            field = "text" if data["kind"] == "tts" else "audio"
+            for message in services.validation_messages(exc):
+                form.add_error(field, message)
+        else:
+            messages.success(
+                request,
+                f"Đã tạo chương trình “{program.title}” "
+                f"({program.duration_seconds:.0f} giây). Hãy lập lịch phát.",
+            )
+            return redirect(
+                reverse("broadcast_admin_schedule_add") + f"?program={program.pk}"
+            )
+    return render(
+        request,
+        "broadcast/admin/form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "title": "Thêm chương trình phát thanh",
+            "multipart": True,
+            "submit": "Tạo chương trình",
+        },
+    )
+
+
+def schedule_add(request):
+    unit = _unit(request)
+    initial = {"target_units": [unit.pk], "kind": "once", "priority": "normal"}
+    if request.GET.get("program"):
+        initial["program"] = request.GET["program"]
+    form = ScheduleForm(request.POST or None, unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        schedule = form.save()
+        messages.success(
+            request,
+            f"Đã lập lịch phát “{schedule.program.title}” "
+            f"({schedule.get_priority_display().lower()}).",
+        )
+        return redirect("broadcast_admin_index")
+    return render(
+        request,
+        "broadcast/admin/form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "title": "Lập lịch phát",
+            "submit": "Lưu lịch phát",
+        },
+    )
+
+
+def emergency(request):
+    unit = _unit(request)
+    form = EmergencyForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        program = data["program"]
+        try:
+            if program is None:
+                program = services.create_tts_program(
+                    unit,
+                    data["title"],
+                    data["text"],
+                    created_by=request.user.get_username(),
+                )
+        except ValidationError as exc:
+            for message in services.validation_messages(exc):
+                form.add_error("text", message)
+        else:
+            dispatch = services.emergency(program, [unit])
+            messages.success(
+                request,
+                f"Đã phát khẩn cấp “{program.title}” tới "
+                f"{dispatch.target_count} cụm loa.",
+            )
+            return redirect("broadcast_admin_dispatch", pk=dispatch.pk)
+    return render(
+        request,
+        "broadcast/admin/form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "title": "Phát khẩn cấp ngay",
+            "submit": "Phát khẩn cấp",
+            "danger": True,
+        },
+    )
+
+
+def dispatch_detail(request, pk):
+    unit = _unit(request)
+    dispatch = get_object_or_404(
+        Dispatch.objects.select_related("program", "unit"),
+        pk=pk,
+        unit__in=unit.descendants(include_self=True),
+    )
+    deliveries = list(
+        Delivery.objects.filter(dispatch=dispatch)
+        .select_related("cluster__unit")
+        .order_by("cluster__unit__path", "cluster__name")
+    )
+    for delivery in deliveries:
+        delivery.is_offline = not delivery.cluster.online or delivery.cluster.is_stale
+    waiting = dispatch.target_count - len(deliveries)
+    return render(
+        request,
+        "broadcast/admin/dispatch.html",
+        {
+            "unit": unit,
+            "dispatch": dispatch,
+            "deliveries": deliveries,
+            "waiting": max(0, waiting),
+            "acked": sum(1 for d in deliveries if d.acknowledged_at),
+        },
+    )
