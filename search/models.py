@@ -47,15 +47,28 @@ class SearchDocument(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # Folded title alone (small, stays in the heap row): a cheap "does the
+    # title match" test that picks which broad-query matches get ranked.
+    title_vector = models.GeneratedField(
+        expression=SearchVector("title_folded", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "tài liệu chỉ mục"
         verbose_name_plural = "chỉ mục tìm kiếm"
         indexes = [
-            GinIndex(fields=["vector"], name="search_doc_vector_gin"),
+            # No pending list: every query would scan it linearly, and the
+            # index is written by background tasks, not on a hot path.
+            GinIndex(fields=["vector"], name="search_doc_vector_gin", fastupdate=False),
             models.Index(fields=["schema", "kind"], name="search_doc_schema_kind"),
             models.Index(fields=["-published_at"], name="search_doc_published"),
+            # Scope filter + newest first (lookups and empty queries).
+            models.Index(
+                fields=["schema", "-published_at"], name="search_doc_schema_published"
+            ),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from . import cache
 from .backends import get_backend
 from .backends.base import IndexDocument, Query, Results, highlight, make_doc_id
 from .folding import fold
@@ -216,7 +217,14 @@ def search(
         with_facets=with_facets,
         order=order,
     )
-    results = get_backend().search(q)
+    backend = get_backend()
+    cache_key = None
+    if cache.ttl():
+        cache_key = cache.key(backend.name, backend.generation(), repr(q))
+    results = cache.get(cache_key)
+    if results is None:
+        results = backend.search(q)
+        cache.set(cache_key, results)
     if snippets:
         for hit in results.hits:
             hit.snippet = highlight(hit.body or hit.title, q.text)

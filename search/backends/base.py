@@ -138,6 +138,20 @@ class BaseBackend:
     def count(self, schema=None):
         raise NotImplementedError
 
+    def generation(self):
+        """Part of result-cache keys that changes when documents are added."""
+        return getattr(self, "index_name", "")
+
+    @staticmethod
+    def written():
+        """Invalidate cached results now and once the write is committed."""
+        from django.db import transaction
+
+        from .. import cache
+
+        cache.bump()
+        transaction.on_commit(cache.bump)
+
 
 # --- snippets -------------------------------------------------------------------
 

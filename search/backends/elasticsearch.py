@@ -116,6 +116,7 @@ class ElasticsearchBackend(BaseBackend):
         if actions:
             helpers.bulk(self.client, actions)
             self._refresh()
+            self.written()
 
     def remove(self, doc_ids):
         actions = [
@@ -124,6 +125,7 @@ class ElasticsearchBackend(BaseBackend):
         ]
         helpers.bulk(self.client, actions, raise_on_error=False)
         self._refresh()
+        self.written()
 
     def clear(self, schema=None):
         body = {"query": {"term": {"schema": schema}}} if schema else None
@@ -132,6 +134,7 @@ class ElasticsearchBackend(BaseBackend):
             body=body or {"query": {"match_all": {}}},
             refresh=True,
         )
+        self.written()
 
     def count(self, schema=None):
         s = Search(using=self.client, index=self.index_name)

@@ -6,18 +6,29 @@ folded vector; the vector of the text as written adds to the rank, so an
 exact-accent match comes before a folded one.
 """
 
-import json
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import F
 
-from ..folding import clean, fold, words
+from ..folding import clean, fold, has_diacritics, words
 from ..models import SearchDocument
 from .base import BaseBackend, Hit, Results
 
 FACET_FIELDS = ("schema", "kind", "category", "year")
+HIT_FIELDS = (
+    "doc_id",
+    "schema",
+    "unit_id",
+    "kind",
+    "object_id",
+    "title",
+    "url",
+    "category",
+    "published_at",
+    "extra",
+    "body",
+)
 # Weight of the as-written rank against the folded one.
 EXACT_BOOST = 2.0
 
@@ -57,6 +68,7 @@ class PostgresBackend(BaseBackend):
                 ],
                 batch_size=1000,
             )
+        self.written()
 
     @staticmethod
     def _row(doc):
@@ -83,12 +95,20 @@ class PostgresBackend(BaseBackend):
 
     def remove(self, doc_ids):
         SearchDocument.objects.filter(doc_id__in=list(doc_ids)).delete()
+        self.written()
 
     def clear(self, schema=None):
         qs = SearchDocument.objects.all()
         if schema:
             qs = qs.filter(schema=schema)
         qs.delete()
+        self.written()
+
+    def generation(self):
+        # Ids only grow (identity), also across rolled-back transactions.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT max(id) FROM search_searchdocument")
+            return cursor.fetchone()[0]
 
     def count(self, schema=None):
         qs = SearchDocument.objects.all()
@@ -120,115 +140,123 @@ class PostgresBackend(BaseBackend):
             qs = qs.filter(published_at__date__lte=query.date_to)
         return qs
 
-    def estimate(self, qs):
-        """The planner's estimate of how many rows ``qs`` matches (cheap)."""
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return int(plan[0]["Plan"]["Plan Rows"])
-
     def search(self, query):
-        """Exact ranking and counts, except for very broad queries.
+        """One round trip: match, count, facets, rank a page.
 
-        Counting or ranking every match means reading every matching
-        vector; past ``SEARCH_BROAD_THRESHOLD`` estimated matches (a word
-        present in most documents, province-wide) the results are ranked
-        among the ``SEARCH_BROAD_CANDIDATES`` most recent matches, and the
-        total and facets are marked approximate.
+        The matches are read once into a materialized CTE holding only
+        narrow heap columns (the GIN bitmap answers ``@@`` without reading
+        the large, TOASTed vectors), so the total and the facets are always
+        exact. Ranking has to read both vectors of every ranked row, so at
+        most ``SEARCH_BROAD_CANDIDATES`` matches are ranked: those whose
+        title matches first, then the newest. When there are more matches
+        than that the results say ``approximate`` (the ranking covers the
+        candidates; paging stays within them).
         """
-        qs = self._filtered(query)
         folded = query.folded
-        approximate = False
-        threshold = getattr(settings, "SEARCH_BROAD_THRESHOLD", 5000)
-        estimated = self.estimate(qs) if folded else 0
-        if estimated > threshold:
-            approximate = True
-            limit = getattr(settings, "SEARCH_BROAD_CANDIDATES", 1000)
-            # Plain "-published_at" walks the index newest first.
-            newest = qs.order_by("-published_at")
-            candidates = list(newest.values_list("pk", flat=True)[:limit])
-            estimated_total = max(estimated, len(candidates))
-            qs = SearchDocument.objects.filter(pk__in=candidates)
-        if folded and query.order == "relevance":
-            exact = clean(query.text).lower().strip()
-            qs = qs.annotate(
-                rank=SearchRank(F("vector"), _tsquery(folded))
-                + SearchRank(F("vector_exact"), _tsquery(exact)) * Value(EXACT_BOOST)
-            ).order_by("-rank", F("published_at").desc(nulls_last=True), "pk")
-        else:
-            qs = qs.order_by(F("published_at").desc(nulls_last=True), "pk")
-        fields = [
-            "doc_id",
-            "schema",
-            "unit_id",
-            "kind",
-            "object_id",
-            "title",
-            "url",
-            "category",
-            "published_at",
-            "extra",
-            "body",
-        ]
+        cap = max(1, int(getattr(settings, "SEARCH_BROAD_CANDIDATES", 1000)))
+        relevance = bool(folded) and query.order == "relevance"
+        inner, params = (
+            self._filtered(query)
+            .order_by()
+            .values("id", "schema", "kind", "category", "year", "published_at")
+            .query.sql_with_params()
+        )
+        params = list(params)
+        if relevance:
+            # Does the (small, in-row) title vector match: ranked first.
+            inner = inner.replace(
+                "SELECT ",
+                "SELECT title_vector @@ websearch_to_tsquery('simple', %s) "
+                "AS in_title, ",
+                1,
+            )
+            params.insert(0, folded)
         start = (query.page - 1) * query.page_size
-        rows = qs.values(*fields, *(["rank"] if "rank" in qs.query.annotations else []))
-        rows = list(rows[start : start + query.page_size])
+        sql, params = self._page_sql(inner, params, relevance, query, cap, start)
+        facet_sets = (
+            ", ".join(f"({f})" for f in FACET_FIELDS) + ", ()"
+            if query.with_facets
+            else "()"
+        )
+        sql += (
+            " UNION ALL SELECT 1, NULL, NULL, schema, kind, category, year, "
+            f"GROUPING({', '.join(FACET_FIELDS)}), COUNT(*) FROM m "
+            f"GROUP BY GROUPING SETS ({facet_sets})"
+        )
+        ranked, facets, total = [], {name: {} for name in FACET_FIELDS}, 0
+        bits = len(FACET_FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for part, pk, rank, *values, grouping, count in cursor.fetchall():
+                if part == 0:
+                    ranked.append((pk, rank))
+                elif grouping == (1 << bits) - 1:
+                    total = count
+                else:
+                    for index, name in enumerate(FACET_FIELDS):
+                        if not grouping & (1 << (bits - 1 - index)):
+                            if values[index] not in (None, ""):
+                                facets[name][values[index]] = count
+        rows = {
+            row["id"]: row
+            for row in SearchDocument.objects.filter(
+                pk__in=[pk for pk, _ in ranked]
+            ).values("id", *HIT_FIELDS)
+        }
         hits = [
-            Hit(**{k: row[k] for k in fields}, score=float(row.get("rank") or 0))
-            for row in rows
+            Hit(**{k: rows[pk][k] for k in HIT_FIELDS}, score=float(rank or 0))
+            for pk, rank in ranked
+            if pk in rows
         ]
-        if query.with_facets:
-            total, facets = self._facets(qs)
-        else:
-            total, facets = qs.count(), {}
+        approximate = relevance and total > cap
         results = Results(
-            total=total,
+            total=min(total, cap) if approximate else total,
             hits=hits,
-            facets=facets,
+            facets={
+                name: sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+                for name, counts in facets.items()
+            }
+            if query.with_facets
+            else {},
             page=query.page,
             page_size=query.page_size,
         )
         if approximate:
-            # Paging stays within the ranked candidates; the total shown is
-            # the planner's estimate of all matches.
             results.approximate = True
-            results.estimated_total = estimated_total
+            results.estimated_total = total
         return results
 
     @staticmethod
-    def _facets(qs):
-        """Total and counts per unit, kind, category and year in one scan."""
-        inner, params = (
-            qs.order_by().values(*FACET_FIELDS).query.get_compiler(using="default")
-        ).as_sql()
-        sets = ", ".join(f"({f})" for f in FACET_FIELDS)
+    def _page_sql(inner, params, relevance, query, cap, start):
+        """SQL of the matches CTE ``m`` and the page's rows (part 0)."""
+        newest = "published_at DESC NULLS LAST, id"
+        nulls = "NULL, NULL, NULL, NULL::smallint, NULL::int, NULL::bigint"
+        if not relevance:
+            sql = (
+                f"WITH m AS MATERIALIZED ({inner}) "
+                f"SELECT * FROM (SELECT 0 AS part, id, NULL::float4, {nulls} "
+                f"FROM m ORDER BY {newest} LIMIT %s OFFSET %s) AS page"
+            )
+            return sql, [*params, query.page_size, start]
+        rank = "ts_rank(d.vector, websearch_to_tsquery('simple', %s))"
+        rank_params = [query.folded]
+        if has_diacritics(query.text):
+            # The words as typed: an exact-accent match ranks first.
+            rank += (
+                " + ts_rank(d.vector_exact, websearch_to_tsquery('simple', %s))"
+                f" * {EXACT_BOOST}"
+            )
+            rank_params.append(clean(query.text).lower().strip())
         sql = (
-            f"SELECT {', '.join(FACET_FIELDS)}, "
-            f"GROUPING({', '.join(FACET_FIELDS)}), COUNT(*) "
-            f"FROM ({inner}) AS matched GROUP BY GROUPING SETS ({sets}, ())"
+            f"WITH m AS MATERIALIZED ({inner}), "
+            f"c AS (SELECT id, published_at FROM m "
+            f"ORDER BY in_title DESC, {newest} LIMIT %s), "
+            f"r AS (SELECT c.id, ({rank})::float4 AS rank, c.published_at "
+            "FROM c JOIN search_searchdocument d ON d.id = c.id) "
+            f"SELECT * FROM (SELECT 0 AS part, id, rank, {nulls} FROM r "
+            f"ORDER BY rank DESC, {newest} LIMIT %s OFFSET %s) AS page"
         )
-        facets = {name: {} for name in FACET_FIELDS}
-        total = 0
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for *values, grouping, count in cursor.fetchall():
-                # GROUPING() has one bit per field, 1 = rolled up.
-                bits = len(FACET_FIELDS)
-                if grouping == (1 << bits) - 1:
-                    total = count
-                    continue
-                for index, name in enumerate(FACET_FIELDS):
-                    if not grouping & (1 << (bits - 1 - index)):
-                        value = values[index]
-                        if value not in (None, ""):
-                            facets[name][value] = count
-        return total, {
-            name: sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-            for name, counts in facets.items()
-        }
+        return sql, [*params, cap, *rank_params, query.page_size, start]
 
     def autocomplete(self, prefix, *, schemas=None, limit=8):
         terms = words(prefix)
