@@ -73,10 +73,32 @@ def build_tree():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """The test database, always: pytest-django only sets it up when a test
+    in the run has the ``db`` fixture, but ``committed``, ``live_site`` and
+    worker tests need it too. Then the committed tree of units."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keep = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
     with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default"},
+            **keep,
+        )
         build_tree()
     yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,11 @@ from .base import BASE_DIR, CACHES, DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / DATABASES["default"]["NAME"]
+# One media folder per test database; processes the tests start (live server,
+# worker) see the test database's name ("test_<name>"), the runner the plain
+# one: both map to the same folder.
+_db_name = DATABASES["default"]["NAME"]
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / _db_name.removeprefix("test_")
 # Test runs never share cache keys with a running demo.
 for _alias in CACHES.values():
     _alias["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "ttcs-test")
