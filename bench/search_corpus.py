@@ -246,7 +246,7 @@ def main():
     print(
         "broad query threshold / candidates: "
         f"{getattr(settings, 'SEARCH_BROAD_THRESHOLD', 5000)} / "
-        f"{getattr(settings, 'SEARCH_BROAD_CANDIDATES', 1000)}"
+        f"{getattr(settings, 'SEARCH_BROAD_CANDIDATES', 300)}"
     )
     rng = random.Random(args.seed)
 

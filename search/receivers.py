@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django_tenants.utils import schema_context
+from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.documents import get_document_model
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
@@ -22,7 +22,18 @@ logger = logging.getLogger(__name__)
 
 
 def _on_unit():
-    return connection.schema_name not in (None, "public")
+    """True on a real unit's schema.
+
+    Not on the platform, and not on the template schema migrate_schemas
+    fills before any unit exists (a task queued there would fail in the
+    worker with "Unit matching query does not exist").
+    """
+    schema = connection.schema_name
+    if schema in (None, get_public_schema_name(), settings.TENANT_BASE_SCHEMA):
+        return False
+    from tenants.models import Unit
+
+    return Unit.objects.filter(schema_name=schema).exists()
 
 
 def _queue(task, *args):

@@ -6,6 +6,8 @@ folded vector; the vector of the text as written adds to the rank, so an
 exact-accent match comes before a folded one.
 """
 
+import json
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
@@ -153,36 +155,46 @@ class PostgresBackend(BaseBackend):
         candidates; paging stays within them).
         """
         folded = query.folded
-        cap = max(1, int(getattr(settings, "SEARCH_BROAD_CANDIDATES", 1000)))
+        cap = max(1, int(getattr(settings, "SEARCH_BROAD_CANDIDATES", 300)))
         relevance = bool(folded) and query.order == "relevance"
-        inner, params = (
-            self._filtered(query)
-            .order_by()
-            .values("id", "schema", "kind", "category", "year", "published_at")
-            .query.sql_with_params()
-        )
+        matched = self._filtered(query).order_by()
+        # A word in most documents (province-wide) would make the exact
+        # count read most of the table: past SEARCH_BROAD_THRESHOLD
+        # estimated matches only the newest ``cap`` are taken (walking the
+        # published_at index), and total / facets are approximate.
+        estimated = self.estimate(matched) if folded else 0
+        broad = estimated > getattr(settings, "SEARCH_BROAD_THRESHOLD", 5000)
+        if broad:
+            matched = matched.order_by("-published_at")[:cap]
+        inner, params = matched.values(
+            "id", "schema", "kind", "category", "year", "published_at"
+        ).query.sql_with_params()
         params = list(params)
         if relevance:
             # Does the (small, in-row) title vector match: ranked first.
+            # (appended to the select list: ORDER BY refers to positions)
             inner = inner.replace(
-                "SELECT ",
-                "SELECT title_vector @@ websearch_to_tsquery('simple', %s) "
-                "AS in_title, ",
+                ' FROM "search_searchdocument"',
+                ", title_vector @@ websearch_to_tsquery('simple', %s) "
+                'AS in_title FROM "search_searchdocument"',
                 1,
             )
             params.insert(0, folded)
         start = (query.page - 1) * query.page_size
         sql, params = self._page_sql(inner, params, relevance, query, cap, start)
-        facet_sets = (
-            ", ".join(f"({f})" for f in FACET_FIELDS) + ", ()"
-            if query.with_facets
-            else "()"
-        )
-        sql += (
-            " UNION ALL SELECT 1, NULL, NULL, schema, kind, category, year, "
-            f"GROUPING({', '.join(FACET_FIELDS)}), COUNT(*) FROM m "
-            f"GROUP BY GROUPING SETS ({facet_sets})"
-        )
+        all_bits = (1 << len(FACET_FIELDS)) - 1
+        if query.with_facets:
+            sets = ", ".join(f"({f})" for f in FACET_FIELDS)
+            sql += (
+                " UNION ALL SELECT 1, NULL, NULL, schema, kind, category, year, "
+                f"GROUPING({', '.join(FACET_FIELDS)}), COUNT(*) FROM m "
+                f"GROUP BY GROUPING SETS ({sets}, ())"
+            )
+        else:
+            sql += (
+                " UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, "
+                f"{all_bits}, COUNT(*) FROM m"
+            )
         ranked, facets, total = [], {name: {} for name in FACET_FIELDS}, 0
         bits = len(FACET_FIELDS)
         with connection.cursor() as cursor:
@@ -208,7 +220,7 @@ class PostgresBackend(BaseBackend):
             for pk, rank in ranked
             if pk in rows
         ]
-        approximate = relevance and total > cap
+        approximate = broad or (relevance and total > cap)
         results = Results(
             total=min(total, cap) if approximate else total,
             hits=hits,
@@ -223,8 +235,19 @@ class PostgresBackend(BaseBackend):
         )
         if approximate:
             results.approximate = True
-            results.estimated_total = total
+            results.estimated_total = max(total, estimated)
         return results
+
+    @staticmethod
+    def estimate(qs):
+        """The planner's estimate of how many rows ``qs`` matches (cheap)."""
+        sql, params = qs.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     @staticmethod
     def _page_sql(inner, params, relevance, query, cap, start):

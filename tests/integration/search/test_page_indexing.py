@@ -95,3 +95,29 @@ def test_worker_indexes_a_page_in_the_unit_it_was_published_in(
         with tenant_context(tree.commune_b1):
             Page.objects.filter(pk=page_id).delete()
         SearchDocument.objects.filter(doc_id=doc_id).delete()
+
+
+@pytest.mark.parametrize("schema", ["template", "no_unit"])
+def test_no_index_task_is_queued_outside_a_units_schema(
+    db, tree, settings, schema, django_capture_on_commit_callbacks
+):
+    """migrate_schemas fills unit_template (and a schema may exist before its
+    Unit row): publishing there must not queue a task the worker would fail
+    with "Unit matching query does not exist"."""
+    from django_tenants.utils import schema_context
+    from wagtail.signals import page_published
+
+    name = settings.TENANT_BASE_SCHEMA if schema == "template" else "unit_ghost"
+    with django_capture_on_commit_callbacks() as queued:
+        with schema_context(name):
+            page_published.send(sender=ArticlePage, instance=Page(pk=1), revision=None)
+    assert ours(queued) == []
+    # The same signal on a real unit's schema queues the work.
+    with django_capture_on_commit_callbacks() as queued:
+        with tenant_context(tree.commune_a1):
+            page_published.send(sender=ArticlePage, instance=Page(pk=1), revision=None)
+    assert len(ours(queued)) == 1
+
+
+def ours(callbacks):
+    return [c for c in callbacks if c.__module__ == "search.receivers"]
