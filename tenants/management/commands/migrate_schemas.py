@@ -96,11 +96,26 @@ class Command(MigrateSchemasCommand):
             if not schema_exists(template):
                 with connection.cursor() as cursor:
                     cursor.execute(f'CREATE SCHEMA "{template}"')
-            schemas = [template] + list(
+            registered = list(
                 Unit.objects.exclude(schema_name=public)
                 .order_by("path")
                 .values_list("schema_name", flat=True)
             )
+            # A unit whose schema is gone (being deleted, or never
+            # provisioned) is reported, not migrated into a missing schema.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)",
+                    [registered],
+                )
+                present = {row[0] for row in cursor.fetchall()}
+            missing = [name for name in registered if name not in present]
+            if missing:
+                self.stderr.write(
+                    f"Bỏ qua {len(missing)} đơn vị chưa có schema: "
+                    + ", ".join(missing[:10])
+                )
+            schemas = [template] + [name for name in registered if name in present]
         todo = schemas if expected is None else schemas_behind(schemas, expected)
         skipped = len(schemas) - len(todo)
         if int(options.get("verbosity", 1)) >= 1:

@@ -108,3 +108,19 @@ def test_unit_groups_can_run_boards_and_speakers(tree):
     assert {"add_slide", "change_playlist", "add_program"} <= editor_perms
     assert "add_interrupt" not in editor_perms
     assert {"add_interrupt", "change_board", "add_slide"} <= approver_perms
+
+
+def test_migrate_schemas_skips_a_unit_without_a_schema(tree, capsys):
+    Unit.objects.create(
+        code="90298",
+        name="Xã Chưa Có Schema",
+        kind="commune",
+        structure=2020,
+        parent=tree.district_b,
+        slug="xa-chua-co-schema",
+        schema_name="unit_2020_90298",
+    )
+    call_command("migrate_schemas", verbosity=1, interactive=False)
+    captured = capsys.readouterr()
+    assert "Bỏ qua 1 đơn vị chưa có schema: unit_2020_90298" in captured.err
+    assert "0 schema cần migrate" in captured.out
