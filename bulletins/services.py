@@ -288,11 +288,16 @@ def mark_delivery(bulletin, unit, channel, state, actor=None, note=""):
     For boards and speakers: "received" when a device has it, "used" when it
     played. Returns the delivery; raises Delivery.DoesNotExist when there is
     none and TransitionNotAllowed when the pipeline forbids the step (a
-    repeated report of the current state is accepted and changes nothing).
+    repeated report of the current state, or a "received" that arrives after
+    the delivery moved on, is accepted and changes nothing).
     """
     delivery = Delivery.objects.select_related("bulletin", "unit").get(
         bulletin=bulletin, unit=unit, channel=channel
     )
+    if state == DeliveryState.RECEIVED and delivery.state != DeliveryState.SENT:
+        # A device saying it has the bulletin after the delivery moved on
+        # (used at once for an emergency, or declined) is a late report.
+        return delivery
     set_state(delivery, state, actor=str(actor or SYSTEM_ACTOR), note=note)
     return delivery
 

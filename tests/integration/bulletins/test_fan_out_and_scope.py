@@ -224,3 +224,21 @@ def test_expired_bulletins_close_open_deliveries(tree):
     assert set(
         Delivery.objects.filter(bulletin=item).values_list("state", flat=True)
     ) == {"expired"}
+
+
+def test_late_received_report_from_a_device_changes_nothing(tree):
+    """An emergency is used at once; a board's later "received" is a no-op."""
+    item = sent(
+        officer(tree.district_a),
+        root=tree.district_a,
+        channels=["board"],
+        priority="emergency",
+        title="Khẩn cấp: triều cường",
+    )
+    delivery = Delivery.objects.get(bulletin=item, channel="board", unit__code="90101")
+    assert delivery.state == "used"
+    services.mark_delivery(item, delivery.unit, "board", "received")
+    delivery.refresh_from_db()
+    assert delivery.state == "used"
+    with pytest.raises(TransitionNotAllowed):
+        services.mark_delivery(item, delivery.unit, "board", "sent")
