@@ -50,6 +50,7 @@ APPS = [
     "wagtail/embeds",
     "wagtail/contrib/table_block",
     "wagtail/contrib/typed_table_block",
+    "taggit",
 ]
 DOMAINS = ["django", "djangojs"]
 
