@@ -17,7 +17,7 @@ from wagtail.rich_text import RichText
 
 from .blocks import RICH_TEXT_FEATURES
 
-REVIEW_WORKFLOW_NAME = "Duyệt nội dung xã (commune review)"
+REVIEW_WORKFLOW_NAME = "Duyệt nội dung xã"
 REVIEW_TASK_NAME = "Người duyệt xuất bản"
 
 SECTION_FOR_KIND = {"announcement": "thong-bao", "article": "tin-tuc"}
