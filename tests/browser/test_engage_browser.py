@@ -26,7 +26,7 @@ def test_citizen_asks_sees_similar_answers_and_follows_by_code(
         page.fill("#id_title", "xin giay phep xay dung")
         page.wait_for_selector("#similar:not([hidden]) >> text=Thủ tục xin giấy phép")
         page.fill("#id_body", "Tôi muốn xây nhà cấp 4 thì cần giấy phép không?")
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_selector(".tracking-code")
         code = page.inner_text(".tracking-code")
         assert re.fullmatch(r"H[A-Z0-9]{8}", code)
@@ -34,7 +34,7 @@ def test_citizen_asks_sees_similar_answers_and_follows_by_code(
         page.screenshot(path=artifacts_dir / "engage-question-sent.png")
         page.goto(live_site.url(tree.commune_a2, "/tra-cuu-ho-so/"))
         page.fill("#ma", code.lower())
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_selector("text=Chờ duyệt, chờ trả lời")
         assert code in page.content()
     finally:

@@ -31,7 +31,7 @@ def test_citizen_searches_province_without_diacritics(
         page.goto(live_site.url(tree.commune_a1, "/tim-kiem/"))
         page.fill("#id_q", "lich tiep cong dan")
         page.check("input[name=scope][value=province]")
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_selector(".result")
         assert page.locator(".result").count() == 2
         assert "Tìm thấy 2 kết quả" in page.inner_text("[role=status]")
