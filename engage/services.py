@@ -92,3 +92,55 @@ def rating_summary(unit):
         usefulness=Avg("usefulness"),
         count=Count("pk"),
     )
+
+
+def create_demo_survey(unit):
+    """A survey open for a month, for the demo (idempotent)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .choices import QuestionKind
+    from .models import Survey, SurveyQuestion
+
+    title = "Khảo sát mức độ hài lòng về hệ thống truyền thanh cơ sở"
+    survey = Survey.objects.filter(unit=unit, title=title).first()
+    if survey is not None:
+        return survey
+    now = timezone.now()
+    survey = Survey.objects.create(
+        unit=unit,
+        title=title,
+        description="Ý kiến của bà con giúp xã cải thiện loa truyền thanh và bảng tin.",
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+    )
+    questions = [
+        (
+            QuestionKind.SINGLE,
+            "Ông/bà có nghe rõ loa truyền thanh tại nơi ở không?",
+            "Rất rõ\nTạm được\nKhông nghe rõ\nKhông có loa gần nhà",
+        ),
+        (
+            QuestionKind.MULTIPLE,
+            "Ông/bà thường nhận thông tin của xã qua kênh nào?",
+            "Loa truyền thanh\nBảng tin điện tử\nTrang thông tin điện tử\n"
+            "Zalo, mạng xã hội",
+        ),
+        (
+            QuestionKind.SCALE,
+            "Mức độ hài lòng chung (1 = rất không hài lòng, 5 = rất hài lòng)",
+            "",
+        ),
+        (QuestionKind.TEXT, "Góp ý thêm của ông/bà", ""),
+    ]
+    for order, (kind, text, choices) in enumerate(questions):
+        SurveyQuestion.objects.create(
+            survey=survey,
+            sort_order=order,
+            kind=kind,
+            text=text,
+            choices=choices,
+            required=kind != QuestionKind.TEXT,
+        )
+    return survey

@@ -92,6 +92,7 @@ class Command(BaseCommand):
                 self.create_content(unit, corpus, index)
         for unit in communes[:2]:
             for module, name in (
+                ("engage.services", "create_demo_survey"),
                 ("signage.services", "create_demo_boards"),
                 ("broadcast.services", "create_demo_clusters"),
             ):
