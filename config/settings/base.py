@@ -105,6 +105,8 @@ PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 DEFAULT_NOT_FOUND_TENANT_VIEW = "tenants.views.unknown_host"
+# Each web process keeps host -> unit for this long (tenants.middleware).
+UNIT_LOOKUP_SECONDS = int(os.environ.get("UNIT_LOOKUP_SECONDS", "30"))
 
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
@@ -112,7 +114,7 @@ MIDDLEWARE = [
     # A board's "anything new?" poll answered 304 from Redis before the tenant
     # lookup (signage/middleware.py); everything else passes straight through.
     "signage.middleware.ManifestNotModifiedMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "tenants.middleware.UnitMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -21,3 +21,7 @@ STORAGES = {
 # The live test server serves static files straight from the finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests change units inside rolled-back transactions: no in-process host
+# lookup cache, except in the test of that cache itself.
+UNIT_LOOKUP_SECONDS = int(os.environ.get("UNIT_LOOKUP_SECONDS", "0"))

@@ -154,3 +154,25 @@ def test_district_home_shows_news_from_its_communes_section(tree, client_for):
     commune = client_for(tree.commune_a1).get("/").text
     assert "Tin từ cơ sở" in district
     assert "Tin từ cơ sở" not in commune
+
+
+def test_host_lookup_is_kept_in_memory_and_dropped_on_change(
+    tree, client_for, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.middleware import clear_lookup
+
+    settings.UNIT_LOOKUP_SECONDS = 30
+    clear_lookup()
+    client = client_for(tree.commune_a2)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not any("tenants_domain" in q["sql"] for q in queries.captured_queries)
+    tree.commune_a2.save()  # any change to a unit or domain empties the memory
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert any("tenants_domain" in q["sql"] for q in queries.captured_queries)
+    clear_lookup()
