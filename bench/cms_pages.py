@@ -3,8 +3,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ttcs_bench_cms \\
     REDIS_URL=redis://127.0.0.1:6379/3 CACHE_KEY_PREFIX=bench-cms \\
-    DJANGO_SETTINGS_MODULE=config.settings.test \\
-        UNIT_LOOKUP_SECONDS=30 .venv/bin/python bench/cms_pages.py --units 100 --requests 400
+    DJANGO_SETTINGS_MODULE=config.settings.test UNIT_LOOKUP_SECONDS=30 \\
+        .venv/bin/python bench/cms_pages.py --units 100 --requests 400
 
 The database named in DATABASE_URL is the bench's own: it is created and
 migrated if missing, then ``--units`` communes are provisioned (once; later
