@@ -245,7 +245,7 @@ def main():
         settings.SEARCH_BROAD_CANDIDATES = args.broad_candidates
     print(
         "broad query threshold / candidates: "
-        f"{getattr(settings, 'SEARCH_BROAD_THRESHOLD', 5000)} / "
+        f"{getattr(settings, 'SEARCH_BROAD_THRESHOLD', 1500)} / "
         f"{getattr(settings, 'SEARCH_BROAD_CANDIDATES', 300)}"
     )
     rng = random.Random(args.seed)
