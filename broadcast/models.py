@@ -21,15 +21,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
+from bulletins.choices import Priority
+
 from .pipeline import DeliveryState
-
-
-class Priority(models.TextChoices):
-    # The three levels of Thông tư 39/2020/TT-BTTTT.
-    NORMAL = "normal", "Thông thường"
-    PRIORITY = "priority", "Ưu tiên"
-    EMERGENCY = "emergency", "Khẩn cấp"
-
 
 PRIORITY_RANK = {Priority.NORMAL: 0, Priority.PRIORITY: 1, Priority.EMERGENCY: 2}
 

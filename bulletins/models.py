@@ -12,14 +12,7 @@ schema, so a foreign key from this public table could not point at them.
 from django.conf import settings
 from django.db import models
 
-
-class Priority(models.TextChoices):
-    # Thông tư 39/2020/TT-BTTTT: normal items are offered and the commune
-    # decides; priority items go first; emergency items play at once on
-    # every channel.
-    NORMAL = "normal", "Thông thường"
-    PRIORITY = "priority", "Ưu tiên"
-    EMERGENCY = "emergency", "Khẩn cấp"
+from .choices import Priority
 
 
 class Channel(models.TextChoices):

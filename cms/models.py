@@ -37,6 +37,8 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from bulletins.choices import Priority
+
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from .cache import CachedPageMixin
 
@@ -320,12 +322,6 @@ class ArticlePage(PublicationMixin, BasePage):
 
     class Meta:
         verbose_name = "bài viết"
-
-
-class Priority(models.TextChoices):
-    NORMAL = "normal", "Thông thường"
-    PRIORITY = "priority", "Ưu tiên"
-    EMERGENCY = "emergency", "Khẩn cấp"
 
 
 class AnnouncementPage(PublicationMixin, BasePage):
