@@ -245,7 +245,7 @@ def main():
         settings.SEARCH_BROAD_CANDIDATES = args.broad_candidates
     print(
         "broad query threshold / candidates: "
-        f"{getattr(settings, 'SEARCH_BROAD_THRESHOLD', 1500)} / "
+        f"{getattr(settings, 'SEARCH_BROAD_THRESHOLD', None) or 'computed'} / "
         f"{getattr(settings, 'SEARCH_BROAD_CANDIDATES', 300)}"
     )
     rng = random.Random(args.seed)
@@ -326,6 +326,25 @@ def main():
             f"{t!r} {ms:.0f} ms ({n} matches)"
             for ms, t, n in sorted(slowest, reverse=True)[:3]
         )
+    )
+
+    # Autocomplete as a citizen types (prefixes of the same phrases).
+    typed = []
+    for n, phrase in enumerate(QUERIES):
+        folded = fold(phrase)
+        for cut in (2, len(folded) // 2, len(folded)):
+            scope = (
+                {"scope_unit": None}
+                if n % 2
+                else {"scope_unit": units[11 + n], "scope": "district"}
+            )
+            typed.append(
+                timed(lambda p=folded[:cut], s=scope: services.autocomplete(p, **s))
+            )
+    print(
+        f"autocomplete, {len(typed)} prefixes (province / district): "
+        f"p50 {percentile(typed, 50):.1f} ms, p95 {percentile(typed, 95):.1f} ms, "
+        f"max {max(typed):.1f} ms"
     )
 
     # Wagtail's own database search inside one unit, same queries.

@@ -7,9 +7,47 @@ This table is the PostgreSQL backend's index; the Elasticsearch backend
 keeps the same documents in its own index instead.
 """
 
+import re
+
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchQueryCombinable,
+    SearchQueryField,
+    SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
+)
 from django.db import models
+
+# A schema name as django-tenants makes them; only these become lexemes.
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def scope_lexeme(schema):
+    """The lexeme that marks a document of ``schema`` in ``vector``: ``@``
+    cannot start a word of the folded text (the parser splits on it)."""
+    return f"@{schema}"
+
+
+class ScopeLexeme(SearchVectorCombinable, models.Func):
+    """``'@<schema>'`` as a one-lexeme tsvector (no position, weight D)."""
+
+    template = "array_to_tsvector(ARRAY['@' || %(expressions)s::text])"
+    output_field = SearchVectorField()
+
+
+class ScopeQuery(SearchQueryCombinable, models.Func):
+    """Any of the given schemas, as a tsquery on their scope lexemes."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = SearchQueryField()
+
+    def __init__(self, schemas):
+        bad = [s for s in schemas if not SCHEMA_NAME.match(s)]
+        if bad or not schemas:
+            raise ValueError(f"not schema names: {bad or schemas!r}")
+        text = " | ".join(f"'{scope_lexeme(s)}'" for s in sorted(set(schemas)))
+        super().__init__(models.Value(text))
 
 
 class SearchDocument(models.Model):
@@ -34,9 +72,12 @@ class SearchDocument(models.Model):
     # Folded copies (search.folding.fold): what the GIN index matches on.
     title_folded = models.TextField(blank=True)
     body_folded = models.TextField(blank=True)
+    # ... plus the unit's scope lexeme (ScopeLexeme): a search scoped to a
+    # district or a unit is answered by the GIN index alone.
     vector = models.GeneratedField(
         expression=SearchVector("title_folded", weight="A", config="simple")
-        + SearchVector("body_folded", weight="C", config="simple"),
+        + SearchVector("body_folded", weight="C", config="simple")
+        + ScopeLexeme("schema"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -47,8 +88,9 @@ class SearchDocument(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
-    # Folded title alone (small, stays in the heap row): a cheap "does the
-    # title match" test that picks which broad-query matches get ranked.
+    # Folded title alone (small, kept in the heap row with STORAGE MAIN): a
+    # cheap "does the title match" test that picks which matches get ranked,
+    # and what autocomplete matches on (its own GIN index).
     title_vector = models.GeneratedField(
         expression=SearchVector("title_folded", config="simple"),
         output_field=SearchVectorField(),
@@ -63,6 +105,9 @@ class SearchDocument(models.Model):
             # No pending list: every query would scan it linearly, and the
             # index is written by background tasks, not on a hot path.
             GinIndex(fields=["vector"], name="search_doc_vector_gin", fastupdate=False),
+            GinIndex(
+                fields=["title_vector"], name="search_doc_title_gin", fastupdate=False
+            ),
             models.Index(fields=["schema", "kind"], name="search_doc_schema_kind"),
             models.Index(fields=["-published_at"], name="search_doc_published"),
             # Scope filter + newest first (lookups and empty queries).

@@ -7,14 +7,17 @@ exact-accent match comes before a folded one.
 """
 
 import json
+import math
+from contextlib import contextmanager
+from dataclasses import replace
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
-from django.db.models import F
+from django.contrib.postgres.search import SearchQuery
+from django.db import DatabaseError, connection, transaction
+from django.db.models import CharField, Func
 
 from ..folding import clean, fold, has_diacritics, words
-from ..models import SearchDocument
+from ..models import ScopeQuery, SearchDocument
 from .base import BaseBackend, Hit, Results
 
 FACET_FIELDS = ("schema", "kind", "category", "year")
@@ -37,6 +40,33 @@ EXACT_BOOST = 2.0
 
 def _tsquery(text):
     return SearchQuery(text, search_type="websearch", config="simple")
+
+
+class _Unindexed(Func):
+    """``schema || ''``: the same value, but no index answers it."""
+
+    template = "(%(expressions)s || '')"
+    output_field = CharField()
+
+
+@contextmanager
+def _no_seqscan(cursor, active=True):
+    """Sequential scans off for the statements inside (and back after).
+
+    A sequential scan would test ``@@`` on every row, de-TOASTing every
+    vector; the planner does not count that cost."""
+    if not active:
+        yield
+        return
+    cursor.execute("SELECT set_config('enable_seqscan', 'off', false)")
+    try:
+        yield
+    finally:
+        try:
+            cursor.execute("RESET enable_seqscan")
+        except DatabaseError:
+            # The transaction failed; rolling it back undoes the SET.
+            pass
 
 
 class PostgresBackend(BaseBackend):
@@ -118,15 +148,46 @@ class PostgresBackend(BaseBackend):
 
     # --- reading ----------------------------------------------------------------
 
-    def _filtered(self, query):
+    def _filtered(self, query, fenced=False):
+        """The matching documents.
+
+        ``fenced`` (a text query read through the GIN bitmap): the scope is
+        asked of the GIN index as scope lexemes when it names at most
+        ``SEARCH_SCOPE_LEXEMES`` units, else tested on the heap row through
+        an expression no btree index answers (see ``search``).
+        """
         qs = SearchDocument.objects.all()
         folded = query.folded
-        if folded:
-            qs = qs.filter(vector=_tsquery(folded))
-        if query.schemas is not None:
-            qs = qs.filter(schema__in=query.schemas)
+        schemas = query.schemas
         if query.units:
-            qs = qs.filter(schema__in=query.units)
+            units = sorted(set(query.units))
+            if schemas is not None:
+                units = [s for s in units if s in set(schemas)]
+            schemas = units
+            if not schemas:
+                return qs.none()
+        if not folded:
+            return self._other_filters(
+                qs if schemas is None else qs.filter(schema__in=schemas), query
+            )
+        tsquery = _tsquery(folded)
+        limit = getattr(settings, "SEARCH_SCOPE_LEXEMES", 40)
+        if schemas is not None and fenced and len(schemas) <= limit:
+            return self._other_filters(
+                qs.filter(vector=tsquery & ScopeQuery(schemas)), query
+            )
+        qs = qs.filter(vector=tsquery)
+        if schemas is not None:
+            if fenced:
+                qs = qs.alias(scope_schema=_Unindexed("schema")).filter(
+                    scope_schema__in=schemas
+                )
+            else:
+                qs = qs.filter(schema__in=schemas)
+        return self._other_filters(qs, query)
+
+    @staticmethod
+    def _other_filters(qs, query):
         if query.kinds:
             qs = qs.filter(kind__in=query.kinds)
         if query.categories:
@@ -145,30 +206,42 @@ class PostgresBackend(BaseBackend):
     def search(self, query):
         """One round trip: match, count, facets, rank a page.
 
-        The matches are read once into a materialized CTE holding only
-        narrow heap columns (the GIN bitmap answers ``@@`` without reading
-        the large, TOASTed vectors), so the total and the facets are always
-        exact. Ranking has to read both vectors of every ranked row, so at
-        most ``SEARCH_BROAD_CANDIDATES`` matches are ranked: those whose
-        title matches first, then the newest. When there are more matches
-        than that the results say ``approximate`` (the ranking covers the
-        candidates; paging stays within them).
+        The large columns (body, both big vectors) live in TOAST, so the
+        heap row is narrow (see migration 0004). Two ways to find the
+        matches:
+
+        - exact (most queries): the GIN bitmap gives every match; the
+          narrow columns go into a materialized CTE, so the total and the
+          facets are exact. The planner does not charge for de-TOASTing a
+          vector, so it is kept from plans that test ``@@`` row by row: the
+          scope is tested through an expression no index answers (else it
+          may pick the schema index and test the vector of every row in
+          scope) and sequential scans are off for this one statement.
+        - broad (very common words): walking the ``published_at`` index
+          newest first until ``SEARCH_BROAD_CANDIDATES`` matches are found;
+          total and facets are then approximate (``_is_broad``).
+
+        Ranking reads both vectors of each ranked row, so at most
+        ``SEARCH_BROAD_CANDIDATES`` matches are ranked: those whose title
+        matches first, then the newest. When there are more matches than
+        that the results say ``approximate`` (paging stays within them).
         """
         folded = query.folded
         cap = max(1, int(getattr(settings, "SEARCH_BROAD_CANDIDATES", 300)))
         relevance = bool(folded) and query.order == "relevance"
-        matched = self._filtered(query).order_by()
-        # A word in most documents (province-wide) would make the exact
-        # count read most of the table: past SEARCH_BROAD_THRESHOLD
-        # estimated matches only the newest ``cap`` are taken (walking the
-        # published_at index), and total / facets are approximate.
-        estimated = self.estimate(matched) if folded else 0
-        # The planner treats the words of a query as independent and
-        # under-estimates phrases whose words go together ("bảng tin điện tử
-        # công cộng": 4,356 estimated, 22,761 real), so the bar is low.
-        broad = estimated > getattr(settings, "SEARCH_BROAD_THRESHOLD", 1500)
+        # The planner's estimate comes from the plain filter (it has
+        # statistics on schema, none on the fenced expression).
+        plain = self._filtered(query).order_by()
+        if plain.query.is_empty():  # a unit facet outside the scope
+            return Results(
+                total=0, hits=[], facets={}, page=query.page, page_size=query.page_size
+            )
+        estimated = self.estimate_matches(query, plain) if folded else 0
+        broad = bool(folded) and self._is_broad(estimated, cap)
         if broad:
-            matched = matched.order_by("-published_at")[:cap]
+            matched = plain.order_by("-published_at")[:cap]
+        else:
+            matched = self._filtered(query, fenced=bool(folded)).order_by()
         inner, params = matched.values(
             "id", "schema", "kind", "category", "year", "published_at"
         ).query.sql_with_params()
@@ -200,7 +273,7 @@ class PostgresBackend(BaseBackend):
             )
         ranked, facets, total = [], {name: {} for name in FACET_FIELDS}, 0
         bits = len(FACET_FIELDS)
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _no_seqscan(cursor, bool(folded)):
             cursor.execute(sql, params)
             for part, pk, rank, *values, grouping, count in cursor.fetchall():
                 if part == 0:
@@ -240,6 +313,59 @@ class PostgresBackend(BaseBackend):
             results.approximate = True
             results.estimated_total = max(total, estimated)
         return results
+
+    @staticmethod
+    def _is_broad(estimated, cap):
+        """Walk the newest documents rather than read every match?
+
+        Walking reads about ``cap * rows / matches`` rows and de-TOASTs the
+        vector of each (~8 µs a row measured on 200,000 documents); the GIN
+        bitmap reads every match's narrow heap row (~2 µs). Walking wins
+        when ``matches² > SEARCH_WALK_COST_RATIO * cap * rows``: about
+        15,500 estimated matches for 200,000 documents, never under
+        ``10 * cap``. The planner
+        under-estimates multi-word queries (it takes the words as
+        independent), which only makes the bitmap, whose cost is bounded by
+        the narrow heap, be chosen a little too often; walking a query that
+        is not broad reads most of the table. ``SEARCH_BROAD_THRESHOLD``
+        overrides the computed bar.
+        """
+        threshold = getattr(settings, "SEARCH_BROAD_THRESHOLD", None)
+        if threshold is None:
+            threshold = PostgresBackend.broad_threshold(cap)
+        return estimated > threshold
+
+    @staticmethod
+    def broad_threshold(cap):
+        ratio = getattr(settings, "SEARCH_WALK_COST_RATIO", 4)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class "
+                "WHERE oid = 'search_searchdocument'::regclass"
+            )
+            rows = max(0.0, cursor.fetchone()[0])  # -1: never analysed
+        # Reading a few thousand matches is always cheap: exact counts there.
+        return max(10 * cap, math.sqrt(ratio * cap * rows))
+
+    def estimate_matches(self, query, plain):
+        """How many documents a text query matches, estimated (no scan).
+
+        The planner takes the words of a query as independent and
+        multiplies their frequencies, so words that go together ("bảng tin
+        điện tử công cộng") come out 3-100x too low. The rarest word alone
+        is an upper bound. Their geometric mean was within 0.75-2x of the
+        real count for 44 of the 50 queries of bench/search_corpus.py (the
+        rest: place names, whose words always go together, still low).
+        """
+        estimated = self.estimate(plain)
+        terms = list(dict.fromkeys(words(query.text)))[:8]
+        if len(terms) < 2:
+            return estimated
+        rarest = min(
+            self.estimate(self._filtered(replace(query, text=term)).order_by())
+            for term in terms
+        )
+        return int(math.sqrt(max(estimated, 1) * max(rarest, estimated, 1)))
 
     @staticmethod
     def estimate(qs):
@@ -285,19 +411,24 @@ class PostgresBackend(BaseBackend):
         return sql, [*params, cap, *rank_params, query.page_size, start]
 
     def autocomplete(self, prefix, *, schemas=None, limit=8):
+        """Titles that hold the typed words (the last one as a prefix).
+
+        Matched on the small in-row ``title_vector`` (its own GIN index), the
+        newest first, so a two-letter prefix that matches half the province
+        stops after a few dozen rows instead of ranking them all; then the
+        titles that start with what was typed, then those holding it as a
+        phrase, come first.
+        """
         terms = words(prefix)
         if not terms or (len(terms) == 1 and len(terms[0]) < 2):
             return []
         raw = " & ".join(terms[:-1] + [terms[-1] + ":*"])
-        tsq = SearchQuery(raw, search_type="raw", config="simple")
-        qs = SearchDocument.objects.filter(vector=tsq)
+        qs = SearchDocument.objects.filter(
+            title_vector=SearchQuery(raw, search_type="raw", config="simple")
+        )
         if schemas is not None:
             qs = qs.filter(schema__in=schemas)
-        # Title matches (weight A) first, body-only matches far behind.
-        qs = qs.annotate(
-            rank=SearchRank(F("vector"), tsq, weights=[0.0, 0.01, 0.0, 1.0])
-        )
-        rows = qs.order_by("-rank", F("published_at").desc(nulls_last=True)).values(
+        rows = qs.order_by("-published_at", "-id").values(
             "doc_id",
             "schema",
             "unit_id",
@@ -308,9 +439,15 @@ class PostgresBackend(BaseBackend):
             "category",
             "published_at",
             "extra",
-        )[: limit * 3]
+        )[: limit * 6]
+        typed = " ".join(terms)
+
+        def closeness(row):
+            title = " ".join(words(row["title"]))
+            return 0 if title.startswith(typed) else 1 if typed in title else 2
+
         seen, hits = set(), []
-        for row in rows:
+        for row in sorted(rows, key=closeness):  # stable: newest first within
             key = row["title"].lower()
             if key in seen:
                 continue
