@@ -41,13 +41,24 @@ class Migration(migrations.Migration):
        heap instead of 390 MB, which fits in shared buffers).
        ``title_vector`` stays in the row (STORAGE MAIN): it is tested on
        every match, and autocomplete matches on it (its own GIN index).
-       Rows written before keep their layout until rewritten
-       (``manage.py reindex``).
+       Set first: re-adding ``vector`` rewrites every row in the new layout.
     """
 
     dependencies = [("search", "0003_vector_in_row")]
 
     operations = [
+        migrations.RunSQL(
+            [
+                "ALTER TABLE search_searchdocument SET (toast_tuple_target = 128)",
+                "ALTER TABLE search_searchdocument "
+                "ALTER COLUMN title_vector SET STORAGE MAIN",
+            ],
+            [
+                "ALTER TABLE search_searchdocument RESET (toast_tuple_target)",
+                "ALTER TABLE search_searchdocument "
+                "ALTER COLUMN title_vector SET STORAGE EXTENDED",
+            ],
+        ),
         migrations.RemoveIndex(model_name="searchdocument", name="search_doc_vector_gin"),
         migrations.RemoveField(model_name="searchdocument", name="vector"),
         migrations.AddField(
@@ -64,17 +75,5 @@ class Migration(migrations.Migration):
             index=django.contrib.postgres.indexes.GinIndex(
                 fastupdate=False, fields=["title_vector"], name="search_doc_title_gin"
             ),
-        ),
-        migrations.RunSQL(
-            [
-                "ALTER TABLE search_searchdocument SET (toast_tuple_target = 128)",
-                "ALTER TABLE search_searchdocument "
-                "ALTER COLUMN title_vector SET STORAGE MAIN",
-            ],
-            [
-                "ALTER TABLE search_searchdocument RESET (toast_tuple_target)",
-                "ALTER TABLE search_searchdocument "
-                "ALTER COLUMN title_vector SET STORAGE EXTENDED",
-            ],
         ),
     ]
