@@ -127,6 +127,8 @@ class ScheduleForm(forms.ModelForm):
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
+        if self.instance.pk and isinstance(self.initial.get("times"), list):
+            self.initial["times"] = ", ".join(self.initial["times"])  # as typed
         subtree = unit.descendants(include_self=True)
         self.fields["program"].queryset = Program.objects.filter(unit=unit)
         self.fields["target_units"].queryset = subtree.order_by("path")
@@ -149,7 +151,11 @@ class ScheduleForm(forms.ModelForm):
         kind = data.get("kind")
         if kind == ScheduleKind.ONCE and not data.get("start_at"):
             self.add_error("start_at", "Lịch một lần cần thời điểm phát.")
-        if kind == ScheduleKind.RECURRING and not data.get("times"):
+        if (
+            kind == ScheduleKind.RECURRING
+            and not data.get("times")
+            and "times" not in self.errors  # already told what is wrong
+        ):
             self.add_error("times", "Lịch lặp lại cần ít nhất một giờ phát.")
         if not data.get("target_units") and not data.get("target_clusters"):
             raise ValidationError("Chọn ít nhất một đơn vị hoặc một cụm loa nhận.")
@@ -168,6 +174,22 @@ class ScheduleForm(forms.ModelForm):
             schedule.save()
             self.save_m2m()
         return schedule
+
+
+class ProgramEditForm(forms.ModelForm):
+    """What can change once a program exists: its title and whether it is
+    listed for listening back. The sound itself is what was synthesised or
+    uploaded (and maybe already aired): make a new program to change it."""
+
+    class Meta:
+        model = Program
+        fields = ["title", "public"]
+
+    def clean_title(self):
+        title = " ".join((self.cleaned_data.get("title") or "").split())
+        if not title:
+            raise ValidationError("Nhập tiêu đề chương trình.")
+        return title
 
 
 class EmergencyForm(forms.Form):

@@ -14,11 +14,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from tenants.services import current_unit
 
 from . import services
-from .forms import EmergencyForm, ProgramForm, ScheduleForm
+from .forms import EmergencyForm, ProgramEditForm, ProgramForm, ScheduleForm
 from .models import Delivery, Dispatch, Program, Schedule, SpeakerCluster
 from .pipeline import DeliveryState
 
@@ -177,6 +178,105 @@ def schedule_add(request):
             "title": "Lập lịch phát",
             "submit": "Lưu lịch phát",
         },
+    )
+
+
+def schedule_edit(request, pk):
+    unit = _unit(request)
+    schedule = get_object_or_404(Schedule, pk=pk, unit=unit, is_active=True)
+    form = ScheduleForm(request.POST or None, instance=schedule, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        schedule = form.save()
+        messages.success(request, f"Đã lưu lịch phát “{schedule.program.title}”.")
+        return redirect("broadcast_admin_index")
+    return render(
+        request,
+        "broadcast/admin/form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "title": f"Sửa lịch phát “{schedule.program.title}”",
+            "submit": "Lưu thay đổi",
+            "stop_url": reverse("broadcast_admin_schedule_stop", args=[schedule.pk]),
+            "stop_label": "Dừng lịch phát này",
+        },
+    )
+
+
+@require_POST
+def schedule_stop(request, pk):
+    """A schedule is stopped, not deleted: the dispatches it made keep
+    pointing at it in the history."""
+    unit = _unit(request)
+    schedule = get_object_or_404(Schedule, pk=pk, unit=unit)
+    if schedule.is_active:
+        schedule.is_active = False
+        schedule.save(update_fields=["is_active"])
+        messages.success(
+            request,
+            f"Đã dừng lịch phát “{schedule.program.title}”. "
+            "Các lượt đã phát vẫn còn trong lịch sử.",
+        )
+    return redirect("broadcast_admin_index")
+
+
+def program_edit(request, pk):
+    unit = _unit(request)
+    program = get_object_or_404(Program, pk=pk, unit=unit)
+    form = ProgramEditForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        program = form.save()
+        messages.success(request, f"Đã lưu chương trình “{program.title}”.")
+        return redirect("broadcast_admin_index")
+    aired = Dispatch.objects.filter(program=program).exists()
+    return render(
+        request,
+        "broadcast/admin/form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "title": f"Sửa chương trình “{program.title}”",
+            "submit": "Lưu thay đổi",
+            "program": program,
+            "stop_url": None
+            if aired
+            else reverse("broadcast_admin_program_delete", args=[program.pk]),
+            "stop_label": "Xóa chương trình",
+            "stop_note": "Chương trình đã phát nên không xóa được (lịch sử phát và "
+            "trang Nghe lại cần nó); bỏ “đăng nghe lại” để ẩn khỏi trang Nghe lại."
+            if aired
+            else "",
+        },
+    )
+
+
+def program_delete(request, pk):
+    """Only a program that never aired can go (with its schedules): an
+    aired one is history (dispatches, hours aired, listening back)."""
+    unit = _unit(request)
+    program = get_object_or_404(Program, pk=pk, unit=unit)
+    if Dispatch.objects.filter(program=program).exists():
+        messages.error(
+            request,
+            f"Chương trình “{program.title}” đã phát nên không xóa được.",
+        )
+        return redirect("broadcast_admin_program_edit", pk=program.pk)
+    schedules = list(Schedule.objects.filter(program=program, is_active=True))
+    if request.method == "POST":
+        title = program.title
+        if program.audio:
+            program.audio.delete(save=False)
+        program.delete()
+        messages.success(
+            request,
+            f"Đã xóa chương trình “{title}”"
+            + (f" và {len(schedules)} lịch phát của nó." if schedules else "."),
+        )
+        return redirect("broadcast_admin_index")
+    return render(
+        request,
+        "broadcast/admin/confirm_delete.html",
+        {"unit": unit, "program": program, "schedules": schedules},
     )
 
 

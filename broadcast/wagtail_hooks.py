@@ -112,6 +112,26 @@ def register_broadcast_admin_urls():
             name="broadcast_admin_schedule_add",
         ),
         path(
+            "truyen-thanh/lich-phat/<int:pk>/",
+            views_admin.schedule_edit,
+            name="broadcast_admin_schedule_edit",
+        ),
+        path(
+            "truyen-thanh/lich-phat/<int:pk>/dung/",
+            views_admin.schedule_stop,
+            name="broadcast_admin_schedule_stop",
+        ),
+        path(
+            "truyen-thanh/chuong-trinh/<int:pk>/",
+            views_admin.program_edit,
+            name="broadcast_admin_program_edit",
+        ),
+        path(
+            "truyen-thanh/chuong-trinh/<int:pk>/xoa/",
+            views_admin.program_delete,
+            name="broadcast_admin_program_delete",
+        ),
+        path(
             "truyen-thanh/khan-cap/",
             views_admin.emergency,
             name="broadcast_admin_emergency",

@@ -385,3 +385,114 @@ def test_admin_forms_refuse_bad_input_in_vietnamese_and_keep_what_was_typed(
         },
     )
     assert response.status_code == 200 and not Schedule.objects.filter(program=theirs)
+
+
+def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
+    tree, client_for
+):
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(tree.commune_a1):
+        user = get_user_model().objects.create_superuser(
+            "quantrisua", "sua@example.vn", "mat-khau-dai-12"
+        )
+        client = client_for(tree.commune_a1)
+        client.force_login(user)
+    program = Program.objects.create(unit=tree.commune_a1, title="Bản tin chiều")
+    schedule = Schedule.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        kind="recurring",
+        times=["17:00"],
+        priority="normal",
+    )
+    schedule.target_units.add(tree.commune_a1)
+    index = client.get("/admin/truyen-thanh/").content.decode()
+    assert f"/admin/truyen-thanh/lich-phat/{schedule.pk}/" in index
+    assert f"/admin/truyen-thanh/chuong-trinh/{program.pk}/" in index
+
+    # Edit: a bad time is refused in Vietnamese, what was typed stays.
+    url = f"/admin/truyen-thanh/lich-phat/{schedule.pk}/"
+    form = client.get(url).content.decode()
+    assert 'value="17:00"' in form and "Dừng lịch phát này" in form
+    fields = {
+        "program": program.pk,
+        "priority": "normal",
+        "kind": "recurring",
+        "times": "25:99",
+        "target_units": [tree.commune_a1.pk],
+        "position": 0,
+    }
+    html = client.post(url, fields).content.decode()
+    assert "không phải giờ hợp lệ" in html and 'value="25:99"' in html
+    schedule.refresh_from_db()
+    assert schedule.times == ["17:00"]
+    response = client.post(
+        url, {**fields, "priority": "priority", "times": "06:00, 17:30"}
+    )
+    assert response.status_code == 302
+    schedule.refresh_from_db()
+    assert schedule.times == ["06:00", "17:30"] and schedule.priority == "priority"
+
+    # Stop: kept (history), no longer active or listed; a GET does nothing.
+    assert client.get(url + "dung/").status_code == 405
+    assert client.post(url + "dung/").status_code == 302
+    schedule.refresh_from_db()
+    assert not schedule.is_active
+    assert (
+        f"lich-phat/{schedule.pk}/"
+        not in client.get("/admin/truyen-thanh/").content.decode()
+    )
+
+    # Another unit's schedule and program are not reachable from here.
+    theirs = Program.objects.create(unit=tree.commune_b1, title="Của xã khác")
+    their_schedule = Schedule.objects.create(
+        unit=tree.commune_b1, program=theirs, kind="recurring", times=["06:00"]
+    )
+    assert (
+        client.get(f"/admin/truyen-thanh/lich-phat/{their_schedule.pk}/").status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/admin/truyen-thanh/lich-phat/{their_schedule.pk}/dung/"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/admin/truyen-thanh/chuong-trinh/{theirs.pk}/").status_code == 404
+    )
+    assert (
+        client.post(f"/admin/truyen-thanh/chuong-trinh/{theirs.pk}/xoa/").status_code
+        == 404
+    )
+    their_schedule.refresh_from_db()
+    assert their_schedule.is_active and Program.objects.filter(pk=theirs.pk).exists()
+
+    # Program: title and listen-back flag change; an aired one is kept.
+    edit = f"/admin/truyen-thanh/chuong-trinh/{program.pk}/"
+    assert client.post(edit, {"title": "  ", "public": "on"}).status_code == 200
+    client.post(edit, {"title": "Bản tin chiều thứ Bảy"})
+    program.refresh_from_db()
+    assert program.title == "Bản tin chiều thứ Bảy" and not program.public
+    Dispatch.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        priority="normal",
+        expires_at=timezone.now(),
+    )
+    assert "đã phát nên không xóa được" in client.get(edit).content.decode()
+    assert client.post(edit + "xoa/").status_code == 302
+    assert Program.objects.filter(pk=program.pk).exists()
+
+    # A program that never aired goes, with its schedules, after a confirmation.
+    draft = Program.objects.create(unit=tree.commune_a1, title="Bản nháp")
+    Schedule.objects.create(
+        unit=tree.commune_a1, program=draft, kind="recurring", times=["08:00"]
+    )
+    confirm = client.get(f"/admin/truyen-thanh/chuong-trinh/{draft.pk}/xoa/")
+    assert "08:00" in confirm.content.decode() and Program.objects.filter(pk=draft.pk)
+    client.post(f"/admin/truyen-thanh/chuong-trinh/{draft.pk}/xoa/")
+    assert not Program.objects.filter(pk=draft.pk).exists()
+    assert not Schedule.objects.filter(program_id=draft.pk).exists()
