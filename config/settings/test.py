@@ -25,3 +25,8 @@ WHITENOISE_AUTOREFRESH = True
 # Tests change units inside rolled-back transactions: no in-process host
 # lookup cache, except in the test of that cache itself.
 UNIT_LOOKUP_SECONDS = int(os.environ.get("UNIT_LOOKUP_SECONDS", "0"))
+
+# Test traffic on a shared MQTT broker stays out of a running demo's topics
+# (the retained presence of simulated devices would show there as unknown
+# devices).
+BROADCAST_TOPIC_ROOT = os.environ.get("BROADCAST_TOPIC_ROOT", "ttcs-test/v1")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from broadcast import broker_config, credentials, services
+from broadcast import broker_config, credentials, protocol, services
 from broadcast.models import (
     Delivery,
     DeliveryTransition,
@@ -144,12 +144,13 @@ def test_password_is_stored_hashed_in_mosquittos_format(tree, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"hash-1:{cluster.password_hash}" in passwd.read_text()
     text = acl.read_text()
-    assert "pattern write ttcs/v1/dev/%u/ack" in text
+    root = protocol.root()
+    assert f"pattern write {root}/dev/%u/ack" in text
     assert (
-        f"user hash-1\ntopic read ttcs/v1/grp/unit/{tree.province.schema_name}/cmd"
+        f"user hash-1\ntopic read {root}/grp/unit/{tree.province.schema_name}/cmd"
         in text
     )
-    assert f"topic read ttcs/v1/grp/unit/{tree.commune_a1.schema_name}/cmd" in text
+    assert f"topic read {root}/grp/unit/{tree.commune_a1.schema_name}/cmd" in text
 
 
 def test_signatures_are_checked_per_device():
@@ -276,13 +277,13 @@ def test_dispatch_skips_clusters_outside_hours_except_for_emergency(tree):
     assert normal.target_count == 1
     assert [m.device_ids for m in normal.outbox.all()] == [["h-awake"]]
     # Not all clusters of the unit: per-device topic, not the group.
-    assert [m.topic for m in normal.outbox.all()] == ["ttcs/v1/dev/h-awake/cmd"]
+    assert [m.topic for m in normal.outbox.all()] == [protocol.device_cmd("h-awake")]
     urgent = services.dispatch_program(
         program, units=[tree.commune_a2], priority="emergency", now=night
     )
     assert urgent.target_count == 2
     assert [m.topic for m in urgent.outbox.all()] == [
-        f"ttcs/v1/grp/unit/{tree.commune_a2.schema_name}/cmd"
+        f"{protocol.root()}/grp/unit/{tree.commune_a2.schema_name}/cmd"
     ]
     assert SpeakerCluster.objects.filter(unit=tree.commune_a2).count() == 2
 
