@@ -160,7 +160,9 @@ def main() -> int:
     parser.add_argument("--apply", type=Path, help="worklist of number<TAB>translation")
     args = parser.parse_args()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    for domain in args.domain or DOMAINS:
+    # A worklist's numbers belong to one catalogue (django unless named).
+    domains = args.domain or (["django"] if args.apply else DOMAINS)
+    for domain in domains:
         po = merge(domain)
         if args.apply:
             applied = apply_worklist(po, args.apply)
