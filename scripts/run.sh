@@ -11,6 +11,8 @@ export PUBLIC_PORT=${PUBLIC_PORT:-$PORT}
 mkdir -p .local
 echo "[run] migrate_schemas"
 $PY manage.py migrate_schemas --noinput -v 0
+# Units made by an earlier version get the group permissions of this one.
+$PY manage.py sync_unit_groups --no-progress
 echo "[run] demo province: Sóc Trăng (94), two districts, their communes and wards"
 $PY manage.py import_units --structure 2020 --province 94 --districts 941,942 --languages km
 $PY manage.py load_demo

@@ -384,3 +384,40 @@ def sync_site_ports(port=None):
             changed += Site.objects.exclude(port=port).update(port=port)
             Site.clear_site_root_paths_cache()
     return changed
+
+
+def sync_unit_groups(units=None, progress=None):
+    """Give the editor and approver groups of existing units the permissions
+    of this release (provisioning copies them from the template, so a unit
+    made before a change keeps the old set until this runs). Additive and
+    idempotent. Returns ``{schema: permissions added}`` for units that
+    changed; ``progress`` is called once per unit."""
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
+
+    def count():
+        names = [settings.UNIT_EDITOR_GROUP, settings.UNIT_APPROVER_GROUP]
+        return (
+            Permission.objects.filter(group__name__in=names).count()
+            + GroupPagePermission.objects.filter(group__name__in=names).count()
+            + GroupCollectionPermission.objects.filter(group__name__in=names).count()
+        )
+
+    if units is None:
+        units = Unit.objects.exclude(schema_name=get_public_schema_name()).filter(
+            provisioned_at__isnull=False
+        )
+    changed = {}
+    for unit in units:
+        if schema_exists(unit.schema_name):
+            with tenant_context(unit), transaction.atomic():
+                site = Site.objects.filter(is_default_site=True).first()
+                if site is not None:
+                    before = count()
+                    ensure_unit_groups(site.root_page)
+                    added = count() - before
+                    if added:
+                        changed[unit.schema_name] = added
+        if progress:
+            progress(unit)
+    return changed

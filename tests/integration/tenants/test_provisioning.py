@@ -124,3 +124,35 @@ def test_migrate_schemas_skips_a_unit_without_a_schema(tree, capsys):
     captured = capsys.readouterr()
     assert "Bỏ qua 1 đơn vị chưa có schema: unit_2020_90298" in captured.err
     assert "0 schema cần migrate" in captured.out
+
+
+def test_sync_unit_groups_gives_existing_units_the_permissions_of_this_release(
+    tree, capsys
+):
+    from django.contrib.auth.models import Group, Permission
+    from django.core.management.base import CommandError
+    from wagtail.models import GroupPagePermission
+
+    # A unit provisioned before a release that added permissions.
+    with tenant_context(tree.commune_a2):
+        editors = Group.objects.get(name=settings.UNIT_EDITOR_GROUP)
+        editors.permissions.remove(
+            Permission.objects.get(codename="view_speakercluster")
+        )
+        GroupPagePermission.objects.filter(
+            group=editors, permission__codename="add_page"
+        ).delete()
+    call_command("sync_unit_groups", "--no-progress")
+    out = capsys.readouterr().out
+    assert f"{tree.commune_a2.schema_name}: thêm 2 quyền" in out
+    assert "1 đơn vị được thêm quyền" in out
+    with tenant_context(tree.commune_a2):
+        editor = Group.objects.get(name=settings.UNIT_EDITOR_GROUP)
+        assert editor.permissions.filter(codename="view_speakercluster").exists()
+        assert GroupPagePermission.objects.filter(
+            group=editor, permission__codename="add_page"
+        ).exists()
+    call_command("sync_unit_groups", "--no-progress", "--unit", tree.commune_a2.code)
+    assert "Đã kiểm tra 1 đơn vị; 0 đơn vị được thêm quyền." in capsys.readouterr().out
+    with pytest.raises(CommandError, match="Không có đơn vị"):
+        call_command("sync_unit_groups", "--unit", "00000")
