@@ -554,3 +554,20 @@ def index_for_search(bulletin):
         )
     except Exception:  # noqa: BLE001 - search must never block a bulletin
         logger.warning("search indexing of bulletin %s failed", bulletin.pk)
+
+
+def unindex_for_search(sender, instance, **kwargs):
+    """A deleted bulletin leaves the search index (post_delete receiver):
+    else a citizen's search would still list it and link to a 404."""
+    try:
+        from search import services as search_services
+
+        search_services.remove_document(
+            unit=Unit.objects.get(pk=instance.sender_unit_id),
+            kind="bulletin",
+            object_id=instance.pk,
+        )
+    except Unit.DoesNotExist:
+        pass  # the unit went, and its documents with it (cascade)
+    except Exception:  # noqa: BLE001 - search must never block a deletion
+        logger.warning("search removal of bulletin %s failed", instance.pk)

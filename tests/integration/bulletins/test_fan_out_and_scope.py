@@ -242,3 +242,15 @@ def test_late_received_report_from_a_device_changes_nothing(tree):
     assert delivery.state == "used"
     with pytest.raises(TransitionNotAllowed):
         services.mark_delivery(item, delivery.unit, "board", "sent")
+
+
+def test_sent_bulletin_is_searchable_and_leaves_the_index_when_deleted(tree):
+    from search import services as search
+
+    user = officer(tree.district_a)
+    item = sent(user, root=tree.district_a, title="Cảnh báo triều cường vùng ven sông")
+    found = search.search("trieu cuong", scope_unit=tree.commune_a1, scope="province")
+    assert [hit.title for hit in found.hits] == ["Cảnh báo triều cường vùng ven sông"]
+    item.delete()
+    gone = search.search("trieu cuong", scope_unit=tree.commune_a1, scope="province")
+    assert gone.total == 0 and gone.hits == []
