@@ -96,6 +96,7 @@ def django_db_setup(
         )
         build_tree()
     yield
+    _purge_test_queue()
     if not django_db_keepdb:
         with django_db_blocker.unblock():
             teardown_databases(config, verbosity=request.config.option.verbose)
@@ -133,6 +134,22 @@ def client_for():
 
 
 # --- real services ---------------------------------------------------------------
+
+
+def _purge_test_queue():
+    """Drop the tasks tests queued with no worker to run them (they would
+    pile up in the broker run after run)."""
+    from django.conf import settings
+
+    if not _reachable(settings.CELERY_BROKER_URL, 6379):
+        return
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(settings.CELERY_TASK_DEFAULT_QUEUE)
+    except Exception:  # noqa: BLE001 - tidying only
+        pass
 
 
 def _reachable(url, default_port):

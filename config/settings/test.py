@@ -30,3 +30,7 @@ UNIT_LOOKUP_SECONDS = int(os.environ.get("UNIT_LOOKUP_SECONDS", "0"))
 # (the retained presence of simulated devices would show there as unknown
 # devices).
 BROADCAST_TOPIC_ROOT = os.environ.get("BROADCAST_TOPIC_ROOT", "ttcs-test/v1")
+
+# Tasks the tests queue without a worker never reach a running demo's worker
+# (queue "ttcs"), which reads another database.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "ttcs-test")
