@@ -92,6 +92,12 @@ class BroadcastGroup(ViewSetGroup):
         return items + super().get_submenu_items()
 
 
+@hooks.register("register_icons")
+def register_microphone_icon(icons):
+    # Wagtail has no microphone icon; the menu and headers use this one.
+    return icons + ["broadcast/icons/microphone.svg"]
+
+
 @hooks.register("register_admin_viewset")
 def register_broadcast_viewsets():
     return BroadcastGroup()

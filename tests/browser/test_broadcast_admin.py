@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django_tenants.utils import tenant_context
+from playwright.sync_api import expect
 
 from broadcast.models import Program, Schedule
 
@@ -47,6 +48,8 @@ def test_editor_changes_then_stops_a_schedule(
     page.wait_for_url("**/admin/")
 
     page.goto(live_site.url(tree.commune_a1, "/admin/truyen-thanh/"))
+    # The menu's and header's microphone icon is in the admin's icon sprite.
+    page.wait_for_function("document.getElementById('icon-microphone') !== null")
     row = page.locator("#lich-phat + table tr", has_text="Bản tin thời sự")
     assert "17:00" in row.inner_text()
     row.get_by_role("link", name="Sửa / dừng").click()
@@ -56,7 +59,7 @@ def test_editor_changes_then_stops_a_schedule(
     times.fill("17:00, 25:00")
     page.get_by_role("button", name="Lưu thay đổi").click()
     # Refused in Vietnamese, what was typed kept.
-    assert page.get_by_text("không phải giờ hợp lệ").first.is_visible()
+    expect(page.get_by_text("không phải giờ hợp lệ").first).to_be_visible()
     assert page.locator("input[name=times]").input_value() == "17:00, 25:00"
     page.locator("input[name=times]").fill("06:30, 17:30")
     page.screenshot(
@@ -65,14 +68,14 @@ def test_editor_changes_then_stops_a_schedule(
     )
     page.get_by_role("button", name="Lưu thay đổi").click()
     page.wait_for_url("**/admin/truyen-thanh/")
-    assert page.get_by_text("Đã lưu lịch phát").first.is_visible()
+    expect(page.get_by_text("Đã lưu lịch phát").first).to_be_visible()
     row = page.locator("#lich-phat + table tr", has_text="Bản tin thời sự")
     assert "06:30, 17:30" in row.inner_text()
 
     row.get_by_role("link", name="Sửa / dừng").click()
     page.get_by_role("button", name="Dừng lịch phát này").click()
     page.wait_for_url("**/admin/truyen-thanh/")
-    assert page.get_by_text("Đã dừng lịch phát").first.is_visible()
-    assert page.get_by_text("Chưa có lịch phát nào.").is_visible()
+    expect(page.get_by_text("Đã dừng lịch phát").first).to_be_visible()
+    expect(page.get_by_text("Chưa có lịch phát nào.")).to_be_visible()
     schedule.refresh_from_db()
     assert not schedule.is_active and schedule.times == ["06:30", "17:30"]
