@@ -33,6 +33,16 @@ def _unit(request):
     return unit
 
 
+def _form_page(request, unit, form, **context):
+    """The one form template of the broadcast admin (title, submit label,
+    and extras such as a stop/delete button)."""
+    return render(
+        request,
+        "broadcast/admin/form.html",
+        {"unit": unit, "form": form, **context},
+    )
+
+
 def _months(count=6):
     today = timezone.localdate()
     year, month = today.year, today.month
@@ -142,16 +152,13 @@ def program_add(request):
             return redirect(
                 reverse("broadcast_admin_schedule_add") + f"?program={program.pk}"
             )
-    return render(
+    return _form_page(
         request,
-        "broadcast/admin/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "title": "Thêm chương trình phát thanh",
-            "multipart": True,
-            "submit": "Tạo chương trình",
-        },
+        unit,
+        form,
+        title="Thêm chương trình phát thanh",
+        multipart=True,
+        submit="Tạo chương trình",
     )
 
 
@@ -169,15 +176,12 @@ def schedule_add(request):
             f"({schedule.get_priority_display().lower()}).",
         )
         return redirect("broadcast_admin_index")
-    return render(
+    return _form_page(
         request,
-        "broadcast/admin/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "title": "Lập lịch phát",
-            "submit": "Lưu lịch phát",
-        },
+        unit,
+        form,
+        title="Lập lịch phát",
+        submit="Lưu lịch phát",
     )
 
 
@@ -189,17 +193,14 @@ def schedule_edit(request, pk):
         schedule = form.save()
         messages.success(request, f"Đã lưu lịch phát “{schedule.program.title}”.")
         return redirect("broadcast_admin_index")
-    return render(
+    return _form_page(
         request,
-        "broadcast/admin/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "title": f"Sửa lịch phát “{schedule.program.title}”",
-            "submit": "Lưu thay đổi",
-            "stop_url": reverse("broadcast_admin_schedule_stop", args=[schedule.pk]),
-            "stop_label": "Dừng lịch phát này",
-        },
+        unit,
+        form,
+        title=f"Sửa lịch phát “{schedule.program.title}”",
+        submit="Lưu thay đổi",
+        stop_url=reverse("broadcast_admin_schedule_stop", args=[schedule.pk]),
+        stop_label="Dừng lịch phát này",
     )
 
 
@@ -229,24 +230,21 @@ def program_edit(request, pk):
         messages.success(request, f"Đã lưu chương trình “{program.title}”.")
         return redirect("broadcast_admin_index")
     aired = Dispatch.objects.filter(program=program).exists()
-    return render(
+    return _form_page(
         request,
-        "broadcast/admin/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "title": f"Sửa chương trình “{program.title}”",
-            "submit": "Lưu thay đổi",
-            "program": program,
-            "stop_url": None
-            if aired
-            else reverse("broadcast_admin_program_delete", args=[program.pk]),
-            "stop_label": "Xóa chương trình",
-            "stop_note": "Chương trình đã phát nên không xóa được (lịch sử phát và "
-            "trang Nghe lại cần nó); bỏ “đăng nghe lại” để ẩn khỏi trang Nghe lại."
-            if aired
-            else "",
-        },
+        unit,
+        form,
+        title=f"Sửa chương trình “{program.title}”",
+        submit="Lưu thay đổi",
+        program=program,
+        stop_url=None
+        if aired
+        else reverse("broadcast_admin_program_delete", args=[program.pk]),
+        stop_label="Xóa chương trình",
+        stop_note="Chương trình đã phát nên không xóa được (lịch sử phát và "
+        "trang Nghe lại cần nó); bỏ “đăng nghe lại” để ẩn khỏi trang Nghe lại."
+        if aired
+        else "",
     )
 
 
@@ -305,16 +303,13 @@ def emergency(request):
                 f"{dispatch.target_count} cụm loa.",
             )
             return redirect("broadcast_admin_dispatch", pk=dispatch.pk)
-    return render(
+    return _form_page(
         request,
-        "broadcast/admin/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "title": "Phát khẩn cấp ngay",
-            "submit": "Phát khẩn cấp",
-            "danger": True,
-        },
+        unit,
+        form,
+        title="Phát khẩn cấp ngay",
+        submit="Phát khẩn cấp",
+        danger=True,
     )
 
 
