@@ -31,9 +31,22 @@ def fold_char(char):
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+class _FoldTable(dict):
+    """``fold_char`` of every character met so far, for ``str.translate``
+    (C speed: a 200,000-character body folds in milliseconds, not a fifth
+    of a second); a character not seen yet is folded once, then kept."""
+
+    def __missing__(self, code):
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text):
     """Lower-case text without diacritics: ``Đắk Lắk`` -> ``dak lak``."""
-    return "".join(fold_char(c) for c in clean(text)).lower()
+    return clean(text).translate(_FOLD_TABLE).lower()
 
 
 def fold_with_offsets(text):
@@ -42,6 +55,9 @@ def fold_with_offsets(text):
     ``text`` must already be ``clean()``; used to highlight matches of a
     folded query inside the original text.
     """
+    folded = text.translate(_FOLD_TABLE).lower()
+    if len(folded) == len(text):  # every character folded to one: Vietnamese
+        return folded, range(len(text))
     out, offsets = [], []
     for index, char in enumerate(text):
         for folded in fold_char(char).lower():
