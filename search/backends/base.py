@@ -13,6 +13,10 @@ from ..folding import clean, fold, fold_with_offsets, words
 # A document body larger than this is cut before indexing (a tsvector is
 # limited to 1 MB and nobody reads a snippet from page 400).
 MAX_BODY_CHARS = 200_000
+# A hit carries only the head of its body: the snippet is cut from there
+# (a match further in shows the beginning), and a page of ten long legal
+# texts is not read, cached and highlighted whole.
+SNIPPET_SOURCE_CHARS = 20_000
 
 
 @dataclass

@@ -27,7 +27,7 @@ from elasticsearch.dsl import (
 )
 
 from ..folding import clean, fold, words
-from .base import BaseBackend, Hit, Results
+from .base import SNIPPET_SOURCE_CHARS, BaseBackend, Hit, Results
 
 vi_folding = token_filter("vi_folding", "asciifolding", preserve_original=True)
 vi_folded = analyzer(
@@ -235,7 +235,7 @@ class ElasticsearchBackend(BaseBackend):
             category=src.get("category", ""),
             published_at=published,
             extra=src.get("extra") or {},
-            body=src.get("body", ""),
+            body=(src.get("body") or "")[:SNIPPET_SOURCE_CHARS],
             score=h.meta.score or 0.0,
         )
 

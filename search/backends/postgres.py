@@ -15,10 +15,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, Func
+from django.db.models.functions import Substr
 
 from ..folding import clean, fold, has_diacritics, words
 from ..models import ScopeQuery, SearchDocument
-from .base import BaseBackend, Hit, Results
+from .base import SNIPPET_SOURCE_CHARS, BaseBackend, Hit, Results
 
 FACET_FIELDS = ("schema", "kind", "category", "year")
 HIT_FIELDS = (
@@ -34,6 +35,8 @@ HIT_FIELDS = (
     "extra",
     "body",
 )
+# ``body`` of a hit is read as its first SNIPPET_SOURCE_CHARS characters.
+_HIT_COLUMNS = tuple(f for f in HIT_FIELDS if f != "body")
 # Weight of the as-written rank against the folded one.
 EXACT_BOOST = 2.0
 
@@ -289,8 +292,10 @@ class PostgresBackend(BaseBackend):
             row["id"]: row
             for row in SearchDocument.objects.filter(
                 pk__in=[pk for pk, _ in ranked]
-            ).values("id", *HIT_FIELDS)
+            ).values("id", *_HIT_COLUMNS, head=Substr("body", 1, SNIPPET_SOURCE_CHARS))
         }
+        for row in rows.values():
+            row["body"] = row.pop("head")
         hits = [
             Hit(**{k: rows[pk][k] for k in HIT_FIELDS}, score=float(rank or 0))
             for pk, rank in ranked

@@ -249,3 +249,20 @@ def test_very_broad_query_ranks_newest_candidates_and_says_so(
     }
     html = client_for(tree.commune_a1).get("/tim-kiem/", {"q": "thong tin"}).content
     assert "Khoảng" in html.decode()
+
+
+def test_long_document_hit_carries_only_the_head_of_its_body(search_backend, tree):
+    from search.backends.base import SNIPPET_SOURCE_CHARS
+
+    filler = "Điều khoản thi hành của văn bản. " * 4000  # ~130,000 characters
+    add(
+        tree.commune_a1,
+        1,
+        "Quyết định ban hành quy chế",
+        "Quy chế về thông tin cơ sở trên địa bàn xã. " + filler,
+        kind="legal",
+    )
+    results = services.search("thong tin co so", scope_unit=tree.commune_a1)
+    (hit,) = results.hits
+    assert len(hit.body) <= SNIPPET_SOURCE_CHARS
+    assert "<mark>thông</mark> <mark>tin</mark>" in hit.snippet
