@@ -54,9 +54,11 @@ class Migration(migrations.Migration):
                 "ALTER COLUMN title_vector SET STORAGE MAIN",
             ],
             [
+                # Unapplied last (after the old vector is back): 0003's layout.
                 "ALTER TABLE search_searchdocument RESET (toast_tuple_target)",
                 "ALTER TABLE search_searchdocument "
                 "ALTER COLUMN title_vector SET STORAGE EXTENDED",
+                "ALTER TABLE search_searchdocument ALTER COLUMN vector SET STORAGE MAIN",
             ],
         ),
         migrations.RemoveIndex(model_name="searchdocument", name="search_doc_vector_gin"),
