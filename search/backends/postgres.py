@@ -8,6 +8,7 @@ exact-accent match comes before a folded one.
 
 import json
 import math
+import re
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -43,6 +44,10 @@ EXACT_BOOST = 2.0
 
 def _tsquery(text):
     return SearchQuery(text, search_type="websearch", config="simple")
+
+
+# websearch_to_tsquery's operators: alternatives, exclusions, phrases.
+_OPERATORS = re.compile(r'(?i)(?:^|\s)(?:or\s|-)|"')
 
 
 class _Unindexed(Func):
@@ -364,7 +369,8 @@ class PostgresBackend(BaseBackend):
         """
         estimated = self.estimate(plain)
         terms = list(dict.fromkeys(words(query.text)))[:8]
-        if len(terms) < 2:
+        if len(terms) < 2 or _OPERATORS.search(query.text):
+            # "or", "-word", "phrase": the rarest word bounds nothing there.
             return estimated
         rarest = min(
             self.estimate(self._filtered(replace(query, text=term)).order_by())

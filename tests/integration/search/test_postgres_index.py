@@ -161,6 +161,11 @@ def test_words_that_go_together_are_not_estimated_as_rare(backend, tree):
     assert planner < real / 8
     # The geometric mean with the rarest word (800): several times nearer.
     assert 4 * planner < backend.estimate_matches(query, plain) <= real
+    # With websearch operators the rarest word bounds nothing: the planner's.
+    for text in ("bảng or hội nghị", "bảng tin -hội", '"bảng tin" công cộng'):
+        other = Query(text=text)
+        qs = backend._filtered(other).order_by()
+        assert backend.estimate_matches(other, qs) == backend.estimate(qs)
 
 
 def test_autocomplete_prefers_titles_that_start_with_what_was_typed(backend, tree):
