@@ -170,7 +170,8 @@ class PostgresBackend(BaseBackend):
         if query.units:
             units = sorted(set(query.units))
             if schemas is not None:
-                units = [s for s in units if s in set(schemas)]
+                in_scope = set(schemas)
+                units = [s for s in units if s in in_scope]
             schemas = units
             if not schemas:
                 return qs.none()
@@ -342,11 +343,17 @@ class PostgresBackend(BaseBackend):
         """
         threshold = getattr(settings, "SEARCH_BROAD_THRESHOLD", None)
         if threshold is None:
-            threshold = PostgresBackend.broad_threshold(cap)
+            # Reading a few thousand matches is always cheap: exact counts
+            # there, without asking the table's size.
+            floor = 10 * cap
+            if estimated <= floor:
+                return False
+            threshold = max(floor, PostgresBackend.walk_bar(cap))
         return estimated > threshold
 
     @staticmethod
-    def broad_threshold(cap):
+    def walk_bar(cap):
+        """``sqrt(SEARCH_WALK_COST_RATIO * cap * rows)`` (see ``_is_broad``)."""
         ratio = getattr(settings, "SEARCH_WALK_COST_RATIO", 4)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -354,8 +361,7 @@ class PostgresBackend(BaseBackend):
                 "WHERE oid = 'search_searchdocument'::regclass"
             )
             rows = max(0.0, cursor.fetchone()[0])  # -1: never analysed
-        # Reading a few thousand matches is always cheap: exact counts there.
-        return max(10 * cap, math.sqrt(ratio * cap * rows))
+        return math.sqrt(ratio * cap * rows)
 
     def estimate_matches(self, query, plain):
         """How many documents a text query matches, estimated (no scan).
@@ -439,18 +445,7 @@ class PostgresBackend(BaseBackend):
         )
         if schemas is not None:
             qs = qs.filter(schema__in=schemas)
-        rows = qs.order_by("-published_at", "-id").values(
-            "doc_id",
-            "schema",
-            "unit_id",
-            "kind",
-            "object_id",
-            "title",
-            "url",
-            "category",
-            "published_at",
-            "extra",
-        )[: limit * 6]
+        rows = qs.order_by("-published_at", "-id").values(*_HIT_COLUMNS)[: limit * 6]
         typed = " ".join(terms)
 
         def closeness(row):
