@@ -367,6 +367,13 @@ def units_with_hostnames(queryset=None):
     return [(unit, hostnames.get(unit.pk, [])) for unit in units]
 
 
+def provisioned_units():
+    """Every unit that has its schema (not the platform)."""
+    return Unit.objects.exclude(schema_name=get_public_schema_name()).filter(
+        provisioned_at__isnull=False
+    )
+
+
 def sync_site_ports(port=None):
     """Give every unit's Site the port the public reaches it on.
 
@@ -377,9 +384,7 @@ def sync_site_ports(port=None):
 
     port = port or settings.PUBLIC_PORT
     changed = 0
-    for unit in Unit.objects.exclude(schema_name=get_public_schema_name()).filter(
-        provisioned_at__isnull=False
-    ):
+    for unit in provisioned_units():
         with tenant_context(unit):
             changed += Site.objects.exclude(port=port).update(port=port)
             Site.clear_site_root_paths_cache()
@@ -404,9 +409,7 @@ def sync_unit_groups(units=None, progress=None):
         )
 
     if units is None:
-        units = Unit.objects.exclude(schema_name=get_public_schema_name()).filter(
-            provisioned_at__isnull=False
-        )
+        units = provisioned_units()
     changed = {}
     for unit in units:
         if schema_exists(unit.schema_name):

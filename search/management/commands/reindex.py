@@ -8,7 +8,7 @@ from search import services
 from search.backends import get_backend
 from search.pages import document_document, page_document
 from search.registry import providers
-from tenants.models import Unit, UnitKind
+from tenants.services import provisioned_units
 
 BATCH = 500
 
@@ -26,9 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        units = Unit.objects.exclude(kind=UnitKind.PLATFORM).filter(
-            provisioned_at__isnull=False
-        )
+        units = provisioned_units()
         if options["unit"]:
             units = units.filter(code=options["unit"])
             if not units.exists():

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from tenants.models import Unit
-from tenants.services import sync_unit_groups
+from tenants.services import provisioned_units, sync_unit_groups
 
 
 class Command(BaseCommand):
@@ -16,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
-        units = Unit.objects.exclude(schema_name="public").filter(
-            provisioned_at__isnull=False
-        )
+        units = provisioned_units()
         if options["unit"]:
             units = units.filter(code=options["unit"])
             if not units.exists():
