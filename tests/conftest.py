@@ -181,6 +181,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def start_celery_worker(queue, node, *, loglevel, **popen):
+    """A Celery worker process on the test database, consuming ``queue``."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": test_database_url(),
+        "CELERY_QUEUE": queue,
+    }
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
+    command += [f"--loglevel={loglevel}", "--concurrency=1", "--pool=solo"]
+    command += ["-Q", queue, "-n", node, "--without-gossip", "--without-mingle"]
+    return subprocess.Popen(command, env=env, **popen)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real Celery worker on the test database, on a queue of its own."""
@@ -190,31 +204,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         pytest.fail(f"Celery broker unreachable at {settings.CELERY_BROKER_URL}")
     queue = f"ttcs-test-{uuid.uuid4().hex[:8]}"
     node = f"{queue}@{socket.gethostname()}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "CELERY_QUEUE": queue,
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "-n",
-            node,
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env=env,
+    process = start_celery_worker(
+        queue,
+        node,
+        loglevel="INFO",
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from broadcast.models import Program, Schedule
 
+from . import admin_log_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "mat-khau-dai-123"
@@ -41,11 +43,9 @@ def test_editor_changes_then_stops_a_schedule(
 ):
     editor, schedule = editor_and_schedule
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_site.url(tree.commune_a1, "/admin/login/"))
-    page.fill("input[name=username]", editor.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    admin_log_in(
+        page, live_site.url(tree.commune_a1, "/admin/login/"), editor.username, PASSWORD
+    )
 
     page.goto(live_site.url(tree.commune_a1, "/admin/truyen-thanh/"))
     # The menu's and header's microphone icon is in the admin's icon sprite.

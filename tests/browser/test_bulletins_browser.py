@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 
 from bulletins.models import Bulletin, OfficerProfile
 
+from . import admin_log_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "mat-khau-dai-123"
@@ -46,14 +48,6 @@ def people(tree, committed):
         editor.delete()
 
 
-def log_in(page, url, username):
-    page.goto(url)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
-
-
 def row_of(page, unit_name):
     return page.locator("table.bl-table tbody tr", has_text=unit_name)
 
@@ -66,7 +60,9 @@ def test_officer_sends_commune_uses_officer_sees_it(
     officer, editor = people
     page.set_viewport_size({"width": 1280, "height": 900})
     platform = settings.BASE_DOMAIN
-    log_in(page, live_site.url(platform, "/admin/login/"), officer.username)
+    admin_log_in(
+        page, live_site.url(platform, "/admin/login/"), officer.username, PASSWORD
+    )
 
     # Write and send: to every commune of the district, web channel.
     page.goto(live_site.url(platform, "/admin/thong-tin-nguon/moi/"))
@@ -93,7 +89,9 @@ def test_officer_sends_commune_uses_officer_sees_it(
 
     # The commune editor's inbox: priority shown, then used as a page.
     commune = tree.commune_a1
-    log_in(page, live_site.url(commune, "/admin/login/"), editor.username)
+    admin_log_in(
+        page, live_site.url(commune, "/admin/login/"), editor.username, PASSWORD
+    )
     page.goto(live_site.url(commune, "/admin/thong-tin-nguon/hop-thu/"))
     item = page.locator("table.bl-table tbody tr", has_text=TITLE)
     assert "Ưu tiên" in item.inner_text() and "Huyện An Phú" in item.inner_text()

@@ -2,11 +2,9 @@
 listener, and a worker killed in the middle of a dispatch loses nothing."""
 
 import logging
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 
@@ -100,31 +98,10 @@ class Worker:
     def __init__(self, queue):
         self.queue = queue
         self.node = f"{queue}-{uuid.uuid4().hex[:4]}@{socket.gethostname()}"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": root.test_database_url(),
-            "CELERY_QUEUE": queue,
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=WARNING",
-                "--concurrency=1",
-                "--pool=solo",
-                "-Q",
-                queue,
-                "-n",
-                self.node,
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            env=env,
+        self.process = root.start_celery_worker(
+            queue,
+            self.node,
+            loglevel="WARNING",
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
