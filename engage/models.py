@@ -89,12 +89,22 @@ class Question(models.Model):
         return f"/hoi-dap-truc-tuyen/{self.code}/"
 
 
+def open_q():
+    """Feedback still being handled (also usable inside an aggregate)."""
+    return models.Q(status__in=OPEN_STATUSES)
+
+
+def overdue_q(now=None):
+    """Open feedback past its deadline."""
+    return open_q() & models.Q(deadline__lt=now or timezone.now())
+
+
 class FeedbackQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(open_q())
 
     def overdue(self, now=None):
-        return self.open().filter(deadline__lt=now or timezone.now())
+        return self.filter(overdue_q(now))
 
 
 class Feedback(models.Model):

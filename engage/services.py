@@ -5,8 +5,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .choices import ROUTED_UP, QuestionStatus
-from .models import Feedback, FeedbackPhoto, Question, SiteRating
-from .pipeline import OPEN_STATUSES
+from .models import Feedback, FeedbackPhoto, Question, SiteRating, open_q, overdue_q
 
 
 def route_unit(unit, category):
@@ -62,8 +61,8 @@ def queue_figures(units):
         for row in Feedback.objects.filter(unit__in=ids)
         .values("unit")
         .annotate(
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=now)),
+            open=Count("pk", filter=open_q()),
+            overdue=Count("pk", filter=overdue_q(now)),
         )
     }
     qs = {
