@@ -4,13 +4,21 @@ PY := .venv/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install system-packages services lint demo stop-services
+.PHONY: run test install system-packages services lint demo stop-services requirements
 
-.venv/.stamp: requirements.txt
+.venv/.stamp: requirements/base.txt requirements/dev.txt
 	@test -x $(PY) || python3 -m venv .venv
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -r requirements/dev.txt
 	@touch $@
+
+# Re-pin requirements/*.txt after editing requirements/*.in.
+requirements: .venv/.stamp
+	cd requirements && for f in base dev; do \
+		../.venv/bin/uv pip compile $$f.in -c $$f.txt -o $$f.txt --python-version 3.11.7 \
+			-q --no-header --no-annotate && \
+		sed -i "1i # Exact pins compiled from $$f.in by \`make requirements\` (uv pip compile)." $$f.txt; \
+	done
 
 # Debian packages (espeak-ng, chromium, ...): installed where missing.
 system-packages:
@@ -30,7 +38,8 @@ services: .venv/.stamp
 stop-services:
 	@$(PY) scripts/services.py down
 
-test: install services
+# Lint first (ruff, formatting, no missing migration), then the suite.
+test: install services lint
 	@source .local/services.env && DJANGO_SETTINGS_MODULE=config.settings.test \
 		$(PY) -m pytest --create-db
 
@@ -40,4 +49,5 @@ run: install services
 lint: .venv/.stamp
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	@if [ -f .local/services.env ]; then source .local/services.env; fi; \
+		DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run

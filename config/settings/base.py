@@ -70,6 +70,8 @@ SHARED_APPS = [
     # django-tenants' own (skip schemas already up to date).
     "tenants",
     "django_tenants",
+    # Shared vocabulary (priorities, slugs, pipelines, rate limits, scoped admin).
+    "base",
     "cms",
     "themes",
     # Cross-unit apps: their tables live in the public schema only.
