@@ -8,6 +8,9 @@ declare -A APT_PACKAGES=(
   [espeak-ng]=espeak-ng                   # broadcast: offline Vietnamese TTS
   [npm]=npm                               # axe-core for the accessibility checks (cms)
   [fonts-noto-core]=/usr/share/fonts/truetype/noto/NotoSansKhmer-Regular.ttf  # signage PNG slides (Vietnamese + Khmer)
+  [ffmpeg]=ffmpeg                         # broadcast MP3, signage video transcoding
+  [icecast2]=/usr/bin/icecast2            # broadcast: live and relayed streams
+  [mosquitto]=/usr/sbin/mosquitto         # broadcast: the project's own broker (password + ACL files)
 )
 missing=()
 for pkg in "${!APT_PACKAGES[@]}"; do
