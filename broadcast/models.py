@@ -41,6 +41,17 @@ class SpeakerCluster(models.Model):
     hamlet = models.CharField(
         "ấp/khóm/tổ dân phố", max_length=200, blank=True, default=""
     )
+    # The registry entry the coverage figures count (tenants.Hamlet); the
+    # free-text ``hamlet`` above stays as the label typed before the registry
+    # existed (migration 0004 linked every such label to a registry row).
+    hamlet_ref = models.ForeignKey(
+        "tenants.Hamlet",
+        verbose_name="ấp/khóm (danh mục)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speaker_clusters",
+    )
     latitude = models.DecimalField(
         "vĩ độ", max_digits=9, decimal_places=6, null=True, blank=True
     )

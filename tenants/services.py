@@ -424,3 +424,14 @@ def sync_unit_groups(units=None, progress=None):
         if progress:
             progress(unit)
     return changed
+
+
+def hamlets_of(unit, active_only=True):
+    """The hamlet registry of one unit (for forms that pick a hamlet, e.g. a
+    speaker cluster's): ``tenants.Hamlet`` rows, ordered by name."""
+    from .models import Hamlet
+
+    qs = Hamlet.objects.filter(unit=unit)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("name")
