@@ -262,8 +262,13 @@ def inbox(request, unit):
 
 @commune_view
 def inbox_detail(request, pk, unit):
+    # One delivery row per channel: without distinct() a bulletin sent on two
+    # or more channels matches several times (MultipleObjectsReturned).
     bulletin = get_object_or_404(
-        Bulletin.objects.select_related("sender_unit"), pk=pk, deliveries__unit=unit
+        Bulletin.objects.select_related("sender_unit")
+        .filter(deliveries__unit=unit)
+        .distinct(),
+        pk=pk,
     )
     services.open_bulletin(bulletin, unit, request.user)
     form = DeclineForm()
@@ -316,7 +321,9 @@ def inbox_detail(request, pk, unit):
 @commune_view
 def attachment(request, pk, unit):
     """A bulletin's file, for a unit the bulletin was delivered to."""
-    item = get_object_or_404(Attachment, pk=pk, bulletin__deliveries__unit=unit)
+    item = get_object_or_404(
+        Attachment.objects.filter(bulletin__deliveries__unit=unit).distinct(), pk=pk
+    )
     return _serve(item)
 
 

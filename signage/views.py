@@ -26,8 +26,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
 
+from base.ratelimit import ratelimit
 from tenants.services import current_unit
 
 from . import services
@@ -145,11 +145,13 @@ def service_worker(request):
 
 @csrf_exempt
 @require_POST
-@ratelimit(key="ip", rate="20/m", block=False)
+@ratelimit(
+    "signage.pair_start",
+    json=True,
+    message="Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau.",
+)
 def pair_start(request):
     unit = _unit_or_404()
-    if getattr(request, "limited", False):
-        return _error(429, "Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau.")
     try:
         data = _json_body(request)
         token = data.get("token") if isinstance(data, dict) else None
@@ -163,11 +165,13 @@ def pair_start(request):
 
 @csrf_exempt
 @require_POST
-@ratelimit(key="ip", rate="60/m", block=False)
+@ratelimit(
+    "signage.pair_status",
+    json=True,
+    message="Quá nhiều yêu cầu, vui lòng thử lại sau.",
+)
 def pair_status(request):
     unit = _unit_or_404()
-    if getattr(request, "limited", False):
-        return _error(429, "Quá nhiều yêu cầu, vui lòng thử lại sau.")
     code, board = services.pairing_status(unit, _token(request))
     if code is None:
         return _error(401, "Không có yêu cầu ghép nối cho màn hình này.")

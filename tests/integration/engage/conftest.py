@@ -11,7 +11,7 @@ from tests.utils import admin_client
 @pytest.fixture(autouse=True)
 def fresh_rate_limits(settings):
     """Each test starts with empty rate-limit counters and a generous rate."""
-    settings.ENGAGE_RATELIMIT = "100/m"
+    settings.RATELIMITS = {**settings.RATELIMITS, "engage.form": "100/m"}
     cache.clear()
     yield
     cache.clear()
