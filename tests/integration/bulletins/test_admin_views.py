@@ -219,8 +219,8 @@ def test_commune_opens_a_bulletin_sent_on_every_channel_and_its_file(
     """One delivery row per channel: the inbox must still find one bulletin."""
     from django.core.files.base import ContentFile
 
-    item = sent(
-        officer(tree.district_a),
+    item = make_sent_bulletin(
+        make_officer(tree.district_a),
         units=[tree.commune_a1],
         channels=("web", "board", "speaker"),
         title="Thông báo ba kênh",
