@@ -21,11 +21,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
-from bulletins.choices import Priority
+from base.choices import Priority
 
 from .pipeline import DeliveryState
-
-PRIORITY_RANK = {Priority.NORMAL: 0, Priority.PRIORITY: 1, Priority.EMERGENCY: 2}
 
 
 class SpeakerCluster(models.Model):
