@@ -4,9 +4,9 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Min, Q
 
+from base.choices import Priority
 from reports.registry import COUNT, register
 
-from .choices import Priority
 from .models import Bulletin, BulletinStatus, Delivery, DeliveryState, OfficerProfile
 from .services import OVERDUE_AFTER
 

@@ -50,8 +50,7 @@ def bar_chart(bars, *, title, percent=True, target=None, scale=None):
         if href:
             label_svg = f'<a href="{escape(href)}">{label_svg}</a>'
         out.append(
-            label_svg
-            + f'<rect x="{LABEL_W}" y="{y}" width="{w}" height="{BAR_H}" '
+            label_svg + f'<rect x="{LABEL_W}" y="{y}" width="{w}" height="{BAR_H}" '
             f'fill="{colour}"><title>{escape(str(label))}: '
             f"{_fmt(value, percent)}</title></rect>"
             f'<text x="{LABEL_W + w + 6}" y="{y + BAR_H - 5}" font-size="13">'
@@ -165,7 +164,9 @@ def bar_chart_png(bars, *, title, percent=True, target=None):
         if w:
             draw.rectangle([label_w, y, label_w + w, y + bar_h], fill=colour)
         draw.text(
-            (label_w + w + 6 * k, y + 2 * k), _fmt(value, percent), fill="black",
+            (label_w + w + 6 * k, y + 2 * k),
+            _fmt(value, percent),
+            fill="black",
             font=font,
         )
     if target is not None:

@@ -44,14 +44,18 @@ def build(root, period, *, with_charts=True, links=True):
     conversion = None
     if with_charts:
         conversion = conversion_chart(subtree, plan, period)
-    overview = charts.bar_chart(
-        [
-            (r.indicator.label, r.value, None)
-            for r in rows
-            if r.indicator.is_percent and r.denominator
-        ],
-        title="Tổng hợp các chỉ tiêu (%)",
-    ) if with_charts else None
+    overview = (
+        charts.bar_chart(
+            [
+                (r.indicator.label, r.value, None)
+                for r in rows
+                if r.indicator.is_percent and r.denominator
+            ],
+            title="Tổng hợp các chỉ tiêu (%)",
+        )
+        if with_charts
+        else None
+    )
     return {
         "root": root,
         "period": period,

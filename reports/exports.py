@@ -67,8 +67,17 @@ def xlsx(data):
     for group_label, rows in data["groups"]:
         sheet = book.create_sheet(group_label[:31])
         sheet.append(
-            ["Mã chỉ tiêu", "Chỉ tiêu", "Đo trên", "Đạt được", "Tử số", "Mẫu số",
-             "Mục tiêu", "Thời hạn", "Đánh giá"]
+            [
+                "Mã chỉ tiêu",
+                "Chỉ tiêu",
+                "Đo trên",
+                "Đạt được",
+                "Tử số",
+                "Mẫu số",
+                "Mục tiêu",
+                "Thời hạn",
+                "Đánh giá",
+            ]
         )
         for cell in sheet[1]:
             cell.font = bold
@@ -165,15 +174,14 @@ def docx(data):
     run.font.size = Pt(14)
     subtitle = document.add_paragraph()
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = subtitle.add_run(
-        f"Kết quả thực hiện {plan.title if plan else 'kế hoạch phát triển thông tin cơ sở'}"
-        f" năm {period.year}"
-    )
+    plan_title = plan.title if plan else "kế hoạch phát triển thông tin cơ sở"
+    run = subtitle.add_run(f"Kết quả thực hiện {plan_title} năm {period.year}")
     run.bold = True
     note = document.add_paragraph()
     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
     note.add_run(
-        f"(Số liệu tính từ ngày {period.start:%d/%m/%Y} đến hết ngày {period.end:%d/%m/%Y})"
+        f"(Số liệu tính từ ngày {period.start:%d/%m/%Y} "
+        f"đến hết ngày {period.end:%d/%m/%Y})"
     ).italic = True
 
     def heading(text):
@@ -209,8 +217,13 @@ def docx(data):
             )
             for cell, text in zip(
                 cells,
-                [row.indicator.label, fmt(row.value, pct), target_text(row),
-                 row.status, detail],
+                [
+                    row.indicator.label,
+                    fmt(row.value, pct),
+                    target_text(row),
+                    row.status,
+                    detail,
+                ],
                 strict=True,
             ):
                 cell.text = text
@@ -230,9 +243,7 @@ def docx(data):
     if not lagging:
         document.add_paragraph("Không có đơn vị nào dưới mục tiêu.")
     for row in lagging:
-        names = ", ".join(
-            f"{p.unit} ({fmt(p.value, True)})" for p in row.laggards
-        )
+        names = ", ".join(f"{p.unit} ({fmt(p.value, True)})" for p in row.laggards)
         document.add_paragraph(f"{row.indicator.label}: {names}.", style="List Bullet")
 
     heading("III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ")

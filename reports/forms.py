@@ -53,7 +53,9 @@ class PeriodForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        start, end, deadline = (data.get(k) for k in ("starts_on", "ends_on", "deadline"))
+        start, end, deadline = (
+            data.get(k) for k in ("starts_on", "ends_on", "deadline")
+        )
         if start and end and end < start:
             self.add_error("ends_on", "Ngày kết thúc trước ngày bắt đầu.")
         if end and deadline and deadline < end:
@@ -84,16 +86,22 @@ class ReportForm(forms.Form):
     three narrative sections."""
 
     results = forms.CharField(
-        label="Kết quả đạt được", widget=forms.Textarea(attrs={"rows": 4}),
-        required=False, max_length=20000,
+        label="Kết quả đạt được",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
     )
     difficulties = forms.CharField(
-        label="Khó khăn, vướng mắc", widget=forms.Textarea(attrs={"rows": 3}),
-        required=False, max_length=20000,
+        label="Khó khăn, vướng mắc",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20000,
     )
     proposals = forms.CharField(
-        label="Đề xuất, kiến nghị", widget=forms.Textarea(attrs={"rows": 3}),
-        required=False, max_length=20000,
+        label="Đề xuất, kiến nghị",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20000,
     )
 
     def __init__(self, *args, report, **kwargs):
@@ -110,7 +118,8 @@ class ReportForm(forms.Form):
                 max_value=100 if item["percent"] else None,
                 decimal_places=2,
                 initial=(report.figures or {}).get(key, item["value"]),
-                help_text=f"Số liệu trên hệ thống: {item['value'] if item['value'] is not None else '—'}",
+                help_text="Số liệu trên hệ thống: "
+                + ("—" if item["value"] is None else str(item["value"])),
                 error_messages={
                     "invalid": "Hãy nhập một số (dùng dấu chấm cho phần thập phân).",
                     "min_value": "Số liệu không được âm.",

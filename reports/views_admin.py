@@ -74,7 +74,9 @@ def dashboard_view(request, root):
             "years": list(range(scope.default_report_year(), 2020, -1)),
             "chosen_year": request.GET.get("nam", ""),
             "ancestors": [
-                u for u in unit.ancestors() if root is None or u.path.startswith(root.path)
+                u
+                for u in unit.ancestors()
+                if root is None or u.path.startswith(root.path)
             ],
             "officer_root": root,
         }
@@ -111,7 +113,9 @@ def annual_download(request, root):
 def plan_targets(request, root):
     plan = services.plan_for(root) if root is not None else Plan.objects.first()
     if plan is None:
-        return _refused(request, "Tỉnh chưa có kế hoạch. Hãy liên hệ quản trị hệ thống.")
+        return _refused(
+            request, "Tỉnh chưa có kế hoạch. Hãy liên hệ quản trị hệ thống."
+        )
     if root is not None and plan.unit_id != root.pk:
         return _refused(
             request,
@@ -143,7 +147,8 @@ def registries(request, root):
         return _refused(request, str(refusal))
     if request.GET.get("xuat") == "xlsx":
         response = HttpResponse(
-            importers.export_registries(unit), content_type=exports.CONTENT_TYPES["xlsx"]
+            importers.export_registries(unit),
+            content_type=exports.CONTENT_TYPES["xlsx"],
         )
         response["Content-Disposition"] = (
             f'attachment; filename="danh-muc-ttcs-{unit.code}.xlsx"'
@@ -153,9 +158,7 @@ def registries(request, root):
     report = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        report = importers.import_registries(
-            form.cleaned_data["file"], root=unit
-        )
+        report = importers.import_registries(form.cleaned_data["file"], root=unit)
         if report.ok:
             messages.success(request, report.summary())
         else:
@@ -194,9 +197,13 @@ def periods(request, root):
                 request, f"Đã mở kỳ báo cáo, {period.reports.count()} đơn vị phải nộp."
             )
             return redirect("reports_period", pk=period.pk)
-        messages.error(request, "Chưa mở được kỳ báo cáo: hãy sửa các mục được đánh dấu.")
+        messages.error(
+            request, "Chưa mở được kỳ báo cáo: hãy sửa các mục được đánh dấu."
+        )
     upward = (
-        PeriodicReport.objects.filter(unit=root).select_related("period", "period__unit")
+        PeriodicReport.objects.filter(unit=root).select_related(
+            "period", "period__unit"
+        )
         if root is not None
         else PeriodicReport.objects.none()
     )
@@ -254,7 +261,10 @@ def review(request, pk, root):
                 messages.error(request, "Hãy ghi lý do trả lại để đơn vị sửa.")
                 return redirect("reports_period", pk=report.period_id)
             services.set_status(
-                report, ReportStatus.RETURNED, actor=actor, note=form.cleaned_data["reason"]
+                report,
+                ReportStatus.RETURNED,
+                actor=actor,
+                note=form.cleaned_data["reason"],
             )
             messages.success(request, f"Đã trả lại báo cáo của {report.unit}.")
     except TransitionError as refusal:

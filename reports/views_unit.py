@@ -2,10 +2,9 @@
 district or province asks for, filled mostly from the platform's figures."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from tenants.services import current_unit
+from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 
 from . import services
 from .forms import ReportForm
@@ -13,15 +12,8 @@ from .models import PeriodicReport, ReportReminder
 from .pipeline import ReportStatus, TransitionError
 
 
-def _unit_or_404():
-    unit = current_unit()
-    if unit is None:
-        raise Http404
-    return unit
-
-
 def report_list(request):
-    unit = _unit_or_404()
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
     reports = (
         PeriodicReport.objects.filter(unit=unit)
         .select_related("period", "period__unit")
@@ -33,13 +25,17 @@ def report_list(request):
     return render(
         request,
         "reports/admin/unit_reports.html",
-        {"reports": reports, "unit": unit, "reminders": reminders,
-         "heading": "Báo cáo định kỳ"},
+        {
+            "reports": reports,
+            "unit": unit,
+            "reminders": reminders,
+            "heading": "Báo cáo định kỳ",
+        },
     )
 
 
 def report_edit(request, pk):
-    unit = _unit_or_404()
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
     report = get_object_or_404(
         PeriodicReport.objects.select_related("period", "unit"), pk=pk, unit=unit
     )
@@ -74,7 +70,8 @@ def report_form_response(request, report, *, back):
                     )
                     messages.success(
                         request,
-                        "Đã nộp báo cáo (trễ hạn)." if report.is_late
+                        "Đã nộp báo cáo (trễ hạn)."
+                        if report.is_late
                         else "Đã nộp báo cáo đúng hạn.",
                     )
                 return redirect(back)
@@ -85,7 +82,12 @@ def report_form_response(request, report, *, back):
     return render(
         request,
         "reports/admin/report_form.html",
-        {"report": report, "form": form, "editable": editable, "back": back,
-         "heading": str(report.period)},
+        {
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "back": back,
+            "heading": str(report.period),
+        },
         status=status,
     )

@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bulletins.tasks.expire_deliveries",
         "schedule": 300.0,
     },
+    # Periodic reports due soon or overdue: one notice and e-mail a day each.
+    "reports-reminders": {
+        "task": "reports.tasks.send_report_reminders",
+        "schedule": float(os.environ.get("REPORTS_REMINDER_SECONDS", "3600")),
+    },
 }
 
 # --- auth and sessions --------------------------------------------------------

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 
 from bulletins import services
 from bulletins.forms import BulletinForm
-
-from . import factories as f
+from tests.factories import reports as f
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +14,8 @@ pytestmark = pytest.mark.django_db
 def test_department_officer_sends_to_the_province_and_is_shown_as_sender(
     tree, client_for
 ):
-    health = f.department(tree.province, "90S01", "Sở Y tế tỉnh Thử Nghiệm")
-    user = f.officer(health)
+    health = f.make_department(tree.province, "90S01", "Sở Y tế tỉnh Thử Nghiệm")
+    user = f.make_officer(health)
     scope = services.officer_scope(user)
     assert scope == health
     bulletin = services.create_bulletin(
@@ -34,7 +33,9 @@ def test_department_officer_sends_to_the_province_and_is_shown_as_sender(
     # The department is never itself a target, and the form offers the province.
     assert health not in services.units_below(scope)
     form = BulletinForm(scope=scope)
-    assert str(tree.province.pk) in [str(v) for v, _ in form.fields["target_root"].widget.choices]
+    assert str(tree.province.pk) in [
+        str(v) for v, _ in form.fields["target_root"].widget.choices
+    ]
 
 
 def test_department_cannot_send_outside_its_province(tree):
@@ -43,9 +44,7 @@ def test_department_cannot_send_outside_its_province(tree):
     other = create_unit(
         code="91", name="Tỉnh Khác", kind="province", structure=2020, provision=False
     )
-    health = f.department(tree.province, "90S01", "Sở Y tế")
+    health = f.make_department(tree.province, "90S01", "Sở Y tế")
     with pytest.raises(ValidationError) as refusal:
-        services.check_targets(
-            scope=health, target_mode="subtree", target_root=other
-        )
+        services.check_targets(scope=health, target_mode="subtree", target_root=other)
     assert "không thuộc phạm vi quản lý" in str(refusal.value)

@@ -1,4 +1,4 @@
-"""Small builders for the reports tests: rows of the apps that own the data,
+"""Factories for the reports tests: rows of the apps that own the data,
 dated where the indicator looks at dates."""
 
 import datetime
@@ -18,13 +18,13 @@ def at(day, hour=9):
     return datetime.datetime.combine(day, datetime.time(hour), TZ)
 
 
-def hamlet(unit, name, **fields):
+def make_hamlet(unit, name, **fields):
     from tenants.models import Hamlet
 
     return Hamlet.objects.create(unit=unit, name=name, **fields)
 
 
-def cluster(unit, hamlet=None, created=None, **fields):
+def make_cluster(unit, hamlet=None, created=None, **fields):
     from broadcast import services
     from broadcast.models import SpeakerCluster
 
@@ -40,7 +40,7 @@ def cluster(unit, hamlet=None, created=None, **fields):
     return made
 
 
-def board(unit, paired=None, **fields):
+def make_board(unit, paired=None, **fields):
     from signage.models import Board
 
     return Board.objects.create(
@@ -52,7 +52,7 @@ def board(unit, paired=None, **fields):
     )
 
 
-def article(unit, published):
+def make_article(unit, published):
     from syndication.models import SyndicatedItem
 
     n = next(_seq)
@@ -67,7 +67,7 @@ def article(unit, published):
     )
 
 
-def department(province, code, name):
+def make_department(province, code, name):
     from tenants.services import create_unit
 
     return create_unit(
@@ -80,19 +80,13 @@ def department(province, code, name):
     )
 
 
-def officer(unit, username=None, role="approver"):
-    from django.contrib.auth import get_user_model
+def make_officer(unit, role="approver"):
+    from tests.factories.bulletins import make_officer as officer
 
-    from bulletins.models import OfficerProfile
-
-    user = get_user_model().objects.create_user(
-        username or f"canbo{next(_seq)}", password="mat-khau-thu-nghiem-1"
-    )
-    OfficerProfile.objects.create(user=user, unit=unit, role=role)
-    return user
+    return officer(unit, role=role)
 
 
-def bulletin(sender, sent_at, priority="normal", **fields):
+def make_bulletin(sender, sent_at, priority="normal", **fields):
     from bulletins.models import Bulletin
 
     return Bulletin.objects.create(
@@ -109,7 +103,7 @@ def bulletin(sender, sent_at, priority="normal", **fields):
     )
 
 
-def delivery(bulletin, unit, state="sent", answered=None):
+def make_delivery(bulletin, unit, state="sent", answered=None):
     from bulletins.models import Delivery, DeliveryTransition
 
     made = Delivery.objects.create(
@@ -123,7 +117,7 @@ def delivery(bulletin, unit, state="sent", answered=None):
     return made
 
 
-def feedback(unit, created, status="received", answered=None, deadline=None):
+def make_feedback(unit, created, status="received", answered=None, deadline=None):
     from engage.models import Feedback
 
     made = Feedback.objects.create(
@@ -138,7 +132,7 @@ def feedback(unit, created, status="received", answered=None, deadline=None):
     return made
 
 
-def question(unit, created, status="pending"):
+def make_question(unit, created, status="pending"):
     from engage.models import Question
 
     made = Question.objects.create(unit=unit, title="Hỏi", body="Xin hỏi")
@@ -146,7 +140,7 @@ def question(unit, created, status="pending"):
     return made
 
 
-def program(unit, kind="audio", language="vi"):
+def make_program(unit, kind="audio", language="vi"):
     from broadcast.models import Program
 
     return Program.objects.create(
@@ -154,7 +148,7 @@ def program(unit, kind="audio", language="vi"):
     )
 
 
-def played(cluster, program, started, seconds):
+def make_played(cluster, program, started, seconds):
     from broadcast.models import PlayLog
 
     return PlayLog.objects.create(
