@@ -83,6 +83,15 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def bearer_token(header):
+    """The token of an ``Authorization: Bearer <token>`` header ('' if none);
+    the scheme is case-insensitive (RFC 9110 §11.1)."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return ""
+    return token.strip()
+
+
 def new_token():
     return secrets.token_urlsafe(32)
 
@@ -436,23 +445,91 @@ def interrupt(
     language="vi",
     bulletin_id=None,
     by="",
+    starts_at=None,
 ):
-    """Take over the unit's boards (or ``boards``) at once."""
+    """Take over the unit's boards (or ``boards``) at ``starts_at`` (now)."""
+    starts_at = starts_at or timezone.now()
     if expires_at is None and minutes:
-        expires_at = timezone.now() + timedelta(minutes=minutes)
+        expires_at = starts_at + timedelta(minutes=minutes)
     item = Interrupt.objects.create(
         unit=unit,
         title=title,
         body=body,
         language=language or "vi",
+        starts_at=starts_at,
         expires_at=expires_at,
         bulletin_id=bulletin_id,
         created_by=by,
     )
     if boards:
         item.boards.set(boards)
-    content_changed(unit)
+    interrupt_saved(item)
     return item
+
+
+# How far ahead boundaries are handed to the worker as timed tasks. Short, so
+# no task waits in the broker longer than its visibility timeout; the beat
+# sweep (signage.tasks.interrupt_boundaries) hands over the later ones.
+BOUNDARY_LOOKAHEAD = timedelta(seconds=90)
+
+
+def interrupt_boundaries(unit_id, after, until):
+    """(moment, unit_id) of every interrupt start and end in (after, until]."""
+    qs = Interrupt.objects.filter(cleared_at__isnull=True)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    starts = qs.filter(starts_at__gt=after, starts_at__lte=until).values_list(
+        "starts_at", "unit_id"
+    )
+    ends = qs.filter(expires_at__gt=after, expires_at__lte=until).values_list(
+        "expires_at", "unit_id"
+    )
+    return sorted(set(starts) | set(ends))
+
+
+def next_interrupt_boundary(unit_id, now):
+    """The next moment an interrupt of the unit starts or ends, or None."""
+    qs = Interrupt.objects.filter(unit_id=unit_id, cleared_at__isnull=True)
+    moments = [
+        qs.filter(starts_at__gt=now)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first(),
+        qs.filter(expires_at__gt=now)
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+        .first(),
+    ]
+    moments = [m for m in moments if m is not None]
+    return min(moments) if moments else None
+
+
+def schedule_boundary_pushes(boundaries):
+    """Ask the worker to rebuild and push each unit at each moment (eta)."""
+    from .tasks import push_at_boundary
+
+    client = redis_client()
+    for moment, unit_id in boundaries:
+        stamp = moment.isoformat()
+        once = f"{_prefix()}boundary:{unit_id}:{stamp}"
+        keep = int(BOUNDARY_LOOKAHEAD.total_seconds()) * 4
+        if not client.set(once, 1, nx=True, ex=keep):
+            continue  # already handed to the worker
+        push_at_boundary.apply_async(args=[unit_id, stamp], eta=moment)
+
+
+def interrupt_saved(item):
+    """An interrupt was created, edited or cleared: push now, and at its start
+    and end if they come soon (the beat sweep takes the later ones)."""
+    content_changed(item.unit_id)
+    now = timezone.now()
+    soon = [
+        (moment, item.unit_id)
+        for moment in (item.starts_at, item.expires_at)
+        if moment is not None and now < moment <= now + BOUNDARY_LOOKAHEAD
+    ]
+    if soon and item.cleared_at is None:
+        transaction.on_commit(lambda: schedule_boundary_pushes(soon))
 
 
 def clear_interrupt(item):
@@ -460,7 +537,7 @@ def clear_interrupt(item):
     if item.cleared_at is None:
         item.cleared_at = timezone.now()
         item.save(update_fields=["cleared_at"])
-    content_changed(item.unit_id)
+    interrupt_saved(item)
     return item
 
 
@@ -625,15 +702,37 @@ def _hour_stamp(now=None):
     return window_start(now).strftime("%Y%m%d%H")
 
 
-def manifest_for(board, now=None):
-    """(version, JSON bytes) of the board's manifest, cached in Redis."""
+def fresh_until(board, now):
+    """Until when a manifest built at ``now`` stays right: the next hour (the
+    window moves) or the next start or end of an interrupt, whichever first."""
+    limit = window_start(now) + timedelta(hours=1)
+    boundary = next_interrupt_boundary(board.unit_id, now)
+    if boundary is not None and boundary < limit:
+        limit = boundary
+    return limit.timestamp()
+
+
+def is_fresh(stamp, now=None):
+    """True while a cached manifest's ``fresh`` stamp (epoch seconds) holds."""
+    if not stamp:
+        return False
     now = now or timezone.now()
-    hour = _hour_stamp(now)
+    try:
+        return now.timestamp() < float(stamp)
+    except (TypeError, ValueError):
+        return False
+
+
+def manifest_for(board, now=None):
+    """(version, JSON bytes) of the board's manifest, cached in Redis until
+    something in it may change (``fresh_until``)."""
+    now = now or timezone.now()
     client = redis_client()
     key = board_key(board.uid)
-    cached = client.hmget(key, "hour", "version", "body")
-    if cached[0] and cached[0].decode() == hour and cached[2]:
+    cached = client.hmget(key, "fresh", "version", "body")
+    if cached[2] and is_fresh(cached[0] and cached[0].decode(), now):
         return cached[1].decode(), cached[2]
+    fresh = fresh_until(board, now)
     document = build_manifest(board, now)
     body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
     version = hashlib.sha256(body).hexdigest()[:32]
@@ -642,7 +741,7 @@ def manifest_for(board, now=None):
     client.hset(
         key,
         mapping={
-            "hour": hour,
+            "fresh": repr(fresh),
             "version": version,
             "body": body,
             "token": board.token_hash,
@@ -655,8 +754,8 @@ def manifest_for(board, now=None):
 
 
 def cached_auth(uid):
-    """(token_hash, unit_id, hour, version) from Redis, or None: the 304 path."""
-    values = redis_client().hmget(board_key(uid), "token", "unit", "hour", "version")
+    """(token_hash, unit_id, fresh, version) from Redis, or None: the 304 path."""
+    values = redis_client().hmget(board_key(uid), "token", "unit", "fresh", "version")
     if values[0] is None:
         return None
     return tuple(v.decode() if v is not None else None for v in values)

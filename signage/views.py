@@ -56,9 +56,9 @@ def _unit_or_404():
 
 
 def _token(request, allow_query=False):
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if header.startswith("Bearer "):
-        return header[7:].strip()
+    token = services.bearer_token(request.META.get("HTTP_AUTHORIZATION", ""))
+    if token:
+        return token
     if allow_query:
         return request.GET.get("token", "")
     return ""
@@ -182,8 +182,8 @@ def manifest(request, uid):
         board, cached = _authenticate(request, uid)
     except AuthFailure as failure:
         return failure.response
-    # The hot path: the player's ETag matches this hour's cached version.
-    if cached is not None and cached[2] == services._hour_stamp() and cached[3]:
+    # The hot path: the player's ETag matches the cached, still-fresh version.
+    if cached is not None and services.is_fresh(cached[2]) and cached[3]:
         etag = f'"{cached[3]}"'
         if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
             response = HttpResponse(status=304)

@@ -73,14 +73,22 @@ class ScopedCreateView(generic.CreateView):
         if minutes and getattr(instance, "expires_at", "-") is None:
             instance.expires_at = instance.starts_at + timedelta(minutes=minutes)
             instance.save(update_fields=["expires_at"])
-        services.content_changed(_unit_or_404())
+        _changed(instance)
         return instance
+
+
+def _changed(instance):
+    """Push the unit's boards; an interrupt also at its start and end."""
+    if isinstance(instance, Interrupt):
+        services.interrupt_saved(instance)
+    else:
+        services.content_changed(_unit_or_404())
 
 
 class ScopedEditView(ScopedObjectMixin, generic.EditView):
     def save_instance(self):
         instance = super().save_instance()
-        services.content_changed(_unit_or_404())
+        _changed(instance)
         return instance
 
 
