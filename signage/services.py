@@ -14,6 +14,7 @@ relay it, and the players fetch the manifest again at once.
 import hashlib
 import json
 import logging
+import os
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -32,6 +33,7 @@ from .models import (
     BoardKind,
     BulletinItem,
     Interrupt,
+    Orientation,
     PairingRequest,
     Playlist,
     PlayStat,
@@ -49,7 +51,14 @@ OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 2 + 30)
 PREFETCH_HOURS = 48
 PAIRING_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B
 PAIRING_CODE_LENGTH = 6
-PAIRING_TTL = timedelta(minutes=30)
+# A technician may mount the board and an official enter the code the next
+# day: the request lives SIGNAGE_PAIRING_TTL_HOURS (default 24 h).
+PAIRING_TTL = timedelta(
+    hours=float(
+        getattr(settings, "SIGNAGE_PAIRING_TTL_HOURS", None)
+        or os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", 24)
+    )
+)
 DEFAULT_PLAYLIST_NAME = "Danh sách phát mặc định"
 
 
@@ -114,19 +123,66 @@ def _new_code():
     )
 
 
-def start_pairing(unit, token):
-    """A player on ``unit``'s host asks to be paired; returns the code to show.
+def _device_report(data):
+    """What a player says about itself when it asks to pair, checked."""
+    data = data if isinstance(data, dict) else {}
+    report = {}
+    kind = data.get("kind")
+    if kind not in (None, ""):
+        if kind not in BoardKind.values:
+            raise ValueError("Loại màn hình phải là “led” hoặc “lcd”.")
+        report["kind"] = kind
+    sizes = [data.get("width"), data.get("height")]
+    if any(v is not None for v in sizes):
+        if not all(
+            isinstance(v, int) and not isinstance(v, bool) and 16 <= v <= 7680
+            for v in sizes
+        ):
+            raise ValueError(
+                "Độ phân giải phải là hai số nguyên “width”, “height” từ 16 đến 7680."
+            )
+        report["width"], report["height"] = sizes
+    orientation = data.get("orientation")
+    if orientation not in (None, ""):
+        if orientation not in Orientation.values:
+            raise ValueError("Hướng màn hình phải là “landscape” hoặc “portrait”.")
+        report["orientation"] = orientation
+    elif "width" in report:
+        report["orientation"] = (
+            Orientation.PORTRAIT
+            if report["height"] > report["width"]
+            else Orientation.LANDSCAPE
+        )
+    for name, limit in (("player_version", 40), ("model", 100)):
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or len(value) > limit:
+            raise ValueError(f"Trường “{name}” phải là chuỗi tối đa {limit} ký tự.")
+        report["device_model" if name == "model" else name] = value
+    return report
+
+
+def start_pairing(unit, token, data=None):
+    """A player on ``unit``'s host asks to be paired; returns the request whose
+    code it shows.
 
     The player made up ``token`` itself; only its hash is kept, and it becomes
-    the board's token once an official enters the code.
+    the board's token once an official enters the code. ``data`` is the rest
+    of its request: kind, width, height, orientation, player_version, model.
     """
     if not isinstance(token, str) or not 32 <= len(token) <= 128:
         raise ValueError("Mã bí mật của màn hình không hợp lệ.")
+    report = _device_report(data)
     now = timezone.now()
     PairingRequest.objects.filter(expires_at__lt=now).delete()
     token_hash = hash_token(token)
     existing = PairingRequest.objects.filter(token_hash=token_hash).first()
-    if existing and existing.unit_id == unit.pk:
+    if existing and existing.unit_id == unit.pk and existing.board_id is None:
+        if report:
+            for name, value in report.items():
+                setattr(existing, name, value)
+            existing.save(update_fields=list(report))
         return existing
     if existing:
         existing.delete()
@@ -139,7 +195,43 @@ def start_pairing(unit, token):
         code=code,
         token_hash=token_hash,
         expires_at=now + PAIRING_TTL,
+        **report,
     )
+
+
+def pending_pairing(unit, code):
+    """The unit's unexpired, unpaired request with ``code``, or None."""
+    return (
+        PairingRequest.objects.filter(
+            unit=unit,
+            code=normalize_code(code),
+            board__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def pair_new_board(unit, code, name, place=""):
+    """The official typed the code shown on a new screen and a name: the board
+    is created with what the player reported. None for a wrong code."""
+    with transaction.atomic():
+        request = pending_pairing(unit, code)
+        if request is None:
+            return None
+        board = Board.objects.create(
+            unit=unit,
+            name=name,
+            place=place,
+            kind=request.kind or BoardKind.LCD,
+            width=request.width or 1920,
+            height=request.height or 1080,
+            orientation=request.orientation or Orientation.LANDSCAPE,
+        )
+        if not pair_board(board, code):
+            raise RuntimeError("pairing request vanished")  # pragma: no cover
+    return board
 
 
 def normalize_code(code):
@@ -169,21 +261,32 @@ def pair_board(board, code):
         request.save(update_fields=["board"])
         board.token_hash = request.token_hash
         board.paired_at = timezone.now()
-        board.save(update_fields=["token_hash", "paired_at"])
+        # A pre-registered board takes what the device reports about itself.
+        for name in ("kind", "width", "height", "orientation"):
+            if getattr(request, name):
+                setattr(board, name, getattr(request, name))
+        board.player_version = request.player_version or board.player_version
+        board.device_model = request.device_model or board.device_model
+        board.save()
     forget_board(board.uid)
+    content_changed(board.unit_id)
     return True
 
 
 def pairing_status(unit, token):
-    """(code, board) for the player holding ``token``; board None until paired."""
+    """(request, board) for the player holding ``token``; board None until
+    paired. A paired board answers for as long as it keeps that token, even
+    after its request is gone; (None, None) for an unknown token."""
+    token_hash = hash_token(token or "")
+    board = Board.objects.filter(unit=unit, token_hash=token_hash).first()
     request = (
         PairingRequest.objects.select_related("board")
-        .filter(unit=unit, token_hash=hash_token(token or ""))
+        .filter(unit=unit, token_hash=token_hash, expires_at__gt=timezone.now())
         .first()
     )
-    if request is None:
-        return None, None
-    return request.code, request.board
+    if board is None and request is not None:
+        board = request.board
+    return request, board
 
 
 # --- content ---

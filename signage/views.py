@@ -150,7 +150,7 @@ def pair_start(request):
     try:
         data = _json_body(request)
         token = data.get("token") if isinstance(data, dict) else None
-        pairing = services.start_pairing(unit, token)
+        pairing = services.start_pairing(unit, token, data)
     except (services.BadReport, ValueError) as error:
         return _error(400, str(error))
     return JsonResponse(
@@ -167,12 +167,24 @@ def pair_start(request):
 )
 def pair_status(request):
     unit = unit_or_404(ONLY_ON_UNIT)
-    code, board = services.pairing_status(unit, _token(request))
-    if code is None:
-        return _error(401, "Không có yêu cầu ghép nối cho màn hình này.")
-    if board is None:
-        return JsonResponse({"paired": False, "code": code})
-    return JsonResponse({"paired": True, "board": str(board.uid), "name": board.name})
+    pairing, board = services.pairing_status(unit, _token(request))
+    if board is not None:
+        return JsonResponse(
+            {"paired": True, "board": str(board.uid), "name": board.name}
+        )
+    if pairing is None:
+        return _error(
+            401,
+            "Không có yêu cầu ghép nối cho màn hình này (hoặc đã hết hạn): "
+            "hãy xin mã mới.",
+        )
+    return JsonResponse(
+        {
+            "paired": False,
+            "code": pairing.code,
+            "expires_at": pairing.expires_at.isoformat(),
+        }
+    )
 
 
 @require_GET

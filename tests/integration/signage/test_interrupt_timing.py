@@ -15,8 +15,7 @@ from django.utils import timezone
 from signage import render, services
 from signage.models import Board, Interrupt
 from tests import conftest
-
-from .factories import auth, local, make_board
+from tests.factories.signage import auth, local, make_board
 
 
 @pytest.mark.django_db
