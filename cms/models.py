@@ -212,6 +212,7 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["latest"] = (
             ArticlePage.objects.live()
+            .public()
             .descendant_of(self)
             .filter(locale=self.locale)
             .select_related("image")
@@ -219,17 +220,20 @@ class HomePage(BasePage):
         )
         context["announcements"] = AnnouncementPage.current(
             AnnouncementPage.objects.live()
+            .public()
             .descendant_of(self)
             .filter(locale=self.locale)
         )[:5]
         context["documents"] = (
             LegalDocumentPage.objects.live()
+            .public()
             .descendant_of(self)
             .filter(locale=self.locale)
             .order_by("-issued_on")[:5]
         )
         context["events"] = (
             EventPage.objects.live()
+            .public()
             .descendant_of(self)
             .filter(locale=self.locale, starts_at__gte=timezone.now())
             .order_by("starts_at")[:3]
@@ -262,7 +266,13 @@ class SectionPage(BasePage):
         from django.core.paginator import Paginator
 
         context = super().get_context(request, *args, **kwargs)
-        children = self.get_children().live().specific().order_by("-first_published_at")
+        children = (
+            self.get_children()
+            .live()
+            .public()
+            .specific()
+            .order_by("-first_published_at")
+        )
         # Announcements past their validity window leave the listing.
         today = timezone.localdate()
         children = [
@@ -531,6 +541,7 @@ class LegalDocumentIndexPage(BasePage):
     def documents(self):
         return (
             LegalDocumentPage.objects.live()
+            .public()
             .child_of(self)
             .select_related("document")
             .order_by("-issued_on", "number")
