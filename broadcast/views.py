@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from base.choices import Priority
 from base.ratelimit import ratelimit
+from base.units import unit_or_404
 from tenants.services import current_unit
 
 from . import services
@@ -44,9 +45,7 @@ def device_audio(request, uid):
 
 @ratelimit("broadcast.listen_back")
 def listen_back(request):
-    unit = current_unit()
-    if unit is None:
-        raise Http404
+    unit = unit_or_404()
     if request.limited:
         return render(request, "broadcast/rate_limited.html", status=429)
     programs = Paginator(services.listen_back(unit), 20).get_page(

@@ -8,8 +8,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from base.ratelimit import LIMITED_MESSAGE, ratelimit
+from base.units import unit_or_404
 from search import services as search
-from tenants.services import current_unit
 
 from . import services
 from .charts import survey_results
@@ -25,13 +25,6 @@ from .models import Feedback, Question, Survey, SurveyAnswer, SurveyResponse
 from .pipeline import PUBLIC_STATUSES
 
 INVALID = "Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới."
-
-
-def unit_or_404():
-    unit = current_unit()
-    if unit is None:
-        raise Http404("Trang này chỉ có trên cổng của đơn vị.")
-    return unit
 
 
 def _limited(request, template, context):
