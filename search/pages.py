@@ -124,7 +124,10 @@ def page_document(page, unit):
         "kind": kind,
         "object_id": page.pk,
         "title": page.title,
-        "body": page_text(page),
+        # A legal document is found by its number in the site search too.
+        "body": "\n".join(
+            part for part in (extra.get("number", ""), page_text(page)) if part
+        ),
         "url": url,
         "language": page.locale.language_code,
         "category": category,
