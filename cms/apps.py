@@ -28,7 +28,15 @@ class CmsConfig(AppConfig):
         post_delete.connect(
             invalidate_unit_pages, sender=Page, dispatch_uid="cms-cache-page-delete"
         )
-        for model_name in ("cms.Category", "cms.Person", "themes.ThemeSettings"):
+        # A privacy change takes effect at once: no cached copy of a page made
+        # private (or of a list showing it) is served afterwards.
+        for model_name in (
+            "cms.Category",
+            "cms.Person",
+            "themes.ThemeSettings",
+            "wagtailcore.PageViewRestriction",
+            "wagtailcore.CollectionViewRestriction",
+        ):
             # A settings row created with its defaults on first view changes
             # nothing a reader sees (see invalidate_unit_pages).
             post_save.connect(

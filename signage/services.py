@@ -324,7 +324,7 @@ def page_items(unit, at):
         if "show_on_boards" not in field_names:
             continue
         with tenant_context(unit):
-            pages = list(model.objects.live().filter(show_on_boards=True))
+            pages = list(model.objects.live().public().filter(show_on_boards=True))
         for page in pages:
             valid_from = getattr(page, "valid_from", None)
             valid_until = getattr(page, "valid_until", None)

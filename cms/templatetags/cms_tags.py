@@ -28,7 +28,7 @@ def main_menu(context):
     home = _home(request, page) if request else None
     if home is None:
         return []
-    return list(home.get_children().live().in_menu())
+    return list(home.get_children().live().public().in_menu())
 
 
 @register.simple_tag
