@@ -15,7 +15,8 @@ from django.utils import timezone
 from signage import render, services
 from signage.models import Board, Interrupt
 from tests import conftest
-from tests.factories.signage import auth, local, make_board
+from tests.factories.signage import auth, make_board
+from tests.utils import local
 
 
 @pytest.mark.django_db
