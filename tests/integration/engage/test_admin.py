@@ -187,3 +187,40 @@ def test_unit_editors_and_approvers_may_handle_engage_items(db, tree, settings):
                 )
             )
             assert {"change_feedback", "change_question", "add_survey"} <= codenames
+
+
+def test_official_sees_the_citizens_contact_and_photos_of_a_feedback(
+    db, tree, admin_client_for
+):
+    """ux B7: the edit form showed neither photos nor name, phone, e-mail."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django_tenants.utils import tenant_context
+    from PIL import Image
+
+    jpeg = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 30)).save(jpeg, format="JPEG")
+    with tenant_context(tree.commune_a1):  # filed on the commune's site
+        feedback = services.file_feedback(
+            unit=tree.commune_a1,
+            title="Rác thải đổ bừa bãi ở ấp 2",
+            body="Cuối đường ấp 2 có bãi rác tự phát.",
+            name="Nguyễn Văn Dân",
+            phone="0912345678",
+            email="dan@example.vn",
+            photos=[(ContentFile(jpeg.getvalue(), name="rac.jpg"), (64, 48))],
+        )
+    photo = feedback.photos.get()
+    client = admin_client_for(tree.commune_a1)
+    html = client.get(f"/admin/engage/feedback/edit/{feedback.pk}/").content.decode()
+    assert "Nguyễn Văn Dân" in html
+    assert 'href="tel:0912345678"' in html and "mailto:dan@example.vn" in html
+    photo_url = f"/admin/tuong-tac/anh-phan-anh/{photo.pk}/"
+    assert f'src="{photo_url}"' in html
+    response = client.get(photo_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    # Another commune's official gets nothing.
+    other = admin_client_for(tree.commune_b1)
+    assert other.get(photo_url).status_code == 404
