@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/noto")
 
 BACKGROUND = {"normal": (10, 37, 69), "emergency": (176, 0, 32)}
@@ -266,7 +266,42 @@ def _truncate_to_fit(title, body, width, height, kind):
     return []
 
 
+EMERGENCY_LABEL = "KHẨN CẤP"
+
+
+def _banner(width, height, kind):
+    """The "KHẨN CẤP" band on top of every emergency slide (LED and LCD)."""
+    band = max(16, round(height * (0.24 if kind == "led" else 0.14)))
+    image = Image.new("RGB", (width, band), (255, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if kind == "led":
+        draw.fontmode = "1"
+    size = band
+    while size > 8:
+        font = _font("latin", True, size)
+        box = font.getbbox(EMERGENCY_LABEL, anchor="ls")
+        if box[2] - box[0] <= width * 0.9 and box[3] - box[1] <= band * 0.8:
+            break
+        size -= 1
+    box = font.getbbox(EMERGENCY_LABEL, anchor="ls")
+    x = (width - (box[2] - box[0])) // 2 - box[0]
+    y = (band - (box[3] - box[1])) // 2 - box[1]
+    draw.text((x, y), EMERGENCY_LABEL, font=font, fill=(255, 255, 255), anchor="ls")
+    return image
+
+
 def render_text(title, body, width, height, kind="lcd", tone="normal"):
+    if tone == "emergency":
+        band = _banner(width, height, kind)
+        image = Image.new("RGB", (width, height), BACKGROUND[tone])
+        image.paste(band, (0, 0))
+        rest = _render_text(title, body, width, height - band.height, kind, tone)
+        image.paste(rest, (0, band.height))
+        return image
+    return _render_text(title, body, width, height, kind, tone)
+
+
+def _render_text(title, body, width, height, kind="lcd", tone="normal"):
     placed = _truncate_to_fit(title, body, width, height, kind)
     image = Image.new("RGB", (width, height), BACKGROUND[tone])
     draw = ImageDraw.Draw(image)

@@ -407,6 +407,12 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# Interrupts start and end on time on every board (the sweep also hands the
+# worker timed pushes for the next 90 s).
+CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
+    "task": "signage.tasks.interrupt_boundaries",
+    "schedule": float(os.environ.get("SIGNAGE_BOUNDARY_SWEEP_SECONDS", 30)),
+}
 CELERY_BEAT_SCHEDULE["broadcast-due-schedules"] = {
     "task": "broadcast.tasks.fire_due_schedules",
     "schedule": 30.0,

@@ -66,10 +66,20 @@
     var token = store.get("pairing-token", null) || randomToken();
     store.set("pairing-token", token);
     state.token = token;
+    // The board says what it is: the official only types the code and a name.
+    var params = new URLSearchParams(location.search);
+    var ratio = window.devicePixelRatio || 1;
     fetch("/signage/api/pair/", {
       method: "POST", cache: "no-store",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ token: token })
+      body: JSON.stringify({
+        token: token,
+        kind: params.get("kind") === "led" ? "led" : "lcd",
+        width: Math.round(screen.width * ratio),
+        height: Math.round(screen.height * ratio),
+        player_version: VERSION,
+        model: (navigator.userAgent || "").slice(0, 100)
+      })
     }).then(function (r) { return r.json(); }).then(function (data) {
       if (data.code) $("pairing-code").textContent = data.code;
       poll();
