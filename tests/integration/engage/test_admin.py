@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from engage import services
+from engage import services, tokens
 from engage.models import Feedback, Survey, SurveyQuestion
 
 
@@ -160,7 +160,12 @@ def test_survey_created_in_admin_belongs_to_the_unit_and_freezes(
     assert survey.unit == tree.commune_a1
     question = survey.questions.get()
     client_for(tree.commune_a1).post(
-        f"/khao-sat/{survey.pk}/", {f"q{question.pk}": "Sáng", "website": ""}
+        f"/khao-sat/{survey.pk}/",
+        {
+            f"q{question.pk}": "Sáng",
+            "website": "",
+            "ballot": tokens.issue_ballot(survey),
+        },
     )
     assert survey.responses.count() == 1
     data.update(
