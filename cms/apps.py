@@ -16,6 +16,14 @@ class CmsConfig(AppConfig):
         )
 
         from .cache import invalidate_unit_pages
+        from .receivers import clear_root_paths_after_commit
+
+        # Home pages (and their translations) are site roots.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                clear_root_paths_after_commit,
+                dispatch_uid=f"cms-root-paths-{signal!r}",
+            )
 
         # Any change a citizen could see retires the unit's cached pages.
         for signal in (

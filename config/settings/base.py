@@ -352,6 +352,10 @@ RATELIMITS = {
     "search": os.environ.get("SEARCH_RATELIMIT", "120/m"),
     # engage: every citizen form (question, feedback, survey, rating; POST only).
     "engage.form": os.environ.get("ENGAGE_RATELIMIT", "5/m"),
+    # engage: answers to one survey from one address (on top of the signed
+    # single-use ballot and the cookie; households and mobile carriers share
+    # addresses, so not 1).
+    "engage.survey_answer": os.environ.get("ENGAGE_SURVEY_RATE", "10/h"),
     # signage: a screen asking for a pairing code, and polling its state.
     "signage.pair_start": "20/m",
     "signage.pair_status": "60/m",
