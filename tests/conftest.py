@@ -29,6 +29,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.mqtt_broker import project_broker  # noqa: F401 - session fixture
+
 TREE = [
     # code, name, kind, parent code, languages
     ("90", "Tỉnh Thử Nghiệm", "province", None, []),
@@ -196,8 +198,9 @@ def start_celery_worker(queue, node, *, loglevel, **popen):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker on the test database, on a queue of its own."""
+def celery_worker_process(django_db_setup, django_db_blocker, project_broker):  # noqa: F811
+    """A real Celery worker on the test database, on a queue of its own (and
+    the project's own MQTT broker)."""
     from django.conf import settings
 
     if not _reachable(settings.CELERY_BROKER_URL, 6379):
