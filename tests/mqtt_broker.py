@@ -9,7 +9,6 @@ own user when started as root. Cluster changes reach it through the same
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -17,23 +16,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.utils import free_port
+from tests.utils import reachable as _reachable
+
 ROOT = Path(__file__).resolve().parent.parent
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 SERVER_USER = "ttcs-server"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def reachable(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
+    return _reachable(f"tcp://127.0.0.1:{port}")
 
 
 class ProjectBroker:

@@ -3,7 +3,6 @@ and restarts), simulated devices, the listener, and clean-up of the rows
 committed for them."""
 
 import shutil
-import socket
 import time
 import uuid
 from types import SimpleNamespace
@@ -12,30 +11,7 @@ import pytest
 from django.conf import settings
 
 from tests.mqtt_broker import ProjectBroker
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _reachable(url, port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def wait_for(predicate, timeout=30, every=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    return predicate()
+from tests.utils import wait_for
 
 
 @pytest.fixture(autouse=True)

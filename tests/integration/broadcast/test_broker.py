@@ -17,8 +17,7 @@ from broadcast.mqtt import (
     publish_outbox,
     publish_properties,
 )
-
-from .conftest import wait_for
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.slow]
 
