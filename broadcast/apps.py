@@ -26,3 +26,4 @@ class BroadcastConfig(AppConfig):
         bulletin_withdrawn.connect(
             receivers.on_bulletin_withdrawn, dispatch_uid="broadcast-withdrawn"
         )
+        from . import indicators  # noqa: F401 - registers its reports indicators
