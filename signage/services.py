@@ -336,15 +336,13 @@ def page_items(unit, at):
                 )
             if valid_until and valid_until <= at:
                 continue
-            body = getattr(page, "summary", "") or _plain(getattr(page, "body", ""))
-            if not isinstance(body, str):
-                body = _plain(str(body))
+            _, body = page_board_text(page)
             items.append(
                 {
                     "key": f"p{page.pk}",
                     "kind": "text",
                     "title": page.title,
-                    "body": body[:600],
+                    "body": body,
                     "language": getattr(page.locale, "language_code", "vi")[:2],
                     "duration": 12,
                     "valid_from": valid_from,
@@ -364,7 +362,7 @@ def bulletin_items(unit, at):
             "key": f"b{row.bulletin_id}",
             "kind": "text",
             "title": row.title,
-            "body": row.body[:600],
+            "body": row.body,
             "language": row.language or "vi",
             "duration": 15,
             "valid_from": row.valid_from,
@@ -661,35 +659,71 @@ def _file_sha(path):
     return digest.hexdigest()
 
 
-def render_item(board, item, tone="normal"):
-    """The slide's PNG at the board's resolution, rendered once per content."""
+def render_pages(board, item, tone="normal", size=None):
+    """The slide's PNG pages at the board's resolution, rendered once per
+    content. Each file is named by the SHA-256 of its bytes; an index file
+    named by the hash of the render inputs remembers which pages they are."""
+    width, height = size or (board.width, board.height)
     spec = {
-        "width": board.width,
-        "height": board.height,
+        "width": width,
+        "height": height,
         "board_kind": board.kind,
         "tone": tone,
         "title": item.get("title", ""),
         "body": item.get("body", ""),
     }
     slide = item.get("_slide")
-    if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
-        spec = {**spec, "picture": slide.image.path, "picture_name": slide.image.name}
-        spec["picture_size"] = slide.image.size
+    if slide is not None and slide.kind != SlideKind.TEXT:
+        picture = _picture_of(slide)
+        if picture is not None:
+            spec = {**spec, "picture": picture.path, "picture_name": picture.name}
+            spec["picture_size"] = picture.size
     key = render.render_key(spec)
-    schema = board.unit.schema_name
-    folder = _media_root_for(schema)
-    path = folder / f"{key}.png"
-    if not path.exists():
+    folder = _media_root_for(board.unit.schema_name)
+    index = folder / f"{key}.json"
+    names = None
+    if index.exists():
+        names = json.loads(index.read_text())
+        if not all((folder / f"{name}.png").exists() for name in names):
+            names = None
+    if names is None:
         folder.mkdir(parents=True, exist_ok=True)
-        data = render.png_bytes(render.render_spec(spec))
-        tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return {
-        "url": f"/signage/files/{key}.png",
-        "sha256": _file_sha(path),
-        "size": path.stat().st_size,
-    }
+        names = []
+        for image in render.render_pages(spec):
+            data = render.png_bytes(image, board.kind)
+            name = hashlib.sha256(data).hexdigest()
+            path = folder / f"{name}.png"
+            if not path.exists():
+                tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            names.append(name)
+        tmp = index.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        tmp.write_text(json.dumps(names))
+        tmp.replace(index)
+    return [
+        {
+            "url": f"/signage/files/{name}.png",
+            "sha256": name,
+            "size": (folder / f"{name}.png").stat().st_size,
+        }
+        for name in names
+    ]
+
+
+def _picture_of(slide):
+    """The still a slide shows on a picture: its image, or a video's poster."""
+    if slide.kind == SlideKind.IMAGE and slide.image:
+        return slide.image
+    poster = getattr(slide, "video_poster", None)
+    if slide.kind == SlideKind.VIDEO and poster:
+        return poster
+    return None
+
+
+def render_item(board, item, tone="normal"):
+    """The first page of the slide (see ``render_pages``)."""
+    return render_pages(board, item, tone)[0]
 
 
 def _media_file(field):
@@ -736,9 +770,12 @@ def build_manifest(board, now=None):
         entry = {k: v for k, v in item.items() if not k.startswith("_")}
         entry["valid_from"] = _iso(item.get("valid_from"))
         entry["valid_until"] = _iso(item.get("valid_until"))
-        png = render_item(board, item, tone)
-        entry["image"] = png["url"]
-        files[png["url"]] = png
+        pages = render_pages(board, item, tone)
+        entry["image"] = pages[0]["url"]
+        entry["pages"] = [png["url"] for png in pages]
+        entry["media"] = None
+        for png in pages:
+            files[png["url"]] = png
         slide = item.get("_slide")
         if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
             entry["media"] = slide.image.url
@@ -1074,35 +1111,84 @@ def led_boards(unit):
 
 
 def led_text_problem(unit, title, body):
-    """A Vietnamese message when the text cannot fit the unit's smallest LED
-    board at the smallest legible size, else None."""
+    """A Vietnamese message when the text needs more pages than a slide may
+    have on the unit's smallest LED board (or a word is wider than it), else
+    None. Text longer than one page is paged, never cut."""
     boards = led_boards(unit)
     if not boards:
         return None
     smallest = min(boards, key=lambda b: b.width * b.height)
-    if render.text_fits(title, body, smallest.width, smallest.height, "led"):
+    width, height = smallest.width, smallest.height
+    pages = render.paginate(title, body, width, height, "led")
+    most = render.profile("led").max_pages
+    if pages is not None and len(pages) <= most:
         return None
-    limit = led_char_limit(smallest.width, smallest.height)
-    length = len(title) + len(body)
+    where = f"bảng LED “{smallest.name}” ({smallest.resolution})"
+    if pages is None:
+        return (
+            f"Có một từ dài hơn chiều ngang của {where}: hãy tách từ đó ra hoặc "
+            "viết ngắn lại."
+        )
+    per_page = led_char_limit(width, height, title)
+    total = led_char_limit(width, height, title, pages=most)
     return (
-        f"Nội dung quá dài cho bảng LED “{smallest.name}” ({smallest.resolution}): "
-        f"tối đa khoảng {limit} ký tự cả tiêu đề và nội dung, hiện có {length} "
-        "ký tự. Hãy rút gọn hoặc chia thành nhiều trang."
+        f"Nội dung quá dài cho {where}: với tiêu đề này, một trang chứa tối đa "
+        f"khoảng {per_page} ký tự nội dung và một trang trình chiếu tối đa "
+        f"{most} trang, tức tối đa khoảng {total} ký tự; hiện có {len(body)} ký "
+        f"tự nội dung ({len(pages)} trang). Hãy rút gọn hoặc chia thành nhiều "
+        "trang trình chiếu."
     )
 
 
-def led_char_limit(width, height):
-    """About how many Vietnamese characters fit a board at the minimum size."""
+def led_char_limit(width, height, title="", pages=1):
+    """About how many Vietnamese characters of body fit under ``title`` on
+    ``pages`` pages of a board at the LED sizes."""
     sample = "Thông báo của Ủy ban nhân dân xã về việc tổ chức họp dân "
-    low, high = 1, 4000
+
+    def fits(mid):
+        text = (sample * (mid // len(sample) + 1))[:mid]
+        found = render.paginate(title, text, width, height, "led")
+        return found is not None and len(found) <= pages
+
+    low, high = 0, 200 * pages
+    while high < 8000 and fits(high):
+        high *= 2
     while low < high:
         mid = (low + high + 1) // 2
-        text = (sample * (mid // len(sample) + 1))[:mid]
-        if render.text_fits("", text, width, height, "led"):
+        if fits(mid):
             low = mid
         else:
             high = mid - 1
     return low
+
+
+def page_board_text(page):
+    """(title, body) a page shows on boards: its summary, else its text."""
+    body = getattr(page, "summary", "") or _plain(getattr(page, "body", ""))
+    if not isinstance(body, str):
+        body = _plain(str(body))
+    return page.title, body
+
+
+def page_text_problem(page):
+    """For a page marked for boards: a Vietnamese message when its board text
+    does not fit the unit's LED boards (shown on the summary field)."""
+    if not getattr(page, "show_on_boards", False):
+        return None
+    from tenants.services import current_unit
+
+    unit = current_unit()
+    if unit is None:
+        return None
+    title, body = page_board_text(page)
+    problem = led_text_problem(unit, title, body)
+    if problem:
+        return (
+            problem
+            + " Bảng tin hiện phần tóm tắt (hoặc nội dung nếu không có tóm tắt): "
+            "hãy viết tóm tắt ngắn hơn, hoặc bỏ chọn “Hiện trên bảng tin điện tử”."
+        )
+    return None
 
 
 # --- bulletins (receivers connected in apps.py) ---

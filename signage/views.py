@@ -288,7 +288,8 @@ RENDER_NAME = re.compile(r"^[0-9a-f]{64}\.png$")
 
 @require_GET
 def rendered_file(request, name):
-    """A slide image of this unit, immutable (its name is its content hash)."""
+    """A slide image of this unit, immutable: its name is the SHA-256 of its
+    bytes (the manifest's ``sha256``)."""
     unit_or_404(ONLY_ON_UNIT)
     if not RENDER_NAME.match(name):
         raise Http404
