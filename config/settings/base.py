@@ -395,9 +395,22 @@ LOGGING = {
 # --- broadcast: speaker clusters over MQTT (broadcast/, docs/broadcast.md) -------
 BROADCAST_MQTT_USERNAME = os.environ.get("BROADCAST_MQTT_USERNAME", "")
 BROADCAST_MQTT_PASSWORD = os.environ.get("BROADCAST_MQTT_PASSWORD", "")
-# Where devices download program audio (the platform host).
+# The broker address devices are given at provisioning (their own listener,
+# TLS in production); MQTT_URL is the platform's own listener.
+BROADCAST_DEVICE_MQTT_URL = os.environ.get("BROADCAST_DEVICE_MQTT_URL", MQTT_URL)
+# When this installation manages the broker's password/ACL files: where they
+# are, and the broker's pid file (SIGHUP after every cluster change).
+BROADCAST_MOSQUITTO_DIR = os.environ.get("BROADCAST_MOSQUITTO_DIR", "")
+BROADCAST_MOSQUITTO_PID_FILE = os.environ.get("BROADCAST_MOSQUITTO_PID_FILE", "")
+# Where devices download program audio: the platform's public address
+# (BASE_DOMAIN and PUBLIC_PORT, the port people and devices reach).
 BROADCAST_MEDIA_BASE_URL = os.environ.get(
-    "BROADCAST_MEDIA_BASE_URL", WAGTAILADMIN_BASE_URL
+    "BROADCAST_MEDIA_BASE_URL",
+    f"http://{BASE_DOMAIN}" + ("" if PUBLIC_PORT == 80 else f":{PUBLIC_PORT}"),
+)
+# Audio links in commands are valid this long (a retry gets a fresh one).
+BROADCAST_AUDIO_TOKEN_SECONDS = int(
+    os.environ.get("BROADCAST_AUDIO_TOKEN_SECONDS", "3600")
 )
 BROADCAST_HEARTBEAT_SECONDS = 60
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
