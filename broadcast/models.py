@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from bulletins.choices import Priority
 
-from .pipeline import DeliveryState
+from .choices import DeliveryState
 
 PRIORITY_RANK = {Priority.NORMAL: 0, Priority.PRIORITY: 1, Priority.EMERGENCY: 2}
 

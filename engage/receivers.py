@@ -11,8 +11,8 @@ from django.dispatch import receiver
 from search import services as search
 from search.registry import register_provider
 
+from .choices import FeedbackStatus
 from .models import Feedback, Question
-from .pipeline import FeedbackStatus
 from .signals import feedback_status_changed
 
 logger = logging.getLogger(__name__)
