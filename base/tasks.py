@@ -19,6 +19,7 @@ service. It:
 """
 
 import logging
+from functools import partial
 
 from django.db import connection, transaction
 
@@ -49,6 +50,9 @@ def enqueue(task, *args, schema=None, **kwargs):
 
 
 def enqueue_on_commit(task, *args, **kwargs):
-    """Queue ``task(*args, **kwargs)`` for the current schema after commit."""
+    """Queue ``task(*args, **kwargs)`` for the current schema after commit.
+
+    The callback is ``partial(enqueue, task, *args, schema=…)``: tests that
+    capture on-commit callbacks can tell which task it queues."""
     schema = connection.schema_name
-    transaction.on_commit(lambda: enqueue(task, *args, schema=schema, **kwargs))
+    transaction.on_commit(partial(enqueue, task, *args, schema=schema, **kwargs))

@@ -12,7 +12,9 @@ schema, so a foreign key from this public table could not point at them.
 from django.conf import settings
 from django.db import models
 
-from .choices import BulletinStatus, DeliveryState, Priority
+from base.choices import Priority
+
+from .choices import BulletinStatus, DeliveryState
 
 
 class Channel(models.TextChoices):

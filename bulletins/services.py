@@ -19,11 +19,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 
+from base.choices import Priority
 from base.tasks import enqueue_on_commit
-from cms.services import create_page_from_bulletin
+from cms import services as cms_services
 from tenants.models import Unit, UnitKind
 
-from .choices import BulletinStatus, DeliveryState, Priority
+from .choices import BulletinStatus, DeliveryState
 from .models import (
     Bulletin,
     Channel,
@@ -369,20 +370,11 @@ def dispatch_to_channel(delivery, *, actor, note=""):
 
 def inbox(unit):
     """Bulletins delivered to ``unit``: emergency first, then newest."""
-    from django.db.models import Case, IntegerField, Value, When
-
     return (
         Bulletin.objects.filter(deliveries__unit=unit)
         .distinct()
-        .annotate(
-            rank=Case(
-                When(priority=Priority.EMERGENCY, then=Value(0)),
-                When(priority=Priority.PRIORITY, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "-sent_at")
+        .annotate(rank=Priority.rank_expression())
+        .order_by("-rank", "-sent_at")
         .select_related("sender_unit")
     )
 
@@ -440,8 +432,8 @@ def use_as_page(bulletin, unit, user=None):
 
 def create_page(bulletin, user=None):
     """A draft announcement from the bulletin, through cms's service (the
-    commune's review workflow starts)."""
-    return create_page_from_bulletin(
+    page enters the unit's review workflow)."""
+    return cms_services.create_page_from_bulletin(
         title=bulletin.title,
         summary=bulletin.body.strip().split("\n")[0][:300],
         body_html=body_html(bulletin),

@@ -1,7 +1,6 @@
 """The unit's admin: questions, feedback, surveys, ratings of this unit
 only; an overview of the units below (read-only) with overdue counts."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 from tenants.services import current_unit
 
 from . import services
@@ -167,9 +167,7 @@ def register_viewsets():
 
 
 def subtree_overview(request):
-    unit = current_unit()
-    if unit is None:
-        raise Http404
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
     below = list(unit.descendants().order_by("path"))
     return render(
         request,
@@ -179,9 +177,7 @@ def subtree_overview(request):
 
 
 def subtree_unit(request, code):
-    unit = current_unit()
-    if unit is None:
-        raise Http404
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
     child = get_object_or_404(unit.descendants(), code=code)
     return render(
         request,

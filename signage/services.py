@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tenants.utils import tenant_context
 
+from base.choices import Priority
+
 from . import render
 from .models import (
     Board,
@@ -190,23 +192,17 @@ def _plain(html):
     return " ".join(strip_tags(html or "").split())
 
 
-PAGE_PRIORITY = {"emergency": 20, "priority": 10}
+def _board_priority(priority):
+    """Boards order automatic items by 10 x the TT 39 rank (slides are 0)."""
+    return 10 * Priority.rank_of(priority)
 
 
 def page_items(unit, at):
     """Published pages of the unit marked for boards (read inside its schema)."""
+    from cms.models import AnnouncementPage, ArticlePage
+
     items = []
-    try:
-        from cms import models as cms_models
-    except ImportError:  # pragma: no cover - cms always exists
-        return items
-    for model_name in ("AnnouncementPage", "ArticlePage"):
-        model = getattr(cms_models, model_name, None)
-        if model is None:
-            continue
-        field_names = {f.name for f in model._meta.get_fields()}
-        if "show_on_boards" not in field_names:
-            continue
+    for model in (AnnouncementPage, ArticlePage):
         with tenant_context(unit):
             pages = list(model.objects.live().filter(show_on_boards=True))
         for page in pages:
@@ -233,9 +229,7 @@ def page_items(unit, at):
                     "duration": 12,
                     "valid_from": valid_from,
                     "valid_until": valid_until,
-                    "priority": PAGE_PRIORITY.get(
-                        str(getattr(page, "priority", "")), 0
-                    ),
+                    "priority": _board_priority(getattr(page, "priority", "")),
                 }
             )
     return items
@@ -255,7 +249,7 @@ def bulletin_items(unit, at):
             "duration": 15,
             "valid_from": row.valid_from,
             "valid_until": row.valid_until,
-            "priority": 10 if row.priority == "priority" else 0,
+            "priority": _board_priority(row.priority),
         }
         for row in rows
     ]
@@ -905,16 +899,11 @@ def led_char_limit(width, height):
 
 
 def _mark_delivery(bulletin, unit, state):
-    """Report to bulletins (when its service exists) what the boards did."""
+    """Report to bulletins what the boards did."""
+    from bulletins import services as bulletin_services
+
     try:
-        from bulletins import services as bulletin_services
-    except ImportError:
-        return
-    mark = getattr(bulletin_services, "mark_delivery", None)
-    if mark is None:
-        return
-    try:
-        mark(bulletin, unit, "board", state)
+        bulletin_services.mark_delivery(bulletin, unit, "board", state)
     except Exception as error:  # noqa: BLE001 - bookkeeping must not stop a board
         logger.info("bulletin delivery not marked %s: %r", state, error)
 

@@ -15,18 +15,14 @@ from django.utils import timezone
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import generic
 
+from base.units import unit_or_404
 from tenants.services import current_unit
 
 from . import services
 from .forms import InterruptNowForm, PairForm
 from .models import Board, Interrupt
 
-
-def _unit_or_404():
-    unit = current_unit()
-    if unit is None:
-        raise Http404("Bảng tin chỉ quản lý trong trang quản trị của đơn vị.")
-    return unit
+ONLY_IN_ADMIN = "Bảng tin chỉ quản lý trong trang quản trị của đơn vị."
 
 
 # --- generic views scoped to the current unit ---
@@ -62,7 +58,7 @@ class ScopedCreateView(generic.CreateView):
     def get_initial_form_instance(self):
         instance = self.model()
         if hasattr(instance, "unit_id"):
-            instance.unit = _unit_or_404()
+            instance.unit = unit_or_404(ONLY_IN_ADMIN)
         if hasattr(instance, "created_by"):
             instance.created_by = self.request.user.get_username()
         return instance
@@ -73,21 +69,21 @@ class ScopedCreateView(generic.CreateView):
         if minutes and getattr(instance, "expires_at", "-") is None:
             instance.expires_at = instance.starts_at + timedelta(minutes=minutes)
             instance.save(update_fields=["expires_at"])
-        services.content_changed(_unit_or_404())
+        services.content_changed(unit_or_404(ONLY_IN_ADMIN))
         return instance
 
 
 class ScopedEditView(ScopedObjectMixin, generic.EditView):
     def save_instance(self):
         instance = super().save_instance()
-        services.content_changed(_unit_or_404())
+        services.content_changed(unit_or_404(ONLY_IN_ADMIN))
         return instance
 
 
 class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
     def delete_action(self):
         super().delete_action()
-        services.content_changed(_unit_or_404())
+        services.content_changed(unit_or_404(ONLY_IN_ADMIN))
 
 
 # --- board actions ---
@@ -95,7 +91,7 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 
 @require_admin_access
 def pair_board(request, pk):
-    unit = _unit_or_404()
+    unit = unit_or_404(ONLY_IN_ADMIN)
     board = get_object_or_404(Board, pk=pk, unit=unit)
     form = PairForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +113,7 @@ def pair_board(request, pk):
 @require_admin_access
 def interrupt_now(request):
     """The official's "interrupt" action: every board of the unit, at once."""
-    unit = _unit_or_404()
+    unit = unit_or_404(ONLY_IN_ADMIN)
     form = InterruptNowForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.interrupt(
@@ -136,7 +132,7 @@ def interrupt_now(request):
 
 @require_admin_access
 def clear_interrupt(request, pk):
-    unit = _unit_or_404()
+    unit = unit_or_404(ONLY_IN_ADMIN)
     item = get_object_or_404(Interrupt, pk=pk, unit=unit)
     if request.method == "POST":
         services.clear_interrupt(item)
@@ -151,7 +147,7 @@ def clear_interrupt(request, pk):
 @require_admin_access
 def overview(request):
     """Boards of this unit and every unit below it, with counts."""
-    unit = _unit_or_404()
+    unit = unit_or_404(ONLY_IN_ADMIN)
     boards, per_unit, summary = services.subtree_boards(unit)
     return render(
         request,
@@ -177,7 +173,7 @@ def _day(value, default):
 @require_admin_access
 def plays_csv(request):
     """Proof of play of the subtree, one row per board, hour and slide."""
-    unit = _unit_or_404()
+    unit = unit_or_404(ONLY_IN_ADMIN)
     today = timezone.make_aware(datetime.combine(timezone.localdate(), time()))
     since = _day(request.GET.get("from"), today - timedelta(days=30))
     until = _day(request.GET.get("to"), today) + timedelta(days=1)

@@ -234,6 +234,33 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def broker_down():
+    """A context manager under which the Celery broker is unreachable, as
+    when Redis is down: the app publishes to a closed port (publishing
+    fails after Celery's short retry), then goes back to the real broker."""
+    import contextlib
+
+    from config.celery import app
+
+    def forget_connections():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    @contextlib.contextmanager
+    def down():
+        url = app.conf.broker_url
+        app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+        forget_connections()
+        try:
+            yield
+        finally:
+            app.conf.broker_url = url
+            forget_connections()
+
+    return down
+
+
+@pytest.fixture
 def committed(django_db_setup, django_db_blocker):
     """Database access outside the test transaction, for work that must be
     committed (a worker must see it, or it creates many schemas). Units

@@ -213,3 +213,30 @@ def test_commune_inbox_use_as_page_and_no_peeking_at_another_commune(
     assert delivery.state == "declined"
     assert delivery.transitions.last().note == "Không phù hợp địa bàn"
     assert "An Hòa" in delivery.transitions.last().actor
+
+
+def test_commune_opens_a_bulletin_sent_on_every_channel_and_its_file(
+    tree, inbox_of, settings
+):
+    """One delivery row per channel: the inbox must still find one bulletin."""
+    from django.core.files.base import ContentFile
+
+    item = sent(
+        officer(tree.district_a),
+        units=[tree.commune_a1],
+        channels=("web", "board", "speaker"),
+        title="Thông báo ba kênh",
+    )
+    assert Delivery.objects.filter(bulletin=item, unit=tree.commune_a1).count() == 3
+    attachment = Attachment(bulletin=item, kind="document", name="kh.pdf", size=8)
+    attachment.file.save("kh.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    folder = settings.MEDIA_ROOT / "public" / attachment.file.name
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_bytes(b"%PDF-1.4")
+
+    a1 = inbox_of(tree.commune_a1)
+    detail = a1.get(f"/admin/thong-tin-nguon/hop-thu/{item.pk}/")
+    assert detail.status_code == 200
+    assert "Thông báo ba kênh" in detail.content.decode()
+    download = a1.get(f"/admin/thong-tin-nguon/hop-thu/tep/{attachment.pk}/")
+    assert download.status_code == 200

@@ -9,7 +9,7 @@ from PIL import Image
 @pytest.fixture(autouse=True)
 def fresh_rate_limits(settings):
     """Each test starts with empty rate-limit counters and a generous rate."""
-    settings.ENGAGE_RATELIMIT = "100/m"
+    settings.RATELIMITS = {**settings.RATELIMITS, "engage.form": "100/m"}
     cache.clear()
     yield
     cache.clear()
