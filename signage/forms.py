@@ -1,8 +1,10 @@
 """Admin forms: every choice limited to the current unit; LED limits checked."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from base.uploads import UploadValidator
 from tenants.services import current_unit
 
 from . import services
@@ -20,6 +22,12 @@ class UnitScopedForm(WagtailAdminModelForm):
         for name, model in self.scoped.items():
             if name in self.fields:
                 self.fields[name].queryset = model.objects.filter(unit=unit)
+
+
+def _checked(upload, kind):
+    if isinstance(upload, UploadedFile):
+        UploadValidator(kind)(upload)
+    return upload
 
 
 class LedTextMixin:
@@ -40,6 +48,14 @@ class LedTextMixin:
 
 
 class SlideForm(LedTextMixin, UnitScopedForm):
+    # The player and the unit's admin share an origin: a "video" must be a
+    # video, an image an image (base.uploads sniffs the content).
+    def clean_video(self):
+        return _checked(self.cleaned_data.get("video"), "video")
+
+    def clean_image(self):
+        return _checked(self.cleaned_data.get("image"), "image")
+
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")

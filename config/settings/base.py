@@ -84,6 +84,7 @@ SHARED_APPS = [
     "reports",
     "rest_framework",
     "drf_spectacular",
+    "csp",
     *WAGTAIL_APPS,
     *DJANGO_APPS,
 ]
@@ -118,6 +119,8 @@ MIDDLEWARE = [
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache, so cached pages carry the policy too.
+    "base.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -268,9 +271,18 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"}
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "txt", "zip"]
+# The file's content must match its extension (base.uploads), not only its name.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.CheckedDocumentForm"
+# Documents only through Wagtail's view, which checks collection privacy and
+# sends nosniff + a CSP; never straight from /media/ (tenants.views.unit_media).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Nothing loads from outside the server: no avatars from gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Decoding cost grows with pixels: 24 MP covers cameras and phones, a 36 MP
+# image (4 s of a web thread, 110 MB) is refused.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 24_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Slugs without diacritics ("duong-lang", not "đường-làng").
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -294,6 +306,39 @@ UNIT_EDITOR_GROUP = "Biên tập viên"
 UNIT_APPROVER_GROUP = "Người duyệt"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- security headers (base.security, docs/SECURITY.md) ------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "SAMEORIGIN"
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "media-src": ["'self'", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "worker-src": ["'self'"],
+}
+# Public sites: no inline script or style, nothing from outside the server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "frame-src": ["'self'"],
+    }
+}
+# The admin: Wagtail's own inline scripts and styles, still only this origin.
+CSP_ADMIN_PATH_PREFIXES = ["/admin/", "/broadcast/truc-tiep/"]
+CSP_ADMIN_DIRECTIVES = {
+    **_CSP_COMMON,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "frame-src": ["'self'"],
+}
 
 # --- rate limits of public views (base/ratelimit.py) ---------------------------
 # Who a client is: a django-ratelimit key ("ip", "user") or the dotted path of a
