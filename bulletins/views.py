@@ -137,6 +137,8 @@ def bulletin_detail(request, pk, scope):
             "overdue": sum(1 for r in rows if r["overdue"]),
             "can_send": bulletin.status == BulletinStatus.DRAFT
             and services.can_approve(request.user),
+            "can_withdraw": bulletin.status == BulletinStatus.SENT
+            and services.can_approve(request.user),
             "selected_state": state,
         },
     )
@@ -152,6 +154,19 @@ def bulletin_send(request, pk, scope):
         messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
     else:
         messages.success(request, "Đã duyệt và gửi thông tin nguồn.")
+    return redirect("bulletins_detail", pk=pk)
+
+
+@officer_view
+@require_POST
+def bulletin_withdraw(request, pk, scope):
+    bulletin = get_object_or_404(services.visible_bulletins(scope), pk=pk)
+    try:
+        services.withdraw_bulletin(bulletin, user=request.user)
+    except (ValidationError, PermissionDenied) as refusal:
+        messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
+    else:
+        messages.success(request, "Đã thu hồi thông tin nguồn.")
     return redirect("bulletins_detail", pk=pk)
 
 

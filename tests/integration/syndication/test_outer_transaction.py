@@ -6,9 +6,10 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 
+from search.models import SearchDocument
 from syndication.models import SyndicatedItem
-
-from .helpers import publish_article, wait_for
+from tests.factories.cms import publish_article
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.worker]
 
@@ -35,4 +36,14 @@ def test_article_published_in_an_outer_transaction_is_syndicated_for_its_unit(
     finally:
         with tenant_context(tree.commune_a2):
             Page.objects.filter(pk=page_id).delete()
-        SyndicatedItem.objects.filter(unit=tree.commune_a2, page_id=page_id).delete()
+        # The deletion queues the removals; wait for them (search's too), so
+        # no document outlives the test.
+        documents = SearchDocument.objects.filter(
+            schema=tree.commune_a2.schema_name, object_id=str(page_id)
+        )
+        assert wait_for(
+            lambda: (
+                not documents.exists()
+                and not SyndicatedItem.objects.filter(page_id=page_id).exists()
+            )
+        )
