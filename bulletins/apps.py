@@ -18,3 +18,4 @@ class BulletinsConfig(AppConfig):
         post_delete.connect(
             receivers.deleted, sender=Bulletin, dispatch_uid="bulletins-unindex"
         )
+        from . import indicators  # noqa: F401 - registers its reports indicators

@@ -108,6 +108,44 @@ class PairForm(forms.Form):
     )
 
 
+class PairNewForm(forms.Form):
+    """The official at the new screen: the code it shows and a name, or one of
+    the unit's pre-registered boards. Kind and resolution come from the screen."""
+
+    code = forms.CharField(
+        label="Mã ghép nối hiển thị trên màn hình",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+    name = forms.CharField(
+        label="Tên bảng",
+        max_length=200,
+        required=False,
+        help_text="Ví dụ: Bảng LED cổng chợ. Bỏ trống nếu chọn bảng đã đăng ký.",
+    )
+    place = forms.CharField(label="Vị trí đặt", max_length=255, required=False)
+    board = forms.ModelChoiceField(
+        label="Hoặc bảng đã đăng ký trước",
+        queryset=Board.objects.none(),
+        required=False,
+        empty_label="— Bảng mới —",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = Board.objects.filter(
+            unit=current_unit(), token_hash=""
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("board") and not (cleaned.get("name") or "").strip():
+            self.add_error(
+                "name", "Hãy đặt tên cho bảng mới hoặc chọn một bảng đã đăng ký."
+            )
+        return cleaned
+
+
 class InterruptNowForm(forms.Form):
     """The quick "interrupt" action on a board list: all boards, N minutes."""
 

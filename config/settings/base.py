@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bulletins.tasks.expire_deliveries",
         "schedule": 300.0,
     },
+    # Periodic reports due soon or overdue: one notice and e-mail a day each.
+    "reports-reminders": {
+        "task": "reports.tasks.send_report_reminders",
+        "schedule": float(os.environ.get("REPORTS_REMINDER_SECONDS", "3600")),
+    },
 }
 
 # --- auth and sessions --------------------------------------------------------
@@ -352,6 +357,10 @@ RATELIMITS = {
     "search": os.environ.get("SEARCH_RATELIMIT", "120/m"),
     # engage: every citizen form (question, feedback, survey, rating; POST only).
     "engage.form": os.environ.get("ENGAGE_RATELIMIT", "5/m"),
+    # engage: answers to one survey from one address (on top of the signed
+    # single-use ballot and the cookie; households and mobile carriers share
+    # addresses, so not 1).
+    "engage.survey_answer": os.environ.get("ENGAGE_SURVEY_RATE", "10/h"),
     # signage: a screen asking for a pairing code, and polling its state.
     "signage.pair_start": "20/m",
     "signage.pair_status": "60/m",
@@ -386,9 +395,22 @@ LOGGING = {
 # --- broadcast: speaker clusters over MQTT (broadcast/, docs/broadcast.md) -------
 BROADCAST_MQTT_USERNAME = os.environ.get("BROADCAST_MQTT_USERNAME", "")
 BROADCAST_MQTT_PASSWORD = os.environ.get("BROADCAST_MQTT_PASSWORD", "")
-# Where devices download program audio (the platform host).
+# The broker address devices are given at provisioning (their own listener,
+# TLS in production); MQTT_URL is the platform's own listener.
+BROADCAST_DEVICE_MQTT_URL = os.environ.get("BROADCAST_DEVICE_MQTT_URL", MQTT_URL)
+# When this installation manages the broker's password/ACL files: where they
+# are, and the broker's pid file (SIGHUP after every cluster change).
+BROADCAST_MOSQUITTO_DIR = os.environ.get("BROADCAST_MOSQUITTO_DIR", "")
+BROADCAST_MOSQUITTO_PID_FILE = os.environ.get("BROADCAST_MOSQUITTO_PID_FILE", "")
+# Where devices download program audio: the platform's public address
+# (BASE_DOMAIN and PUBLIC_PORT, the port people and devices reach).
 BROADCAST_MEDIA_BASE_URL = os.environ.get(
-    "BROADCAST_MEDIA_BASE_URL", WAGTAILADMIN_BASE_URL
+    "BROADCAST_MEDIA_BASE_URL",
+    f"http://{BASE_DOMAIN}" + ("" if PUBLIC_PORT == 80 else f":{PUBLIC_PORT}"),
+)
+# Audio links in commands are valid this long (a retry gets a fresh one).
+BROADCAST_AUDIO_TOKEN_SECONDS = int(
+    os.environ.get("BROADCAST_AUDIO_TOKEN_SECONDS", "3600")
 )
 BROADCAST_HEARTBEAT_SECONDS = 60
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
@@ -403,6 +425,12 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# Interrupts start and end on time on every board (the sweep also hands the
+# worker timed pushes for the next 90 s).
+CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
+    "task": "signage.tasks.interrupt_boundaries",
+    "schedule": float(os.environ.get("SIGNAGE_BOUNDARY_SWEEP_SECONDS", 30)),
+}
 CELERY_BEAT_SCHEDULE["broadcast-due-schedules"] = {
     "task": "broadcast.tasks.fire_due_schedules",
     "schedule": 30.0,

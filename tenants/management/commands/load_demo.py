@@ -24,6 +24,7 @@ from wagtail.rich_text import RichText
 
 from broadcast.services import create_demo_clusters
 from engage.services import create_demo_survey
+from reports.demo import load_demo_reports
 from signage.services import create_demo_boards
 from tenants.demo import article_html, read_corpus, summary_of
 from tenants.models import Unit, UnitKind
@@ -90,6 +91,8 @@ class Command(BaseCommand):
             for board, url in create_demo_boards(unit) or []:
                 self.stdout.write(f"Bảng tin {board} – trình phát: {url}")
             create_demo_clusters(unit)
+        # Registries, departments, the plan's targets and a report period.
+        load_demo_reports(province, units)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Nội dung mẫu sẵn sàng cho {len(units)} đơn vị của {province}."
