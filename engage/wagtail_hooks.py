@@ -1,7 +1,6 @@
 """The unit's admin: questions, feedback, surveys, ratings of this unit
 only; an overview of the units below (read-only) with overdue counts."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,8 +10,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from base.admin import UnitScopedViewSet, unit_permission_required
 from tenants.services import current_unit
 
 from . import services
@@ -20,47 +19,15 @@ from .admin_forms import FeedbackAdminForm, SurveyAdminForm
 from .models import Feedback, Question, SiteRating, Survey
 
 
-class UnitScoped:
-    """Views see and create rows of the unit whose admin this is."""
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().filter(unit=current_unit())
-
-    def get_object(self, queryset=None):
-        from django.contrib.admin.utils import unquote
-
-        return get_object_or_404(
-            self.model.objects.filter(unit=current_unit()),
-            pk=unquote(str(self.kwargs[self.pk_url_kwarg])),
-        )
-
-
-class ScopedIndex(UnitScoped, generic.IndexView):
-    pass
-
-
-class ScopedEdit(UnitScoped, generic.EditView):
-    pass
-
-
-class ScopedDelete(UnitScoped, generic.DeleteView):
-    pass
-
-
-class ScopedCreate(generic.CreateView):
+class FiledHereCreate(generic.CreateView):
     def save_instance(self):
-        self.form.instance.unit = current_unit()
         if hasattr(self.form.instance, "filed_with_id"):
             self.form.instance.filed_with = current_unit()
         return super().save_instance()
 
 
-class ScopedViewSet(ModelViewSet):
-    index_view_class = ScopedIndex
-    edit_view_class = ScopedEdit
-    delete_view_class = ScopedDelete
-    add_view_class = ScopedCreate
-    add_to_admin_menu = False
+class ScopedViewSet(UnitScopedViewSet):
+    add_view_class = FiledHereCreate
 
 
 class QuestionViewSet(ScopedViewSet):
@@ -116,8 +83,8 @@ class FeedbackViewSet(ScopedViewSet):
         base_form_class=FeedbackAdminForm,
     )
 
-    def get_add_url(self):  # citizens file feedback; officials never add it
-        return None
+    # Citizens file feedback; officials never add or copy it.
+    disabled_actions = ("add",)
 
 
 class SurveyViewSet(ScopedViewSet):
@@ -147,6 +114,9 @@ class SiteRatingViewSet(ScopedViewSet):
     model = SiteRating
     icon = "pick"
     menu_label = "Đánh giá trang"
+    # Citizens' ratings are figures reported upwards: read, never written here.
+    disabled_actions = ("add", "change")
+    inspect_view_enabled = True
     list_display = ["created_at", "interface", "content", "usefulness", "comment"]
     form_fields = ["interface", "content", "usefulness", "comment"]
 
@@ -166,10 +136,8 @@ def register_viewsets():
 # --- the units below ------------------------------------------------------------------
 
 
-def subtree_overview(request):
-    unit = current_unit()
-    if unit is None:
-        raise Http404
+@unit_permission_required("engage.view_feedback", "engage.view_question")
+def subtree_overview(request, unit):
     below = list(unit.descendants().order_by("path"))
     return render(
         request,
@@ -178,10 +146,8 @@ def subtree_overview(request):
     )
 
 
-def subtree_unit(request, code):
-    unit = current_unit()
-    if unit is None:
-        raise Http404
+@unit_permission_required("engage.view_feedback", "engage.view_question")
+def subtree_unit(request, code, unit):
     child = get_object_or_404(unit.descendants(), code=code)
     return render(
         request,
