@@ -37,6 +37,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 from tenants.services import current_unit
 
 NOT_IN_UNIT = "Không tìm thấy mục này trong đơn vị."
@@ -214,13 +215,6 @@ class UnitScopedViewSet(ModelViewSet):
 # --- hand-written admin views ------------------------------------------------------
 
 
-def unit_or_404():
-    unit = current_unit()
-    if unit is None:
-        raise Http404("Trang này chỉ có trong trang quản trị của một đơn vị.")
-    return unit
-
-
 def unit_permission_required(*perms):
     """A hand-written view of a unit's admin: the host's unit (404 elsewhere)
     and every model permission in ``perms`` (403 otherwise). The unit is
@@ -229,7 +223,7 @@ def unit_permission_required(*perms):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            unit = unit_or_404()
+            unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
             user = request.user
             if not (user.is_active and user.has_perms(perms)):
                 raise PermissionDenied

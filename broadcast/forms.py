@@ -6,8 +6,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from base.choices import Priority
+
 from . import tts
-from .models import WEEKDAYS, Priority, Program, Schedule, ScheduleKind, SpeakerCluster
+from .models import WEEKDAYS, Program, Schedule, ScheduleKind, SpeakerCluster
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 

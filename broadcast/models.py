@@ -21,11 +21,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
-from bulletins.choices import Priority
+from base.choices import Priority
 
 from .pipeline import DeliveryState
-
-PRIORITY_RANK = {Priority.NORMAL: 0, Priority.PRIORITY: 1, Priority.EMERGENCY: 2}
 
 
 class SpeakerCluster(models.Model):
@@ -40,6 +38,17 @@ class SpeakerCluster(models.Model):
     name = models.CharField("tên cụm loa", max_length=200)
     hamlet = models.CharField(
         "ấp/khóm/tổ dân phố", max_length=200, blank=True, default=""
+    )
+    # The registry entry the coverage figures count (tenants.Hamlet); the
+    # free-text ``hamlet`` above stays as the label typed before the registry
+    # existed (migration 0004 linked every such label to a registry row).
+    hamlet_ref = models.ForeignKey(
+        "tenants.Hamlet",
+        verbose_name="ấp/khóm (danh mục)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="speaker_clusters",
     )
     latitude = models.DecimalField(
         "vĩ độ", max_digits=9, decimal_places=6, null=True, blank=True

@@ -18,14 +18,14 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from base.choices import Priority
+
 from . import audio, credentials, protocol, tts
 from .models import (
-    PRIORITY_RANK,
     Delivery,
     Dispatch,
     OutboxMessage,
     PlayLog,
-    Priority,
     Program,
     ProgramKind,
     Schedule,
@@ -614,7 +614,7 @@ def fire_due_schedules(now=None, lookback=timedelta(minutes=10)):
         )
         for at in occurrences(schedule, since, now + timedelta(seconds=1)):
             due.append((at, schedule))
-    due.sort(key=lambda x: (-PRIORITY_RANK[x[1].priority], x[1].position, x[0]))
+    due.sort(key=lambda x: (-Priority.rank_of(x[1].priority), x[1].position, x[0]))
     dispatches = []
     for at, schedule in due:
         with transaction.atomic():

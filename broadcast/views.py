@@ -10,12 +10,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
+from base.choices import Priority
+from base.ratelimit import ratelimit
+from base.units import unit_or_404
 from tenants.services import current_unit
 
 from . import services
-from .models import Priority, Program, ProgramKind
+from .models import Program, ProgramKind
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +43,10 @@ def device_audio(request, uid):
     return _audio_response(get_object_or_404(Program, uid=uid))
 
 
-@ratelimit(key="ip", rate="120/m", block=False)
+@ratelimit("broadcast.listen_back")
 def listen_back(request):
-    unit = current_unit()
-    if unit is None:
-        raise Http404
-    if getattr(request, "limited", False):
+    unit = unit_or_404()
+    if request.limited:
         return render(request, "broadcast/rate_limited.html", status=429)
     programs = Paginator(services.listen_back(unit), 20).get_page(
         request.GET.get("trang")
@@ -82,17 +82,18 @@ def live(request):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="20/m", block=False)
+@ratelimit(
+    "broadcast.live_upload",
+    key="user",
+    json=True,
+    message="Gửi quá nhiều lần, hãy đợi một phút.",
+)
 def live_upload(request):
     """The browser's MediaRecorder take: saved as a program, sent at once to
     every cluster of the unit with priority "priority"."""
     unit = current_unit()
     if unit is None or not _can_broadcast(request.user):
         raise PermissionDenied
-    if getattr(request, "limited", False):
-        return JsonResponse(
-            {"error": "Gửi quá nhiều lần, hãy đợi một phút."}, status=429
-        )
     uploaded = request.FILES.get("audio")
     title = (request.POST.get("title") or "").strip() or "Thông báo trực tiếp"
     if uploaded is None:

@@ -10,13 +10,12 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tenants.services import current_unit
+from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 
 from . import services
 from .forms import EmergencyForm, ProgramEditForm, ProgramForm, ScheduleForm
@@ -25,9 +24,7 @@ from .pipeline import DeliveryState
 
 
 def _unit(request):
-    unit = current_unit()
-    if unit is None:
-        raise Http404("Trang này chỉ có trong trang quản trị của một đơn vị.")
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
     if not request.user.has_perm("wagtailadmin.access_admin"):
         raise PermissionDenied
     return unit

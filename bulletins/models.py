@@ -12,7 +12,7 @@ schema, so a foreign key from this public table could not point at them.
 from django.conf import settings
 from django.db import models
 
-from .choices import Priority
+from base.choices import Priority
 
 
 class Channel(models.TextChoices):

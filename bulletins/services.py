@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 
+from base.choices import Priority
+from cms import services as cms_services
 from tenants.models import Unit, UnitKind
 
 from .models import (
@@ -29,7 +31,6 @@ from .models import (
     DeliveryTransition,
     OfficerProfile,
     Outbox,
-    Priority,
     TargetMode,
 )
 from .pipeline import OPEN_STATES, TransitionNotAllowed, set_state
@@ -326,20 +327,11 @@ def dispatch_to_channel(delivery, *, actor, note=""):
 
 def inbox(unit):
     """Bulletins delivered to ``unit``: emergency first, then newest."""
-    from django.db.models import Case, IntegerField, Value, When
-
     return (
         Bulletin.objects.filter(deliveries__unit=unit)
         .distinct()
-        .annotate(
-            rank=Case(
-                When(priority=Priority.EMERGENCY, then=Value(0)),
-                When(priority=Priority.PRIORITY, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "-sent_at")
+        .annotate(rank=Priority.rank_expression())
+        .order_by("-rank", "-sent_at")
         .select_related("sender_unit")
     )
 
@@ -396,41 +388,16 @@ def use_as_page(bulletin, unit, user=None):
 
 
 def create_page(bulletin, user=None):
-    """A draft page from the bulletin, through cms's service when it exists."""
-    summary = bulletin.body.strip().split("\n")[0][:300]
-    try:
-        from cms.services import create_page_from_bulletin
-    except ImportError:
-        create_page_from_bulletin = None
-    if create_page_from_bulletin is not None:
-        return create_page_from_bulletin(
-            title=bulletin.title,
-            summary=summary,
-            body_html=body_html(bulletin),
-            kind="announcement",
-            submit_for_review=True,
-            user=user,
-        )
-    from django.utils.text import slugify
-    from wagtail.models import Page
-
-    from cms.models import ArticlePage
-
-    parent = Page.objects.get(slug="thong-bao", depth=3)
-    page = ArticlePage(
+    """A draft announcement from the bulletin, through cms's service (the
+    page enters the unit's review workflow)."""
+    return cms_services.create_page_from_bulletin(
         title=bulletin.title,
-        slug=slugify(bulletin.title)[:50] or f"thong-tin-{bulletin.pk}",
-        summary=summary,
-        body=body_html(bulletin),
-        live=False,
-        owner=user,
+        summary=bulletin.body.strip().split("\n")[0][:300],
+        body_html=body_html(bulletin),
+        kind="announcement",
+        submit_for_review=True,
+        user=user,
     )
-    parent.add_child(instance=page)
-    page.save_revision(user=user)
-    workflow = page.get_workflow()
-    if workflow is not None:
-        workflow.start(page, user)
-    return page
 
 
 def decline(bulletin, unit, reason, user=None):

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tenants.services import current_unit
+from base.units import unit_or_404
 
 from . import services
 from .forms import BulletinForm, DeclineForm
@@ -48,10 +48,7 @@ def commune_view(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        unit = current_unit()
-        if unit is None:
-            raise Http404
-        return view(request, *args, unit=unit, **kwargs)
+        return view(request, *args, unit=unit_or_404(), **kwargs)
 
     return wrapper
 
@@ -262,8 +259,13 @@ def inbox(request, unit):
 
 @commune_view
 def inbox_detail(request, pk, unit):
+    # One delivery row per channel: without distinct() a bulletin sent on two
+    # or more channels matches several times (MultipleObjectsReturned).
     bulletin = get_object_or_404(
-        Bulletin.objects.select_related("sender_unit"), pk=pk, deliveries__unit=unit
+        Bulletin.objects.select_related("sender_unit")
+        .filter(deliveries__unit=unit)
+        .distinct(),
+        pk=pk,
     )
     services.open_bulletin(bulletin, unit, request.user)
     form = DeclineForm()
@@ -316,7 +318,9 @@ def inbox_detail(request, pk, unit):
 @commune_view
 def attachment(request, pk, unit):
     """A bulletin's file, for a unit the bulletin was delivered to."""
-    item = get_object_or_404(Attachment, pk=pk, bulletin__deliveries__unit=unit)
+    item = get_object_or_404(
+        Attachment.objects.filter(bulletin__deliveries__unit=unit).distinct(), pk=pk
+    )
     return _serve(item)
 
 
@@ -338,9 +342,7 @@ def officer_attachment(request, pk, scope):
 
 def public_bulletin(request, pk):
     """A sent bulletin, readable on its sender's host or a recipient's host."""
-    unit = current_unit()
-    if unit is None:
-        raise Http404
+    unit = unit_or_404()
     bulletin = (
         Bulletin.objects.filter(pk=pk, status=BulletinStatus.SENT)
         .filter(sender_unit=unit)

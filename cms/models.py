@@ -37,7 +37,8 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from bulletins.choices import Priority
+from base.choices import Priority
+from base.ratelimit import LIMITED_MESSAGE, is_limited
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from .cache import CachedPageMixin
@@ -675,17 +676,12 @@ class ContactPage(BasePage):
 
     def serve(self, request, *args, **kwargs):
         from .forms import ContactForm
-        from .ratelimit import contact_limited
 
         form = ContactForm()
         if request.method == "POST":
             form = ContactForm(request.POST)
-            if contact_limited(request):
-                form.add_error(
-                    None,
-                    "Bạn đã gửi quá nhiều lần trong thời gian ngắn. "
-                    "Vui lòng thử lại sau ít phút.",
-                )
+            if is_limited(request, "cms.contact"):
+                form.add_error(None, LIMITED_MESSAGE)
                 return self.render_form(request, form, status=429)
             if form.is_valid():
                 ContactMessage.objects.create(page=self, **form.cleaned_data)

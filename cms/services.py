@@ -8,12 +8,12 @@
   editor itself could have produced.
 """
 
-from anyascii import anyascii
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.rich_text import RichText
+
+from base.text import vietnamese_slug
 
 from .blocks import RICH_TEXT_FEATURES
 
@@ -21,11 +21,6 @@ REVIEW_WORKFLOW_NAME = "Duyệt nội dung xã"
 REVIEW_TASK_NAME = "Người duyệt xuất bản"
 
 SECTION_FOR_KIND = {"announcement": "thong-bao", "article": "tin-tuc"}
-
-
-def ascii_slug(text, fallback="trang"):
-    """A URL slug without diacritics: "Đường làng" → "duong-lang"."""
-    return slugify(anyascii(text or ""))[:200].strip("-") or fallback
 
 
 def sanitise_rich_text(html):
@@ -88,7 +83,9 @@ def create_page_from_bulletin(
     model = AnnouncementPage if kind == "announcement" else ArticlePage
     page = model(
         title=title[:255],
-        slug=unique_child_slug(parent, ascii_slug(title)),
+        slug=unique_child_slug(
+            parent, vietnamese_slug(title, max_length=200, fallback="trang")
+        ),
         summary=summary or "",
         body=[("paragraph", RichText(sanitise_rich_text(body_html)))],
         date=timezone.localdate(),

@@ -35,6 +35,9 @@ def deadline_from(moment):
     return moment + timedelta(days=days)
 
 
+ANSWER_REQUIRED = "Hãy nhập nội dung trả lời trước khi đăng."
+
+
 class Question(models.Model):
     unit = models.ForeignKey(
         "tenants.Unit",
@@ -74,12 +77,16 @@ class Question(models.Model):
         if not self.code:
             self.code = new_code("H")
         if self.status == QuestionStatus.ANSWERED and not self.answer.strip():
-            raise ValidationError(
-                {"answer": "Hãy nhập nội dung trả lời trước khi đăng."}
-            )
+            raise ValidationError({"answer": ANSWER_REQUIRED})
         if self.status == QuestionStatus.ANSWERED and not self.answered_at:
             self.answered_at = timezone.now()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Forms (the admin's included) call clean(): an empty answer is a form
+        # error on the field, not the 500 that save()'s guard would give.
+        if self.status == QuestionStatus.ANSWERED and not self.answer.strip():
+            raise ValidationError({"answer": ANSWER_REQUIRED})
 
     @property
     def is_public(self):

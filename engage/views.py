@@ -2,15 +2,14 @@
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django_ratelimit.decorators import ratelimit
 
+from base.ratelimit import LIMITED_MESSAGE, ratelimit
+from base.units import unit_or_404
 from search import services as search
-from tenants.services import current_unit
 
 from . import services
 from .charts import survey_results
@@ -25,30 +24,11 @@ from .forms import (
 from .models import Feedback, Question, Survey, SurveyAnswer, SurveyResponse
 from .pipeline import PUBLIC_STATUSES
 
-LIMITED = (
-    "Bạn đã gửi quá nhiều lần trong thời gian ngắn. Nội dung bạn nhập vẫn được "
-    "giữ nguyên, vui lòng chờ vài phút rồi gửi lại."
-)
 INVALID = "Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới."
 
 
-def form_rate(group, request):
-    return getattr(settings, "ENGAGE_RATELIMIT", "5/m")
-
-
-def public_ratelimit(view):
-    return ratelimit(key="ip", rate=form_rate, method="POST", block=False)(view)
-
-
-def unit_or_404():
-    unit = current_unit()
-    if unit is None:
-        raise Http404("Trang này chỉ có trên cổng của đơn vị.")
-    return unit
-
-
 def _limited(request, template, context):
-    context["error"] = LIMITED
+    context["error"] = LIMITED_MESSAGE
     return render(request, template, context, status=429)
 
 
@@ -73,13 +53,13 @@ def question_list(request):
     )
 
 
-@public_ratelimit
+@ratelimit("engage.form", method="POST")
 def ask_question(request):
     unit = unit_or_404()
     form = QuestionForm(request.POST or None)
     context = {"form": form}
     if request.method == "POST":
-        if getattr(request, "limited", False):
+        if request.limited:
             return _limited(request, "engage/ask.html", context)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
@@ -135,13 +115,13 @@ def feedback_list(request):
     return render(request, "engage/feedback_list.html", {"items": items})
 
 
-@public_ratelimit
+@ratelimit("engage.form", method="POST")
 def send_feedback(request):
     unit = unit_or_404()
     form = FeedbackForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST":
-        if getattr(request, "limited", False):
+        if request.limited:
             return _limited(request, "engage/feedback_form.html", context)
         if form.is_valid():
             data = {
@@ -162,14 +142,14 @@ def feedback_sent(request, code):
     return render(request, "engage/sent.html", {"item": feedback, "kind": "feedback"})
 
 
-@public_ratelimit
+@ratelimit("engage.form", method="POST")
 def feedback_detail(request, code):
     feedback = get_object_or_404(Feedback, code=code.upper())
     can_rate = feedback.is_public and feedback.rating is None
     form = FeedbackRatingForm(request.POST or None) if can_rate else None
     context = {"item": feedback, "form": form}
     if request.method == "POST" and can_rate:
-        if getattr(request, "limited", False):
+        if request.limited:
             return _limited(request, "engage/feedback_detail.html", context)
         if form.is_valid():
             feedback.rating = form.cleaned_data["rating"]
@@ -210,7 +190,7 @@ def survey_list(request):
     return render(request, "engage/survey_list.html", {"surveys": surveys})
 
 
-@public_ratelimit
+@ratelimit("engage.form", method="POST")
 def survey_detail(request, pk):
     unit = unit_or_404()
     survey = get_object_or_404(Survey, pk=pk, unit=unit, is_published=True)
@@ -222,7 +202,7 @@ def survey_detail(request, pk):
         context["closed"] = True
         return render(request, "engage/survey_detail.html", context)
     if request.method == "POST" and not answered:
-        if getattr(request, "limited", False):
+        if request.limited:
             return _limited(request, "engage/survey_detail.html", context)
         if form.is_valid():
             token = token or uuid.uuid4().hex
@@ -280,13 +260,13 @@ def survey_results_view(request, pk):
 # --- site rating ---------------------------------------------------------------------
 
 
-@public_ratelimit
+@ratelimit("engage.form", method="POST")
 def rate_site(request):
     unit = unit_or_404()
     form = SiteRatingForm(request.POST or None)
     context = {"form": form, "summary": services.rating_summary(unit)}
     if request.method == "POST":
-        if getattr(request, "limited", False):
+        if request.limited:
             return _limited(request, "engage/rate_site.html", context)
         if form.is_valid():
             rating = form.save(commit=False)

@@ -1,16 +1,15 @@
 """Public search pages: search with scope and facets, autocomplete, legal
 document lookup, and the JSON API (in the OpenAPI schema)."""
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from base.ratelimit import is_limited, ratelimit
 from tenants.services import current_unit
 
 from . import services
@@ -22,22 +21,18 @@ LIMITED_MESSAGE = (
 )
 
 
-def search_rate(group, request):
-    return getattr(settings, "SEARCH_RATELIMIT", "120/m")
-
-
 def _default_scope(unit):
     return "unit" if unit is not None else "province"
 
 
-@ratelimit(key="ip", rate=search_rate, block=False)
+@ratelimit("search")
 def search_page(request):
     unit = current_unit()
     form = SearchForm(request.GET or None)
     context = {"form": form, "results": None, "unit": unit, "scopes": []}
     if unit is not None:
         context["scopes"] = list(services.SCOPE_LABELS.items())
-    if getattr(request, "limited", False):
+    if request.limited:
         context["error"] = LIMITED_MESSAGE
         return render(request, "search/search.html", context, status=429)
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
@@ -67,10 +62,8 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
-@ratelimit(key="ip", rate=search_rate, block=False)
+@ratelimit("search", json=True, message=LIMITED_MESSAGE)
 def autocomplete(request):
-    if getattr(request, "limited", False):
-        return JsonResponse({"error": LIMITED_MESSAGE, "suggestions": []}, status=429)
     unit = current_unit()
     scope = request.GET.get("scope") or _default_scope(unit)
     hits = services.autocomplete(
@@ -81,12 +74,12 @@ def autocomplete(request):
     )
 
 
-@ratelimit(key="ip", rate=search_rate, block=False)
+@ratelimit("search")
 def legal_lookup(request):
     unit = current_unit()
     form = LegalLookupForm(request.GET or None)
     context = {"form": form, "results": None, "unit": unit}
-    if getattr(request, "limited", False):
+    if request.limited:
         context["error"] = LIMITED_MESSAGE
         return render(request, "search/legal_lookup.html", context, status=429)
     if form.is_bound and form.is_valid():
@@ -179,8 +172,7 @@ class SearchAPIView(APIView):
             return Response(
                 {"error": "Tham số không hợp lệ.", "fields": form.errors}, 400
             )
-        limited = ratelimit(key="ip", rate=search_rate, block=False)(lambda r: r)
-        if getattr(limited(request._request), "limited", False):
+        if is_limited(request._request, "search"):
             return Response({"error": LIMITED_MESSAGE}, 429)
         unit = current_unit()
         data = form.cleaned_data

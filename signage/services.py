@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tenants.utils import tenant_context
 
+from base.choices import Priority
+
 from . import render
 from .models import (
     Board,
@@ -190,7 +192,9 @@ def _plain(html):
     return " ".join(strip_tags(html or "").split())
 
 
-PAGE_PRIORITY = {"emergency": 20, "priority": 10}
+def _board_priority(priority):
+    """Boards order automatic items by 10 x the TT 39 rank (slides are 0)."""
+    return 10 * Priority.rank_of(priority)
 
 
 def page_items(unit, at):
@@ -233,9 +237,7 @@ def page_items(unit, at):
                     "duration": 12,
                     "valid_from": valid_from,
                     "valid_until": valid_until,
-                    "priority": PAGE_PRIORITY.get(
-                        str(getattr(page, "priority", "")), 0
-                    ),
+                    "priority": _board_priority(getattr(page, "priority", "")),
                 }
             )
     return items
@@ -255,7 +257,7 @@ def bulletin_items(unit, at):
             "duration": 15,
             "valid_from": row.valid_from,
             "valid_until": row.valid_until,
-            "priority": 10 if row.priority == "priority" else 0,
+            "priority": _board_priority(row.priority),
         }
         for row in rows
     ]

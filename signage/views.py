@@ -26,12 +26,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
 
-from tenants.services import current_unit
+from base.ratelimit import ratelimit
+from base.units import unit_or_404
 
 from . import services
 from .models import Board
+
+ONLY_ON_UNIT = "Bảng tin chỉ có trên trang của đơn vị."
 
 # How long one event stream holds a worker thread before the browser reconnects.
 SSE_SECONDS = int(
@@ -46,13 +48,6 @@ def _error(status, message, **extra):
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="signage"'
     return response
-
-
-def _unit_or_404():
-    unit = current_unit()
-    if unit is None:
-        raise Http404("Bảng tin chỉ có trên trang của đơn vị.")
-    return unit
 
 
 def _token(request, allow_query=False):
@@ -122,7 +117,7 @@ def _json_body(request):
 
 @never_cache
 def player(request):
-    unit = _unit_or_404()
+    unit = unit_or_404(ONLY_ON_UNIT)
     return render(
         request,
         "signage/player.html",
@@ -145,11 +140,13 @@ def service_worker(request):
 
 @csrf_exempt
 @require_POST
-@ratelimit(key="ip", rate="20/m", block=False)
+@ratelimit(
+    "signage.pair_start",
+    json=True,
+    message="Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau.",
+)
 def pair_start(request):
-    unit = _unit_or_404()
-    if getattr(request, "limited", False):
-        return _error(429, "Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau.")
+    unit = unit_or_404(ONLY_ON_UNIT)
     try:
         data = _json_body(request)
         token = data.get("token") if isinstance(data, dict) else None
@@ -163,11 +160,13 @@ def pair_start(request):
 
 @csrf_exempt
 @require_POST
-@ratelimit(key="ip", rate="60/m", block=False)
+@ratelimit(
+    "signage.pair_status",
+    json=True,
+    message="Quá nhiều yêu cầu, vui lòng thử lại sau.",
+)
 def pair_status(request):
-    unit = _unit_or_404()
-    if getattr(request, "limited", False):
-        return _error(429, "Quá nhiều yêu cầu, vui lòng thử lại sau.")
+    unit = unit_or_404(ONLY_ON_UNIT)
     code, board = services.pairing_status(unit, _token(request))
     if code is None:
         return _error(401, "Không có yêu cầu ghép nối cho màn hình này.")
@@ -278,7 +277,7 @@ RENDER_NAME = re.compile(r"^[0-9a-f]{64}\.png$")
 @require_GET
 def rendered_file(request, name):
     """A slide image of this unit, immutable (its name is its content hash)."""
-    _unit_or_404()
+    unit_or_404(ONLY_ON_UNIT)
     if not RENDER_NAME.match(name):
         raise Http404
     path = services._media_root_for(connection.schema_name) / name

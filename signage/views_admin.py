@@ -16,12 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.views import generic
 
-from base.admin import (
-    confirm_reach,
-    editing_again,
-    unit_or_404,
-    unit_permission_required,
-)
+from base.admin import confirm_reach, editing_again, unit_permission_required
+from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 
 from . import services
 from .forms import InterruptNowForm, PairForm
@@ -43,21 +39,21 @@ class ContentCreateView(generic.CreateView):
         if minutes and getattr(instance, "expires_at", "-") is None:
             instance.expires_at = instance.starts_at + timedelta(minutes=minutes)
             instance.save(update_fields=["expires_at"])
-        services.content_changed(unit_or_404())
+        services.content_changed(unit_or_404(ONLY_IN_UNIT_ADMIN))
         return instance
 
 
 class ContentEditView(generic.EditView):
     def save_instance(self):
         instance = super().save_instance()
-        services.content_changed(unit_or_404())
+        services.content_changed(unit_or_404(ONLY_IN_UNIT_ADMIN))
         return instance
 
 
 class ContentDeleteView(generic.DeleteView):
     def delete_action(self):
         super().delete_action()
-        services.content_changed(unit_or_404())
+        services.content_changed(unit_or_404(ONLY_IN_UNIT_ADMIN))
 
 
 # --- board actions ---

@@ -112,3 +112,60 @@ class Domain(DomainMixin):
 
     def __str__(self):
         return self.domain
+
+
+class HamletKind(models.TextChoices):
+    AP = "ap", "Ấp"
+    KHOM = "khom", "Khóm"
+    TO_DAN_PHO = "to_dan_pho", "Tổ dân phố"
+    THON = "thon", "Thôn"
+    KHU_PHO = "khu_pho", "Khu phố"
+    BAN = "ban", "Bản"
+    KHU_DAN_CU = "khu_dan_cu", "Khu dân cư"
+
+
+class Hamlet(models.Model):
+    """One hamlet or residential group (ấp, khóm, tổ dân phố, thôn) of a unit.
+
+    The registry the coverage targets are counted against: "radio reaching
+    every hamlet" is clusters per hamlet (``broadcast.SpeakerCluster.hamlet_ref``),
+    "one propagandist per hamlet" is ``reports.Propagandist.hamlet``. It lives in
+    the public schema beside ``Unit`` so a province can count its whole subtree
+    in one query.
+    """
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="hamlets",
+    )
+    name = models.CharField("tên", max_length=200)
+    kind = models.CharField(
+        "loại", max_length=16, choices=HamletKind.choices, default=HamletKind.AP
+    )
+    population = models.PositiveIntegerField("số dân", null=True, blank=True)
+    households = models.PositiveIntegerField("số hộ", null=True, blank=True)
+    is_active = models.BooleanField(
+        "còn sử dụng",
+        default=True,
+        help_text="Bỏ chọn khi ấp/khóm đã sáp nhập; dữ liệu cũ vẫn giữ.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ấp/khóm/tổ dân phố"
+        verbose_name_plural = "ấp/khóm/tổ dân phố"
+        ordering = ["unit__path", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"], name="unique_hamlet_name_per_unit"
+            )
+        ]
+
+    def __str__(self):
+        # Names are usually typed with their kind ("Ấp Phú Hữu"); add it if not.
+        lowered = self.name.lower()
+        if any(lowered.startswith(label.lower()) for label in HamletKind.labels):
+            return self.name
+        return f"{self.get_kind_display()} {self.name}"

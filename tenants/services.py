@@ -9,18 +9,18 @@ Cloning costs a fraction of a second; running every migration costs tens.
 
 import logging
 
-from anyascii import anyascii
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django_tenants.utils import (
     get_public_schema_name,
     schema_context,
     schema_exists,
     tenant_context,
 )
+
+from base.text import vietnamese_slug
 
 from .clone import clone_schema
 from .models import Domain, Unit, UnitKind
@@ -271,11 +271,6 @@ def ensure_unit_groups(home):
 # --- units -------------------------------------------------------------------------
 
 
-def vietnamese_slug(text):
-    """ASCII slug that keeps đ as d: "Phường Đông Hải" -> "phuong-dong-hai"."""
-    return slugify(anyascii(text or ""))
-
-
 def unique_slug(base, code):
     slug = vietnamese_slug(base) or f"don-vi-{code}"
     if Unit.objects.filter(slug=slug).exclude(code=code).exists():
@@ -424,3 +419,14 @@ def sync_unit_groups(units=None, progress=None):
         if progress:
             progress(unit)
     return changed
+
+
+def hamlets_of(unit, active_only=True):
+    """The hamlet registry of one unit (for forms that pick a hamlet, e.g. a
+    speaker cluster's): ``tenants.Hamlet`` rows, ordered by name."""
+    from .models import Hamlet
+
+    qs = Hamlet.objects.filter(unit=unit)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("name")

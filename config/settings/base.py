@@ -277,7 +277,6 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Per-unit page cache for anonymous readers (cms.cache).
 CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
 CMS_PAGE_CACHE_TIMEOUT = int(os.environ.get("CMS_PAGE_CACHE_TIMEOUT", "600"))
-CMS_CONTACT_RATE = os.environ.get("CMS_CONTACT_RATE", "5/10m")
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"}
 }
@@ -295,6 +294,26 @@ UNIT_EDITOR_GROUP = "Biên tập viên"
 UNIT_APPROVER_GROUP = "Người duyệt"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- rate limits of public views (base/ratelimit.py) ---------------------------
+# Who a client is: a django-ratelimit key ("ip", "user") or the dotted path of a
+# (group, request) -> str function. The default reads REMOTE_ADDR.
+RATELIMIT_KEY = os.environ.get("RATELIMIT_KEY", "base.ratelimit.client_ip")
+# Every rate, by group: "count/period" (s, m, h, d; "5/10m" is 5 per 10 minutes).
+RATELIMITS = {
+    # cms: the contact page's form (POST only).
+    "cms.contact": os.environ.get("CMS_CONTACT_RATE", "5/10m"),
+    # search: pages, autocomplete, legal lookup and the JSON API share one count.
+    "search": os.environ.get("SEARCH_RATELIMIT", "120/m"),
+    # engage: every citizen form (question, feedback, survey, rating; POST only).
+    "engage.form": os.environ.get("ENGAGE_RATELIMIT", "5/m"),
+    # signage: a screen asking for a pairing code, and polling its state.
+    "signage.pair_start": "20/m",
+    "signage.pair_status": "60/m",
+    # broadcast: the citizens' listen-back page; an official's live take (per user).
+    "broadcast.listen_back": "120/m",
+    "broadcast.live_upload": "20/m",
+}
 
 # --- read APIs (DRF + drf-spectacular for the OpenAPI schema) ---------------------
 REST_FRAMEWORK = {

@@ -4,9 +4,7 @@ committed for them."""
 
 import getpass
 import shutil
-import socket
 import subprocess
-import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,32 +12,9 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _reachable(url, port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
+from tests.utils import free_port, reachable, wait_for
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-
-
-def wait_for(predicate, timeout=30, every=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    return predicate()
 
 
 class OwnBroker:
@@ -76,7 +51,7 @@ class OwnBroker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        assert wait_for(lambda: _reachable(self.url, self.port), 15), (
+        assert wait_for(lambda: reachable(self.url), 15), (
             "own mosquitto did not start: " + self.log()
         )
         return self

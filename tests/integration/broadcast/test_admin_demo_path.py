@@ -15,8 +15,7 @@ from django_tenants.utils import tenant_context
 
 from broadcast import services
 from broadcast.models import Delivery, Dispatch, Program, Schedule, SpeakerCluster
-
-from .conftest import wait_for
+from tests.utils import admin_client, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
@@ -36,10 +35,8 @@ def official_client(client_for, committed):
                     content_type__app_label="wagtailadmin", codename="access_admin"
                 )
             )
-            client = client_for(unit)
-            client.force_login(user)
         made.append((unit, user.pk))
-        return client
+        return admin_client(unit, user)
 
     yield make
     for unit, pk in made:

@@ -12,8 +12,7 @@ import pytest
 from broadcast import broker_config, protocol, services
 from broadcast.models import Delivery, Program
 from broadcast.mqtt import Publisher, publish_outbox
-
-from .conftest import wait_for
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.slow]
 

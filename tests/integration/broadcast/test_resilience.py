@@ -21,9 +21,7 @@ from broadcast.models import (
     Program,
     SpeakerCluster,
 )
-from tests import conftest as root
-
-from .conftest import wait_for
+from tests.utils import start_celery_worker, wait_for
 
 pytestmark = [pytest.mark.slow]
 
@@ -98,7 +96,7 @@ class Worker:
     def __init__(self, queue):
         self.queue = queue
         self.node = f"{queue}-{uuid.uuid4().hex[:4]}@{socket.gethostname()}"
-        self.process = root.start_celery_worker(
+        self.process = start_celery_worker(
             queue,
             self.node,
             loglevel="WARNING",

@@ -8,19 +8,10 @@ from django.contrib.auth import get_user_model
 
 from bulletins import services
 from bulletins.models import Bulletin, Delivery, Outbox
-
-from .factories import bulletin, officer
+from tests.factories.bulletins import make_bulletin, make_officer
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.worker]
-
-
-def wait_for(predicate, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 def test_bulletin_sent_while_no_worker_listens_is_delivered_when_one_comes(
@@ -28,9 +19,11 @@ def test_bulletin_sent_while_no_worker_listens_is_delivered_when_one_comes(
 ):
     from config.celery import app
 
-    user = officer(tree.district_a)
-    queued = bulletin(user, root=tree.district_a, title="Gửi khi không có worker")
-    lost = bulletin(user, root=tree.district_a, title="Tin nhắn tới hàng đợi bị mất")
+    user = make_officer(tree.district_a)
+    queued = make_bulletin(user, root=tree.district_a, title="Gửi khi không có worker")
+    lost = make_bulletin(
+        user, root=tree.district_a, title="Tin nhắn tới hàng đợi bị mất"
+    )
     worker_queue = app.conf.task_default_queue
     # No worker listens on this queue: the worker is "down" for this send.
     dead_queue = f"ttcs-test-down-{uuid.uuid4().hex[:8]}"

@@ -81,7 +81,7 @@ def test_contact_form_saves_a_message_then_is_rate_limited(tree, client_for, set
 
     from cms.models import ContactMessage
 
-    settings.CMS_CONTACT_RATE = "2/m"
+    settings.RATELIMITS = {**settings.RATELIMITS, "cms.contact": "2/m"}
     with tenant_context(tree.commune_a1):
         url = section("lien-he").url
         cache.clear()

@@ -11,8 +11,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 
 from cms.models import LegalDocumentPage
 from cms.services import section
-
-from .factories import make_document
+from tests.factories.cms import make_document
 
 pytestmark = pytest.mark.django_db
 

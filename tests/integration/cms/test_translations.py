@@ -5,8 +5,7 @@ from django_tenants.utils import tenant_context
 from wagtail.models import Locale
 
 from cms.services import translate_page
-
-from .factories import make_article, publish
+from tests.factories.cms import make_article, publish
 
 pytestmark = pytest.mark.django_db
 

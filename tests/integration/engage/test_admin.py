@@ -80,6 +80,31 @@ def test_official_answer_in_admin_makes_the_question_public(
     assert "Giờ làm việc bộ phận một cửa" in page.content.decode()
 
 
+def test_answered_without_an_answer_is_a_form_error_that_keeps_the_text(
+    db, tree, admin_client_for
+):
+    question = services.ask_question(
+        unit=tree.commune_a1, title="Hỏi về lịch tiêm chủng", body="Khi nào?"
+    )
+    client = admin_client_for(tree.commune_a1)
+    response = client.post(
+        f"/admin/engage/question/edit/{question.pk}/",
+        {
+            "title": "Hỏi về lịch tiêm chủng (đã sửa)",
+            "category": "hanh-chinh",
+            "body": question.body,
+            "answer": "   ",
+            "status": "answered",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hãy nhập nội dung trả lời trước khi đăng." in html
+    assert "Hỏi về lịch tiêm chủng (đã sửa)" in html
+    question.refresh_from_db()
+    assert question.status == "pending"
+
+
 def test_district_officer_sees_units_below_with_overdue_counts(
     db, tree, admin_client_for
 ):

@@ -91,7 +91,7 @@ def test_honeypot_refuses_bots(db, tree, client_for):
 
 
 def test_question_form_is_rate_limited_per_ip(db, tree, client_for, settings):
-    settings.ENGAGE_RATELIMIT = "2/m"
+    settings.RATELIMITS = {**settings.RATELIMITS, "engage.form": "2/m"}
     client = client_for(tree.commune_a1, REMOTE_ADDR="10.1.1.1")
     assert ask(client).status_code == 302
     assert ask(client).status_code == 302

@@ -119,7 +119,7 @@ def test_json_api_and_openapi_schema(client_for, tree, corpus):
 def test_search_is_rate_limited_with_a_vietnamese_message(
     client_for, tree, corpus, settings
 ):
-    settings.SEARCH_RATELIMIT = "2/m"
+    settings.RATELIMITS = {**settings.RATELIMITS, "search": "2/m"}
     cache.clear()
     client = client_for(tree.commune_a1, REMOTE_ADDR="10.9.9.9")
     for _ in range(2):

@@ -1,15 +1,13 @@
 """Officials run boards from their unit's Wagtail admin, in Vietnamese."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
 from signage import services
 from signage.models import Board, Interrupt, PlayStat, Slide
-
-from .factories import make_board
+from tests.factories.signage import make_board
+from tests.utils import admin_client
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +21,9 @@ LONG_BODY = (
 
 
 @pytest.fixture
-def admin_for(client_for):
-    def make(unit):
-        with tenant_context(unit):
-            user = get_user_model().objects.create_superuser(
-                f"quantri{unit.code}", f"qt{unit.code}@example.vn", "mat-khau-dai-12"
-            )
-            client = client_for(unit)
-            client.force_login(user)
-        return client
-
-    return make
+def admin_for():
+    """A client logged in as a superuser (quantri<code>) of the unit's admin."""
+    return admin_client
 
 
 def test_official_adds_a_board_for_their_own_unit(tree, admin_for):

@@ -6,8 +6,7 @@ import pytest
 
 from signage import services
 from signage.models import Board
-
-from .factories import auth
+from tests.factories.signage import auth
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.conf import settings
 from PIL import Image
 
 from signage import render, services
-
-from .factories import add_slide, auth, make_board
+from tests.factories.signage import auth, make_board, make_slide
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def test_png_has_board_resolution_and_no_clipped_diacritics(
 ):
     unit = tree.commune_a1
     board, token = make_board(unit, kind=kind, width=width, height=height)
-    add_slide(services.default_playlist(unit), HEADLINE, "Ễ Ẫ Ỗ Ỹ ỵ ỷ ậ ặ ộ ợ ự")
+    make_slide(services.default_playlist(unit), HEADLINE, "Ễ Ẫ Ỗ Ỹ ỵ ỷ ậ ặ ộ ợ ự")
     manifest = json.loads(
         client_for(unit)
         .get(f"/signage/api/boards/{board.uid}/manifest/", **auth(token))
