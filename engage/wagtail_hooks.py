@@ -14,9 +14,10 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from base.admin import UnitScopedViewSet, unit_permission_required
 from tenants.services import current_unit
 
-from . import services
+from . import admin_views, services
 from .admin_forms import FeedbackAdminForm, SurveyAdminForm
 from .models import Feedback, Question, SiteRating, Survey
+from .panels import CitizenPanel
 
 
 class FiledHereCreate(generic.CreateView):
@@ -74,6 +75,7 @@ class FeedbackViewSet(ScopedViewSet):
             FieldPanel("title", read_only=True),
             FieldPanel("body", read_only=True),
             FieldPanel("location", read_only=True),
+            CitizenPanel(heading="Người gửi và ảnh kèm theo"),
             FieldPanel("category"),
             FieldPanel("deadline"),
             FieldPanel("answer"),
@@ -167,6 +169,11 @@ def register_urls():
         path("tuong-tac/cap-duoi/", subtree_overview, name="engage_subtree"),
         path(
             "tuong-tac/cap-duoi/<str:code>/", subtree_unit, name="engage_subtree_unit"
+        ),
+        path(
+            "tuong-tac/anh-phan-anh/<int:pk>/",
+            admin_views.feedback_photo,
+            name="engage_feedback_photo",
         ),
     ]
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from engage import services
+from engage import services, tokens
 from engage.models import Feedback
 from engage.pipeline import FeedbackStatus, TransitionError
 from engage.signals import feedback_status_changed
@@ -178,8 +178,23 @@ def test_public_results_and_citizen_rating(db, tree, client_for):
     # Units never see each other's results.
     other = client_for(tree.commune_b1).get("/phan-anh-kien-nghi/").content.decode()
     assert "Sửa cầu khỉ ấp 2" not in other
+    # The public code alone does not let anyone rate.
+    stranger = client.post(
+        done.public_url(), {"rating": "1", "rating_comment": "", "website": ""}
+    )
+    assert stranger.status_code == 200
+    assert "đường dẫn riêng" in stranger.content.decode()
+    done.refresh_from_db()
+    assert done.rating is None
+    # The sender's own link (given when filing and in the e-mails) does.
     response = client.post(
-        done.public_url(), {"rating": "4", "rating_comment": "Nhanh", "website": ""}
+        tokens.rating_url(done),
+        {
+            "rating": "4",
+            "rating_comment": "Nhanh",
+            "website": "",
+            "k": tokens.rating_key(done),
+        },
     )
     assert response.status_code == 302
     done.refresh_from_db()

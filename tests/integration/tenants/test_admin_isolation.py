@@ -210,6 +210,7 @@ def _victims(unit):
 # (None: the view takes no object and acts on the admin's own unit).
 HAND_WRITTEN = {
     "signage_admin_pair": lambda v: {"pk": v.by_model[_m("signage.Board")].pk},
+    "signage_admin_pair_new": None,
     "signage_admin_interrupt_now": None,
     "signage_admin_clear_interrupt": lambda v: {
         "pk": v.by_model[_m("signage.Interrupt")].pk
