@@ -120,7 +120,8 @@ def _victims(unit):
     from broadcast.models import Delivery, Dispatch, Program, SpeakerCluster
     from broadcast.models import Schedule as SpeakerSchedule
     from bulletins.models import Attachment
-    from engage.models import Feedback, Question, SiteRating, Survey
+    from engage.models import Feedback, FeedbackPhoto, Question, SiteRating, Survey
+    from reports.models import PeriodicReport, ReportPeriod
     from signage.models import Board, Interrupt, Playlist, Schedule, Slide
     from tests.factories.bulletins import make_officer, make_sent_bulletin
 
@@ -200,10 +201,35 @@ def _victims(unit):
             ),
         },
     )
+    feedback = rows.by_model[Feedback]
+    rows.photo = FeedbackPhoto.objects.create(
+        feedback=feedback, image=ContentFile(_png(), name="bimat.png")
+    )
+    rows.period = ReportPeriod.objects.create(
+        unit=unit.parent,
+        title=f"Kỳ {SECRET}",
+        starts_on=now.date(),
+        ends_on=now.date(),
+        deadline=now.date() + dt.timedelta(days=10),
+    )
+    rows.report = PeriodicReport.objects.create(
+        period=rows.period, unit=unit, results=SECRET
+    )
+    rows.by_model[PeriodicReport] = rows.report
     rows.by_model[Program] = program
     rows.by_model[Dispatch] = dispatch
     rows.by_model[SpeakerSchedule] = rows.speaker_schedule
     return rows
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 # Hand-written admin views and the objects of the other unit their URLs take
@@ -237,6 +263,17 @@ HAND_WRITTEN = {
     "bulletins_inbox": None,
     "bulletins_inbox_detail": lambda v: {"pk": v.bulletin.pk},
     "bulletins_inbox_file": lambda v: {"pk": v.attachment.pk},
+    "engage_feedback_photo": lambda v: {"pk": v.photo.pk},
+    "reports_dashboard": None,
+    "reports_download": None,
+    "reports_targets": None,
+    "reports_registries": None,
+    "reports_periods": None,
+    "reports_period": lambda v: {"pk": v.period.pk},
+    "reports_review": lambda v: {"pk": v.report.pk},
+    "reports_own_report": lambda v: {"pk": v.report.pk},
+    "reports_unit_list": None,
+    "reports_unit_edit": lambda v: {"pk": v.report.pk},
 }
 
 
@@ -276,6 +313,8 @@ def _snapshot(victims):
         ("engage.Survey", "unit"),
         ("engage.SiteRating", "unit"),
         ("bulletins.Delivery", "unit"),
+        ("reports.PeriodicReport", "unit"),
+        ("engage.FeedbackPhoto", "feedback__unit"),
     ):
         count = _m(label)._default_manager.filter(**{lookup: unit}).count()
         state[f"count {label}"] = count
