@@ -199,3 +199,50 @@ def test_public_results_and_citizen_rating(db, tree, client_for):
     assert response.status_code == 302
     done.refresh_from_db()
     assert done.rating == 4 and done.rating_comment == "Nhanh"
+
+
+def test_photo_is_kept_when_the_form_comes_back_with_an_error(
+    db, tree, client_for, gps_photo
+):
+    """ux B8: a photo attached to a form with a mistake was silently dropped."""
+    import re
+
+    client = client_for(tree.commune_a1)
+    form = {
+        "kind": "phan-anh",
+        "category": "moi-truong",
+        "title": "Cống thoát nước bị nghẹt",
+        "body": "",  # the mistake
+        "email": "khong-hop-le",  # and another
+        "website": "",
+    }
+    first = client.post("/phan-anh-kien-nghi/gui/", {**form, "photos": [gps_photo()]})
+    html = first.content.decode()
+    assert first.status_code == 200 and not Feedback.objects.exists()
+    assert "Ảnh đã chọn được giữ lại" in html and "Cống thoát nước bị nghẹt" in html
+    tokens = re.findall(r'name="kept_photos" value="([^"]+)"', html)
+    assert len(tokens) == 1
+    # A forged token is ignored, the kept one comes back with the corrected form.
+    second = client.post(
+        "/phan-anh-kien-nghi/gui/",
+        {
+            **form,
+            "body": "Nước tràn ra đường mỗi khi mưa.",
+            "email": "dan@example.vn",
+            "kept_photos": [tokens[0], "gia-mao:1"],
+        },
+    )
+    assert second.status_code == 302, second.content.decode()[:2000]
+    feedback = Feedback.objects.get()
+    photo = feedback.photos.get()
+    with photo.image.open("rb") as stored:
+        assert not Image.open(io.BytesIO(stored.read())).getexif()
+    # Unticking a kept photo sends the feedback without it.
+    third = client.post("/phan-anh-kien-nghi/gui/", {**form, "photos": [gps_photo()]})
+    token = re.findall(r'name="kept_photos" value="([^"]+)"', third.content.decode())
+    assert token
+    client.post(
+        "/phan-anh-kien-nghi/gui/",
+        {**form, "body": "Lần hai.", "email": "", "title": "Không kèm ảnh"},
+    )
+    assert not Feedback.objects.get(title="Không kèm ảnh").photos.exists()
