@@ -234,6 +234,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- language and time ------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Vietnamese date/time formats, shown and typed (config/formats/vi).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The admin's date pickers write and read the same dd/mm/yyyy.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
