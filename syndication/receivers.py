@@ -48,6 +48,22 @@ def on_slug_changed(sender, instance, **kwargs):
     queue_sync(instance.pk)
 
 
+@receiver(post_save)
+def on_saved_not_live(sender, instance, **kwargs):
+    """A page saved as not live while it is still on the portals (a stale
+    save raced a publish, or live was switched off without the unpublish
+    signal) leaves them: the portals never link to a page that is a 404."""
+    if not isinstance(instance, Page) or instance.live:
+        return
+    unit = current_unit()
+    if unit is None:
+        return
+    from .models import SyndicatedItem
+
+    if SyndicatedItem.objects.filter(unit=unit, page_id=instance.pk).exists():
+        queue_sync(instance.pk)
+
+
 @receiver(post_delete)
 def on_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
