@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('broadcast', '0005_signing_keys'),
+        ('broadcast', '0006_signing_keys'),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ def random_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('broadcast', '0004_speakercluster_hamlet_ref'),
+        ('broadcast', '0005_send_emergency_permissions'),
     ]
 
     operations = [
