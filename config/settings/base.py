@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bulletins.tasks.expire_deliveries",
         "schedule": 300.0,
     },
+    # Periodic reports due soon or overdue: one notice and e-mail a day each.
+    "reports-reminders": {
+        "task": "reports.tasks.send_report_reminders",
+        "schedule": float(os.environ.get("REPORTS_REMINDER_SECONDS", "3600")),
+    },
 }
 
 # --- auth and sessions --------------------------------------------------------
@@ -229,6 +234,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- language and time ------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Vietnamese date/time formats, shown and typed (config/formats/vi).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The admin's date pickers write and read the same dd/mm/yyyy.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+# Wagtail 8's autosave posts the editor's form in the background; one that
+# lands just after "Duyệt và xuất bản" saved a stale copy over the published
+# page (ux B2: left unpublished while already syndicated). Off until it
+# respects workflow actions; editors save with "Lưu nháp".
+WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "0"))
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -390,9 +406,22 @@ LOGGING = {
 # --- broadcast: speaker clusters over MQTT (broadcast/, docs/broadcast.md) -------
 BROADCAST_MQTT_USERNAME = os.environ.get("BROADCAST_MQTT_USERNAME", "")
 BROADCAST_MQTT_PASSWORD = os.environ.get("BROADCAST_MQTT_PASSWORD", "")
-# Where devices download program audio (the platform host).
+# The broker address devices are given at provisioning (their own listener,
+# TLS in production); MQTT_URL is the platform's own listener.
+BROADCAST_DEVICE_MQTT_URL = os.environ.get("BROADCAST_DEVICE_MQTT_URL", MQTT_URL)
+# When this installation manages the broker's password/ACL files: where they
+# are, and the broker's pid file (SIGHUP after every cluster change).
+BROADCAST_MOSQUITTO_DIR = os.environ.get("BROADCAST_MOSQUITTO_DIR", "")
+BROADCAST_MOSQUITTO_PID_FILE = os.environ.get("BROADCAST_MOSQUITTO_PID_FILE", "")
+# Where devices download program audio: the platform's public address
+# (BASE_DOMAIN and PUBLIC_PORT, the port people and devices reach).
 BROADCAST_MEDIA_BASE_URL = os.environ.get(
-    "BROADCAST_MEDIA_BASE_URL", WAGTAILADMIN_BASE_URL
+    "BROADCAST_MEDIA_BASE_URL",
+    f"http://{BASE_DOMAIN}" + ("" if PUBLIC_PORT == 80 else f":{PUBLIC_PORT}"),
+)
+# Audio links in commands are valid this long (a retry gets a fresh one).
+BROADCAST_AUDIO_TOKEN_SECONDS = int(
+    os.environ.get("BROADCAST_AUDIO_TOKEN_SECONDS", "3600")
 )
 BROADCAST_HEARTBEAT_SECONDS = 60
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
