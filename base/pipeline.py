@@ -27,17 +27,19 @@ Paths that write many rows at once (broadcast's bulk UPDATE) check with
 the same signal.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.expressions import Combinable
 
 
-class InvalidStatus(ValueError):
+class InvalidStatus(ValidationError):
     """A status change a pipeline does not allow. ``str()`` is the
-    Vietnamese message shown to the person who tried it."""
+    Vietnamese message shown to the person who tried it; being a
+    ValidationError, views and forms that show refusals show it too (never
+    a 500)."""
 
     def __init__(self, message, *, old=None, new=None):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, code="invalid_status")
         self.old = old
         self.new = new
 

@@ -213,15 +213,13 @@ def send_bulletin(bulletin, *, user=None, approver_name=None):
 
     approver_name = approver_name or SYSTEM_ACTOR
     with transaction.atomic():
-        try:
-            moved = BULLETIN.set_status(
-                bulletin,
-                BulletinStatus.SENT,
-                changes={"sent_at": timezone.now(), "approved_by_name": approver_name},
-                actor=approver_name,
-            )
-        except InvalidStatus as refusal:
-            raise ValidationError(str(refusal)) from refusal
+        # A refused move raises InvalidStatus, a ValidationError.
+        moved = BULLETIN.set_status(
+            bulletin,
+            BulletinStatus.SENT,
+            changes={"sent_at": timezone.now(), "approved_by_name": approver_name},
+            actor=approver_name,
+        )
         if not moved:
             raise ValidationError("Thông tin này đã được gửi.")
         outbox = Outbox.objects.create(bulletin=bulletin)
@@ -240,10 +238,7 @@ def withdraw_bulletin(bulletin, *, user):
         raise PermissionDenied("Thông tin này không thuộc phạm vi quản lý của bạn.")
     actor = user.get_full_name() or user.get_username()
     with transaction.atomic():
-        try:
-            moved = BULLETIN.set_status(bulletin, BulletinStatus.WITHDRAWN, actor=actor)
-        except InvalidStatus as refusal:
-            raise ValidationError(str(refusal)) from refusal
+        moved = BULLETIN.set_status(bulletin, BulletinStatus.WITHDRAWN, actor=actor)
         if not moved:
             raise ValidationError("Thông tin này đã được thu hồi.")
         deliveries = bulletin.deliveries.select_related("bulletin", "unit")

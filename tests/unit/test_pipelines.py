@@ -2,6 +2,7 @@
 message a person sees when it refuses (no database)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from base.pipeline import InvalidStatus, Pipeline
 from broadcast.pipeline import DELIVERY as SPEAKER_DELIVERY
@@ -47,6 +48,9 @@ def test_each_pipeline_refuses_a_move_it_does_not_allow_in_vietnamese(
         pipeline.check(old, new)
     assert str(refused.value) == message
     assert (refused.value.old, refused.value.new) == (old, new)
+    # Views and forms that show a ValidationError's messages show it too.
+    assert isinstance(refused.value, ValidationError)
+    assert refused.value.messages == [message]
 
 
 def test_a_cascade_passes_through_its_steps_and_each_step_must_be_allowed():
