@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('broadcast', '0005_send_emergency_permissions'),
+        ("broadcast", "0007_delivery_stopped"),
         ('tenants', '0003_alter_unit_kind'),
     ]
 
