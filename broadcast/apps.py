@@ -8,7 +8,10 @@ class BroadcastConfig(AppConfig):
     def ready(self):
         from bulletins.signals import bulletin_for_channel, bulletin_withdrawn
 
-        from . import receivers
+        from . import (
+            checks,  # noqa: F401 - registers the system checks
+            receivers,
+        )
 
         bulletin_for_channel.connect(
             receivers.on_bulletin_for_channel, dispatch_uid="broadcast-bulletin"

@@ -11,7 +11,6 @@ import time
 from django.conf import settings
 
 SCHEMA = 1
-ROOT = "ttcs/v1"
 
 # Device -> platform message kinds (last topic level).
 STATUS, HEARTBEAT, ACK, PLAY = "status", "heartbeat", "ack", "play"
@@ -20,7 +19,7 @@ ACK_STATES = ("received", "playing", "done", "failed", "expired", "preempted")
 
 
 def root():
-    return getattr(settings, "BROADCAST_TOPIC_ROOT", ROOT)
+    return settings.BROADCAST_TOPIC_ROOT
 
 
 def device_cmd(device_id):

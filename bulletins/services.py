@@ -8,7 +8,6 @@ moves one delivery along the pipeline (``bulletins.pipeline``), and the
 signals in ``bulletins.signals`` tell them what to show or play.
 """
 
-import datetime as dt
 import logging
 
 from django.conf import settings
@@ -40,13 +39,6 @@ logger = logging.getLogger(__name__)
 
 COMMUNE_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP)
 SYSTEM_ACTOR = "Hệ thống"
-# How long a delivery may stay unanswered before the dashboard flags it.
-OVERDUE_AFTER = {
-    Priority.EMERGENCY: dt.timedelta(minutes=15),
-    Priority.PRIORITY: dt.timedelta(hours=4),
-    Priority.NORMAL: dt.timedelta(hours=24),
-    **getattr(settings, "BULLETINS_OVERDUE_AFTER", {}),
-}
 
 __all__ = [
     "TransitionNotAllowed",
@@ -469,7 +461,7 @@ def is_overdue(delivery, now=None):
     bulletin = delivery.bulletin
     if delivery.state not in OPEN_STATES or bulletin.sent_at is None:
         return False
-    return now > bulletin.sent_at + OVERDUE_AFTER[Priority(bulletin.priority)]
+    return now > bulletin.sent_at + settings.BULLETINS_OVERDUE_AFTER[bulletin.priority]
 
 
 def dashboard_rows(deliveries):

@@ -40,7 +40,7 @@ def _queue(task, *args):
     # The commit may happen after the request left the unit's schema: the
     # schema is taken now and restored when the work is queued.
     schema = connection.schema_name
-    inline = getattr(settings, "SEARCH_INDEX_SYNC", False)
+    inline = settings.SEARCH_INDEX_SYNC
 
     def run():
         try:

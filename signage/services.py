@@ -17,13 +17,13 @@ import logging
 import secrets
 from datetime import datetime, time, timedelta
 
-import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tenants.utils import tenant_context
 
+from base import redis as platform_redis
 from base.choices import Priority
 
 from . import render
@@ -53,28 +53,15 @@ PAIRING_TTL = timedelta(minutes=30)
 DEFAULT_PLAYLIST_NAME = "Danh sách phát mặc định"
 
 
-# --- Redis ---
-
-_redis = None
-
-
-def redis_client():
-    global _redis
-    if _redis is None:
-        _redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-    return _redis
-
-
-def _prefix():
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'ttcs')}:signage:"
+# --- Redis (base.redis: keys without the tenant schema) ---
 
 
 def board_key(uid):
-    return f"{_prefix()}b:{uid}"
+    return platform_redis.key("signage", "b", uid)
 
 
 def unit_channel(unit_id):
-    return f"{_prefix()}unit:{unit_id}"
+    return platform_redis.key("signage", "unit", unit_id)
 
 
 # --- tokens and pairing ---
@@ -631,7 +618,7 @@ def manifest_for(board, now=None):
     """(version, JSON bytes) of the board's manifest, cached in Redis."""
     now = now or timezone.now()
     hour = _hour_stamp(now)
-    client = redis_client()
+    client = platform_redis.client()
     key = board_key(board.uid)
     cached = client.hmget(key, "hour", "version", "body")
     if cached[0] and cached[0].decode() == hour and cached[2]:
@@ -658,7 +645,9 @@ def manifest_for(board, now=None):
 
 def cached_auth(uid):
     """(token_hash, unit_id, hour, version) from Redis, or None: the 304 path."""
-    values = redis_client().hmget(board_key(uid), "token", "unit", "hour", "version")
+    values = platform_redis.client().hmget(
+        board_key(uid), "token", "unit", "hour", "version"
+    )
     if values[0] is None:
         return None
     return tuple(v.decode() if v is not None else None for v in values)
@@ -677,7 +666,7 @@ def unit_hosts(unit_id):
 
 
 def remember_auth(board):
-    client = redis_client()
+    client = platform_redis.client()
     key = board_key(board.uid)
     client.hset(
         key,
@@ -691,7 +680,7 @@ def remember_auth(board):
 
 
 def forget_board(uid):
-    redis_client().delete(board_key(uid))
+    platform_redis.client().delete(board_key(uid))
 
 
 def content_changed(unit):
@@ -702,11 +691,11 @@ def content_changed(unit):
 
     def forget():
         if uids:
-            redis_client().delete(*[board_key(uid) for uid in uids])
+            platform_redis.client().delete(*[board_key(uid) for uid in uids])
 
     def push():
         forget()
-        redis_client().publish(unit_channel(unit_id), "changed")
+        platform_redis.client().publish(unit_channel(unit_id), "changed")
 
     # Forget now (a rebuild in this transaction sees the new rows) and again
     # after commit, when players are told: a fetch in between may have cached
@@ -794,8 +783,8 @@ def record_plays(board, data):
         key = (hour, slide)
         previous = rows.get(key, (title, 0, 0))
         rows[key] = (title or previous[0], previous[1] + plays, previous[2] + seconds)
-    seen_key = f"{_prefix()}batch:{board.pk}:{batch}"
-    if not redis_client().set(seen_key, 1, nx=True, ex=3 * 86400):
+    seen_key = platform_redis.key("signage", "batch", board.pk, batch)
+    if not platform_redis.client().set(seen_key, 1, nx=True, ex=3 * 86400):
         return 0  # already stored (the player retried after a lost reply)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -814,7 +803,7 @@ def record_plays(board, data):
                 ],
             )
     except Exception:
-        redis_client().delete(seen_key)
+        platform_redis.client().delete(seen_key)
         raise
     _mark_played(board, {slide for _, slide in rows})
     return len(rows)
@@ -1040,7 +1029,7 @@ def create_demo_boards(unit):
         )
         token = issue_token(board)
         host = unit_hostname(unit.slug)
-        port = getattr(settings, "DEMO_PORT", None) or _env_port()
+        port = settings.DEMO_PORT
         result.append(
             (
                 board,
@@ -1050,9 +1039,3 @@ def create_demo_boards(unit):
         )
     content_changed(unit)
     return result
-
-
-def _env_port():
-    import os
-
-    return os.environ.get("PORT", "8000")
