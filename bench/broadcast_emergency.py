@@ -17,7 +17,6 @@ import argparse
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,14 +38,9 @@ from broadcast.models import Delivery, Program, SpeakerCluster  # noqa: E402
 from broadcast.mqtt import Publisher, publish_outbox  # noqa: E402
 from broadcast.simulator import run_fleet_processes  # noqa: E402
 from tenants.models import Unit  # noqa: E402
+from tests.utils import free_port  # noqa: E402
 
 PREFIX = "bench"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def own_broker(tmp):

@@ -17,9 +17,7 @@ requests/s with p50/p95 latency. Nothing here leaves loopback.
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -29,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+from tests.utils import start_web_server  # noqa: E402
 
 
 def ensure_database(url):
@@ -96,40 +96,13 @@ def provision(count):
     return targets
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(cache_on, workers):
-    port = free_port()
-    env = {**os.environ, "CMS_PAGE_CACHE": "1" if cache_on else "0"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("gunicorn did not start")
+    try:
+        return start_web_server(
+            {"CMS_PAGE_CACHE": "1" if cache_on else "0"}, workers=workers
+        )
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from error
 
 
 def fetch(port, host, path):
@@ -204,14 +177,15 @@ def main():
 
     rows = []
     for cache_on in (False, True):
-        proc, port = start_server(cache_on, args.workers)
+        server = start_server(cache_on, args.workers)
         try:
             for kind in ("home", "article"):
-                result = run(port, targets, kind, args.requests, args.concurrency)
+                result = run(
+                    server.port, targets, kind, args.requests, args.concurrency
+                )
                 rows.append((kind, "cached" if cache_on else "uncached", result))
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            server.stop()
     print(
         f"\n{args.units} units, {args.requests} requests per row, "
         f"{args.concurrency} client threads, gunicorn {args.workers} workers"

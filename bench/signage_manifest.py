@@ -21,10 +21,7 @@ import argparse
 import http.client
 import multiprocessing
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,11 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.utils import start_web_server  # noqa: E402
 
 
 def client_loop(args):
@@ -146,39 +139,17 @@ def main():
     boards = Board.objects.bulk_create(boards)
     connection.close()
 
-    port = free_port()
-    env = {**os.environ}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(options.workers),
-            "--threads",
-            str(options.threads),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-    )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    sys.exit("gunicorn did not start")
-                time.sleep(0.2)
+        server = start_web_server(
+            workers=options.workers,
+            threads=options.threads,
+            args=["--keep-alive", "30"],
+            own_session=True,
+        )
+    except RuntimeError as error:
+        sys.exit(str(error))
+    port = server.port
+    try:
         host = unit.primary_hostname
         # Warm: one request per board builds and caches every manifest.
         targets = []
@@ -203,8 +174,7 @@ def main():
             "misses", port, host, targets, options.seconds, options.clients, False
         )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        server.stop()
         Board.objects.filter(pk__in=[b.pk for b in boards]).delete()
         slide.delete()
         if not had_default:

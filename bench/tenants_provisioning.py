@@ -41,6 +41,7 @@ from tenants.services import (  # noqa: E402
     ensure_platform,
     ensure_template_schema,
 )
+from tests.utils import start_web_server  # noqa: E402
 
 
 def rss_kib(pid):
@@ -130,32 +131,15 @@ def main():
 
     call_command("collectstatic", interactive=False, verbosity=0)
     # One gunicorn worker serving every bench unit's home page.
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "error",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_DEBUG": "0"},
+    server = start_web_server(
+        {"DJANGO_DEBUG": "0"}, port=args.port, args=["--log-level", "error"]
     )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/", timeout=1)
-                break
-            except Exception:  # noqa: BLE001 - waiting for the server
-                time.sleep(0.2)
         worker = int(
             subprocess.run(
-                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+                ["pgrep", "-P", str(server.process.pid)],
+                capture_output=True,
+                text=True,
             ).stdout.split()[0]
         )
         before = rss_kib(worker)
@@ -169,8 +153,7 @@ def main():
                 statuses.append(response.status)
         after = rss_kib(worker)
     finally:
-        server.terminate()
-        server.wait()
+        server.stop()
 
     print(
         f"gunicorn worker RSS: {before / 1024:.0f} MiB after start, "

@@ -1,6 +1,7 @@
 """Keep the index in step with Wagtail: publish, unpublish, delete.
 
-Work is queued after the transaction commits, so the worker sees the page;
+Work is queued for the page's unit after the transaction commits
+(``base.tasks.enqueue_on_commit``), so the worker sees the page;
 ``SEARCH_INDEX_SYNC = True`` runs it inline instead (a demo without a
 worker).
 """
@@ -13,8 +14,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.documents import get_document_model
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from base.tasks import enqueue_on_commit
 
 from . import tasks
 
@@ -37,18 +40,21 @@ def _on_unit():
 
 
 def _queue(task, *args):
-    # The commit may happen after the request left the unit's schema: the
-    # schema is taken now and restored when the work is queued.
+    """The page is saved whatever happens here; ``manage.py reindex``
+    repairs an index that missed it."""
+    if not settings.SEARCH_INDEX_SYNC:
+        enqueue_on_commit(task, *args)
+        return
+    # Inline: the commit may happen after the request left the unit's
+    # schema, so the schema is taken now.
     schema = connection.schema_name
-    inline = settings.SEARCH_INDEX_SYNC
 
     def run():
         try:
             with schema_context(schema):
-                task(*args) if inline else task.delay(*args)
+                task(*args)
         except Exception:  # noqa: BLE001 - publishing must never fail on this
-            # The page is saved; `manage.py reindex` repairs the index later.
-            logger.exception("search: could not queue %s%r", task.name, args)
+            logger.exception("search: could not index %s%r", task.name, args)
 
     transaction.on_commit(run)
 
@@ -83,3 +89,45 @@ def document_was_saved(sender, instance, **kwargs):
 def document_was_deleted(sender, instance, **kwargs):
     if _on_unit():
         _queue(tasks.remove_wagtail_document, instance.pk)
+
+
+# Privacy takes effect at once: a page given (or relieved of) a view
+# restriction is reindexed with everything below it, and so is every
+# document of a collection whose privacy changes (page_document and
+# document_document leave private ones out).
+
+
+def _reindex_subtree(page):
+    for page_id in page.get_descendants(inclusive=True).values_list("pk", flat=True):
+        _queue(tasks.index_page, page_id)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def page_privacy_changed(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None and _on_unit():
+        _reindex_subtree(page)
+
+
+@receiver(post_page_move)
+def page_was_moved(sender, instance, **kwargs):
+    # Moved under (or out of) a private section: its privacy changed.
+    if _on_unit():
+        _reindex_subtree(instance)
+
+
+@receiver(post_save, sender=CollectionViewRestriction)
+@receiver(post_delete, sender=CollectionViewRestriction)
+def collection_privacy_changed(sender, instance, **kwargs):
+    if not _on_unit():
+        return
+    from wagtail.models import Collection
+
+    collection = Collection.objects.filter(pk=instance.collection_id).first()
+    if collection is None:
+        return
+    collections = collection.get_descendants(inclusive=True)
+    documents = get_document_model().objects.filter(collection__in=collections)
+    for document_id in documents.values_list("pk", flat=True):
+        _queue(tasks.index_wagtail_document, document_id)

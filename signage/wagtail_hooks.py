@@ -7,20 +7,22 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from base.admin import UnitScopedViewSet
 
 from . import views_admin
 from .forms import InterruptForm, ScheduleForm, SlideForm, UnitScopedForm
 from .models import Board, Interrupt, Playlist, Schedule, Slide
 
 
-class ScopedViewSet(ModelViewSet):
-    index_view_class = views_admin.ScopedIndexView
-    add_view_class = views_admin.ScopedCreateView
-    edit_view_class = views_admin.ScopedEditView
-    delete_view_class = views_admin.ScopedDeleteView
-    add_to_admin_menu = False
-    inspect_view_enabled = False
+class ScopedViewSet(UnitScopedViewSet):
+    """Signage rows of the unit (base.admin scopes every view); saving one
+    tells the unit's boards to pull their manifest again."""
+
+    add_view_class = views_admin.ContentCreateView
+    edit_view_class = views_admin.ContentEditView
+    delete_view_class = views_admin.ContentDeleteView
     copy_view_enabled = False
     base_form_class = UnitScopedForm
 
@@ -77,6 +79,7 @@ class BoardViewSet(ScopedViewSet):
         Column("last_seen", label="Lần cuối liên lạc", accessor=board_last_seen),
         "showing",
         "player_version",
+        "device_model",
     ]
     base_form_class = UnitScopedForm
 
@@ -113,28 +116,7 @@ class SlideViewSet(ScopedViewSet):
     ]
     list_display = ["title", "playlist", "kind", "duration", "valid_until"]
     base_form_class = SlideForm
-
-
-class ScopedSlideIndex(views_admin.ScopedIndexView):
     unit_lookup = "playlist__unit"
-
-
-class ScopedSlideEdit(views_admin.ScopedEditView):
-    unit_lookup = "playlist__unit"
-
-
-class ScopedSlideDelete(views_admin.ScopedDeleteView):
-    unit_lookup = "playlist__unit"
-
-
-class ScopedSlideCreate(views_admin.ScopedCreateView):
-    pass
-
-
-SlideViewSet.index_view_class = ScopedSlideIndex
-SlideViewSet.edit_view_class = ScopedSlideEdit
-SlideViewSet.delete_view_class = ScopedSlideDelete
-SlideViewSet.add_view_class = ScopedSlideCreate
 
 
 class ScheduleViewSet(ScopedViewSet):
@@ -197,6 +179,14 @@ class SignageGroup(ModelViewSetGroup):
         items = super().get_submenu_items()
         items.append(
             MenuItem(
+                "Ghép nối màn hình mới",
+                reverse("signage_admin_pair_new"),
+                icon_name="link",
+                order=890,
+            )
+        )
+        items.append(
+            MenuItem(
                 "Phát khẩn cấp ngay",
                 reverse("signage_admin_interrupt_now"),
                 icon_name="warning",
@@ -222,6 +212,11 @@ def register_signage_viewsets():
 @hooks.register("register_admin_urls")
 def register_signage_admin_urls():
     return [
+        path(
+            "signage/boards/pair/",
+            views_admin.pair_new,
+            name="signage_admin_pair_new",
+        ),
         path(
             "signage/boards/<int:pk>/pair/",
             views_admin.pair_board,

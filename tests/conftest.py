@@ -18,16 +18,23 @@ to the unit's hostname.
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlparse
 
 import pytest
 from django.db import connection
 from django.test import Client
+
+from tests.mqtt_broker import project_broker  # noqa: F401 - session fixture
+from tests.utils import (
+    free_port,
+    reachable,
+    start_celery_worker,
+    start_web_server,
+    test_database_url,
+)
 
 TREE = [
     # code, name, kind, parent code, languages
@@ -141,7 +148,7 @@ def _purge_test_queue():
     pile up in the broker run after run)."""
     from django.conf import settings
 
-    if not _reachable(settings.CELERY_BROKER_URL, 6379):
+    if not reachable(settings.CELERY_BROKER_URL, 6379):
         return
     from config.celery import app
 
@@ -152,55 +159,13 @@ def _purge_test_queue():
         pass
 
 
-def _reachable(url, default_port):
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection(
-            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1
-        ):
-            return True
-    except OSError:
-        return False
-
-
-def test_database_url():
-    """The URL of the test database, for processes started by tests."""
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    return (
-        f"postgres://{db['USER'] or 'postgres'}"
-        f"{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}"
-        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_celery_worker(queue, node, *, loglevel, **popen):
-    """A Celery worker process on the test database, consuming ``queue``."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "CELERY_QUEUE": queue,
-    }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
-    command += [f"--loglevel={loglevel}", "--concurrency=1", "--pool=solo"]
-    command += ["-Q", queue, "-n", node, "--without-gossip", "--without-mingle"]
-    return subprocess.Popen(command, env=env, **popen)
-
-
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker on the test database, on a queue of its own."""
+def celery_worker_process(django_db_setup, django_db_blocker, project_broker):  # noqa: F811
+    """A real Celery worker on the test database, on a queue of its own (and
+    the project's own MQTT broker)."""
     from django.conf import settings
 
-    if not _reachable(settings.CELERY_BROKER_URL, 6379):
+    if not reachable(settings.CELERY_BROKER_URL, 6379):
         pytest.fail(f"Celery broker unreachable at {settings.CELERY_BROKER_URL}")
     queue = f"ttcs-test-{uuid.uuid4().hex[:8]}"
     node = f"{queue}@{socket.gethostname()}"
@@ -234,6 +199,33 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def broker_down():
+    """A context manager under which the Celery broker is unreachable, as
+    when Redis is down: the app publishes to a closed port (publishing
+    fails after Celery's short retry), then goes back to the real broker."""
+    import contextlib
+
+    from config.celery import app
+
+    def forget_connections():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    @contextlib.contextmanager
+    def down():
+        url = app.conf.broker_url
+        app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+        forget_connections()
+        try:
+            yield
+        finally:
+            app.conf.broker_url = url
+            forget_connections()
+
+    return down
+
+
+@pytest.fixture
 def committed(django_db_setup, django_db_blocker):
     """Database access outside the test transaction, for work that must be
     committed (a worker must see it, or it creates many schemas). Units
@@ -255,49 +247,18 @@ def live_site(django_db_setup):
     every *.localhost name to 127.0.0.1). Data a browser must see has to be
     committed: use the ``committed`` fixture, not ``db``.
     """
-    port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": test_database_url(),
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "8",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while not _reachable(f"http://127.0.0.1:{port}", port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("The live test server did not start")
-        time.sleep(0.2)
-
-    def url(unit_or_host, path="/"):
-        host = (
-            unit_or_host
-            if isinstance(unit_or_host, str)
-            else unit_or_host.primary_hostname
-        )
-        return f"http://{host}:{port}{path}"
-
-    yield SimpleNamespace(port=port, url=url, process=process)
-    process.terminate()
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        server = start_web_server(
+            {
+                "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                "DATABASE_URL": test_database_url(),
+            },
+            threads=8,
+        )
+    except RuntimeError as error:
+        pytest.fail(f"The live test server did not start: {error}")
+    yield server
+    server.stop()
 
 
 CHROMIUM_ARGS = [

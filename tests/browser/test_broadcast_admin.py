@@ -9,8 +9,7 @@ from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
 from broadcast.models import Program, Schedule
-
-from . import admin_log_in
+from tests.utils import admin_log_in
 
 pytestmark = pytest.mark.browser
 

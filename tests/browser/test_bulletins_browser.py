@@ -12,8 +12,7 @@ from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
 from bulletins.models import Bulletin, OfficerProfile
-
-from . import admin_log_in
+from tests.utils import admin_log_in
 
 pytestmark = pytest.mark.browser
 

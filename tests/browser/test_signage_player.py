@@ -5,60 +5,36 @@ The player runs against a gunicorn of its own (started like ``live_site``)
 so the test can kill it to simulate the outage.
 """
 
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from signage import services
 from signage.models import Board, Playlist, Slide
-from tests import conftest as root
+from tests.utils import start_web_server, test_database_url
 
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
 def own_server(tree):
-    port = root.free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": root.test_database_url(),
-        "SIGNAGE_SSE_SECONDS": "15",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "8",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while not root._reachable(f"http://127.0.0.1:{port}", port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("The signage test server did not start")
-        time.sleep(0.2)
+    try:
+        server = start_web_server(
+            {
+                "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                "DATABASE_URL": test_database_url(),
+                "SIGNAGE_SSE_SECONDS": "15",
+            },
+            threads=8,
+            own_session=True,
+        )
+    except RuntimeError as error:
+        pytest.fail(f"The signage test server did not start: {error}")
 
     def stop():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=20)
+        server.stop(kill=True)
 
-    yield port, stop
+    yield server.port, stop
     stop()
 
 

@@ -10,8 +10,7 @@ from broadcast.models import BulletinRequest, Dispatch, Program
 from bulletins import services as bulletin_services
 from bulletins.models import Delivery as BulletinDelivery
 from bulletins.signals import bulletin_for_channel
-
-from ..bulletins.factories import officer, sent
+from tests.factories.bulletins import make_officer, make_sent_bulletin
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +27,8 @@ def test_a_bulletin_passed_to_the_speakers_ends_used_in_the_bulletins_pipeline(
     tree, caplog
 ):
     caplog.set_level(logging.INFO, logger="broadcast")
-    item = sent(
-        officer(tree.district_a),
+    item = make_sent_bulletin(
+        make_officer(tree.district_a),
         units=[tree.commune_a1],
         channels=["web", "speaker"],
         title="Thông báo lịch tiêm chủng",
@@ -60,8 +59,8 @@ def test_a_bulletin_passed_to_the_speakers_ends_used_in_the_bulletins_pipeline(
 
 
 def test_the_commune_passing_a_bulletin_to_its_speakers_makes_a_program(tree, caplog):
-    item = sent(
-        officer(tree.district_a),
+    item = make_sent_bulletin(
+        make_officer(tree.district_a),
         units=[tree.commune_a2],
         channels=["speaker"],
         title="Lịch thu gom rác",
@@ -77,8 +76,8 @@ def test_the_commune_passing_a_bulletin_to_its_speakers_makes_a_program(tree, ca
 
 
 def test_an_emergency_bulletin_is_dispatched_at_once_and_ends_used(tree, caplog):
-    item = sent(
-        officer(tree.district_b),
+    item = make_sent_bulletin(
+        make_officer(tree.district_b),
         units=[tree.commune_b1],
         channels=["speaker"],
         priority="emergency",
@@ -96,8 +95,8 @@ def test_an_emergency_bulletin_is_dispatched_at_once_and_ends_used(tree, caplog)
 
 
 def test_one_emergency_to_many_communes_is_synthesized_once(tree):
-    item = sent(
-        officer(tree.province),
+    item = make_sent_bulletin(
+        make_officer(tree.province),
         root=tree.province,
         channels=["speaker"],
         priority="emergency",

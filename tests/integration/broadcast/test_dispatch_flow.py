@@ -9,8 +9,7 @@ from django.utils import timezone
 from broadcast import services
 from broadcast.models import Delivery, OutboxMessage, PlayLog, Schedule
 from broadcast.pipeline import DeliveryState
-
-from .conftest import wait_for
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 

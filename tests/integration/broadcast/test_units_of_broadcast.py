@@ -20,8 +20,9 @@ from broadcast.models import (
     SpeakerCluster,
 )
 from broadcast.normalize import normalize, number_to_words
-from broadcast.pipeline import InvalidTransition, bulk_set_state, record_new, set_state
+from broadcast.pipeline import InvalidStatus, bulk_set_state, record_new, set_state
 from broadcast.signals import delivery_state_changed
+from tests.utils import admin_client
 
 pytestmark = pytest.mark.django_db
 
@@ -52,14 +53,16 @@ def test_pipeline_refuses_a_jump_back_and_signals_each_change(
     )
     delivery = Delivery.objects.create(dispatch=dispatch, cluster=cluster)
     seen = []
-    handler = lambda sender, delivery, old, new, **kw: seen.append((old, new))  # noqa: E731
+    handler = lambda sender, delivery, old_status, new_status, **kw: seen.append(  # noqa: E731
+        (old_status, new_status)
+    )
     delivery_state_changed.connect(handler)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             assert set_state(delivery, "sent")
             assert set_state(delivery, "acknowledged")
             assert not set_state(delivery, "acknowledged")  # a repeat is a no-op
-            with pytest.raises(InvalidTransition):
+            with pytest.raises(InvalidStatus):
                 set_state(delivery, "queued")
             assert not set_state(delivery, "sent", strict=False)
             assert set_state(delivery, "done")
@@ -93,7 +96,9 @@ def test_rows_are_written_in_bulk_after_publishing_with_their_history(
     assert dispatch.target_count == 4 and not dispatch.deliveries.exists()
     ids = [c.pk for c in clusters]
     seen = []
-    handler = lambda sender, delivery, old, new, **kw: seen.append((old, new))  # noqa: E731
+    handler = lambda sender, delivery, old_status, new_status, **kw: seen.append(  # noqa: E731
+        (old_status, new_status)
+    )
     delivery_state_changed.connect(handler)
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -105,7 +110,7 @@ def test_rows_are_written_in_bulk_after_publishing_with_their_history(
             assert len(moved) == 2
             # Stale copies: the rule is checked against the database, once.
             assert bulk_set_state(rows[:2], "acknowledged") == []
-            with pytest.raises(InvalidTransition):
+            with pytest.raises(InvalidStatus):
                 record_new(dispatch.pk, ids[3:], "preempted")
             assert record_new(dispatch.pk, ids[3:], "expired", attempts=0) == 1
     finally:
@@ -298,8 +303,6 @@ def test_demo_clusters_are_registered_for_a_unit(tree):
 def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
     tree, client_for
 ):
-    from django.contrib.auth import get_user_model
-    from django_tenants.utils import tenant_context
 
     mine, _ = services.create_cluster(tree.commune_a1, "Cụm loa chợ", device_id="adm-a")
     theirs, _ = services.create_cluster(
@@ -314,12 +317,7 @@ def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
         expires_at=timezone.now(),
     )
     Delivery.objects.create(dispatch=dispatch, cluster=mine, state="acknowledged")
-    with tenant_context(tree.commune_a1):
-        user = get_user_model().objects.create_superuser(
-            "quantriloa", "loa@example.vn", "mat-khau-dai-12"
-        )
-        client = client_for(tree.commune_a1)
-        client.force_login(user)
+    client = admin_client(tree.commune_a1, username="quantriloa")
     clusters = client.get("/admin/cum-loa/").content.decode()
     assert "Cụm loa chợ" in clusters and "Cụm loa bến đò" not in clusters
     deliveries = client.get("/admin/trang-thai-phat/").content.decode()
@@ -329,16 +327,9 @@ def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
 def test_admin_forms_refuse_bad_input_in_vietnamese_and_keep_what_was_typed(
     tree, client_for, settings
 ):
-    from django.contrib.auth import get_user_model
-    from django_tenants.utils import tenant_context
 
     settings.BROADCAST_TTS_MAX_CHARS = 40
-    with tenant_context(tree.commune_a2):
-        user = get_user_model().objects.create_superuser(
-            "quantriform", "form@example.vn", "mat-khau-dai-12"
-        )
-        client = client_for(tree.commune_a2)
-        client.force_login(user)
+    client = admin_client(tree.commune_a2, username="quantriform")
     long_text = "Thông báo về việc tổ chức tiêm chủng mở rộng cho trẻ em."
     response = client.post(
         "/admin/truyen-thanh/chuong-trinh/them/",
@@ -391,15 +382,8 @@ def test_admin_forms_refuse_bad_input_in_vietnamese_and_keep_what_was_typed(
 def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
     tree, client_for
 ):
-    from django.contrib.auth import get_user_model
-    from django_tenants.utils import tenant_context
 
-    with tenant_context(tree.commune_a1):
-        user = get_user_model().objects.create_superuser(
-            "quantrisua", "sua@example.vn", "mat-khau-dai-12"
-        )
-        client = client_for(tree.commune_a1)
-        client.force_login(user)
+    client = admin_client(tree.commune_a1, username="quantrisua")
     program = Program.objects.create(unit=tree.commune_a1, title="Bản tin chiều")
     schedule = Schedule.objects.create(
         unit=tree.commune_a1,

@@ -10,18 +10,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
 from bulletins.models import Attachment, Bulletin, Delivery
-
-from .factories import officer, sent
+from tests.factories.bulletins import make_officer, make_sent_bulletin
+from tests.utils import admin_client
 
 pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture
-def platform(client_for):
+def platform():
+    """A client on the platform host logged in as ``user`` (an officer)."""
+
     def login(user):
-        client = client_for(settings.BASE_DOMAIN)
-        client.force_login(user)
-        return client
+        return admin_client(settings.BASE_DOMAIN, user)
 
     return login
 
@@ -40,13 +40,11 @@ def commune_editor(unit):
 
 
 @pytest.fixture
-def inbox_of(client_for):
+def inbox_of():
+    """A client logged in as an editor of ``unit``'s own admin."""
+
     def login(unit):
-        user = commune_editor(unit)
-        client = client_for(unit)
-        with tenant_context(unit):
-            client.force_login(user)
-        return client
+        return admin_client(unit, commune_editor(unit))
 
     return login
 
@@ -67,7 +65,7 @@ def form_data(**overrides):
 
 
 def test_district_officer_writes_and_sends_to_its_communes(tree, platform):
-    client = platform(officer(tree.district_a))
+    client = platform(make_officer(tree.district_a))
     assert (
         "Soạn thông tin" in client.get("/admin/thong-tin-nguon/moi/").content.decode()
     )
@@ -84,7 +82,7 @@ def test_district_officer_writes_and_sends_to_its_communes(tree, platform):
 def test_district_officer_posting_outside_the_district_gets_a_clear_refusal(
     tree, platform
 ):
-    client = platform(officer(tree.district_a))
+    client = platform(make_officer(tree.district_a))
     response = client.post(
         "/admin/thong-tin-nguon/moi/",
         form_data(target_mode="units", target_units=[tree.commune_b1.pk], send="1"),
@@ -97,7 +95,7 @@ def test_district_officer_posting_outside_the_district_gets_a_clear_refusal(
 
 
 def test_attachments_are_validated(tree, platform):
-    client = platform(officer(tree.district_a))
+    client = platform(make_officer(tree.district_a))
     fake_pdf = SimpleUploadedFile("quyet-dinh.pdf", b"not a pdf at all")
     exe = SimpleUploadedFile("virus.exe", b"MZ\x90\x00")
     response = client.post(
@@ -140,8 +138,8 @@ def test_dashboard_shows_states_overdue_and_exports(tree, platform):
     from django.utils import timezone
     from openpyxl import load_workbook
 
-    user = officer(tree.district_a)
-    bulletin = sent(user, root=tree.district_a, priority="emergency")
+    user = make_officer(tree.district_a)
+    bulletin = make_sent_bulletin(user, root=tree.district_a, priority="emergency")
     Bulletin.objects.filter(pk=bulletin.pk).update(
         sent_at=timezone.now() - dt.timedelta(hours=1)
     )
@@ -166,7 +164,7 @@ def test_dashboard_shows_states_overdue_and_exports(tree, platform):
     outside = client.get("/admin/thong-tin-nguon/don-vi/", {"don-vi": "90201"})
     assert "không thuộc phạm vi" in outside.content.decode()
 
-    other = platform(officer(tree.district_b))
+    other = platform(make_officer(tree.district_b))
     assert other.get(f"/admin/thong-tin-nguon/{bulletin.pk}/").status_code == 404
 
 
@@ -175,9 +173,9 @@ def test_commune_inbox_use_as_page_and_no_peeking_at_another_commune(
 ):
     from wagtail.models import Page
 
-    only_a1 = sent(officer(tree.district_a), units=[tree.commune_a1])
-    only_a2 = sent(
-        officer(tree.district_a), units=[tree.commune_a2], title="Chỉ cho An Hòa"
+    only_a1 = make_sent_bulletin(make_officer(tree.district_a), units=[tree.commune_a1])
+    only_a2 = make_sent_bulletin(
+        make_officer(tree.district_a), units=[tree.commune_a2], title="Chỉ cho An Hòa"
     )
     a1 = inbox_of(tree.commune_a1)
     listing = a1.get("/admin/thong-tin-nguon/hop-thu/").content.decode()
@@ -221,8 +219,8 @@ def test_commune_opens_a_bulletin_sent_on_every_channel_and_its_file(
     """One delivery row per channel: the inbox must still find one bulletin."""
     from django.core.files.base import ContentFile
 
-    item = sent(
-        officer(tree.district_a),
+    item = make_sent_bulletin(
+        make_officer(tree.district_a),
         units=[tree.commune_a1],
         channels=("web", "board", "speaker"),
         title="Thông báo ba kênh",

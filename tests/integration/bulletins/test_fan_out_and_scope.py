@@ -6,10 +6,9 @@ from django_tenants.utils import tenant_context
 
 from bulletins import services
 from bulletins.models import Delivery, DeliveryTransition
-from bulletins.pipeline import TransitionNotAllowed, can_transition
+from bulletins.pipeline import InvalidStatus, can_transition
 from bulletins.signals import bulletin_for_channel, delivery_state_changed
-
-from .factories import bulletin, officer, sent
+from tests.factories.bulletins import make_bulletin, make_officer, make_sent_bulletin
 
 pytestmark = [pytest.mark.django_db]
 
@@ -23,7 +22,9 @@ def units_reached(item, channel="web"):
 
 
 def test_bulletin_to_district_subtree_reaches_its_communes_only(tree):
-    item = sent(officer(tree.district_a), root=tree.district_a, channels=["web"])
+    item = make_sent_bulletin(
+        make_officer(tree.district_a), root=tree.district_a, channels=["web"]
+    )
     assert units_reached(item) == {"90101", "90102"}
     assert Delivery.objects.filter(bulletin=item).count() == 2
     delivery = Delivery.objects.get(bulletin=item, unit=tree.commune_a1)
@@ -33,13 +34,15 @@ def test_bulletin_to_district_subtree_reaches_its_communes_only(tree):
 
 
 def test_province_bulletin_reaches_every_commune_on_every_channel(tree):
-    item = sent(officer(tree.province), root=tree.province, channels=["web", "board"])
+    item = make_sent_bulletin(
+        make_officer(tree.province), root=tree.province, channels=["web", "board"]
+    )
     assert units_reached(item) == {"90101", "90102", "90201"}
     assert units_reached(item, "board") == {"90101", "90102", "90201"}
 
 
 def test_fan_out_runs_once_per_outbox_row(tree):
-    item = sent(officer(tree.district_a), root=tree.district_a)
+    item = make_sent_bulletin(make_officer(tree.district_a), root=tree.district_a)
     outbox = item.outbox.get()
     assert services.fan_out(outbox.pk) == 0
     assert Delivery.objects.filter(bulletin=item).count() == 2
@@ -47,22 +50,22 @@ def test_fan_out_runs_once_per_outbox_row(tree):
 
 
 def test_district_officer_posting_outside_the_district_is_refused(tree):
-    user = officer(tree.district_a)
+    user = make_officer(tree.district_a)
     with pytest.raises(ValidationError) as refused:
-        bulletin(user, units=[tree.commune_a1, tree.commune_b1])
+        make_bulletin(user, units=[tree.commune_a1, tree.commune_b1])
     message = refused.value.messages[0]
     assert "Xã Bình Lợi" in message and "không thuộc phạm vi" in message
     with pytest.raises(ValidationError):
-        bulletin(user, root=tree.district_b)
+        make_bulletin(user, root=tree.district_b)
     with pytest.raises(ValidationError):
-        bulletin(user, root=tree.province)
+        make_bulletin(user, root=tree.province)
     # Inside the district is fine.
-    assert bulletin(user, units=[tree.commune_a2]).pk
+    assert make_bulletin(user, units=[tree.commune_a2]).pk
 
 
 def test_officers_see_only_bulletins_of_their_subtree(tree):
-    mine = bulletin(officer(tree.district_a), root=tree.district_a)
-    theirs = bulletin(officer(tree.district_b), root=tree.district_b)
+    mine = make_bulletin(make_officer(tree.district_a), root=tree.district_a)
+    theirs = make_bulletin(make_officer(tree.district_b), root=tree.district_b)
     seen_by_a = set(services.visible_bulletins(tree.district_a))
     assert mine in seen_by_a and theirs not in seen_by_a
     seen_by_province = set(services.visible_bulletins(tree.province))
@@ -74,11 +77,11 @@ def test_the_pipeline_is_checked_in_one_place(tree, django_capture_on_commit_cal
     assert can_transition("sent", "used")  # through "received"
     assert not can_transition("used", "sent")
     assert not can_transition("declined", "used")
-    item = sent(officer(tree.district_a), root=tree.district_a)
+    item = make_sent_bulletin(make_officer(tree.district_a), root=tree.district_a)
     heard = []
 
-    def listener(sender, delivery, from_state, to_state, actor, **kwargs):
-        heard.append((delivery.unit.code, from_state, to_state, actor))
+    def listener(sender, delivery, old_status, new_status, actor, **kwargs):
+        heard.append((delivery.unit.code, old_status, new_status, actor))
 
     delivery_state_changed.connect(listener)
     try:
@@ -88,7 +91,7 @@ def test_the_pipeline_is_checked_in_one_place(tree, django_capture_on_commit_cal
             )
         again = services.mark_delivery(item, tree.commune_a2, "web", "used")
         assert again.state == "used"
-        with pytest.raises(TransitionNotAllowed) as refused:
+        with pytest.raises(InvalidStatus) as refused:
             services.mark_delivery(item, tree.commune_a2, "web", "declined")
         assert "Không thể chuyển" in str(refused.value)
         assert heard == [
@@ -117,8 +120,8 @@ def test_emergency_bulletin_goes_to_boards_and_speakers_at_once(tree):
 
     bulletin_for_channel.connect(listener)
     try:
-        item = sent(
-            officer(tree.district_a),
+        item = make_sent_bulletin(
+            make_officer(tree.district_a),
             root=tree.district_a,
             channels=["web", "board", "speaker"],
             priority="emergency",
@@ -152,7 +155,9 @@ def test_normal_bulletin_waits_for_the_commune(tree):
 
     bulletin_for_channel.connect(listener)
     try:
-        item = sent(officer(tree.district_a), root=tree.district_a, channels=["board"])
+        item = make_sent_bulletin(
+            make_officer(tree.district_a), root=tree.district_a, channels=["board"]
+        )
     finally:
         bulletin_for_channel.disconnect(listener)
     assert heard == []
@@ -164,7 +169,9 @@ def test_normal_bulletin_waits_for_the_commune(tree):
 def test_commune_uses_bulletin_as_page_and_the_state_is_used(tree):
     from wagtail.models import Page
 
-    item = sent(officer(tree.district_a), root=tree.district_a, channels=["web"])
+    item = make_sent_bulletin(
+        make_officer(tree.district_a), root=tree.district_a, channels=["web"]
+    )
     with tenant_context(tree.commune_a1):
         page = services.use_as_page(item, tree.commune_a1)
         assert Page.objects.get(pk=page.pk).title == item.title
@@ -178,8 +185,8 @@ def test_commune_uses_bulletin_as_page_and_the_state_is_used(tree):
 
 
 def test_commune_declines_with_a_reason(tree):
-    item = sent(
-        officer(tree.district_a), root=tree.district_a, channels=["web", "board"]
+    item = make_sent_bulletin(
+        make_officer(tree.district_a), root=tree.district_a, channels=["web", "board"]
     )
     with pytest.raises(ValidationError):
         services.decline(item, tree.commune_a2, "  ")
@@ -198,8 +205,8 @@ def test_commune_passes_to_boards_and_speakers(tree):
     def listener(sender, bulletin, unit, channel, emergency, **kwargs):
         heard.append((unit.code, channel, emergency))
 
-    item = sent(
-        officer(tree.district_a), root=tree.district_a, channels=["web", "speaker"]
+    item = make_sent_bulletin(
+        make_officer(tree.district_a), root=tree.district_a, channels=["web", "speaker"]
     )
     bulletin_for_channel.connect(listener)
     try:
@@ -214,8 +221,8 @@ def test_expired_bulletins_close_open_deliveries(tree):
 
     from django.utils import timezone
 
-    item = sent(
-        officer(tree.district_a),
+    item = make_sent_bulletin(
+        make_officer(tree.district_a),
         root=tree.district_a,
         valid_until=timezone.now() + dt.timedelta(hours=1),
     )
@@ -228,8 +235,8 @@ def test_expired_bulletins_close_open_deliveries(tree):
 
 def test_late_received_report_from_a_device_changes_nothing(tree):
     """An emergency is used at once; a board's later "received" is a no-op."""
-    item = sent(
-        officer(tree.district_a),
+    item = make_sent_bulletin(
+        make_officer(tree.district_a),
         root=tree.district_a,
         channels=["board"],
         priority="emergency",
@@ -240,15 +247,20 @@ def test_late_received_report_from_a_device_changes_nothing(tree):
     services.mark_delivery(item, delivery.unit, "board", "received")
     delivery.refresh_from_db()
     assert delivery.state == "used"
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(InvalidStatus):
         services.mark_delivery(item, delivery.unit, "board", "sent")
 
 
-def test_sent_bulletin_is_searchable_and_leaves_the_index_when_deleted(tree):
+def test_sent_bulletin_is_searchable_and_leaves_the_index_when_deleted(
+    tree, django_capture_on_commit_callbacks
+):
     from search import services as search
 
-    user = officer(tree.district_a)
-    item = sent(user, root=tree.district_a, title="Cảnh báo triều cường vùng ven sông")
+    user = make_officer(tree.district_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        item = make_sent_bulletin(
+            user, root=tree.district_a, title="Cảnh báo triều cường vùng ven sông"
+        )
     found = search.search("trieu cuong", scope_unit=tree.commune_a1, scope="province")
     assert [hit.title for hit in found.hits] == ["Cảnh báo triều cường vùng ven sông"]
     item.delete()

@@ -8,29 +8,22 @@ from django.contrib.auth import get_user_model
 
 from bulletins import services
 from bulletins.models import Bulletin, Delivery, Outbox
-
-from .factories import bulletin, officer
+from tests.factories.bulletins import make_bulletin, make_officer
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.worker]
 
 
-def wait_for(predicate, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
-
-
 def test_bulletin_sent_while_no_worker_listens_is_delivered_when_one_comes(
-    tree, committed, celery_worker_process
+    tree, committed, celery_worker_process, broker_down
 ):
     from config.celery import app
 
-    user = officer(tree.district_a)
-    queued = bulletin(user, root=tree.district_a, title="Gửi khi không có worker")
-    lost = bulletin(user, root=tree.district_a, title="Tin nhắn tới hàng đợi bị mất")
+    user = make_officer(tree.district_a)
+    queued = make_bulletin(user, root=tree.district_a, title="Gửi khi không có worker")
+    lost = make_bulletin(
+        user, root=tree.district_a, title="Tin nhắn tới hàng đợi bị mất"
+    )
     worker_queue = app.conf.task_default_queue
     # No worker listens on this queue: the worker is "down" for this send.
     dead_queue = f"ttcs-test-down-{uuid.uuid4().hex[:8]}"
@@ -39,7 +32,7 @@ def test_bulletin_sent_while_no_worker_listens_is_delivered_when_one_comes(
         services.send_bulletin(queued, user=user)
         # A second send whose message never reaches the broker at all (the
         # outbox row alone remembers it).
-        with _broker_down():
+        with broker_down():
             services.send_bulletin(lost, user=user)
         time.sleep(1)
         assert not Delivery.objects.filter(bulletin__in=[queued, lost]).exists()
@@ -73,22 +66,3 @@ def test_bulletin_sent_while_no_worker_listens_is_delivered_when_one_comes(
         )
         Bulletin.objects.filter(pk__in=[queued.pk, lost.pk]).delete()
         get_user_model().objects.filter(pk=user.pk).delete()
-
-
-class _broker_down:
-    """Make queueing fail as it does when the broker is unreachable."""
-
-    def __enter__(self):
-        from bulletins import tasks
-
-        self.original = tasks.fan_out_bulletin.delay
-
-        def refuse(*args, **kwargs):
-            raise ConnectionError("broker unreachable")
-
-        tasks.fan_out_bulletin.delay = refuse
-
-    def __exit__(self, *exc):
-        from bulletins import tasks
-
-        tasks.fan_out_bulletin.delay = self.original

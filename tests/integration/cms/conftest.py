@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django_tenants.utils import tenant_context
 
+from tests.utils import admin_client
+
 
 @pytest.fixture
 def staff(tree):
@@ -19,12 +21,11 @@ def staff(tree):
 
 
 @pytest.fixture
-def login(client_for, tree):
+def login(tree):
+    """A client logged in as ``user`` of commune 90101 (or ``unit``)."""
+
     def make(user, unit=None):
-        client = client_for(unit or tree.commune_a1)
-        with tenant_context(unit or tree.commune_a1):
-            client.force_login(user)
-        return client
+        return admin_client(unit or tree.commune_a1, user)
 
     return make
 

@@ -10,9 +10,8 @@ from django_tenants.utils import tenant_context
 
 from cms.tasks import publish_scheduled_pages
 from cms.wagtail_hooks import pages_due_for_review
+from tests.factories.cms import make_article
 from themes.models import ThemeSettings
-
-from .factories import make_article
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
 
 from cms.services import section
-
-from .factories import make_article
+from tests.factories.cms import make_article
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,7 @@ from cms.models import (
     ProceduresPage,
 )
 from cms.services import section
-
-from .factories import publish
+from tests.factories.cms import publish
 
 pytestmark = pytest.mark.django_db
 

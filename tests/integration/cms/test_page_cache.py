@@ -5,8 +5,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from cms.services import section
-
-from .factories import make_article
+from tests.factories.cms import make_article
 
 pytestmark = pytest.mark.django_db
 

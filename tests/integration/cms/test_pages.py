@@ -7,8 +7,7 @@ from django_tenants.utils import tenant_context
 
 from cms.models import ContactPage, LegalDocumentIndexPage, SectionPage
 from cms.services import section, site_home
-
-from .factories import make_announcement, make_article, make_document
+from tests.factories.cms import make_announcement, make_article, make_document
 
 pytestmark = pytest.mark.django_db
 

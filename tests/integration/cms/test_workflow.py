@@ -13,8 +13,7 @@ from wagtail.test.utils.form_data import (
 
 from cms.models import AnnouncementPage, ArticlePage
 from cms.services import REVIEW_WORKFLOW_NAME, create_page_from_bulletin
-
-from .factories import make_article
+from tests.factories.cms import make_article
 
 pytestmark = pytest.mark.django_db
 

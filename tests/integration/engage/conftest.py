@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.utils import admin_client
+
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits(settings):
@@ -33,18 +35,10 @@ def gps_photo():
 
 
 @pytest.fixture
-def admin_client_for(client_for):
-    """A client logged in as a superuser of the given unit's own admin."""
-    from django.contrib.auth import get_user_model
-    from django_tenants.utils import tenant_context
+def admin_client_for():
+    """A client logged in as a superuser (canbo<code>) of the unit's admin."""
 
     def make(unit):
-        client = client_for(unit)
-        with tenant_context(unit):
-            user = get_user_model().objects.create_superuser(
-                f"canbo{unit.code}", f"canbo{unit.code}@example.vn", "matkhau-123"
-            )
-            client.force_login(user)
-        return client
+        return admin_client(unit, username=f"canbo{unit.code}")
 
     return make

@@ -1,15 +1,13 @@
 """Officials run boards from their unit's Wagtail admin, in Vietnamese."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
 from signage import services
 from signage.models import Board, Interrupt, PlayStat, Slide
-
-from .factories import make_board
+from tests.factories.signage import make_board
+from tests.utils import admin_client
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +21,9 @@ LONG_BODY = (
 
 
 @pytest.fixture
-def admin_for(client_for):
-    def make(unit):
-        with tenant_context(unit):
-            user = get_user_model().objects.create_superuser(
-                f"quantri{unit.code}", f"qt{unit.code}@example.vn", "mat-khau-dai-12"
-            )
-            client = client_for(unit)
-            client.force_login(user)
-        return client
-
-    return make
+def admin_for():
+    """A client logged in as a superuser (quantri<code>) of the unit's admin."""
+    return admin_client
 
 
 def test_official_adds_a_board_for_their_own_unit(tree, admin_for):
@@ -82,7 +72,7 @@ def test_too_long_text_for_led_is_refused_with_the_limit(tree, admin_for):
             "playlist": playlist.pk,
             "kind": "text",
             "title": "Lịch tiêm chủng",
-            "body": LONG_BODY,
+            "body": LONG_BODY * 3,
             "language": "vi",
             "duration": 10,
             "sort_order": 0,
@@ -115,9 +105,14 @@ def test_official_interrupts_then_clears(tree, admin_for):
     unit = tree.commune_a1
     client = admin_for(unit)
     board, _ = make_board(unit)
+    typed = {"title": "Cháy rừng phòng hộ: không vào rừng", "body": "", "minutes": 30}
+    confirm = client.post(reverse("signage_admin_interrupt_now"), typed)
+    # First the reach is stated; nothing goes out before the confirmation.
+    assert confirm.status_code == 200
+    assert f"Ngắt 1 bảng tin của {unit.name} trong 30 phút?" in confirm.content.decode()
+    assert not Interrupt.objects.filter(unit=unit).exists()
     response = client.post(
-        reverse("signage_admin_interrupt_now"),
-        {"title": "Cháy rừng phòng hộ: không vào rừng", "body": "", "minutes": 30},
+        reverse("signage_admin_interrupt_now"), {**typed, "confirm": "1"}
     )
     assert response.status_code == 302
     item = Interrupt.objects.get(unit=unit)

@@ -8,8 +8,7 @@ from django_tenants.utils import tenant_context
 
 from signage import services
 from signage.models import Board
-
-from .factories import auth, make_board
+from tests.factories.signage import auth, make_board
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from bulletins.signals import bulletin_for_channel, bulletin_withdrawn
 from signage import services
-
-from .factories import add_slide, auth, make_board, stand_in_bulletin
+from tests.factories.signage import auth, make_board, make_slide, stand_in_bulletin
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def test_emergency_bulletin_overrides_every_board_then_normal_play_resumes(
     unit = tree.commune_a1
     led, led_token = make_board(unit, kind="led", width=192, height=96)
     lcd, lcd_token = make_board(unit)
-    add_slide(services.default_playlist(unit), "Lịch tiếp công dân")
+    make_slide(services.default_playlist(unit), "Lịch tiếp công dân")
     client = client_for(unit)
     before = fetch(client, lcd, lcd_token)
     assert before["emergency"] is None

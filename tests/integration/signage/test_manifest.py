@@ -7,8 +7,7 @@ import pytest
 from django.conf import settings
 
 from signage import services
-
-from .factories import add_slide, auth, make_board, make_playlist
+from tests.factories.signage import auth, make_board, make_playlist, make_slide
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ def test_manifest_then_304_then_new_version_after_a_change(tree, client_for):
     unit = tree.commune_a1
     board, token = make_board(unit)
     playlist = services.default_playlist(unit)
-    add_slide(playlist, "Lịch tiêm chủng tháng Mười", "Tại trạm y tế xã.")
+    make_slide(playlist, "Lịch tiêm chủng tháng Mười", "Tại trạm y tế xã.")
     client = client_for(unit)
 
     first = client.get(MANIFEST.format(board.uid), **auth(token))
@@ -38,7 +37,7 @@ def test_manifest_then_304_then_new_version_after_a_change(tree, client_for):
     assert again.status_code == 304
     assert again.content == b""
 
-    add_slide(playlist, "Họp dân ấp Phú Hòa")
+    make_slide(playlist, "Họp dân ấp Phú Hòa")
     changed = client.get(
         MANIFEST.format(board.uid), HTTP_IF_NONE_MATCH=etag, **auth(token)
     )
@@ -51,7 +50,7 @@ def test_manifest_then_304_then_new_version_after_a_change(tree, client_for):
 def test_required_files_cover_48_hours_with_sha256_and_size(tree, client_for):
     unit = tree.commune_a1
     board, token = make_board(unit, kind="led", width=192, height=96)
-    add_slide(services.default_playlist(unit), "Cấm đốt rơm rạ")
+    make_slide(services.default_playlist(unit), "Cấm đốt rơm rạ")
     response = client_for(unit).get(MANIFEST.format(board.uid), **auth(token))
     manifest = json.loads(response.content)
     assert manifest["segments"][-1]["until"] == manifest["window"]["until"]
@@ -71,7 +70,7 @@ def test_required_files_cover_48_hours_with_sha256_and_size(tree, client_for):
 def test_missing_or_wrong_token_is_401_and_leaks_nothing(tree, client_for):
     unit = tree.commune_a1
     board, token = make_board(unit, name="Bảng bí mật chợ Phú Hòa")
-    add_slide(services.default_playlist(unit), "Nội dung riêng của bảng")
+    make_slide(services.default_playlist(unit), "Nội dung riêng của bảng")
     client = client_for(unit)
     for headers in ({}, auth("sai-" + token), {"HTTP_AUTHORIZATION": "Basic abc"}):
         response = client.get(MANIFEST.format(board.uid), **headers)
@@ -94,7 +93,7 @@ def test_unknown_board_and_other_units_board_are_404(tree, client_for):
 def test_slide_images_of_one_unit_are_not_served_on_another(tree, client_for):
     unit = tree.commune_a1
     board, token = make_board(unit)
-    add_slide(services.default_playlist(unit), "Chỉ của xã An Bình")
+    make_slide(services.default_playlist(unit), "Chỉ của xã An Bình")
     manifest = json.loads(
         client_for(unit).get(MANIFEST.format(board.uid), **auth(token)).content
     )
@@ -106,7 +105,7 @@ def test_slide_images_of_one_unit_are_not_served_on_another(tree, client_for):
 def test_playlists_of_one_unit_never_reach_another_units_board(tree, client_for):
     board_a, token_a = make_board(tree.commune_a1)
     board_b, token_b = make_board(tree.commune_a2)
-    add_slide(services.default_playlist(tree.commune_a1), "Tin riêng xã An Bình")
+    make_slide(services.default_playlist(tree.commune_a1), "Tin riêng xã An Bình")
     make_playlist(tree.commune_a2, "Khác", slides=["Tin xã An Hòa"])
     body_b = client_for(tree.commune_a2).get(
         MANIFEST.format(board_b.uid), **auth(token_b)

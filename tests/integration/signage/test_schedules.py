@@ -6,8 +6,8 @@ import pytest
 
 from signage import services
 from signage.models import Schedule
-
-from .factories import local, make_board, make_playlist
+from tests.factories.signage import make_board, make_playlist
+from tests.utils import local
 
 pytestmark = pytest.mark.django_db
 

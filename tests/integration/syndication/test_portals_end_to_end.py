@@ -6,8 +6,8 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from syndication.models import SyndicatedItem
-
-from .helpers import publish_article, wait_for
+from tests.factories.cms import publish_article
+from tests.utils import wait_for
 
 pytestmark = [pytest.mark.worker]
 

@@ -1,6 +1,5 @@
 """Small factories for signage tests (boards with tokens, slides, bulletins)."""
 
-from datetime import datetime, time
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -33,7 +32,7 @@ def make_playlist(unit, name, *, include_auto=False, slides=(), is_default=False
     return playlist
 
 
-def add_slide(playlist, title, body="", **extra):
+def make_slide(playlist, title, body="", **extra):
     slide = Slide.objects.create(playlist=playlist, title=title, body=body, **extra)
     services.content_changed(playlist.unit_id)
     return slide
@@ -49,15 +48,6 @@ def stand_in_bulletin(pk, title, *, priority="normal", body="", valid_until=None
         language="vi",
         valid_from=timezone.now(),
         valid_until=valid_until,
-    )
-
-
-def local(hour, minute=0, day=None):
-    """An aware moment today (or ``day``) at hour:minute, Vietnamese time."""
-    day = day or timezone.localdate()
-    return timezone.make_aware(
-        datetime.combine(day, time(hour, minute)),
-        timezone.get_current_timezone(),
     )
 
 

@@ -9,7 +9,7 @@ from bulletins import services
 from bulletins.models import OfficerProfile
 
 
-def officer(unit, role="approver"):
+def make_officer(unit, role="approver"):
     """A platform (public-schema) user who works for ``unit``."""
     user = get_user_model().objects.create_user(
         username=f"canbo-{unit.code}-{uuid.uuid4().hex[:6]}", password="matkhau-123"
@@ -23,7 +23,7 @@ def officer(unit, role="approver"):
     return user
 
 
-def bulletin(user, *, root=None, units=(), channels=("web",), **fields):
+def make_bulletin(user, *, root=None, units=(), channels=("web",), **fields):
     scope = services.officer_scope(user)
     mode = "units" if units else "subtree"
     return services.create_bulletin(
@@ -39,9 +39,9 @@ def bulletin(user, *, root=None, units=(), channels=("web",), **fields):
     )
 
 
-def sent(user, **kwargs):
+def make_sent_bulletin(user, **kwargs):
     """A bulletin approved and fanned out (the task's work, run here)."""
-    item = bulletin(user, **kwargs)
+    item = make_bulletin(user, **kwargs)
     services.send_bulletin(item, user=user)
     outbox = item.outbox.get()
     services.fan_out(outbox.pk)

@@ -1,7 +1,9 @@
 """Factories for cms tests: pages made the way editors make them."""
 
 import datetime
+import uuid
 
+from django_tenants.utils import tenant_context
 from wagtail.rich_text import RichText
 
 from cms.models import (
@@ -18,8 +20,10 @@ def publish(page):
     return page
 
 
-def make_article(title="Khánh thành cầu nông thôn", *, live=True, **fields):
-    parent = section("tin-tuc")
+def make_article(
+    title="Khánh thành cầu nông thôn", *, live=True, parent="tin-tuc", **fields
+):
+    parent = section(parent)
     fields.setdefault("summary", "Cây cầu mới nối hai ấp.")
     fields.setdefault(
         "body", [("paragraph", RichText("<p>Nội dung bài viết về cây cầu.</p>"))]
@@ -48,3 +52,13 @@ def make_document(number="12/2025/QĐ-UBND", *, live=True, **fields):
         instance=LegalDocumentPage(number=number, live=False, **fields)
     )
     return publish(page) if live else page
+
+
+def publish_article(unit, title=None, section="tin-tuc", **fields):
+    """Create and publish an article in ``unit``'s own schema (a unique title
+    and slug unless given); returns its page id."""
+    fields.setdefault("slug", f"bai-{uuid.uuid4().hex[:10]}")
+    fields.setdefault("summary", "Tóm tắt bài thử nghiệm.")
+    with tenant_context(unit):
+        title = title or f"Bài thử {uuid.uuid4().hex[:8]}"
+        return make_article(title, parent=section, **fields).pk
