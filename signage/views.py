@@ -230,7 +230,9 @@ def _event_stream(uid, unit_id, lifetime):
         while time.monotonic() < deadline:
             message = pubsub.get_message(timeout=1.0)
             if message is not None:
-                yield "event: changed\ndata: push\n\n"
+                event = services.sse_event(message["data"], uid)
+                if event:
+                    yield event
             elif time.monotonic() - last_ping >= 10:
                 last_ping = time.monotonic()
                 yield ": ping\n\n"
@@ -266,7 +268,55 @@ def heartbeat(request, uid):
     except services.BadReport as error:
         return _error(400, str(error))
     version, _ = services.manifest_for(board)
-    return JsonResponse({"ok": True, "seen": seen.isoformat(), "version": version})
+    return JsonResponse(
+        {
+            "ok": True,
+            "seen": seen.isoformat(),
+            "version": version,
+            "commands": services.pending_commands(board),
+        }
+    )
+
+
+@require_GET
+def commands(request, uid):
+    try:
+        board, _ = _authenticate(request, uid)
+    except AuthFailure as failure:
+        return failure.response
+    board = _load_board(board, uid)
+    return JsonResponse({"commands": services.pending_commands(board)})
+
+
+@csrf_exempt
+@require_POST
+def command_done(request, uid, pk):
+    try:
+        board, _ = _authenticate(request, uid)
+        board = _load_board(board, uid)
+        done = services.command_done(board, pk, _json_body(request))
+    except AuthFailure as failure:
+        return failure.response
+    except services.BadReport as error:
+        return _error(400, str(error))
+    if not done:
+        return _error(404, "Không có lệnh này hoặc lệnh đã xong.")
+    return JsonResponse({"ok": True})
+
+
+@csrf_exempt
+@require_POST
+def screenshot(request, uid):
+    """The player sends what it shows (image/png or image/jpeg body)."""
+    try:
+        board, _ = _authenticate(request, uid)
+        board = _load_board(board, uid)
+        width, height = services.store_screenshot(board, request.body)
+    except AuthFailure as failure:
+        return failure.response
+    except services.BadReport as error:
+        return _error(400, str(error))
+    return JsonResponse({"ok": True, "width": width, "height": height})
 
 
 @csrf_exempt
