@@ -3,6 +3,7 @@
 from django.db import connection
 from django.db.models import Count
 
+from base.choices import Priority
 from reports.registry import COUNT, register
 
 from .models import (
@@ -13,7 +14,7 @@ from .models import (
     DeliveryTransition,
     OfficerProfile,
 )
-from .services import OVERDUE_AFTER
+from .services import overdue_after
 
 SENT_STATUSES = (BulletinStatus.SENT, BulletinStatus.WITHDRAWN)
 REACHED = (DeliveryState.RECEIVED, DeliveryState.USED, DeliveryState.DECLINED)
@@ -117,7 +118,8 @@ def _delivery_counts(subtree, period):
         "end": period.end_dt,
     }
     cases = []
-    for index, (priority, delay) in enumerate(OVERDUE_AFTER.items()):
+    for index, priority in enumerate(Priority):
+        delay = overdue_after(priority)
         params[f"p{index}"], params[f"s{index}"] = str(priority), delay.total_seconds()
         cases.append(f"WHEN %(p{index})s THEN %(s{index})s")
     sql = DELIVERY_COUNTS_SQL.format(

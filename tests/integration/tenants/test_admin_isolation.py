@@ -274,6 +274,9 @@ HAND_WRITTEN = {
     "reports_own_report": lambda v: {"pk": v.report.pk},
     "reports_unit_list": None,
     "reports_unit_edit": lambda v: {"pk": v.report.pk},
+    # Translation sources live in each unit's own schema: another unit's are
+    # not even addressable; an unknown id must be a 404.
+    "cms_update_translations": lambda v: {"translation_source_id": 10**9},
 }
 
 
