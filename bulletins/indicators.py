@@ -4,11 +4,10 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Min, Q
 
-from base.choices import Priority
 from reports.registry import COUNT, register
 
 from .models import Bulletin, BulletinStatus, Delivery, DeliveryState, OfficerProfile
-from .services import OVERDUE_AFTER
+from .services import overdue_after
 
 SENT_STATUSES = (BulletinStatus.SENT, BulletinStatus.WITHDRAWN)
 REACHED = (DeliveryState.RECEIVED, DeliveryState.USED, DeliveryState.DECLINED)
@@ -138,6 +137,6 @@ def bulletins_on_time(subtree, period):
     out = defaultdict(lambda: [0, 0])
     for unit_id, answered, sent_at, priority in rows:
         out[unit_id][1] += 1
-        if answered and answered <= sent_at + OVERDUE_AFTER[Priority(priority)]:
+        if answered and answered <= sent_at + overdue_after(priority):
             out[unit_id][0] += 1
     return {pk: tuple(v) for pk, v in out.items()}

@@ -36,8 +36,7 @@ def new_code(prefix):
 
 
 def deadline_from(moment):
-    days = getattr(settings, "ENGAGE_FEEDBACK_DEADLINE_DAYS", 15)
-    return moment + timedelta(days=days)
+    return moment + timedelta(days=settings.ENGAGE_FEEDBACK_DEADLINE_DAYS)
 
 
 ANSWER_REQUIRED = "Hãy nhập nội dung trả lời trước khi đăng."
