@@ -857,9 +857,23 @@ def build_manifest(board, now=None):
         "segments": segments,
         "slides": slides,
         "files": sorted(files.values(), key=lambda f: f["url"]),
+        "events": events_url(board),
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         "player_version": PLAYER_VERSION,
     }
+
+
+def events_url(board):
+    """Where the board's event stream is: the site's own path (the proxy
+    sends it to the events process), or that process's port when there is
+    no proxy (SIGNAGE_EVENTS_PORT, make run)."""
+    path = f"/signage/api/boards/{board.uid}/events/"
+    port = getattr(settings, "SIGNAGE_EVENTS_PORT", "")
+    if not port:
+        return path
+    from tenants.services import unit_hostname
+
+    return f"http://{unit_hostname(board.unit.slug)}:{port}{path}"
 
 
 def _hour_stamp(now=None):

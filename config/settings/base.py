@@ -362,6 +362,16 @@ _CSP_COMMON = {
     "frame-ancestors": ["'self'"],
     "worker-src": ["'self'"],
 }
+# Boards' event streams run in their own ASGI process (signage/events.py).
+# Behind the proxy it has the site's origin; without one (make run) it
+# listens on SIGNAGE_EVENTS_PORT and players are sent there.
+SIGNAGE_EVENTS_PORT = os.environ.get("SIGNAGE_EVENTS_PORT", "")
+if SIGNAGE_EVENTS_PORT:
+    _CSP_COMMON["connect-src"] = [
+        "'self'",
+        f"http://{BASE_DOMAIN}:{SIGNAGE_EVENTS_PORT}",
+        f"http://*.{BASE_DOMAIN}:{SIGNAGE_EVENTS_PORT}",
+    ]
 # Public sites: no inline script or style, nothing from outside the server.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
