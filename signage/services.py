@@ -48,7 +48,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 PLAYER_VERSION = "1.0.0"
-HEARTBEAT_SECONDS = 60
+HEARTBEAT_SECONDS = settings.SIGNAGE_HEARTBEAT_SECONDS
 # A board is offline after this many heartbeats are missed (plus grace).
 OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 2 + 30)
 PREFETCH_HOURS = 48

@@ -454,6 +454,9 @@ BULLETINS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # --- signage: public boards (signage/, docs/signage.md) --------------------------
 # Seconds one player event stream holds a worker thread before it reconnects.
 SIGNAGE_SSE_SECONDS = int(os.environ.get("SIGNAGE_SSE_SECONDS", "25"))
+# Seconds between a player's heartbeats (in its manifest); a board is offline
+# after two missed heartbeats plus 30 s.
+SIGNAGE_HEARTBEAT_SECONDS = 60
 # Hours a screen's pairing request waits for an official to enter its code.
 SIGNAGE_PAIRING_TTL_HOURS = float(os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", "24"))
 # The port the demo boards' player links name (make run serves on 8000).
