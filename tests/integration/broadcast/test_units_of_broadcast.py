@@ -22,6 +22,7 @@ from broadcast.models import (
 from broadcast.normalize import normalize, number_to_words
 from broadcast.pipeline import InvalidTransition, bulk_set_state, record_new, set_state
 from broadcast.signals import delivery_state_changed
+from tests.factories.broadcast import make_cluster
 from tests.utils import admin_client
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_pipeline_refuses_a_jump_back_and_signals_each_change(
     tree, django_capture_on_commit_callbacks
 ):
     program = Program.objects.create(unit=tree.commune_a1, title="x")
-    cluster, _ = services.create_cluster(tree.commune_a1, "c", device_id="pipe-1")
+    cluster, _ = make_cluster(tree.commune_a1, "c", device_id="pipe-1")
     dispatch = Dispatch.objects.create(
         unit=tree.commune_a1,
         program=program,
@@ -86,7 +87,7 @@ def test_rows_are_written_in_bulk_after_publishing_with_their_history(
 ):
     program = Program.objects.create(unit=tree.commune_b1, title="x")
     clusters = [
-        services.create_cluster(tree.commune_b1, f"c{i}", device_id=f"bulk-{i}")[0]
+        make_cluster(tree.commune_b1, f"c{i}", device_id=f"bulk-{i}")[0]
         for i in range(4)
     ]
     dispatch = services.dispatch_program(program, units=[tree.commune_b1])
@@ -224,7 +225,7 @@ def test_a_communes_listen_back_page_shows_only_its_own_played_programs(
     )
     services.create_tts_program(tree.commune_a1, "Chưa phát", "Xin chào.")
     for program in (mine, other):
-        cluster, _ = services.create_cluster(
+        cluster, _ = make_cluster(
             program.unit, "c", device_id=f"lb-{program.unit.code}"
         )
         dispatch = Dispatch.objects.create(
@@ -300,10 +301,8 @@ def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
     tree, client_for
 ):
 
-    mine, _ = services.create_cluster(tree.commune_a1, "Cụm loa chợ", device_id="adm-a")
-    theirs, _ = services.create_cluster(
-        tree.commune_b1, "Cụm loa bến đò", device_id="adm-b"
-    )
+    mine, _ = make_cluster(tree.commune_a1, "Cụm loa chợ", device_id="adm-a")
+    theirs, _ = make_cluster(tree.commune_b1, "Cụm loa bến đò", device_id="adm-b")
     SpeakerCluster.objects.filter(pk=mine.pk).update(online=True)
     program = Program.objects.create(unit=tree.commune_a1, title="Bản tin sáng")
     dispatch = Dispatch.objects.create(
