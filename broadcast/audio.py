@@ -7,6 +7,7 @@ When ffmpeg is installed, speech is converted to mono 64 kbit/s MP3 at
 kept as uploaded.
 """
 
+import math
 import shutil
 import subprocess
 import tempfile
@@ -34,6 +35,16 @@ NOT_AUDIO = (
 )
 
 
+def _duration(hint):
+    """The recorder's duration hint as finite seconds, 0 when unreadable
+    ("abc", "nan", "inf" or a negative number: the caller refuses 0)."""
+    try:
+        seconds = float(str(hint or 0).strip())
+    except ValueError:
+        return 0.0
+    return seconds if math.isfinite(seconds) and seconds > 0 else 0.0
+
+
 def inspect(uploaded, duration_hint=None):
     """(extension, seconds) of an uploaded file, or ValidationError.
 
@@ -54,7 +65,7 @@ def inspect(uploaded, duration_hint=None):
         raise ValidationError(NOT_AUDIO.format(name=name))
     ext = ACCEPTED[kind.mime]
     if ext == "webm":
-        seconds = float(duration_hint or 0)
+        seconds = _duration(duration_hint)
     else:
         try:
             info = mutagen.File(uploaded)

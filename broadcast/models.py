@@ -96,9 +96,12 @@ class SpeakerCluster(models.Model):
         return bool(self.password_hash) and mosquitto_check(raw, self.password_hash)
 
     def in_hours(self, when=None):
-        """Whether the cluster may play now (normal and priority items)."""
+        """Whether the cluster may play now (normal and priority items).
+        Equal on and off times mean all day."""
         local = timezone.localtime(when or timezone.now()).time()
-        if self.on_time <= self.off_time:
+        if self.on_time == self.off_time:
+            return True
+        if self.on_time < self.off_time:
             return self.on_time <= local < self.off_time
         return local >= self.on_time or local < self.off_time
 

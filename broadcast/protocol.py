@@ -128,4 +128,7 @@ def decode(payload_bytes):
 
 
 def encode(body):
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    # allow_nan=False: NaN/Infinity are not JSON and devices could not parse them.
+    return json.dumps(
+        body, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode()

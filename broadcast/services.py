@@ -683,3 +683,23 @@ def validation_messages(exc):
     if isinstance(exc, ValidationError):
         return exc.messages
     return [str(exc)]
+
+
+def link_hamlets(unit):
+    """Link the unit's clusters whose typed hamlet matches a registry hamlet
+    (tenants.Hamlet, same name ignoring case and spaces); returns how many."""
+    from tenants.models import Hamlet
+
+    registry = {
+        " ".join(h.name.lower().split()): h for h in Hamlet.objects.filter(unit=unit)
+    }
+    linked = 0
+    for cluster in SpeakerCluster.objects.filter(unit=unit, hamlet_ref=None).exclude(
+        hamlet=""
+    ):
+        hamlet = registry.get(" ".join(cluster.hamlet.lower().split()))
+        if hamlet is not None:
+            cluster.hamlet_ref = hamlet
+            cluster.save(update_fields=["hamlet_ref"])
+            linked += 1
+    return linked

@@ -231,9 +231,13 @@ class Fleet:
         keepalive=60,
         connect_batch=200,
     ):
+        from django.conf import settings
+
         from .mqtt import broker_address
 
-        self.host, self.port, _ = broker_address(url)
+        self.host, self.port, _ = broker_address(
+            url or settings.BROADCAST_DEVICE_MQTT_URL
+        )
         self.heartbeat_every = heartbeat
         self.play_seconds = play_seconds
         self.keepalive = keepalive

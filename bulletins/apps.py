@@ -16,3 +16,4 @@ class BulletinsConfig(AppConfig):
             sender=Bulletin,
             dispatch_uid="bulletins-unindex",
         )
+        from . import indicators  # noqa: F401 - registers its reports indicators

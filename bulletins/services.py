@@ -79,15 +79,27 @@ def can_approve(user):
     return bool(user.is_superuser or (profile and profile.can_approve))
 
 
+def reach(scope):
+    """The unit whose subtree an officer sends to: a department (sở, ngành)
+    sends to the units of the province or district it belongs to."""
+    if scope is not None and scope.kind == UnitKind.DEPARTMENT and scope.parent_id:
+        return scope.parent
+    return scope
+
+
 def units_below(scope):
     """Units an officer of ``scope`` may send to (strictly below it)."""
-    units = Unit.objects.exclude(kind=UnitKind.PLATFORM).exclude(schema_name="public")
+    units = Unit.objects.exclude(
+        kind__in=(UnitKind.PLATFORM, UnitKind.DEPARTMENT)
+    ).exclude(schema_name="public")
+    scope = reach(scope)
     if scope is None:
         return units
     return units.filter(structure=scope.structure, path__startswith=scope.path + "/")
 
 
 def in_scope(unit, scope):
+    scope = reach(scope)
     return scope is None or (
         unit.structure == scope.structure and unit.path.startswith(scope.path + "/")
     )
@@ -122,7 +134,7 @@ def check_targets(*, scope, target_mode, target_root=None, target_units=()):
             raise ValidationError("Hãy chọn đơn vị có các xã, phường sẽ nhận tin.")
         if (
             scope is not None
-            and target_root != scope
+            and target_root != reach(scope)
             and not in_scope(target_root, scope)
         ):
             raise ValidationError(scope_refusal([target_root], scope))

@@ -16,6 +16,14 @@ class CmsConfig(AppConfig):
         )
 
         from .cache import invalidate_unit_pages
+        from .receivers import clear_root_paths_after_commit
+
+        # Home pages (and their translations) are site roots.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                clear_root_paths_after_commit,
+                dispatch_uid=f"cms-root-paths-{signal!r}",
+            )
 
         # Any change a citizen could see retires the unit's cached pages.
         for signal in (
@@ -28,7 +36,15 @@ class CmsConfig(AppConfig):
         post_delete.connect(
             invalidate_unit_pages, sender=Page, dispatch_uid="cms-cache-page-delete"
         )
-        for model_name in ("cms.Category", "cms.Person", "themes.ThemeSettings"):
+        # A privacy change takes effect at once: no cached copy of a page made
+        # private (or of a list showing it) is served afterwards.
+        for model_name in (
+            "cms.Category",
+            "cms.Person",
+            "themes.ThemeSettings",
+            "wagtailcore.PageViewRestriction",
+            "wagtailcore.CollectionViewRestriction",
+        ):
             # A settings row created with its defaults on first view changes
             # nothing a reader sees (see invalidate_unit_pages).
             post_save.connect(

@@ -114,7 +114,13 @@ class CachedPageMixin:
     cacheable = True
 
     def serve(self, request, *args, **kwargs):
-        if not (self.cacheable and is_cacheable_request(request)):
+        # A private page (privacy on it or above it) is never stored: the
+        # middleware would hand it out before Wagtail checks the restriction.
+        if not (
+            self.cacheable
+            and is_cacheable_request(request)
+            and not self.get_view_restrictions().exists()
+        ):
             return super().serve(request, *args, **kwargs)
         hit = cached_response(request)
         if hit is not None:

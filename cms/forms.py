@@ -1,6 +1,10 @@
 """Public forms of a unit's site."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from wagtail.documents.forms import BaseDocumentForm
+
+from base.uploads import UploadValidator
 
 
 class ContactForm(forms.Form):
@@ -38,3 +42,15 @@ class ContactForm(forms.Form):
             )
         data.pop("website", None)
         return data
+
+
+class CheckedDocumentForm(BaseDocumentForm):
+    """Wagtail's document form (``WAGTAILDOCS_DOCUMENT_FORM_BASE``) with the
+    file's content checked against the document allow-list (base.uploads):
+    a page of HTML renamed ``.pdf`` is refused in Vietnamese."""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            UploadValidator("document")(upload)
+        return upload

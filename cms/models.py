@@ -20,6 +20,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Func, Value
+from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -39,6 +41,7 @@ from wagtail.snippets.models import register_snippet
 
 from base.choices import Priority
 from base.ratelimit import LIMITED_MESSAGE, is_limited
+from search.folding import fold
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from .cache import CachedPageMixin
@@ -212,6 +215,7 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["latest"] = (
             ArticlePage.objects.live()
+            .public()
             .descendant_of(self)
             .filter(locale=self.locale)
             .select_related("image")
@@ -219,17 +223,20 @@ class HomePage(BasePage):
         )
         context["announcements"] = AnnouncementPage.current(
             AnnouncementPage.objects.live()
+            .public()
             .descendant_of(self)
             .filter(locale=self.locale)
         )[:5]
         context["documents"] = (
             LegalDocumentPage.objects.live()
+            .public()
             .descendant_of(self)
             .filter(locale=self.locale)
             .order_by("-issued_on")[:5]
         )
         context["events"] = (
             EventPage.objects.live()
+            .public()
             .descendant_of(self)
             .filter(locale=self.locale, starts_at__gte=timezone.now())
             .order_by("starts_at")[:3]
@@ -262,7 +269,13 @@ class SectionPage(BasePage):
         from django.core.paginator import Paginator
 
         context = super().get_context(request, *args, **kwargs)
-        children = self.get_children().live().specific().order_by("-first_published_at")
+        children = (
+            self.get_children()
+            .live()
+            .public()
+            .specific()
+            .order_by("-first_published_at")
+        )
         # Announcements past their validity window leave the listing.
         today = timezone.localdate()
         children = [
@@ -294,6 +307,16 @@ class StandardPage(BasePage):
         verbose_name = "trang nội dung"
 
 
+def _check_board_text(page):
+    """A page marked for boards must fit the unit's LED boards (paged);
+    signage says how much fits."""
+    from signage.services import page_text_problem
+
+    problem = page_text_problem(page)
+    if problem:
+        raise ValidationError({"summary": problem})
+
+
 class ArticlePage(PublicationMixin, BasePage):
     """A news item written by an editor."""
 
@@ -323,6 +346,10 @@ class ArticlePage(PublicationMixin, BasePage):
 
     class Meta:
         verbose_name = "bài viết"
+
+    def clean(self):
+        super().clean()
+        _check_board_text(self)
 
 
 class AnnouncementPage(PublicationMixin, BasePage):
@@ -365,6 +392,7 @@ class AnnouncementPage(PublicationMixin, BasePage):
             raise ValidationError(
                 {"valid_until": "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."}
             )
+        _check_board_text(self)
 
     @classmethod
     def current(cls, queryset, today=None):
@@ -515,6 +543,29 @@ class LegalDocumentFilterForm(forms.Form):
         self.fields["nam"].choices = [("", "Tất cả")] + [(y, y) for y in years]
 
 
+_VI_LETTERS = "àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ"
+_VI_LETTERS += _VI_LETTERS.upper()
+
+
+def number_folded(field):
+    """SQL: a document number folded as search folds it, with "/" and "-" as
+    spaces (``15/QĐ-UBND`` -> ``15 qd ubnd``), so ``15/QD-UBND``, ``15/qd`` and
+    ``qđ-ubnd`` all find it; translate() and ASCII lower() need no extension."""
+    return Lower(
+        Func(
+            F(field),
+            Value(_VI_LETTERS + "/-"),
+            Value(fold(_VI_LETTERS) + "  "),
+            function="translate",
+            output_field=models.CharField(),
+        )
+    )
+
+
+def number_query(text):
+    return " ".join(fold(text).replace("/", " ").replace("-", " ").split())
+
+
 class LegalDocumentIndexPage(BasePage):
     """The "Văn bản" section: documents filtered by type, issuer, year, number."""
 
@@ -531,6 +582,7 @@ class LegalDocumentIndexPage(BasePage):
     def documents(self):
         return (
             LegalDocumentPage.objects.live()
+            .public()
             .child_of(self)
             .select_related("document")
             .order_by("-issued_on", "number")
@@ -553,7 +605,9 @@ class LegalDocumentIndexPage(BasePage):
             if data["nam"]:
                 documents = documents.filter(issued_on__year=data["nam"])
             if data["so_hieu"]:
-                documents = documents.filter(number__icontains=data["so_hieu"].strip())
+                documents = documents.annotate(
+                    number_folded=number_folded("number")
+                ).filter(number_folded__icontains=number_query(data["so_hieu"]))
         else:
             documents = documents.none()
         return documents, form

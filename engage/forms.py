@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.html import strip_tags
 
+from . import pending
 from .choices import Category, FeedbackKind, QuestionKind
 from .images import MAX_PHOTOS, clean_photo
 from .models import Feedback, Question, SiteRating
@@ -85,11 +86,34 @@ class FeedbackForm(CitizenForm, forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 6, "maxlength": 6000})}
         error_messages = {"email": {"invalid": "Địa chỉ thư điện tử không hợp lệ."}}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Photos kept from an earlier submission that had an error: the ones
+        # the citizen left ticked come back with this one.
+        self.kept = []
+        for token in self.data.getlist("kept_photos") if self.data else []:
+            photo = pending.read(token)
+            if photo is not None:
+                self.kept.append({"token": token, "label": photo[0], "photo": photo[1]})
+
     def clean_photos(self):
         files = self.cleaned_data.get("photos") or []
-        if len(files) > MAX_PHOTOS:
+        if len(files) + len(self.kept) > MAX_PHOTOS:
             raise forms.ValidationError(f"Chỉ gửi được tối đa {MAX_PHOTOS} ảnh.")
-        return [clean_photo(f) for f in files]
+        new = [(getattr(f, "name", "ảnh"), clean_photo(f)) for f in files]
+        self.new_photos = new
+        return [k["photo"] for k in self.kept] + [photo for _label, photo in new]
+
+    def keep_photos(self):
+        """After an error elsewhere: keep the valid new photos for the next
+        submission (a file input cannot be re-filled)."""
+        for label, (content, size) in getattr(self, "new_photos", []):
+            token = pending.keep(content, size, label)
+            self.kept.append({"token": token, "label": label})
+        self.new_photos = []
+
+    def kept_tokens(self):
+        return [k["token"] for k in self.kept]
 
 
 class FeedbackRatingForm(CitizenForm):

@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from search import services as search
 from search.registry import register_provider
 
+from . import tokens
 from .models import Feedback, Question
 from .pipeline import FeedbackStatus
 from .signals import feedback_status_changed
@@ -56,6 +57,15 @@ def answered_questions(unit):
         yield question_document(question)
 
 
+def _site_root(unit):
+    from django_tenants.utils import tenant_context
+    from wagtail.models import Site
+
+    with tenant_context(unit):
+        site = Site.objects.filter(is_default_site=True).first()
+        return site.root_url if site else f"http://{unit.primary_hostname}"
+
+
 @receiver(feedback_status_changed, sender=Feedback)
 def mail_the_citizen(sender, feedback, old_status, new_status, note="", **kwargs):
     if not feedback.email:
@@ -69,6 +79,11 @@ def mail_the_citizen(sender, feedback, old_status, new_status, note="", **kwargs
         lines.append(f"Lý do: {feedback.reject_reason}")
     if new_status == FeedbackStatus.ANSWERED:
         lines.append(f"Trả lời: {feedback.answer}")
+        # The sender's own rating link (the code alone does not allow rating).
+        lines.append(
+            "Đánh giá kết quả xử lý tại đường dẫn riêng của bạn (đừng chia sẻ): "
+            f"{_site_root(feedback.filed_with)}{tokens.rating_url(feedback)}"
+        )
     lines.append(f"Theo dõi tại trang Phản ánh, kiến nghị với mã {feedback.code}.")
     try:
         send_mail(

@@ -42,13 +42,32 @@ def answer_question(question, *, answer, actor=""):
     return question
 
 
-def find_by_code(code):
-    """A question or feedback by its tracking code (any unit)."""
+def question_for_host(code, unit):
+    """A question by its tracking code, only on its own unit's host."""
+    code = (code or "").strip().upper()
+    return Question.objects.select_related("unit").filter(code=code, unit=unit).first()
+
+
+def feedback_for_host(code, unit):
+    """A feedback by its tracking code, only on the host of the unit it was
+    filed with or the unit handling it now (the parent, after a transfer)."""
+    code = (code or "").strip().upper()
+    return (
+        Feedback.objects.select_related("unit")
+        .filter(code=code)
+        .filter(Q(unit=unit) | Q(filed_with=unit))
+        .first()
+    )
+
+
+def find_by_code(code, unit):
+    """A question or feedback by its tracking code, as seen on ``unit``'s host
+    (codes of other units are "not found" there)."""
     code = (code or "").strip().upper()
     if code.startswith("H"):
-        return Question.objects.select_related("unit").filter(code=code).first()
+        return question_for_host(code, unit)
     if code.startswith("P"):
-        return Feedback.objects.select_related("unit").filter(code=code).first()
+        return feedback_for_host(code, unit)
     return None
 
 

@@ -1,17 +1,16 @@
 """Public pages of citizen interaction on a unit's host."""
 
-import uuid
-
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from base.ratelimit import LIMITED_MESSAGE, ratelimit
+from base.ratelimit import LIMITED_MESSAGE, client_ip, is_limited, ratelimit
 from base.units import unit_or_404
 from search import services as search
 
-from . import services
+from . import pending, services, tokens
 from .charts import survey_results
 from .choices import QuestionKind, QuestionStatus
 from .forms import (
@@ -75,7 +74,9 @@ def question_sent(request, code):
 
 
 def question_detail(request, code):
-    question = get_object_or_404(Question, code=code.upper())
+    question = services.question_for_host(code, unit_or_404())
+    if question is None:
+        raise Http404("Không tìm thấy câu hỏi.")
     return render(request, "engage/question_detail.html", {"item": question})
 
 
@@ -132,22 +133,45 @@ def send_feedback(request):
             feedback = services.file_feedback(
                 unit=unit, photos=form.cleaned_data["photos"], **data
             )
-            return redirect("engage:feedback_sent", code=feedback.code)
+            pending.release(form.kept_tokens())
+            # The rating key travels only to the sender (this redirect, mail).
+            sent = reverse("engage:feedback_sent", args=[feedback.code])
+            return redirect(f"{sent}?k={tokens.rating_key(feedback)}")
         context["error"] = INVALID
+        if "photos" not in form.errors:
+            form.keep_photos()
     return render(request, "engage/feedback_form.html", context)
 
 
+def _host_feedback(code):
+    feedback = services.feedback_for_host(code, unit_or_404())
+    if feedback is None:
+        raise Http404("Không tìm thấy phản ánh, kiến nghị.")
+    return feedback
+
+
 def feedback_sent(request, code):
-    feedback = get_object_or_404(Feedback, code=code)
-    return render(request, "engage/sent.html", {"item": feedback, "kind": "feedback"})
+    feedback = _host_feedback(code)
+    context = {"item": feedback, "kind": "feedback"}
+    if tokens.rating_key_ok(feedback, request.GET.get("k")):
+        context["rating_url"] = tokens.rating_url(feedback)
+    return render(request, "engage/sent.html", context)
 
 
 @ratelimit("engage.form", method="POST")
 def feedback_detail(request, code):
-    feedback = get_object_or_404(Feedback, code=code.upper())
-    can_rate = feedback.is_public and feedback.rating is None
+    feedback = _host_feedback(code)
+    # Only the sender holds the rating key (the code itself is public).
+    key = request.POST.get("k") or request.GET.get("k")
+    is_sender = tokens.rating_key_ok(feedback, key)
+    can_rate = feedback.is_public and feedback.rating is None and is_sender
     form = FeedbackRatingForm(request.POST or None) if can_rate else None
-    context = {"item": feedback, "form": form}
+    context = {
+        "item": feedback,
+        "form": form,
+        "rating_key": key if is_sender else "",
+        "rating_needs_key": feedback.is_public and feedback.rating is None,
+    }
     if request.method == "POST" and can_rate:
         if request.limited:
             return _limited(request, "engage/feedback_detail.html", context)
@@ -156,7 +180,7 @@ def feedback_detail(request, code):
             feedback.rating_comment = form.cleaned_data["rating_comment"]
             feedback.save(update_fields=["rating", "rating_comment", "updated_at"])
             messages.success(request, "Cảm ơn bạn đã đánh giá kết quả xử lý.")
-            return redirect("engage:feedback_detail", code=feedback.code)
+            return redirect(feedback.public_url())
         context["error"] = INVALID
     return render(request, "engage/feedback_detail.html", context)
 
@@ -166,7 +190,7 @@ def track(request):
     code = request.GET.get("ma", "")[:20].strip()
     context = {"code": code}
     if code:
-        item = services.find_by_code(code)
+        item = services.find_by_code(code, unit_or_404())
         if item is None:
             context["error"] = (
                 f"Không tìm thấy mã “{code}”. Hãy kiểm tra lại mã theo dõi "
@@ -178,6 +202,21 @@ def track(request):
 
 
 # --- surveys -------------------------------------------------------------------------
+
+
+BALLOT_EXPIRED = (
+    "Phiếu trả lời đã hết hạn hoặc không hợp lệ. Các câu trả lời của bạn vẫn "
+    "được giữ nguyên, vui lòng bấm “Gửi ý kiến” lại."
+)
+
+
+def _per_survey(survey):
+    """Rate key: the client's address, counted per survey."""
+
+    def key(group, request):
+        return f"{client_ip(group, request)}:{survey.pk}"
+
+    return key
 
 
 def cookie_name(survey):
@@ -197,15 +236,27 @@ def survey_detail(request, pk):
     token = request.COOKIES.get(cookie_name(survey))
     answered = bool(token) and survey.responses.filter(token=token).exists()
     form = SurveyAnswerForm(survey, request.POST or None)
-    context = {"survey": survey, "form": form, "answered": answered}
+    # A fresh signed ballot on every form shown; the one posted counts once.
+    context = {
+        "survey": survey,
+        "form": form,
+        "answered": answered,
+        "ballot": tokens.issue_ballot(survey),
+    }
     if not survey.is_open:
         context["closed"] = True
         return render(request, "engage/survey_detail.html", context)
     if request.method == "POST" and not answered:
         if request.limited:
             return _limited(request, "engage/survey_detail.html", context)
+        nonce = tokens.ballot_nonce(survey, request.POST.get("ballot"))
+        if nonce is None:
+            context["error"] = BALLOT_EXPIRED
+            return render(request, "engage/survey_detail.html", context, status=400)
+        if is_limited(request, "engage.survey_answer", key=_per_survey(survey)):
+            return _limited(request, "engage/survey_detail.html", context)
         if form.is_valid():
-            token = token or uuid.uuid4().hex
+            token = nonce
             try:
                 with transaction.atomic():
                     response = SurveyResponse.objects.create(survey=survey, token=token)

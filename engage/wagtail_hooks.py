@@ -15,9 +15,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 from tenants.services import current_unit
 
-from . import services
+from . import admin_views, services
 from .admin_forms import FeedbackAdminForm, SurveyAdminForm
 from .models import Feedback, Question, SiteRating, Survey
+from .panels import CitizenPanel
 
 
 class UnitScoped:
@@ -107,6 +108,7 @@ class FeedbackViewSet(ScopedViewSet):
             FieldPanel("title", read_only=True),
             FieldPanel("body", read_only=True),
             FieldPanel("location", read_only=True),
+            CitizenPanel(heading="Người gửi và ảnh kèm theo"),
             FieldPanel("category"),
             FieldPanel("deadline"),
             FieldPanel("answer"),
@@ -197,6 +199,11 @@ def register_urls():
         path("tuong-tac/cap-duoi/", subtree_overview, name="engage_subtree"),
         path(
             "tuong-tac/cap-duoi/<str:code>/", subtree_unit, name="engage_subtree_unit"
+        ),
+        path(
+            "tuong-tac/anh-phan-anh/<int:pk>/",
+            admin_views.feedback_photo,
+            name="engage_feedback_photo",
         ),
     ]
 

@@ -66,6 +66,23 @@ def fold_with_offsets(text):
     return "".join(out), offsets
 
 
+# "/" and "-" inside a word: document numbers (15/QĐ-UBND) and compound
+# names (Rịa-Vũng). PostgreSQL's parser keeps "15/qd-ubnd" as one token, so
+# "15/qd" or "qd-ubnd 15" could never find it; index and query both read
+# such joins as spaces.
+_JOIN = re.compile(r"(?<=\w)[/-](?=\w)")
+
+
+def split_codes(folded):
+    """``15/qd-ubnd`` -> ``15 qd ubnd`` (same length: offsets still hold)."""
+    return _JOIN.sub(" ", folded)
+
+
+def fold_for_search(text):
+    """What the full-text index stores and matches: ``fold`` with codes split."""
+    return split_codes(fold(text))
+
+
 def words(text):
     """Folded words of a text (used for prefix queries and highlighting)."""
     return _WORD.findall(fold(text))

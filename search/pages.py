@@ -101,6 +101,10 @@ def page_document(page, unit):
     model_name = page.specific_class._meta.model_name
     if page.depth <= 2 or model_name in SKIPPED_MODELS or not page.live:
         return None
+    # Private pages (login, password or groups, on the page or an ancestor)
+    # stay out of the cross-unit index: titles and snippets included.
+    if page.get_view_restrictions().exists():
+        return None
     kind = page_kind(page)
     parts = page.get_url_parts()
     url = parts[2] if parts else page.url_path
@@ -120,7 +124,10 @@ def page_document(page, unit):
         "kind": kind,
         "object_id": page.pk,
         "title": page.title,
-        "body": page_text(page),
+        # A legal document is found by its number in the site search too.
+        "body": "\n".join(
+            part for part in (extra.get("number", ""), page_text(page)) if part
+        ),
         "url": url,
         "language": page.locale.language_code,
         "category": category,
@@ -134,8 +141,17 @@ def page_doc_ids(schema, page_id):
     return [make_doc_id(schema, kind, page_id) for kind in ALL_PAGE_KINDS]
 
 
+def document_is_private(document):
+    """In a collection with privacy (on it or an ancestor collection)."""
+    collection = getattr(document, "collection", None)
+    return collection is not None and collection.get_view_restrictions().exists()
+
+
 def document_document(document, unit):
-    """kwargs for services.index_document for a Wagtail document (tệp)."""
+    """kwargs for services.index_document for a Wagtail document (tệp), or
+    None for a document of a private collection."""
+    if document_is_private(document):
+        return None
     return {
         "unit": unit,
         "kind": "document",

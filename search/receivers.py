@@ -13,8 +13,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.documents import get_document_model
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import tasks
 
@@ -83,3 +83,45 @@ def document_was_saved(sender, instance, **kwargs):
 def document_was_deleted(sender, instance, **kwargs):
     if _on_unit():
         _queue(tasks.remove_wagtail_document, instance.pk)
+
+
+# Privacy takes effect at once: a page given (or relieved of) a view
+# restriction is reindexed with everything below it, and so is every
+# document of a collection whose privacy changes (page_document and
+# document_document leave private ones out).
+
+
+def _reindex_subtree(page):
+    for page_id in page.get_descendants(inclusive=True).values_list("pk", flat=True):
+        _queue(tasks.index_page, page_id)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def page_privacy_changed(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None and _on_unit():
+        _reindex_subtree(page)
+
+
+@receiver(post_page_move)
+def page_was_moved(sender, instance, **kwargs):
+    # Moved under (or out of) a private section: its privacy changed.
+    if _on_unit():
+        _reindex_subtree(instance)
+
+
+@receiver(post_save, sender=CollectionViewRestriction)
+@receiver(post_delete, sender=CollectionViewRestriction)
+def collection_privacy_changed(sender, instance, **kwargs):
+    if not _on_unit():
+        return
+    from wagtail.models import Collection
+
+    collection = Collection.objects.filter(pk=instance.collection_id).first()
+    if collection is None:
+        return
+    collections = collection.get_descendants(inclusive=True)
+    documents = get_document_model().objects.filter(collection__in=collections)
+    for document_id in documents.values_list("pk", flat=True):
+        _queue(tasks.index_wagtail_document, document_id)

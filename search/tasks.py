@@ -61,10 +61,11 @@ def index_wagtail_document(document_id):
     if unit is None:
         return "skipped: platform"
     document = get_document_model().objects.filter(pk=document_id).first()
-    if document is None:
+    doc = document_document(document, unit) if document is not None else None
+    if doc is None:
         services.remove_document(unit=unit, kind="document", object_id=document_id)
         return "removed"
-    return services.index_document(**document_document(document, unit))
+    return services.index_document(**doc)
 
 
 @shared_task

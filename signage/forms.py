@@ -1,8 +1,10 @@
 """Admin forms: every choice limited to the current unit; LED limits checked."""
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from base.uploads import UploadValidator
 from tenants.services import current_unit
 
 from . import services
@@ -20,6 +22,12 @@ class UnitScopedForm(WagtailAdminModelForm):
         for name, model in self.scoped.items():
             if name in self.fields:
                 self.fields[name].queryset = model.objects.filter(unit=unit)
+
+
+def _checked(upload, kind):
+    if isinstance(upload, UploadedFile):
+        UploadValidator(kind)(upload)
+    return upload
 
 
 class LedTextMixin:
@@ -40,6 +48,14 @@ class LedTextMixin:
 
 
 class SlideForm(LedTextMixin, UnitScopedForm):
+    # The player and the unit's admin share an origin: a "video" must be a
+    # video, an image an image (base.uploads sniffs the content).
+    def clean_video(self):
+        return _checked(self.cleaned_data.get("video"), "video")
+
+    def clean_image(self):
+        return _checked(self.cleaned_data.get("image"), "image")
+
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
@@ -90,6 +106,44 @@ class PairForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
+
+
+class PairNewForm(forms.Form):
+    """The official at the new screen: the code it shows and a name, or one of
+    the unit's pre-registered boards. Kind and resolution come from the screen."""
+
+    code = forms.CharField(
+        label="Mã ghép nối hiển thị trên màn hình",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+    name = forms.CharField(
+        label="Tên bảng",
+        max_length=200,
+        required=False,
+        help_text="Ví dụ: Bảng LED cổng chợ. Bỏ trống nếu chọn bảng đã đăng ký.",
+    )
+    place = forms.CharField(label="Vị trí đặt", max_length=255, required=False)
+    board = forms.ModelChoiceField(
+        label="Hoặc bảng đã đăng ký trước",
+        queryset=Board.objects.none(),
+        required=False,
+        empty_label="— Bảng mới —",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = Board.objects.filter(
+            unit=current_unit(), token_hash=""
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("board") and not (cleaned.get("name") or "").strip():
+            self.add_error(
+                "name", "Hãy đặt tên cho bảng mới hoặc chọn một bảng đã đăng ký."
+            )
+        return cleaned
 
 
 class InterruptNowForm(forms.Form):

@@ -2,7 +2,7 @@
 
 A player asks for its manifest with ``If-None-Match`` far more often than the
 manifest changes (after every push and every heartbeat). When the board's
-Redis hash says the token, the host and this hour's version all match, the
+Redis hash says the token, the host and a still-fresh version all match, the
 answer is a 304 without the tenant lookup, sessions or the ORM. Anything
 else (no hash yet, wrong token, another host, a new version) goes down the
 normal stack, which gives the full answers (401, 404, 200).
@@ -33,23 +33,23 @@ class ManifestNotModifiedMiddleware:
 
     def not_modified(self, request, uid):
         try:
-            token_hash, hosts, hour, version = services.redis_client().hmget(
-                services.board_key(uid), "token", "hosts", "hour", "version"
+            token_hash, hosts, fresh, version = services.redis_client().hmget(
+                services.board_key(uid), "token", "hosts", "fresh", "version"
             )
         except Exception:  # noqa: BLE001 - Redis down: the normal path answers
             return None
-        if not (token_hash and hosts and hour and version):
+        if not (token_hash and hosts and fresh and version):
             return None
         host = request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
         if host not in hosts.decode().split(","):
             return None
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if not header.startswith("Bearer "):
+        token = services.bearer_token(request.META.get("HTTP_AUTHORIZATION", ""))
+        if not token:
             return None
-        digest = services.hash_token(header[7:].strip())
+        digest = services.hash_token(token)
         if not hmac.compare_digest(digest, token_hash.decode()):
             return None
-        if hour.decode() != services._hour_stamp():
+        if not services.is_fresh(fresh.decode()):
             return None
         etag = f'"{version.decode()}"'
         if etag not in request.META["HTTP_IF_NONE_MATCH"]:

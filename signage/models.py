@@ -73,6 +73,9 @@ class Board(models.Model):
     # What the player last reported (heartbeat).
     last_seen = models.DateTimeField("lần cuối liên lạc", null=True, editable=False)
     player_version = models.CharField(max_length=40, blank=True, editable=False)
+    device_model = models.CharField(
+        "thiết bị", max_length=100, blank=True, editable=False
+    )
     showing = models.CharField("đang hiển thị", max_length=255, blank=True)
     manifest_version = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,17 +108,33 @@ class Board(models.Model):
 
 
 class PairingRequest(models.Model):
-    """A player waiting to be paired: shows ``code`` until an official enters it."""
+    """A player waiting to be paired: shows ``code`` until an official enters it.
+
+    The player reports what it is (kind, resolution, orientation, version,
+    model) so the official only types the code and names the board.
+    """
 
     unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE)
     code = models.CharField(max_length=8, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     board = models.ForeignKey(Board, null=True, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=8, choices=BoardKind.choices, blank=True)
+    width = models.PositiveIntegerField(null=True)
+    height = models.PositiveIntegerField(null=True)
+    orientation = models.CharField(
+        max_length=12, choices=Orientation.choices, blank=True
+    )
+    player_version = models.CharField(max_length=40, blank=True)
+    device_model = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
     class Meta:
         verbose_name = "yêu cầu ghép nối"
+
+    @property
+    def resolution(self):
+        return f"{self.width}×{self.height}" if self.width and self.height else ""
 
 
 class Playlist(models.Model):

@@ -14,6 +14,7 @@ relay it, and the players fetch the manifest again at once.
 import hashlib
 import json
 import logging
+import os
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -32,6 +33,7 @@ from .models import (
     BoardKind,
     BulletinItem,
     Interrupt,
+    Orientation,
     PairingRequest,
     Playlist,
     PlayStat,
@@ -49,7 +51,14 @@ OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 2 + 30)
 PREFETCH_HOURS = 48
 PAIRING_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B
 PAIRING_CODE_LENGTH = 6
-PAIRING_TTL = timedelta(minutes=30)
+# A technician may mount the board and an official enter the code the next
+# day: the request lives SIGNAGE_PAIRING_TTL_HOURS (default 24 h).
+PAIRING_TTL = timedelta(
+    hours=float(
+        getattr(settings, "SIGNAGE_PAIRING_TTL_HOURS", None)
+        or os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", 24)
+    )
+)
 DEFAULT_PLAYLIST_NAME = "Danh sách phát mặc định"
 
 
@@ -85,6 +94,15 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def bearer_token(header):
+    """The token of an ``Authorization: Bearer <token>`` header ('' if none);
+    the scheme is case-insensitive (RFC 9110 §11.1)."""
+    scheme, _, token = (header or "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return ""
+    return token.strip()
+
+
 def new_token():
     return secrets.token_urlsafe(32)
 
@@ -105,19 +123,66 @@ def _new_code():
     )
 
 
-def start_pairing(unit, token):
-    """A player on ``unit``'s host asks to be paired; returns the code to show.
+def _device_report(data):
+    """What a player says about itself when it asks to pair, checked."""
+    data = data if isinstance(data, dict) else {}
+    report = {}
+    kind = data.get("kind")
+    if kind not in (None, ""):
+        if kind not in BoardKind.values:
+            raise ValueError("Loại màn hình phải là “led” hoặc “lcd”.")
+        report["kind"] = kind
+    sizes = [data.get("width"), data.get("height")]
+    if any(v is not None for v in sizes):
+        if not all(
+            isinstance(v, int) and not isinstance(v, bool) and 16 <= v <= 7680
+            for v in sizes
+        ):
+            raise ValueError(
+                "Độ phân giải phải là hai số nguyên “width”, “height” từ 16 đến 7680."
+            )
+        report["width"], report["height"] = sizes
+    orientation = data.get("orientation")
+    if orientation not in (None, ""):
+        if orientation not in Orientation.values:
+            raise ValueError("Hướng màn hình phải là “landscape” hoặc “portrait”.")
+        report["orientation"] = orientation
+    elif "width" in report:
+        report["orientation"] = (
+            Orientation.PORTRAIT
+            if report["height"] > report["width"]
+            else Orientation.LANDSCAPE
+        )
+    for name, limit in (("player_version", 40), ("model", 100)):
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or len(value) > limit:
+            raise ValueError(f"Trường “{name}” phải là chuỗi tối đa {limit} ký tự.")
+        report["device_model" if name == "model" else name] = value
+    return report
+
+
+def start_pairing(unit, token, data=None):
+    """A player on ``unit``'s host asks to be paired; returns the request whose
+    code it shows.
 
     The player made up ``token`` itself; only its hash is kept, and it becomes
-    the board's token once an official enters the code.
+    the board's token once an official enters the code. ``data`` is the rest
+    of its request: kind, width, height, orientation, player_version, model.
     """
     if not isinstance(token, str) or not 32 <= len(token) <= 128:
         raise ValueError("Mã bí mật của màn hình không hợp lệ.")
+    report = _device_report(data)
     now = timezone.now()
     PairingRequest.objects.filter(expires_at__lt=now).delete()
     token_hash = hash_token(token)
     existing = PairingRequest.objects.filter(token_hash=token_hash).first()
-    if existing and existing.unit_id == unit.pk:
+    if existing and existing.unit_id == unit.pk and existing.board_id is None:
+        if report:
+            for name, value in report.items():
+                setattr(existing, name, value)
+            existing.save(update_fields=list(report))
         return existing
     if existing:
         existing.delete()
@@ -130,7 +195,43 @@ def start_pairing(unit, token):
         code=code,
         token_hash=token_hash,
         expires_at=now + PAIRING_TTL,
+        **report,
     )
+
+
+def pending_pairing(unit, code):
+    """The unit's unexpired, unpaired request with ``code``, or None."""
+    return (
+        PairingRequest.objects.filter(
+            unit=unit,
+            code=normalize_code(code),
+            board__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def pair_new_board(unit, code, name, place=""):
+    """The official typed the code shown on a new screen and a name: the board
+    is created with what the player reported. None for a wrong code."""
+    with transaction.atomic():
+        request = pending_pairing(unit, code)
+        if request is None:
+            return None
+        board = Board.objects.create(
+            unit=unit,
+            name=name,
+            place=place,
+            kind=request.kind or BoardKind.LCD,
+            width=request.width or 1920,
+            height=request.height or 1080,
+            orientation=request.orientation or Orientation.LANDSCAPE,
+        )
+        if not pair_board(board, code):
+            raise RuntimeError("pairing request vanished")  # pragma: no cover
+    return board
 
 
 def normalize_code(code):
@@ -160,21 +261,32 @@ def pair_board(board, code):
         request.save(update_fields=["board"])
         board.token_hash = request.token_hash
         board.paired_at = timezone.now()
-        board.save(update_fields=["token_hash", "paired_at"])
+        # A pre-registered board takes what the device reports about itself.
+        for name in ("kind", "width", "height", "orientation"):
+            if getattr(request, name):
+                setattr(board, name, getattr(request, name))
+        board.player_version = request.player_version or board.player_version
+        board.device_model = request.device_model or board.device_model
+        board.save()
     forget_board(board.uid)
+    content_changed(board.unit_id)
     return True
 
 
 def pairing_status(unit, token):
-    """(code, board) for the player holding ``token``; board None until paired."""
+    """(request, board) for the player holding ``token``; board None until
+    paired. A paired board answers for as long as it keeps that token, even
+    after its request is gone; (None, None) for an unknown token."""
+    token_hash = hash_token(token or "")
+    board = Board.objects.filter(unit=unit, token_hash=token_hash).first()
     request = (
         PairingRequest.objects.select_related("board")
-        .filter(unit=unit, token_hash=hash_token(token or ""))
+        .filter(unit=unit, token_hash=token_hash, expires_at__gt=timezone.now())
         .first()
     )
-    if request is None:
-        return None, None
-    return request.code, request.board
+    if board is None and request is not None:
+        board = request.board
+    return request, board
 
 
 # --- content ---
@@ -212,7 +324,7 @@ def page_items(unit, at):
         if "show_on_boards" not in field_names:
             continue
         with tenant_context(unit):
-            pages = list(model.objects.live().filter(show_on_boards=True))
+            pages = list(model.objects.live().public().filter(show_on_boards=True))
         for page in pages:
             valid_from = getattr(page, "valid_from", None)
             valid_until = getattr(page, "valid_until", None)
@@ -224,15 +336,13 @@ def page_items(unit, at):
                 )
             if valid_until and valid_until <= at:
                 continue
-            body = getattr(page, "summary", "") or _plain(getattr(page, "body", ""))
-            if not isinstance(body, str):
-                body = _plain(str(body))
+            _, body = page_board_text(page)
             items.append(
                 {
                     "key": f"p{page.pk}",
                     "kind": "text",
                     "title": page.title,
-                    "body": body[:600],
+                    "body": body,
                     "language": getattr(page.locale, "language_code", "vi")[:2],
                     "duration": 12,
                     "valid_from": valid_from,
@@ -252,7 +362,7 @@ def bulletin_items(unit, at):
             "key": f"b{row.bulletin_id}",
             "kind": "text",
             "title": row.title,
-            "body": row.body[:600],
+            "body": row.body,
             "language": row.language or "vi",
             "duration": 15,
             "valid_from": row.valid_from,
@@ -438,23 +548,91 @@ def interrupt(
     language="vi",
     bulletin_id=None,
     by="",
+    starts_at=None,
 ):
-    """Take over the unit's boards (or ``boards``) at once."""
+    """Take over the unit's boards (or ``boards``) at ``starts_at`` (now)."""
+    starts_at = starts_at or timezone.now()
     if expires_at is None and minutes:
-        expires_at = timezone.now() + timedelta(minutes=minutes)
+        expires_at = starts_at + timedelta(minutes=minutes)
     item = Interrupt.objects.create(
         unit=unit,
         title=title,
         body=body,
         language=language or "vi",
+        starts_at=starts_at,
         expires_at=expires_at,
         bulletin_id=bulletin_id,
         created_by=by,
     )
     if boards:
         item.boards.set(boards)
-    content_changed(unit)
+    interrupt_saved(item)
     return item
+
+
+# How far ahead boundaries are handed to the worker as timed tasks. Short, so
+# no task waits in the broker longer than its visibility timeout; the beat
+# sweep (signage.tasks.interrupt_boundaries) hands over the later ones.
+BOUNDARY_LOOKAHEAD = timedelta(seconds=90)
+
+
+def interrupt_boundaries(unit_id, after, until):
+    """(moment, unit_id) of every interrupt start and end in (after, until]."""
+    qs = Interrupt.objects.filter(cleared_at__isnull=True)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    starts = qs.filter(starts_at__gt=after, starts_at__lte=until).values_list(
+        "starts_at", "unit_id"
+    )
+    ends = qs.filter(expires_at__gt=after, expires_at__lte=until).values_list(
+        "expires_at", "unit_id"
+    )
+    return sorted(set(starts) | set(ends))
+
+
+def next_interrupt_boundary(unit_id, now):
+    """The next moment an interrupt of the unit starts or ends, or None."""
+    qs = Interrupt.objects.filter(unit_id=unit_id, cleared_at__isnull=True)
+    moments = [
+        qs.filter(starts_at__gt=now)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first(),
+        qs.filter(expires_at__gt=now)
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+        .first(),
+    ]
+    moments = [m for m in moments if m is not None]
+    return min(moments) if moments else None
+
+
+def schedule_boundary_pushes(boundaries):
+    """Ask the worker to rebuild and push each unit at each moment (eta)."""
+    from .tasks import push_at_boundary
+
+    client = redis_client()
+    for moment, unit_id in boundaries:
+        stamp = moment.isoformat()
+        once = f"{_prefix()}boundary:{unit_id}:{stamp}"
+        keep = int(BOUNDARY_LOOKAHEAD.total_seconds()) * 4
+        if not client.set(once, 1, nx=True, ex=keep):
+            continue  # already handed to the worker
+        push_at_boundary.apply_async(args=[unit_id, stamp], eta=moment)
+
+
+def interrupt_saved(item):
+    """An interrupt was created, edited or cleared: push now, and at its start
+    and end if they come soon (the beat sweep takes the later ones)."""
+    content_changed(item.unit_id)
+    now = timezone.now()
+    soon = [
+        (moment, item.unit_id)
+        for moment in (item.starts_at, item.expires_at)
+        if moment is not None and now < moment <= now + BOUNDARY_LOOKAHEAD
+    ]
+    if soon and item.cleared_at is None:
+        transaction.on_commit(lambda: schedule_boundary_pushes(soon))
 
 
 def clear_interrupt(item):
@@ -462,7 +640,7 @@ def clear_interrupt(item):
     if item.cleared_at is None:
         item.cleared_at = timezone.now()
         item.save(update_fields=["cleared_at"])
-    content_changed(item.unit_id)
+    interrupt_saved(item)
     return item
 
 
@@ -481,35 +659,71 @@ def _file_sha(path):
     return digest.hexdigest()
 
 
-def render_item(board, item, tone="normal"):
-    """The slide's PNG at the board's resolution, rendered once per content."""
+def render_pages(board, item, tone="normal", size=None):
+    """The slide's PNG pages at the board's resolution, rendered once per
+    content. Each file is named by the SHA-256 of its bytes; an index file
+    named by the hash of the render inputs remembers which pages they are."""
+    width, height = size or (board.width, board.height)
     spec = {
-        "width": board.width,
-        "height": board.height,
+        "width": width,
+        "height": height,
         "board_kind": board.kind,
         "tone": tone,
         "title": item.get("title", ""),
         "body": item.get("body", ""),
     }
     slide = item.get("_slide")
-    if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
-        spec = {**spec, "picture": slide.image.path, "picture_name": slide.image.name}
-        spec["picture_size"] = slide.image.size
+    if slide is not None and slide.kind != SlideKind.TEXT:
+        picture = _picture_of(slide)
+        if picture is not None:
+            spec = {**spec, "picture": picture.path, "picture_name": picture.name}
+            spec["picture_size"] = picture.size
     key = render.render_key(spec)
-    schema = board.unit.schema_name
-    folder = _media_root_for(schema)
-    path = folder / f"{key}.png"
-    if not path.exists():
+    folder = _media_root_for(board.unit.schema_name)
+    index = folder / f"{key}.json"
+    names = None
+    if index.exists():
+        names = json.loads(index.read_text())
+        if not all((folder / f"{name}.png").exists() for name in names):
+            names = None
+    if names is None:
         folder.mkdir(parents=True, exist_ok=True)
-        data = render.png_bytes(render.render_spec(spec))
-        tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return {
-        "url": f"/signage/files/{key}.png",
-        "sha256": _file_sha(path),
-        "size": path.stat().st_size,
-    }
+        names = []
+        for image in render.render_pages(spec):
+            data = render.png_bytes(image, board.kind)
+            name = hashlib.sha256(data).hexdigest()
+            path = folder / f"{name}.png"
+            if not path.exists():
+                tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            names.append(name)
+        tmp = index.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        tmp.write_text(json.dumps(names))
+        tmp.replace(index)
+    return [
+        {
+            "url": f"/signage/files/{name}.png",
+            "sha256": name,
+            "size": (folder / f"{name}.png").stat().st_size,
+        }
+        for name in names
+    ]
+
+
+def _picture_of(slide):
+    """The still a slide shows on a picture: its image, or a video's poster."""
+    if slide.kind == SlideKind.IMAGE and slide.image:
+        return slide.image
+    poster = getattr(slide, "video_poster", None)
+    if slide.kind == SlideKind.VIDEO and poster:
+        return poster
+    return None
+
+
+def render_item(board, item, tone="normal"):
+    """The first page of the slide (see ``render_pages``)."""
+    return render_pages(board, item, tone)[0]
 
 
 def _media_file(field):
@@ -556,9 +770,12 @@ def build_manifest(board, now=None):
         entry = {k: v for k, v in item.items() if not k.startswith("_")}
         entry["valid_from"] = _iso(item.get("valid_from"))
         entry["valid_until"] = _iso(item.get("valid_until"))
-        png = render_item(board, item, tone)
-        entry["image"] = png["url"]
-        files[png["url"]] = png
+        pages = render_pages(board, item, tone)
+        entry["image"] = pages[0]["url"]
+        entry["pages"] = [png["url"] for png in pages]
+        entry["media"] = None
+        for png in pages:
+            files[png["url"]] = png
         slide = item.get("_slide")
         if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
             entry["media"] = slide.image.url
@@ -627,15 +844,37 @@ def _hour_stamp(now=None):
     return window_start(now).strftime("%Y%m%d%H")
 
 
-def manifest_for(board, now=None):
-    """(version, JSON bytes) of the board's manifest, cached in Redis."""
+def fresh_until(board, now):
+    """Until when a manifest built at ``now`` stays right: the next hour (the
+    window moves) or the next start or end of an interrupt, whichever first."""
+    limit = window_start(now) + timedelta(hours=1)
+    boundary = next_interrupt_boundary(board.unit_id, now)
+    if boundary is not None and boundary < limit:
+        limit = boundary
+    return limit.timestamp()
+
+
+def is_fresh(stamp, now=None):
+    """True while a cached manifest's ``fresh`` stamp (epoch seconds) holds."""
+    if not stamp:
+        return False
     now = now or timezone.now()
-    hour = _hour_stamp(now)
+    try:
+        return now.timestamp() < float(stamp)
+    except (TypeError, ValueError):
+        return False
+
+
+def manifest_for(board, now=None):
+    """(version, JSON bytes) of the board's manifest, cached in Redis until
+    something in it may change (``fresh_until``)."""
+    now = now or timezone.now()
     client = redis_client()
     key = board_key(board.uid)
-    cached = client.hmget(key, "hour", "version", "body")
-    if cached[0] and cached[0].decode() == hour and cached[2]:
+    cached = client.hmget(key, "fresh", "version", "body")
+    if cached[2] and is_fresh(cached[0] and cached[0].decode(), now):
         return cached[1].decode(), cached[2]
+    fresh = fresh_until(board, now)
     document = build_manifest(board, now)
     body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
     version = hashlib.sha256(body).hexdigest()[:32]
@@ -644,7 +883,7 @@ def manifest_for(board, now=None):
     client.hset(
         key,
         mapping={
-            "hour": hour,
+            "fresh": repr(fresh),
             "version": version,
             "body": body,
             "token": board.token_hash,
@@ -657,8 +896,8 @@ def manifest_for(board, now=None):
 
 
 def cached_auth(uid):
-    """(token_hash, unit_id, hour, version) from Redis, or None: the 304 path."""
-    values = redis_client().hmget(board_key(uid), "token", "unit", "hour", "version")
+    """(token_hash, unit_id, fresh, version) from Redis, or None: the 304 path."""
+    values = redis_client().hmget(board_key(uid), "token", "unit", "fresh", "version")
     if values[0] is None:
         return None
     return tuple(v.decode() if v is not None else None for v in values)
@@ -872,35 +1111,84 @@ def led_boards(unit):
 
 
 def led_text_problem(unit, title, body):
-    """A Vietnamese message when the text cannot fit the unit's smallest LED
-    board at the smallest legible size, else None."""
+    """A Vietnamese message when the text needs more pages than a slide may
+    have on the unit's smallest LED board (or a word is wider than it), else
+    None. Text longer than one page is paged, never cut."""
     boards = led_boards(unit)
     if not boards:
         return None
     smallest = min(boards, key=lambda b: b.width * b.height)
-    if render.text_fits(title, body, smallest.width, smallest.height, "led"):
+    width, height = smallest.width, smallest.height
+    pages = render.paginate(title, body, width, height, "led")
+    most = render.profile("led").max_pages
+    if pages is not None and len(pages) <= most:
         return None
-    limit = led_char_limit(smallest.width, smallest.height)
-    length = len(title) + len(body)
+    where = f"bảng LED “{smallest.name}” ({smallest.resolution})"
+    if pages is None:
+        return (
+            f"Có một từ dài hơn chiều ngang của {where}: hãy tách từ đó ra hoặc "
+            "viết ngắn lại."
+        )
+    per_page = led_char_limit(width, height, title)
+    total = led_char_limit(width, height, title, pages=most)
     return (
-        f"Nội dung quá dài cho bảng LED “{smallest.name}” ({smallest.resolution}): "
-        f"tối đa khoảng {limit} ký tự cả tiêu đề và nội dung, hiện có {length} "
-        "ký tự. Hãy rút gọn hoặc chia thành nhiều trang."
+        f"Nội dung quá dài cho {where}: với tiêu đề này, một trang chứa tối đa "
+        f"khoảng {per_page} ký tự nội dung và một trang trình chiếu tối đa "
+        f"{most} trang, tức tối đa khoảng {total} ký tự; hiện có {len(body)} ký "
+        f"tự nội dung ({len(pages)} trang). Hãy rút gọn hoặc chia thành nhiều "
+        "trang trình chiếu."
     )
 
 
-def led_char_limit(width, height):
-    """About how many Vietnamese characters fit a board at the minimum size."""
+def led_char_limit(width, height, title="", pages=1):
+    """About how many Vietnamese characters of body fit under ``title`` on
+    ``pages`` pages of a board at the LED sizes."""
     sample = "Thông báo của Ủy ban nhân dân xã về việc tổ chức họp dân "
-    low, high = 1, 4000
+
+    def fits(mid):
+        text = (sample * (mid // len(sample) + 1))[:mid]
+        found = render.paginate(title, text, width, height, "led")
+        return found is not None and len(found) <= pages
+
+    low, high = 0, 200 * pages
+    while high < 8000 and fits(high):
+        high *= 2
     while low < high:
         mid = (low + high + 1) // 2
-        text = (sample * (mid // len(sample) + 1))[:mid]
-        if render.text_fits("", text, width, height, "led"):
+        if fits(mid):
             low = mid
         else:
             high = mid - 1
     return low
+
+
+def page_board_text(page):
+    """(title, body) a page shows on boards: its summary, else its text."""
+    body = getattr(page, "summary", "") or _plain(getattr(page, "body", ""))
+    if not isinstance(body, str):
+        body = _plain(str(body))
+    return page.title, body
+
+
+def page_text_problem(page):
+    """For a page marked for boards: a Vietnamese message when its board text
+    does not fit the unit's LED boards (shown on the summary field)."""
+    if not getattr(page, "show_on_boards", False):
+        return None
+    from tenants.services import current_unit
+
+    unit = current_unit()
+    if unit is None:
+        return None
+    title, body = page_board_text(page)
+    problem = led_text_problem(unit, title, body)
+    if problem:
+        return (
+            problem
+            + " Bảng tin hiện phần tóm tắt (hoặc nội dung nếu không có tóm tắt): "
+            "hãy viết tóm tắt ngắn hơn, hoặc bỏ chọn “Hiện trên bảng tin điện tử”."
+        )
+    return None
 
 
 # --- bulletins (receivers connected in apps.py) ---

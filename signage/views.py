@@ -51,9 +51,9 @@ def _error(status, message, **extra):
 
 
 def _token(request, allow_query=False):
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if header.startswith("Bearer "):
-        return header[7:].strip()
+    token = services.bearer_token(request.META.get("HTTP_AUTHORIZATION", ""))
+    if token:
+        return token
     if allow_query:
         return request.GET.get("token", "")
     return ""
@@ -150,7 +150,7 @@ def pair_start(request):
     try:
         data = _json_body(request)
         token = data.get("token") if isinstance(data, dict) else None
-        pairing = services.start_pairing(unit, token)
+        pairing = services.start_pairing(unit, token, data)
     except (services.BadReport, ValueError) as error:
         return _error(400, str(error))
     return JsonResponse(
@@ -167,12 +167,24 @@ def pair_start(request):
 )
 def pair_status(request):
     unit = unit_or_404(ONLY_ON_UNIT)
-    code, board = services.pairing_status(unit, _token(request))
-    if code is None:
-        return _error(401, "Không có yêu cầu ghép nối cho màn hình này.")
-    if board is None:
-        return JsonResponse({"paired": False, "code": code})
-    return JsonResponse({"paired": True, "board": str(board.uid), "name": board.name})
+    pairing, board = services.pairing_status(unit, _token(request))
+    if board is not None:
+        return JsonResponse(
+            {"paired": True, "board": str(board.uid), "name": board.name}
+        )
+    if pairing is None:
+        return _error(
+            401,
+            "Không có yêu cầu ghép nối cho màn hình này (hoặc đã hết hạn): "
+            "hãy xin mã mới.",
+        )
+    return JsonResponse(
+        {
+            "paired": False,
+            "code": pairing.code,
+            "expires_at": pairing.expires_at.isoformat(),
+        }
+    )
 
 
 @require_GET
@@ -181,8 +193,8 @@ def manifest(request, uid):
         board, cached = _authenticate(request, uid)
     except AuthFailure as failure:
         return failure.response
-    # The hot path: the player's ETag matches this hour's cached version.
-    if cached is not None and cached[2] == services._hour_stamp() and cached[3]:
+    # The hot path: the player's ETag matches the cached, still-fresh version.
+    if cached is not None and services.is_fresh(cached[2]) and cached[3]:
         etag = f'"{cached[3]}"'
         if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
             response = HttpResponse(status=304)
@@ -276,7 +288,8 @@ RENDER_NAME = re.compile(r"^[0-9a-f]{64}\.png$")
 
 @require_GET
 def rendered_file(request, name):
-    """A slide image of this unit, immutable (its name is its content hash)."""
+    """A slide image of this unit, immutable: its name is the SHA-256 of its
+    bytes (the manifest's ``sha256``)."""
     unit_or_404(ONLY_ON_UNIT)
     if not RENDER_NAME.match(name):
         raise Http404

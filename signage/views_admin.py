@@ -19,7 +19,7 @@ from base.units import unit_or_404
 from tenants.services import current_unit
 
 from . import services
-from .forms import InterruptNowForm, PairForm
+from .forms import InterruptNowForm, PairForm, PairNewForm
 from .models import Board, Interrupt
 
 ONLY_IN_ADMIN = "Bảng tin chỉ quản lý trong trang quản trị của đơn vị."
@@ -69,14 +69,22 @@ class ScopedCreateView(generic.CreateView):
         if minutes and getattr(instance, "expires_at", "-") is None:
             instance.expires_at = instance.starts_at + timedelta(minutes=minutes)
             instance.save(update_fields=["expires_at"])
-        services.content_changed(unit_or_404(ONLY_IN_ADMIN))
+        _changed(instance)
         return instance
+
+
+def _changed(instance):
+    """Push the unit's boards; an interrupt also at its start and end."""
+    if isinstance(instance, Interrupt):
+        services.interrupt_saved(instance)
+    else:
+        services.content_changed(unit_or_404(ONLY_IN_ADMIN))
 
 
 class ScopedEditView(ScopedObjectMixin, generic.EditView):
     def save_instance(self):
         instance = super().save_instance()
-        services.content_changed(unit_or_404(ONLY_IN_ADMIN))
+        _changed(instance)
         return instance
 
 
@@ -98,15 +106,59 @@ def pair_board(request, pk):
         if services.pair_board(board, form.cleaned_data["code"]):
             messages.success(request, f"Đã ghép nối màn hình với “{board.name}”.")
             return redirect("signage_boards:index")
-        form.add_error(
-            "code",
-            "Mã không đúng hoặc đã hết hạn. Hãy nhập đúng mã đang hiển thị trên "
-            "màn hình (mã có hiệu lực 30 phút).",
-        )
+        form.add_error("code", _wrong_code())
     return render(
         request,
         "signage/admin/pair.html",
-        {"board": board, "form": form, "player_path": "/signage/player/"},
+        {
+            "board": board,
+            "form": form,
+            "player_path": "/signage/player/",
+            "ttl_hours": _ttl_hours(),
+        },
+    )
+
+
+def _ttl_hours():
+    return round(services.PAIRING_TTL.total_seconds() / 3600)
+
+
+def _wrong_code():
+    return (
+        "Mã không đúng hoặc đã hết hạn. Hãy nhập đúng mã đang hiển thị trên "
+        f"màn hình (mã có hiệu lực {_ttl_hours()} giờ)."
+    )
+
+
+@require_admin_access
+def pair_new(request):
+    """Pair the screen in front of the official: type its code, name it (or
+    pick a pre-registered board). Kind and resolution come from the screen."""
+    unit = unit_or_404(ONLY_IN_ADMIN)
+    form = PairNewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        board = data["board"]
+        if board is not None:
+            paired = services.pair_board(board, data["code"])
+        else:
+            board = services.pair_new_board(
+                unit, data["code"], data["name"].strip(), data["place"]
+            )
+            paired = board is not None
+        if paired:
+            board.refresh_from_db()
+            messages.success(
+                request,
+                f"Đã ghép nối “{board.name}” ({board.get_kind_display()}, "
+                f"{board.resolution}).",
+            )
+            return redirect("signage_boards:index")
+        form.add_error("code", _wrong_code())
+    return render(
+        request,
+        "signage/admin/pair_new.html",
+        {"form": form, "player_path": "/signage/player/", "ttl_hours": _ttl_hours()},
     )
 
 

@@ -77,6 +77,7 @@ class BoardViewSet(ScopedViewSet):
         Column("last_seen", label="Lần cuối liên lạc", accessor=board_last_seen),
         "showing",
         "player_version",
+        "device_model",
     ]
     base_form_class = UnitScopedForm
 
@@ -197,6 +198,14 @@ class SignageGroup(ModelViewSetGroup):
         items = super().get_submenu_items()
         items.append(
             MenuItem(
+                "Ghép nối màn hình mới",
+                reverse("signage_admin_pair_new"),
+                icon_name="link",
+                order=890,
+            )
+        )
+        items.append(
+            MenuItem(
                 "Phát khẩn cấp ngay",
                 reverse("signage_admin_interrupt_now"),
                 icon_name="warning",
@@ -222,6 +231,11 @@ def register_signage_viewsets():
 @hooks.register("register_admin_urls")
 def register_signage_admin_urls():
     return [
+        path(
+            "signage/boards/pair/",
+            views_admin.pair_new,
+            name="signage_admin_pair_new",
+        ),
         path(
             "signage/boards/<int:pk>/pair/",
             views_admin.pair_board,

@@ -7,9 +7,9 @@ platform (public schema) are never syndicated.
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     page_published,
     page_slug_changed,
@@ -61,3 +61,15 @@ def on_slug_changed(sender, instance, **kwargs):
 def on_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
         queue_sync(instance.pk)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def on_privacy_changed(sender, instance, **kwargs):
+    """A page made private leaves the portals, feeds and API at once (and
+    comes back when made public again), with every page below it."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None or current_unit() is None:
+        return
+    for page_id in page.get_descendants(inclusive=True).values_list("pk", flat=True):
+        queue_sync(page_id)

@@ -52,10 +52,26 @@ def _image_url(page, root_url):
     return url if url.startswith("http") else f"{root_url}{url}"
 
 
-def row_for(page):
+def _url_parts(page):
+    """(root_url, path) of a live page, or None if no site serves it.
+
+    Portals on other hosts show the link: it must be absolute and correct
+    (never the internal ``/trang-chu-km/…`` tree path). A page without URL
+    parts is retried once on fresh site root paths."""
+    from wagtail.models import Site
+
+    parts = page.get_url_parts()
+    if parts is None:
+        Site.clear_site_root_paths_cache()
+        parts = type(page).objects.get(pk=page.pk).get_url_parts()
+    if parts is None or not parts[1]:
+        return None
+    return parts[1], parts[2]
+
+
+def row_for(page, parts=None):
     """The index row's fields for a page of the current unit."""
-    _site_id, root_url, path = page.get_url_parts() or (None, "", page.url_path)
-    root_url = root_url or ""
+    root_url, path = parts or _url_parts(page)
     summary = getattr(page, "summary", "") or page.search_description or ""
     return {
         "page_type": page._meta.label_lower,
@@ -85,13 +101,16 @@ def index_page(page_id):
         return None
     page = Page.objects.filter(pk=page_id).first()
     page = page.specific if page is not None else None
-    if page is None or not is_syndicated(page):
+    parts = _url_parts(page) if page is not None and is_syndicated(page) else None
+    if parts is None:
+        if page is not None and is_syndicated(page):
+            logger.warning("page %s has no public URL: not syndicated", page_id)
         remove_page(unit, page_id)
         return None
     item, _ = SyndicatedItem.objects.update_or_create(
         unit=unit,
         page_id=page_id,
-        defaults={"unit_path": unit.path, **row_for(page)},
+        defaults={"unit_path": unit.path, **row_for(page, parts)},
     )
     return item
 

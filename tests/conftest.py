@@ -27,6 +27,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.mqtt_broker import project_broker  # noqa: F401 - session fixture
 from tests.utils import (
     reachable,
     start_celery_worker,
@@ -158,8 +159,9 @@ def _purge_test_queue():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker on the test database, on a queue of its own."""
+def celery_worker_process(django_db_setup, django_db_blocker, project_broker):  # noqa: F811
+    """A real Celery worker on the test database, on a queue of its own (and
+    the project's own MQTT broker)."""
     from django.conf import settings
 
     if not reachable(settings.CELERY_BROKER_URL, 6379):

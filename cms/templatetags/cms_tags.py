@@ -28,7 +28,7 @@ def main_menu(context):
     home = _home(request, page) if request else None
     if home is None:
         return []
-    return list(home.get_children().live().in_menu())
+    return list(home.get_children().live().public().in_menu())
 
 
 @register.simple_tag
@@ -57,9 +57,24 @@ def page_translations(page):
             else 99
         )
     )
+    links = []
+    for translation in translations:
+        url = translation.url
+        if url is None:
+            # A stale root-path cache (a home translated after the paths were
+            # cached) leaves the page without a URL: refresh once, and never
+            # link to "None".
+            Site.clear_site_root_paths_cache()
+            translation = Page.objects.get(pk=translation.pk).specific
+            url = translation.url
+        if url is not None:
+            links.append((translation, url))
+    if len(links) < 2:
+        return []
     return [
         {
             "page": translation,
+            "url": url,
             "code": translation.locale.language_code,
             "name": SHORT_NAMES.get(
                 translation.locale.language_code,
@@ -67,7 +82,7 @@ def page_translations(page):
             ),
             "current": translation.pk == page.pk,
         }
-        for translation in translations
+        for translation, url in links
     ]
 
 

@@ -84,6 +84,7 @@ SHARED_APPS = [
     "reports",
     "rest_framework",
     "drf_spectacular",
+    "csp",
     *WAGTAIL_APPS,
     *DJANGO_APPS,
 ]
@@ -118,6 +119,8 @@ MIDDLEWARE = [
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache, so cached pages carry the policy too.
+    "base.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -208,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bulletins.tasks.expire_deliveries",
         "schedule": 300.0,
     },
+    # Periodic reports due soon or overdue: one notice and e-mail a day each.
+    "reports-reminders": {
+        "task": "reports.tasks.send_report_reminders",
+        "schedule": float(os.environ.get("REPORTS_REMINDER_SECONDS", "3600")),
+    },
 }
 
 # --- auth and sessions --------------------------------------------------------
@@ -268,9 +276,18 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"}
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "txt", "zip"]
+# The file's content must match its extension (base.uploads), not only its name.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.CheckedDocumentForm"
+# Documents only through Wagtail's view, which checks collection privacy and
+# sends nosniff + a CSP; never straight from /media/ (tenants.views.unit_media).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Nothing loads from outside the server: no avatars from gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Decoding cost grows with pixels: 24 MP covers cameras and phones, a 36 MP
+# image (4 s of a web thread, 110 MB) is refused.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 24_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Slugs without diacritics ("duong-lang", not "đường-làng").
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -295,6 +312,39 @@ UNIT_APPROVER_GROUP = "Người duyệt"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- security headers (base.security, docs/SECURITY.md) ------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "SAMEORIGIN"
+_CSP_COMMON = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "media-src": ["'self'", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "worker-src": ["'self'"],
+}
+# Public sites: no inline script or style, nothing from outside the server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "frame-src": ["'self'"],
+    }
+}
+# The admin: Wagtail's own inline scripts and styles, still only this origin.
+CSP_ADMIN_PATH_PREFIXES = ["/admin/", "/broadcast/truc-tiep/"]
+CSP_ADMIN_DIRECTIVES = {
+    **_CSP_COMMON,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "frame-src": ["'self'"],
+}
+
 # --- rate limits of public views (base/ratelimit.py) ---------------------------
 # Who a client is: a django-ratelimit key ("ip", "user") or the dotted path of a
 # (group, request) -> str function. The default reads REMOTE_ADDR.
@@ -307,6 +357,10 @@ RATELIMITS = {
     "search": os.environ.get("SEARCH_RATELIMIT", "120/m"),
     # engage: every citizen form (question, feedback, survey, rating; POST only).
     "engage.form": os.environ.get("ENGAGE_RATELIMIT", "5/m"),
+    # engage: answers to one survey from one address (on top of the signed
+    # single-use ballot and the cookie; households and mobile carriers share
+    # addresses, so not 1).
+    "engage.survey_answer": os.environ.get("ENGAGE_SURVEY_RATE", "10/h"),
     # signage: a screen asking for a pairing code, and polling its state.
     "signage.pair_start": "20/m",
     "signage.pair_status": "60/m",
@@ -341,9 +395,22 @@ LOGGING = {
 # --- broadcast: speaker clusters over MQTT (broadcast/, docs/broadcast.md) -------
 BROADCAST_MQTT_USERNAME = os.environ.get("BROADCAST_MQTT_USERNAME", "")
 BROADCAST_MQTT_PASSWORD = os.environ.get("BROADCAST_MQTT_PASSWORD", "")
-# Where devices download program audio (the platform host).
+# The broker address devices are given at provisioning (their own listener,
+# TLS in production); MQTT_URL is the platform's own listener.
+BROADCAST_DEVICE_MQTT_URL = os.environ.get("BROADCAST_DEVICE_MQTT_URL", MQTT_URL)
+# When this installation manages the broker's password/ACL files: where they
+# are, and the broker's pid file (SIGHUP after every cluster change).
+BROADCAST_MOSQUITTO_DIR = os.environ.get("BROADCAST_MOSQUITTO_DIR", "")
+BROADCAST_MOSQUITTO_PID_FILE = os.environ.get("BROADCAST_MOSQUITTO_PID_FILE", "")
+# Where devices download program audio: the platform's public address
+# (BASE_DOMAIN and PUBLIC_PORT, the port people and devices reach).
 BROADCAST_MEDIA_BASE_URL = os.environ.get(
-    "BROADCAST_MEDIA_BASE_URL", WAGTAILADMIN_BASE_URL
+    "BROADCAST_MEDIA_BASE_URL",
+    f"http://{BASE_DOMAIN}" + ("" if PUBLIC_PORT == 80 else f":{PUBLIC_PORT}"),
+)
+# Audio links in commands are valid this long (a retry gets a fresh one).
+BROADCAST_AUDIO_TOKEN_SECONDS = int(
+    os.environ.get("BROADCAST_AUDIO_TOKEN_SECONDS", "3600")
 )
 BROADCAST_HEARTBEAT_SECONDS = 60
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
@@ -358,6 +425,12 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# Interrupts start and end on time on every board (the sweep also hands the
+# worker timed pushes for the next 90 s).
+CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
+    "task": "signage.tasks.interrupt_boundaries",
+    "schedule": float(os.environ.get("SIGNAGE_BOUNDARY_SWEEP_SECONDS", 30)),
+}
 CELERY_BEAT_SCHEDULE["broadcast-due-schedules"] = {
     "task": "broadcast.tasks.fire_due_schedules",
     "schedule": 30.0,

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..folding import clean, fold, fold_with_offsets, words
+from ..folding import clean, fold_for_search, fold_with_offsets, words
 
 # A document body larger than this is cut before indexing (a tsvector is
 # limited to 1 MB and nobody reads a snippet from page 400).
@@ -75,7 +75,7 @@ class Query:
 
     @property
     def folded(self):
-        return fold(self.text).strip()
+        return fold_for_search(self.text).strip()
 
 
 @dataclass

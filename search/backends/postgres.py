@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, Func
 from django.db.models.functions import Substr
 
-from ..folding import clean, fold, has_diacritics, words
+from ..folding import clean, fold, fold_for_search, has_diacritics, words
 from ..models import ScopeQuery, SearchDocument
 from .base import SNIPPET_SOURCE_CHARS, BaseBackend, Hit, Results
 
@@ -128,8 +128,8 @@ class PostgresBackend(BaseBackend):
             published_at=doc.published_at,
             year=doc.year,
             extra=doc.extra,
-            title_folded=fold(doc.title),
-            body_folded=fold(doc.body),
+            title_folded=fold_for_search(doc.title),
+            body_folded=fold_for_search(doc.body),
             indexed_at=timezone.now(),
         )
 

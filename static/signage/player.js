@@ -66,10 +66,20 @@
     var token = store.get("pairing-token", null) || randomToken();
     store.set("pairing-token", token);
     state.token = token;
+    // The board says what it is: the official only types the code and a name.
+    var params = new URLSearchParams(location.search);
+    var ratio = window.devicePixelRatio || 1;
     fetch("/signage/api/pair/", {
       method: "POST", cache: "no-store",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ token: token })
+      body: JSON.stringify({
+        token: token,
+        kind: params.get("kind") === "led" ? "led" : "lcd",
+        width: Math.round(screen.width * ratio),
+        height: Math.round(screen.height * ratio),
+        player_version: VERSION,
+        model: (navigator.userAgent || "").slice(0, 100)
+      })
     }).then(function (r) { return r.json(); }).then(function (data) {
       if (data.code) $("pairing-code").textContent = data.code;
       poll();
@@ -177,6 +187,27 @@
 
   function isLed() { return state.manifest && state.manifest.board.kind === "led"; }
 
+  // Text that needs more than one screen comes as several PNG pages: LED
+  // boards always show the pictures, LCD boards only for paged text.
+  function pagesOf(slide) {
+    var pages = slide.pages || (slide.image ? [slide.image] : []);
+    if (slide.kind === "text" && (isLed() || pages.length > 1)) return pages;
+    return [];
+  }
+
+  function flip(img, pages, seconds) {
+    clearInterval(state.pageTimer);
+    var i = 0;
+    img.src = pages[0];
+    if (pages.length < 2) return;
+    state.pageTimer = setInterval(function () {
+      i = (i + 1) % pages.length;
+      img.src = pages[i];
+      img.dataset.page = String(i + 1);
+    }, seconds * 1000);
+    img.dataset.page = "1";
+  }
+
   function show(slide) {
     $("emergency").hidden = true; $("idle").hidden = true; $("empty").hidden = true;
     var box = $("slide"), img = $("slide-image"), video = $("slide-video");
@@ -187,13 +218,19 @@
     $("slide-title").textContent = slide.title || "";
     $("slide-body").textContent = slide.body || "";
     $("slide-title").lang = $("slide-body").lang = slide.language || "vi";
-    if (slide.kind === "video" && slide.media) {
+    clearInterval(state.pageTimer);
+    var pages = pagesOf(slide);
+    if (slide.kind === "video" && slide.media && !isLed()) {
       video.src = slide.media; video.hidden = false; $("slide-text").hidden = true;
+      if (slide.poster) video.poster = slide.poster;
       video.play().catch(function () {});
-    } else if (isLed()) {
-      // LED controllers show the server-rendered image at the exact resolution.
-      img.src = slide.image; img.alt = slide.title || "";
+    } else if (isLed() || pages.length) {
+      // LED controllers show the server-rendered pictures at the exact
+      // resolution (a still or GIF for video); long text turns its pages.
+      img.alt = slide.title || "";
       img.hidden = false; $("slide-text").hidden = true;
+      if (pages.length) flip(img, pages, Math.max(1, slide.duration || 10));
+      else img.src = slide.led_media || slide.image;
     } else if (slide.kind === "image" && slide.media) {
       img.src = slide.media; img.alt = slide.title || "";
       img.hidden = false; $("slide-text").hidden = true;
@@ -209,8 +246,12 @@
     $("emergency-title").textContent = em.title || "";
     $("emergency-body").textContent = em.body || "";
     var img = $("emergency-image");
-    if (isLed()) {
-      img.src = em.image; img.hidden = false; $("emergency-text").hidden = true;
+    var pages = em.pages || [em.image];
+    if (isLed() || pages.length > 1) {
+      img.hidden = false; $("emergency-text").hidden = true;
+      if (!state.current || state.current.key !== em.key || !state.current.shown) {
+        flip(img, pages, 6);
+      }
     } else {
       img.hidden = true; $("emergency-text").hidden = false;
     }
@@ -220,8 +261,8 @@
     clearTimeout(state.timer);
     var em = activeEmergency();
     if (em) {
-      state.current = { emergency: true, key: em.key, title: em.title };
       showEmergency(em);
+      state.current = { emergency: true, key: em.key, title: em.title, shown: true };
       state.timer = setTimeout(next, 1000);
       return;
     }
@@ -236,7 +277,7 @@
     }
     state.index = (state.index + 1) % now_.slides.length;
     var slide = now_.slides[state.index];
-    var duration = Math.max(1, slide.duration || 10);
+    var duration = Math.max(1, slide.duration || 10) * Math.max(1, pagesOf(slide).length);
     state.current = { key: slide.key, title: slide.title || "", started: Date.now() };
     show(slide);
     state.timer = setTimeout(function () {

@@ -103,6 +103,10 @@ class Command(BaseCommand):
                 if name == "create_demo_boards":
                     for board, url in created or []:
                         self.stdout.write(f"Bảng tin {board} – trình phát: {url}")
+        # Registries, departments, the plan's targets and a report period.
+        load_reports = optional_service("reports.demo", "load_demo_reports")
+        if load_reports is not None:
+            load_reports(province, units)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Nội dung mẫu sẵn sàng cho {len(units)} đơn vị của {province}."

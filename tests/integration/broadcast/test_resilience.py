@@ -26,13 +26,17 @@ from tests.utils import start_celery_worker, wait_for
 pytestmark = [pytest.mark.slow]
 
 
-def publisher():
-    host, port = "127.0.0.1", int(settings.MQTT_URL.rsplit(":", 1)[1].strip("/"))
+def publisher(spec):
+    """A device that sends whatever it likes on its own topics (the broker
+    lets a device write only there)."""
+    url = settings.BROADCAST_DEVICE_MQTT_URL
+    host, port = "127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))
     client = mqtt.Client(
         callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-        client_id=f"rogue-{uuid.uuid4().hex[:8]}",
+        client_id=spec["device_id"],
         protocol=mqtt.MQTTv5,
     )
+    client.username_pw_set(spec["username"], spec["password"])
     client.connect(host, port)
     client.loop_start()
     return client
@@ -54,7 +58,7 @@ def test_listener_drops_counts_and_logs_bad_messages_and_keeps_running(
         reason: ListenerCounter.value(f"dropped:{reason}")
         for reason in ("malformed_json", "bad_signature", "wrong_topic")
     }
-    rogue = publisher()
+    rogue = publisher(a)
     ack = protocol.device_topic(a["device_id"], protocol.ACK)
     status = protocol.device_topic(a["device_id"], protocol.STATUS)
     infos = [

@@ -59,6 +59,11 @@ def numbers(response):
         ({"co_quan": "UBND xã"}, ["12/2025/QĐ-UBND"]),
         ({"nam": "2024"}, ["05/2024/NQ-HĐND"]),
         ({"so_hieu": "30/2025"}, ["30/2025/QĐ-UBND"]),
+        # Typed without diacritics, in lower case, or only in part (ux B9).
+        ({"so_hieu": "30/2025/QD-UBND"}, ["30/2025/QĐ-UBND"]),
+        ({"so_hieu": "12/2025/qd"}, ["12/2025/QĐ-UBND"]),
+        ({"so_hieu": "nq-hdnd"}, ["05/2024/NQ-HĐND"]),
+        ({"so_hieu": "qđ-ubnd"}, ["12/2025/QĐ-UBND", "30/2025/QĐ-UBND"]),
         (
             {"loai": "quyet-dinh", "nam": "2025", "co_quan": "UBND huyện"},
             ["30/2025/QĐ-UBND"],

@@ -52,3 +52,33 @@ def test_a_unit_without_km_has_no_km_locale(tree, client_for):
     with tenant_context(tree.commune_a2):
         assert not Locale.objects.filter(language_code="km").exists()
     assert client_for(tree.commune_a2).get("/km/").status_code == 404
+
+
+def test_language_switcher_never_links_to_none_with_stale_root_paths(tree, client_for):
+    """ux B3: a home translated after Wagtail cached the site's root paths had
+    no URL, and the switcher linked to "None" on every page."""
+    from django.core.cache import cache
+    from wagtail.models import Site
+    from wagtail.models.sites import (
+        SITE_ROOT_PATHS_CACHE_KEY,
+        SITE_ROOT_PATHS_CACHE_VERSION,
+    )
+
+    with tenant_context(tree.commune_a1):
+        Site.clear_site_root_paths_cache()
+        stale = [tuple(p) for p in Site.get_site_root_paths()]
+        article = make_article("Tin có bản tiếng Khmer")
+        km_page = translate_page(article, "km")
+        km_page.title = "ព័ត៌មាន"
+        publish(km_page)
+        # The cache as a process that computed it before the km home existed.
+        cache.set(
+            SITE_ROOT_PATHS_CACHE_KEY,
+            stale,
+            3600,
+            version=SITE_ROOT_PATHS_CACHE_VERSION,
+        )
+        url = article.url
+    html = client_for(tree.commune_a1).get(url).content.decode()
+    assert 'href="None"' not in html
+    assert 'href="/km/tin-tuc/' in html and 'hreflang="km" lang="km"' in html

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from engage import services
+from engage import services, tokens
 from engage.models import Feedback, Survey, SurveyQuestion
 
 
@@ -160,7 +160,12 @@ def test_survey_created_in_admin_belongs_to_the_unit_and_freezes(
     assert survey.unit == tree.commune_a1
     question = survey.questions.get()
     client_for(tree.commune_a1).post(
-        f"/khao-sat/{survey.pk}/", {f"q{question.pk}": "Sáng", "website": ""}
+        f"/khao-sat/{survey.pk}/",
+        {
+            f"q{question.pk}": "Sáng",
+            "website": "",
+            "ballot": tokens.issue_ballot(survey),
+        },
     )
     assert survey.responses.count() == 1
     data.update(
@@ -187,3 +192,40 @@ def test_unit_editors_and_approvers_may_handle_engage_items(db, tree, settings):
                 )
             )
             assert {"change_feedback", "change_question", "add_survey"} <= codenames
+
+
+def test_official_sees_the_citizens_contact_and_photos_of_a_feedback(
+    db, tree, admin_client_for
+):
+    """ux B7: the edit form showed neither photos nor name, phone, e-mail."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django_tenants.utils import tenant_context
+    from PIL import Image
+
+    jpeg = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 30)).save(jpeg, format="JPEG")
+    with tenant_context(tree.commune_a1):  # filed on the commune's site
+        feedback = services.file_feedback(
+            unit=tree.commune_a1,
+            title="Rác thải đổ bừa bãi ở ấp 2",
+            body="Cuối đường ấp 2 có bãi rác tự phát.",
+            name="Nguyễn Văn Dân",
+            phone="0912345678",
+            email="dan@example.vn",
+            photos=[(ContentFile(jpeg.getvalue(), name="rac.jpg"), (64, 48))],
+        )
+    photo = feedback.photos.get()
+    client = admin_client_for(tree.commune_a1)
+    html = client.get(f"/admin/engage/feedback/edit/{feedback.pk}/").content.decode()
+    assert "Nguyễn Văn Dân" in html
+    assert 'href="tel:0912345678"' in html and "mailto:dan@example.vn" in html
+    photo_url = f"/admin/tuong-tac/anh-phan-anh/{photo.pk}/"
+    assert f'src="{photo_url}"' in html
+    response = client.get(photo_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    # Another commune's official gets nothing.
+    other = admin_client_for(tree.commune_b1)
+    assert other.get(photo_url).status_code == 404

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from engage import services
+from engage import services, tokens
 from engage.models import Feedback
 from engage.pipeline import FeedbackStatus, TransitionError
 from engage.signals import feedback_status_changed
@@ -178,9 +178,71 @@ def test_public_results_and_citizen_rating(db, tree, client_for):
     # Units never see each other's results.
     other = client_for(tree.commune_b1).get("/phan-anh-kien-nghi/").content.decode()
     assert "Sửa cầu khỉ ấp 2" not in other
+    # The public code alone does not let anyone rate.
+    stranger = client.post(
+        done.public_url(), {"rating": "1", "rating_comment": "", "website": ""}
+    )
+    assert stranger.status_code == 200
+    assert "đường dẫn riêng" in stranger.content.decode()
+    done.refresh_from_db()
+    assert done.rating is None
+    # The sender's own link (given when filing and in the e-mails) does.
     response = client.post(
-        done.public_url(), {"rating": "4", "rating_comment": "Nhanh", "website": ""}
+        tokens.rating_url(done),
+        {
+            "rating": "4",
+            "rating_comment": "Nhanh",
+            "website": "",
+            "k": tokens.rating_key(done),
+        },
     )
     assert response.status_code == 302
     done.refresh_from_db()
     assert done.rating == 4 and done.rating_comment == "Nhanh"
+
+
+def test_photo_is_kept_when_the_form_comes_back_with_an_error(
+    db, tree, client_for, gps_photo
+):
+    """ux B8: a photo attached to a form with a mistake was silently dropped."""
+    import re
+
+    client = client_for(tree.commune_a1)
+    form = {
+        "kind": "phan-anh",
+        "category": "moi-truong",
+        "title": "Cống thoát nước bị nghẹt",
+        "body": "",  # the mistake
+        "email": "khong-hop-le",  # and another
+        "website": "",
+    }
+    first = client.post("/phan-anh-kien-nghi/gui/", {**form, "photos": [gps_photo()]})
+    html = first.content.decode()
+    assert first.status_code == 200 and not Feedback.objects.exists()
+    assert "Ảnh đã chọn được giữ lại" in html and "Cống thoát nước bị nghẹt" in html
+    tokens = re.findall(r'name="kept_photos" value="([^"]+)"', html)
+    assert len(tokens) == 1
+    # A forged token is ignored, the kept one comes back with the corrected form.
+    second = client.post(
+        "/phan-anh-kien-nghi/gui/",
+        {
+            **form,
+            "body": "Nước tràn ra đường mỗi khi mưa.",
+            "email": "dan@example.vn",
+            "kept_photos": [tokens[0], "gia-mao:1"],
+        },
+    )
+    assert second.status_code == 302, second.content.decode()[:2000]
+    feedback = Feedback.objects.get()
+    photo = feedback.photos.get()
+    with photo.image.open("rb") as stored:
+        assert not Image.open(io.BytesIO(stored.read())).getexif()
+    # Unticking a kept photo sends the feedback without it.
+    third = client.post("/phan-anh-kien-nghi/gui/", {**form, "photos": [gps_photo()]})
+    token = re.findall(r'name="kept_photos" value="([^"]+)"', third.content.decode())
+    assert token
+    client.post(
+        "/phan-anh-kien-nghi/gui/",
+        {**form, "body": "Lần hai.", "email": "", "title": "Không kèm ảnh"},
+    )
+    assert not Feedback.objects.get(title="Không kèm ảnh").photos.exists()

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from engage import tokens
 from engage.models import (
     FROZEN_MESSAGE,
     SiteRating,
@@ -55,6 +56,8 @@ def answers(survey, **override):
         f"q{q[3]}": "4",
         f"q{q[4]}": "<b>Cần</b> thêm ghế chờ",
         "website": "",
+        # The signed single-use ballot every survey form carries.
+        "ballot": tokens.issue_ballot(survey),
     }
     data.update(override)
     return data
@@ -67,6 +70,7 @@ def test_one_answer_per_person_and_results_as_svg(survey, client_for, tree):
     assert response.status_code == 302
     assert SurveyResponse.objects.count() == 1
     again = client.post(url, answers(survey))
+    assert again.status_code == 200
     assert "Bạn đã trả lời khảo sát này" in again.content.decode()
     assert SurveyResponse.objects.count() == 1
     # A second person (own cookie jar) may answer.

@@ -72,7 +72,7 @@ def test_too_long_text_for_led_is_refused_with_the_limit(tree, admin_for):
             "playlist": playlist.pk,
             "kind": "text",
             "title": "Lịch tiêm chủng",
-            "body": LONG_BODY,
+            "body": LONG_BODY * 3,
             "language": "vi",
             "duration": 10,
             "sort_order": 0,

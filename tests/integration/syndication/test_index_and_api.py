@@ -70,6 +70,40 @@ def test_index_page_writes_one_row_and_follows_a_move(tree):
         assert not SyndicatedItem.objects.filter(page_id=page.pk).exists()
 
 
+def test_translated_article_syndicates_with_its_absolute_url(tree):
+    """ux B5: a Khmer article went up as the relative tree path
+    /trang-chu-km/tin-tuc/…, a dead link on the district's host; with the
+    site root paths cached before the km home existed, too."""
+    from django.core.cache import cache
+    from wagtail.models import Site
+    from wagtail.models.sites import (
+        SITE_ROOT_PATHS_CACHE_KEY,
+        SITE_ROOT_PATHS_CACHE_VERSION,
+    )
+
+    from cms.services import translate_page
+    from tests.factories.cms import publish
+
+    with tenant_context(tree.commune_a1):
+        Site.clear_site_root_paths_cache()
+        stale = [tuple(p) for p in Site.get_site_root_paths()]
+        page = create_article(tree.commune_a1, "Tin dịch sang tiếng Khmer")
+        km_page = translate_page(page, "km")
+        km_page.title = "ព័ត៌មានថ្មី"
+        publish(km_page)
+        cache.set(
+            SITE_ROOT_PATHS_CACHE_KEY,
+            stale,
+            3600,
+            version=SITE_ROOT_PATHS_CACHE_VERSION,
+        )
+        item = services.index_page(km_page.pk)
+    host = tree.commune_a1.primary_hostname
+    assert item.url.startswith(f"http://{host}")
+    assert "/km/tin-tuc/" in item.url and "trang-chu" not in item.url
+    assert item.language == "km"
+
+
 def test_drafts_sections_and_unsyndicated_pages_stay_out_of_the_index(tree):
     from wagtail.models import Page
 

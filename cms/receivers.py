@@ -1,0 +1,23 @@
+"""Receivers of cms, connected in CmsConfig.ready()."""
+
+from django.db import connection, transaction
+from django_tenants.utils import schema_context
+
+
+def clear_root_paths_after_commit(sender, instance, **kwargs):
+    """Wagtail clears its cached site root paths inside ``Page.save()``, before
+    the transaction commits: a request served in between caches the paths
+    without a new home translation for an hour, and that home's pages have no
+    URL (a switcher to "None", syndicated links relative to the wrong host).
+    Clear them again once the home level change is committed, in its unit."""
+    if getattr(instance, "depth", None) != 2:
+        return
+    from wagtail.models import Site
+
+    schema = connection.schema_name
+
+    def clear():
+        with schema_context(schema):
+            Site.clear_site_root_paths_cache()
+
+    transaction.on_commit(clear)
