@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from base.choices import Priority
 
-from .pipeline import DeliveryState
+from .choices import DeliveryState
 
 
 class SpeakerCluster(models.Model):
@@ -280,6 +280,12 @@ class Dispatch(models.Model):
         verbose_name = "lượt phát"
         verbose_name_plural = "lượt phát"
         ordering = ["-created_at"]
+        # Who may reach every loudspeaker of a unit (and the units below) at
+        # once, over everything else: the approver, not the editor.
+        permissions = [
+            ("send_emergency", "Phát khẩn cấp và lập lịch ưu tiên, khẩn cấp"),
+            ("send_live", "Phát thông báo trực tiếp"),
+        ]
 
     def __str__(self):
         return f"{self.program} @ {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"

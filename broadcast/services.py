@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from base.choices import Priority
+from base.tasks import enqueue_on_commit
 
 from . import audio, credentials, protocol, tts
+from .choices import DeliveryState
 from .models import (
     Delivery,
     Dispatch,
@@ -32,7 +34,6 @@ from .models import (
     ScheduleKind,
     SpeakerCluster,
 )
-from .pipeline import DeliveryState
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +248,7 @@ def dispatch_program(
         )
         _write_outbox(dispatch, targets)
     if kick:
-        transaction.on_commit(_kick_publisher)
+        _kick_publisher()
     return dispatch
 
 
@@ -306,12 +307,11 @@ def _write_outbox(dispatch, targets, only_devices=False):
 
 
 def _kick_publisher():
+    """Publish the outbox once this transaction commits; a kick lost with
+    the broker is made up by the beat sweep."""
     from .tasks import publish_outbox
 
-    try:
-        publish_outbox.delay()
-    except Exception:  # noqa: BLE001 - the beat sweep publishes it later
-        logger.exception("could not queue publish_outbox; the sweep will")
+    enqueue_on_commit(publish_outbox)
 
 
 def emergency(program, units):
@@ -351,7 +351,7 @@ def stop_program(program, reason="withdrawn"):
     OutboxMessage.objects.filter(
         dispatch__program=program, sent_at__isnull=True, payload__type="play"
     ).update(sent_at=now, last_error=f"cancelled: {reason}")
-    transaction.on_commit(_kick_publisher)
+    _kick_publisher()
     return len(rows)
 
 
@@ -393,7 +393,7 @@ def retry_unacknowledged(now=None):
             )
         count += len(deliveries)
     if count:
-        transaction.on_commit(_kick_publisher)
+        _kick_publisher()
     return count
 
 

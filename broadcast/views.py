@@ -72,9 +72,9 @@ def listen_back_audio(request, uid):
 
 
 def _can_broadcast(user):
-    return user.is_active and (
-        user.is_superuser or user.has_perm("wagtailadmin.access_admin")
-    )
+    # A live announcement goes to every cluster with priority "Ưu tiên": the
+    # approver's right (broadcast.send_live), not every admin user's.
+    return user.is_active and user.has_perm("broadcast.send_live")
 
 
 @login_required

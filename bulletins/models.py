@@ -14,6 +14,8 @@ from django.db import models
 
 from base.choices import Priority
 
+from .choices import BulletinStatus, DeliveryState
+
 
 class Channel(models.TextChoices):
     WEB = "web", "Trang thông tin điện tử"
@@ -71,12 +73,6 @@ class OfficerProfile(models.Model):
     @property
     def can_approve(self):
         return self.role == OfficerRole.APPROVER
-
-
-class BulletinStatus(models.TextChoices):
-    DRAFT = "draft", "Bản nháp"
-    SENT = "sent", "Đã duyệt và gửi"
-    WITHDRAWN = "withdrawn", "Đã thu hồi"
 
 
 class Bulletin(models.Model):
@@ -188,14 +184,6 @@ class Outbox(models.Model):
     class Meta:
         verbose_name = "hàng đợi gửi"
         verbose_name_plural = "hàng đợi gửi"
-
-
-class DeliveryState(models.TextChoices):
-    SENT = "sent", "Đã gửi"
-    RECEIVED = "received", "Đã nhận"
-    USED = "used", "Đã sử dụng"
-    DECLINED = "declined", "Từ chối"
-    EXPIRED = "expired", "Hết hạn"
 
 
 class Delivery(models.Model):

@@ -137,22 +137,40 @@ def bulletin_detail(request, pk, scope):
             "overdue": sum(1 for r in rows if r["overdue"]),
             "can_send": bulletin.status == BulletinStatus.DRAFT
             and services.can_approve(request.user),
+            "can_withdraw": bulletin.status == BulletinStatus.SENT
+            and services.can_approve(request.user),
             "selected_state": state,
         },
     )
 
 
-@officer_view
-@require_POST
-def bulletin_send(request, pk, scope):
+def _bulletin_action(request, pk, scope, action, done):
+    """Run ``action(bulletin, user=…)`` on a bulletin the officer sees; a
+    refusal is shown on the dashboard in Vietnamese."""
     bulletin = get_object_or_404(services.visible_bulletins(scope), pk=pk)
     try:
-        services.send_bulletin(bulletin, user=request.user)
+        action(bulletin, user=request.user)
     except (ValidationError, PermissionDenied) as refusal:
         messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
     else:
-        messages.success(request, "Đã duyệt và gửi thông tin nguồn.")
+        messages.success(request, done)
     return redirect("bulletins_detail", pk=pk)
+
+
+@officer_view
+@require_POST
+def bulletin_send(request, pk, scope):
+    return _bulletin_action(
+        request, pk, scope, services.send_bulletin, "Đã duyệt và gửi thông tin nguồn."
+    )
+
+
+@officer_view
+@require_POST
+def bulletin_withdraw(request, pk, scope):
+    return _bulletin_action(
+        request, pk, scope, services.withdraw_bulletin, "Đã thu hồi thông tin nguồn."
+    )
 
 
 @officer_view

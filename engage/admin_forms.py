@@ -3,8 +3,9 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from .choices import FeedbackStatus
 from .models import FROZEN_MESSAGE, SurveyFrozen
-from .pipeline import FeedbackStatus, TransitionError
+from .pipeline import InvalidStatus
 
 TRANSFER = "transfer"
 
@@ -44,7 +45,7 @@ class FeedbackAdminForm(WagtailAdminModelForm):
                 feedback.transfer_to_parent(actor=actor, note=note)
             elif action:
                 feedback.set_status(action, actor=actor, note=note, reason=note)
-        except TransitionError as error:
+        except InvalidStatus as error:
             raise forms.ValidationError(str(error))
         return feedback
 

@@ -12,8 +12,8 @@ from search import services as search
 from search.registry import register_provider
 
 from . import tokens
+from .choices import FeedbackStatus
 from .models import Feedback, Question
-from .pipeline import FeedbackStatus
 from .signals import feedback_status_changed
 
 logger = logging.getLogger(__name__)

@@ -22,7 +22,12 @@ def _fmt(value, percent):
     return f"{text} %" if percent else text
 
 
-def bar_chart(bars, *, title, percent=True, target=None, scale=None):
+def _short(label, limit):
+    label = str(label)
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def bar_chart(bars, *, title, percent=True, target=None, scale=None, label_w=LABEL_W):
     """bars: [(label, value or None, href or None)] → SVG with a target line.
 
     Bars under the target are red, the others blue; each bar has its value
@@ -30,7 +35,8 @@ def bar_chart(bars, *, title, percent=True, target=None, scale=None):
     values = [v for _, v, _ in bars if v is not None]
     top = scale or (100 if percent else max([*values, target or 0, 1]))
     height = len(bars) * (BAR_H + GAP) + GAP + 18
-    width = LABEL_W + BAR_W + 80
+    width = label_w + BAR_W + 80
+    limit = label_w // 7
     out = [
         f'<svg class="rp-chart" role="img" aria-label="{escape(title)}" '
         f'viewBox="0 0 {width} {height}" width="100%" '
@@ -42,22 +48,22 @@ def bar_chart(bars, *, title, percent=True, target=None, scale=None):
         w = 0 if value is None else round(BAR_W * min(value, top) / top, 1)
         below = target is not None and value is not None and value < target
         colour = GREY if value is None else (RED if below else BLUE)
-        text = escape(str(label)[:36])
+        text = escape(_short(label, limit))
         label_svg = (
-            f'<text x="{LABEL_W - 6}" y="{y + BAR_H - 5}" text-anchor="end" '
+            f'<text x="{label_w - 6}" y="{y + BAR_H - 5}" text-anchor="end" '
             f'font-size="13">{text}</text>'
         )
         if href:
             label_svg = f'<a href="{escape(href)}">{label_svg}</a>'
         out.append(
-            label_svg + f'<rect x="{LABEL_W}" y="{y}" width="{w}" height="{BAR_H}" '
+            label_svg + f'<rect x="{label_w}" y="{y}" width="{w}" height="{BAR_H}" '
             f'fill="{colour}"><title>{escape(str(label))}: '
             f"{_fmt(value, percent)}</title></rect>"
-            f'<text x="{LABEL_W + w + 6}" y="{y + BAR_H - 5}" font-size="13">'
+            f'<text x="{label_w + w + 6}" y="{y + BAR_H - 5}" font-size="13">'
             f"{_fmt(value, percent)}</text>"
         )
     if target is not None:
-        x = LABEL_W + round(BAR_W * min(target, top) / top, 1)
+        x = label_w + round(BAR_W * min(target, top) / top, 1)
         bottom = height - 16
         out.append(
             f'<line x1="{x}" y1="2" x2="{x}" y2="{bottom}" stroke="{GREEN}" '

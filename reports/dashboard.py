@@ -52,6 +52,7 @@ def build(root, period, *, with_charts=True, links=True):
                 if r.indicator.is_percent and r.denominator
             ],
             title="Tổng hợp các chỉ tiêu (%)",
+            label_w=470,
         )
         if with_charts
         else None

@@ -311,18 +311,10 @@ def _board_priority(priority):
 
 def page_items(unit, at):
     """Published pages of the unit marked for boards (read inside its schema)."""
+    from cms.models import AnnouncementPage, ArticlePage
+
     items = []
-    try:
-        from cms import models as cms_models
-    except ImportError:  # pragma: no cover - cms always exists
-        return items
-    for model_name in ("AnnouncementPage", "ArticlePage"):
-        model = getattr(cms_models, model_name, None)
-        if model is None:
-            continue
-        field_names = {f.name for f in model._meta.get_fields()}
-        if "show_on_boards" not in field_names:
-            continue
+    for model in (AnnouncementPage, ArticlePage):
         with tenant_context(unit):
             pages = list(model.objects.live().public().filter(show_on_boards=True))
         for page in pages:
@@ -1195,16 +1187,11 @@ def page_text_problem(page):
 
 
 def _mark_delivery(bulletin, unit, state):
-    """Report to bulletins (when its service exists) what the boards did."""
+    """Report to bulletins what the boards did."""
+    from bulletins import services as bulletin_services
+
     try:
-        from bulletins import services as bulletin_services
-    except ImportError:
-        return
-    mark = getattr(bulletin_services, "mark_delivery", None)
-    if mark is None:
-        return
-    try:
-        mark(bulletin, unit, "board", state)
+        bulletin_services.mark_delivery(bulletin, unit, "board", state)
     except Exception as error:  # noqa: BLE001 - bookkeeping must not stop a board
         logger.info("bulletin delivery not marked %s: %r", state, error)
 

@@ -7,20 +7,22 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from base.admin import UnitScopedViewSet
 
 from . import views_admin
 from .forms import InterruptForm, ScheduleForm, SlideForm, UnitScopedForm
 from .models import Board, Interrupt, Playlist, Schedule, Slide
 
 
-class ScopedViewSet(ModelViewSet):
-    index_view_class = views_admin.ScopedIndexView
-    add_view_class = views_admin.ScopedCreateView
-    edit_view_class = views_admin.ScopedEditView
-    delete_view_class = views_admin.ScopedDeleteView
-    add_to_admin_menu = False
-    inspect_view_enabled = False
+class ScopedViewSet(UnitScopedViewSet):
+    """Signage rows of the unit (base.admin scopes every view); saving one
+    tells the unit's boards to pull their manifest again."""
+
+    add_view_class = views_admin.ContentCreateView
+    edit_view_class = views_admin.ContentEditView
+    delete_view_class = views_admin.ContentDeleteView
     copy_view_enabled = False
     base_form_class = UnitScopedForm
 
@@ -114,28 +116,7 @@ class SlideViewSet(ScopedViewSet):
     ]
     list_display = ["title", "playlist", "kind", "duration", "valid_until"]
     base_form_class = SlideForm
-
-
-class ScopedSlideIndex(views_admin.ScopedIndexView):
     unit_lookup = "playlist__unit"
-
-
-class ScopedSlideEdit(views_admin.ScopedEditView):
-    unit_lookup = "playlist__unit"
-
-
-class ScopedSlideDelete(views_admin.ScopedDeleteView):
-    unit_lookup = "playlist__unit"
-
-
-class ScopedSlideCreate(views_admin.ScopedCreateView):
-    pass
-
-
-SlideViewSet.index_view_class = ScopedSlideIndex
-SlideViewSet.edit_view_class = ScopedSlideEdit
-SlideViewSet.delete_view_class = ScopedSlideDelete
-SlideViewSet.add_view_class = ScopedSlideCreate
 
 
 class ScheduleViewSet(ScopedViewSet):

@@ -29,6 +29,7 @@ from django.test import Client
 
 from tests.mqtt_broker import project_broker  # noqa: F401 - session fixture
 from tests.utils import (
+    free_port,
     reachable,
     start_celery_worker,
     start_web_server,
@@ -195,6 +196,33 @@ def celery_worker_process(django_db_setup, django_db_blocker, project_broker):  
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def broker_down():
+    """A context manager under which the Celery broker is unreachable, as
+    when Redis is down: the app publishes to a closed port (publishing
+    fails after Celery's short retry), then goes back to the real broker."""
+    import contextlib
+
+    from config.celery import app
+
+    def forget_connections():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    @contextlib.contextmanager
+    def down():
+        url = app.conf.broker_url
+        app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+        forget_connections()
+        try:
+            yield
+        finally:
+            app.conf.broker_url = url
+            forget_connections()
+
+    return down
 
 
 @pytest.fixture

@@ -234,6 +234,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- language and time ------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Vietnamese date/time formats, shown and typed (config/formats/vi).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The admin's date pickers write and read the same dd/mm/yyyy.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+# Wagtail 8's autosave posts the editor's form in the background; one that
+# lands just after "Duyệt và xuất bản" saved a stale copy over the published
+# page (ux B2: left unpublished while already syndicated). Off until it
+# respects workflow actions; editors save with "Lưu nháp".
+WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "0"))
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -20,7 +20,7 @@ from broadcast.models import (
     SpeakerCluster,
 )
 from broadcast.normalize import normalize, number_to_words
-from broadcast.pipeline import InvalidTransition, bulk_set_state, record_new, set_state
+from broadcast.pipeline import InvalidStatus, bulk_set_state, record_new, set_state
 from broadcast.signals import delivery_state_changed
 from tests.factories.broadcast import make_cluster
 from tests.utils import admin_client
@@ -54,14 +54,16 @@ def test_pipeline_refuses_a_jump_back_and_signals_each_change(
     )
     delivery = Delivery.objects.create(dispatch=dispatch, cluster=cluster)
     seen = []
-    handler = lambda sender, delivery, old, new, **kw: seen.append((old, new))  # noqa: E731
+    handler = lambda sender, delivery, old_status, new_status, **kw: seen.append(  # noqa: E731
+        (old_status, new_status)
+    )
     delivery_state_changed.connect(handler)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             assert set_state(delivery, "sent")
             assert set_state(delivery, "acknowledged")
             assert not set_state(delivery, "acknowledged")  # a repeat is a no-op
-            with pytest.raises(InvalidTransition):
+            with pytest.raises(InvalidStatus):
                 set_state(delivery, "queued")
             assert not set_state(delivery, "sent", strict=False)
             assert set_state(delivery, "done")
@@ -95,7 +97,9 @@ def test_rows_are_written_in_bulk_after_publishing_with_their_history(
     assert dispatch.target_count == 4 and not dispatch.deliveries.exists()
     ids = [c.pk for c in clusters]
     seen = []
-    handler = lambda sender, delivery, old, new, **kw: seen.append((old, new))  # noqa: E731
+    handler = lambda sender, delivery, old_status, new_status, **kw: seen.append(  # noqa: E731
+        (old_status, new_status)
+    )
     delivery_state_changed.connect(handler)
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -107,7 +111,7 @@ def test_rows_are_written_in_bulk_after_publishing_with_their_history(
             assert len(moved) == 2
             # Stale copies: the rule is checked against the database, once.
             assert bulk_set_state(rows[:2], "acknowledged") == []
-            with pytest.raises(InvalidTransition):
+            with pytest.raises(InvalidStatus):
                 record_new(dispatch.pk, ids[3:], "preempted")
             assert record_new(dispatch.pk, ids[3:], "expired", attempts=0) == 1
     finally:

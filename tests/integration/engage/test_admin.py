@@ -27,7 +27,7 @@ def test_unit_admin_lists_only_its_own_feedback(db, tree, admin_client_for):
 
 
 def test_official_moves_feedback_through_the_pipeline_in_admin(
-    db, tree, admin_client_for
+    db, tree, admin_client_for, django_capture_on_commit_callbacks
 ):
     feedback = file(tree.commune_a1, "Nước sinh hoạt bị đục")
     client = admin_client_for(tree.commune_a1)
@@ -43,7 +43,8 @@ def test_official_moves_feedback_through_the_pipeline_in_admin(
     # Rejecting without a reason is refused with a Vietnamese message.
     html = client.post(url, {**form, "action": "rejected"}).content.decode()
     assert "Từ chối phải nêu rõ lý do." in html
-    assert client.post(url, {**form, "action": "accepted"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {**form, "action": "accepted"}).status_code == 302
     feedback.refresh_from_db()
     assert feedback.status == "accepted"
     assert feedback.events.get().actor == "canbo90101"

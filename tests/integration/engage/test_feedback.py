@@ -11,7 +11,7 @@ from PIL import Image
 
 from engage import services, tokens
 from engage.models import Feedback
-from engage.pipeline import FeedbackStatus, TransitionError
+from engage.pipeline import FeedbackStatus, InvalidStatus
 from engage.signals import feedback_status_changed
 
 
@@ -26,7 +26,9 @@ def file(unit, **kw):
     )
 
 
-def test_pipeline_walks_to_closed_with_events_signals_and_mail(db, tree):
+def test_pipeline_walks_to_closed_with_events_signals_and_mail(
+    db, tree, django_capture_on_commit_callbacks
+):
     feedback = file(tree.commune_a1)
     seen = []
 
@@ -35,10 +37,13 @@ def test_pipeline_walks_to_closed_with_events_signals_and_mail(db, tree):
 
     feedback_status_changed.connect(listener)
     try:
-        feedback.set_status("accepted", actor="cb")
-        feedback.set_status("in_progress", actor="cb")
-        feedback.set_status("answered", actor="cb", answer="Đã thay bóng đèn.")
-        feedback.set_status("closed", actor="cb")
+        with django_capture_on_commit_callbacks(execute=True):
+            feedback.set_status("accepted", actor="cb")
+            feedback.set_status("in_progress", actor="cb")
+            feedback.set_status("answered", actor="cb", answer="Đã thay bóng đèn.")
+            feedback.set_status("closed", actor="cb")
+            # Receivers (the citizen's mail) wait for the commit.
+            assert seen == [] and not mail.outbox
     finally:
         feedback_status_changed.disconnect(listener)
     assert seen == [
@@ -61,13 +66,13 @@ def test_pipeline_walks_to_closed_with_events_signals_and_mail(db, tree):
 
 def test_pipeline_refuses_skips_and_rejection_without_reason(db, tree):
     feedback = file(tree.commune_a1)
-    with pytest.raises(TransitionError, match="Không thể chuyển"):
+    with pytest.raises(InvalidStatus, match="Không thể chuyển"):
         feedback.set_status("answered", answer="x")
-    with pytest.raises(TransitionError, match="lý do"):
+    with pytest.raises(InvalidStatus, match="lý do"):
         feedback.set_status("rejected")
     feedback.set_status("rejected", reason="Không thuộc thẩm quyền của xã.")
     assert feedback.reject_reason == "Không thuộc thẩm quyền của xã."
-    with pytest.raises(TransitionError):
+    with pytest.raises(InvalidStatus):
         feedback.set_status("accepted")
     assert Feedback.objects.get().status == FeedbackStatus.REJECTED
 
@@ -83,7 +88,7 @@ def test_transfer_to_parent_unit_moves_the_queue(db, tree):
     assert not Feedback.objects.filter(unit=tree.commune_a1).exists()
     feedback.set_status("accepted")
     feedback.set_status("in_progress")
-    with pytest.raises(TransitionError, match="chưa bắt đầu xử lý"):
+    with pytest.raises(InvalidStatus, match="chưa bắt đầu xử lý"):
         feedback.transfer_to_parent()
 
 
