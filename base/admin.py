@@ -139,10 +139,7 @@ class UnitScopedViewMixin:
             and instance.pk is None
             and getattr(instance, "unit_id", None) is None
         ):
-            unit = current_unit()
-            if unit is None:
-                raise Http404(NOT_IN_UNIT)
-            instance.unit = unit
+            instance.unit = unit_or_404(NOT_IN_UNIT)
         return instance
 
     def get_form(self, *args, **kwargs):

@@ -10,7 +10,11 @@ class BroadcastConfig(AppConfig):
 
         from bulletins.signals import bulletin_for_channel, bulletin_withdrawn
 
-        from . import broker_config, receivers
+        from . import (
+            broker_config,
+            checks,  # noqa: F401 - registers the system checks
+            receivers,
+        )
         from .models import SpeakerCluster
 
         for signal in (post_save, post_delete):

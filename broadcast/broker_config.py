@@ -48,14 +48,13 @@ def password_lines():
     ]
 
 
-def acl_text(server_user=None, tables=True):
+def acl_text(server_user=None):
     root = protocol.root()
     parts = []
     if server_user:
         parts += [
             f"user {server_user}",
             f"topic write {root}/dev/+/cmd",
-            f"topic write {root}/grp/#",
             f"topic read {root}/dev/#",
             "",
         ]
@@ -65,22 +64,8 @@ def acl_text(server_user=None, tables=True):
         "# every device: its own topics only (username = device id)",
         f"pattern read {root}/dev/%u/cmd",
         *(f"pattern write {root}/dev/%u/{kind}" for kind in protocol.DEVICE_KINDS),
-        f"pattern read {root}/grp/all/cmd",
         "",
     ]
-    if tables:
-        from .models import SpeakerCluster
-        from .services import cluster_groups
-
-        for cluster in SpeakerCluster.objects.filter(is_active=True).select_related(
-            "unit"
-        ):
-            parts.append(f"user {cluster.device_id}")
-            parts += [
-                f"topic read {protocol.unit_cmd(group)}"
-                for group in cluster_groups(cluster)
-            ]
-            parts.append("")
     return "\n".join(parts) + "\n"
 
 
@@ -179,7 +164,7 @@ def write_files(directory, server_user=None, server_password=None, tables=True):
     for path, text in (
         (passwd, "".join(f"{line}\n" for line in lines)),
         (server_passwd, "".join(f"{line}\n" for line in server_lines)),
-        (acl, acl_text(server_user, tables)),
+        (acl, acl_text(server_user)),
     ):
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text)
@@ -191,7 +176,7 @@ def write_files(directory, server_user=None, server_password=None, tables=True):
 
 def reload_broker(pid_file=None):
     """SIGHUP the broker: it re-reads its password and ACL files."""
-    pid_file = pid_file or getattr(settings, "BROADCAST_MOSQUITTO_PID_FILE", "")
+    pid_file = pid_file or settings.BROADCAST_MOSQUITTO_PID_FILE
     if not pid_file or not Path(pid_file).exists():
         return False
     try:
@@ -205,7 +190,7 @@ def reload_broker(pid_file=None):
 def sync_broker():
     """Regenerate the broker's files (when this installation manages them,
     ``BROADCAST_MOSQUITTO_DIR``) and reload it."""
-    directory = getattr(settings, "BROADCAST_MOSQUITTO_DIR", "")
+    directory = settings.BROADCAST_MOSQUITTO_DIR
     if not directory:
         return False
     write_files(directory)
@@ -223,7 +208,7 @@ def _sync_after_commit():
 def clusters_changed(**kwargs):
     """post_save/post_delete of SpeakerCluster: one sync per transaction
     (a callback already waiting for this transaction's commit is enough)."""
-    if not getattr(settings, "BROADCAST_MOSQUITTO_DIR", ""):
+    if not settings.BROADCAST_MOSQUITTO_DIR:
         return
     from django.db import connection, transaction
 

@@ -12,3 +12,4 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", "Lỗi"
     EXPIRED = "expired", "Hết hạn"
     PREEMPTED = "preempted", "Bị ngắt (phát khẩn cấp)"
+    STOPPED = "stopped", "Đã dừng"

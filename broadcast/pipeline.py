@@ -2,6 +2,7 @@
 
     queued -> sent -> acknowledged -> playing -> done
     any live state -> failed | expired;  playing/acknowledged -> preempted
+    sent/acknowledged/playing -> stopped (a stop command, acknowledged)
 
 The functions here are the only code that writes ``Delivery.state``:
 ``set_state`` (one row, through ``DELIVERY.set_status``), and two paths on
@@ -43,13 +44,21 @@ __all__ = [
 S = DeliveryState
 DELIVERY_PIPELINE = {
     S.QUEUED: [S.SENT, S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.EXPIRED],
-    S.SENT: [S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.EXPIRED],
-    S.ACKNOWLEDGED: [S.PLAYING, S.DONE, S.FAILED, S.EXPIRED, S.PREEMPTED],
-    S.PLAYING: [S.DONE, S.FAILED, S.PREEMPTED],
+    S.SENT: [S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.EXPIRED, S.STOPPED],
+    S.ACKNOWLEDGED: [
+        S.PLAYING,
+        S.DONE,
+        S.FAILED,
+        S.EXPIRED,
+        S.PREEMPTED,
+        S.STOPPED,
+    ],
+    S.PLAYING: [S.DONE, S.FAILED, S.PREEMPTED, S.STOPPED],
     S.DONE: [],
     S.FAILED: [],
     S.EXPIRED: [],
     S.PREEMPTED: [],
+    S.STOPPED: [],
 }
 TERMINAL = {state for state, nxt in DELIVERY_PIPELINE.items() if not nxt}
 LIVE = set(DELIVERY_PIPELINE) - TERMINAL

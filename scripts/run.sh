@@ -8,6 +8,8 @@ export DJANGO_DEBUG=${DJANGO_DEBUG:-0}
 export PORT=${PORT:-8000}
 export PYTHONUNBUFFERED=1
 export PUBLIC_PORT=${PUBLIC_PORT:-$PORT}
+# Boards' event streams: their own ASGI process, next port up (deploy/Procfile.dev).
+export SIGNAGE_EVENTS_PORT=${SIGNAGE_EVENTS_PORT:-$((PORT + 1))}
 mkdir -p .local
 echo "[run] migrate_schemas"
 $PY manage.py migrate_schemas --noinput -v 0

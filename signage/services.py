@@ -12,26 +12,29 @@ relay it, and the players fetch the manifest again at once.
 """
 
 import hashlib
+import io
 import json
 import logging
-import os
 import secrets
 from datetime import datetime, time, timedelta
 
-import redis
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tenants.utils import tenant_context
 
+from base import redis as platform_redis
 from base.choices import Priority
 
 from . import render
 from .models import (
     Board,
+    BoardCommand,
     BoardKind,
     BulletinItem,
+    CommandKind,
     Interrupt,
     Orientation,
     PairingRequest,
@@ -45,7 +48,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 PLAYER_VERSION = "1.0.0"
-HEARTBEAT_SECONDS = 60
+HEARTBEAT_SECONDS = settings.SIGNAGE_HEARTBEAT_SECONDS
 # A board is offline after this many heartbeats are missed (plus grace).
 OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 2 + 30)
 PREFETCH_HOURS = 48
@@ -53,37 +56,19 @@ PAIRING_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/
 PAIRING_CODE_LENGTH = 6
 # A technician may mount the board and an official enter the code the next
 # day: the request lives SIGNAGE_PAIRING_TTL_HOURS (default 24 h).
-PAIRING_TTL = timedelta(
-    hours=float(
-        getattr(settings, "SIGNAGE_PAIRING_TTL_HOURS", None)
-        or os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", 24)
-    )
-)
+PAIRING_TTL = timedelta(hours=settings.SIGNAGE_PAIRING_TTL_HOURS)
 DEFAULT_PLAYLIST_NAME = "Danh sách phát mặc định"
 
 
-# --- Redis ---
-
-_redis = None
-
-
-def redis_client():
-    global _redis
-    if _redis is None:
-        _redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-    return _redis
-
-
-def _prefix():
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'ttcs')}:signage:"
+# --- Redis (base.redis: keys without the tenant schema) ---
 
 
 def board_key(uid):
-    return f"{_prefix()}b:{uid}"
+    return platform_redis.key("signage", "b", uid)
 
 
 def unit_channel(unit_id):
-    return f"{_prefix()}unit:{unit_id}"
+    return platform_redis.key("signage", "unit", unit_id)
 
 
 # --- tokens and pairing ---
@@ -489,11 +474,16 @@ def timeline(board, start, hours=PREFETCH_HOURS, schedules=None):
     moments = _boundaries(board, schedules, start, end) + [end]
     segments = []
     for begin, finish in zip(moments, moments[1:], strict=False):
-        if not board_is_on(board, begin):
+        off = not board_is_on(board, begin)
+        if off and not board.off_level:
             playlist, schedule = None, None
-        else:
+        else:  # on, or off but dimmed: the playlist goes on playing
             playlist, schedule = active_playlist(board, begin, schedules)
-        label = (playlist.pk if playlist else None, schedule.pk if schedule else None)
+        label = (
+            playlist.pk if playlist else None,
+            schedule.pk if schedule else None,
+            off,
+        )
         if segments and segments[-1]["_label"] == label:
             segments[-1]["until"] = finish
             continue
@@ -504,6 +494,7 @@ def timeline(board, start, hours=PREFETCH_HOURS, schedules=None):
                 "until": finish,
                 "playlist": playlist,
                 "schedule": schedule,
+                "off": off,
             }
         )
     return segments
@@ -512,21 +503,46 @@ def timeline(board, start, hours=PREFETCH_HOURS, schedules=None):
 # --- interrupts ---
 
 
+def _reaching(unit_id):
+    """Interrupts that may reach the unit's boards: its own, and those sent
+    to a group holding one of its boards (from this unit or one above)."""
+    return Q(unit_id=unit_id) | Q(groups__boards__unit_id=unit_id)
+
+
 def active_interrupt(board, at=None):
     at = at or timezone.now()
+    group_ids = set(board.groups.values_list("pk", flat=True))
     candidates = (
         Interrupt.objects.filter(
-            unit_id=board.unit_id, cleared_at__isnull=True, starts_at__lte=at
+            Q(unit_id=board.unit_id) | Q(groups__in=group_ids),
+            cleared_at__isnull=True,
+            starts_at__lte=at,
         )
         .exclude(expires_at__lte=at)
+        .distinct()
         .order_by("-starts_at", "-pk")
-        .prefetch_related("boards")
+        .prefetch_related("boards", "groups")
     )
     for interrupt in candidates:
         targets = {b.pk for b in interrupt.boards.all()}
-        if not targets or board.pk in targets:
+        groups = {g.pk for g in interrupt.groups.all()}
+        if board.pk in targets or groups & group_ids:
+            return interrupt
+        if not targets and not groups and interrupt.unit_id == board.unit_id:
             return interrupt
     return None
+
+
+def units_reached(item):
+    """Units whose boards an interrupt may change: its own and its groups'."""
+    units = {item.unit_id}
+    if item.pk:
+        units |= set(
+            Board.objects.filter(groups__in=item.groups.all()).values_list(
+                "unit_id", flat=True
+            )
+        )
+    return units
 
 
 def interrupt(
@@ -541,8 +557,10 @@ def interrupt(
     bulletin_id=None,
     by="",
     starts_at=None,
+    groups=None,
 ):
-    """Take over the unit's boards (or ``boards``) at ``starts_at`` (now)."""
+    """Take over the unit's boards (or ``boards``, or the boards of
+    ``groups``) at ``starts_at`` (default now)."""
     starts_at = starts_at or timezone.now()
     if expires_at is None and minutes:
         expires_at = starts_at + timedelta(minutes=minutes)
@@ -558,6 +576,8 @@ def interrupt(
     )
     if boards:
         item.boards.set(boards)
+    if groups:
+        item.groups.set(groups)
     interrupt_saved(item)
     return item
 
@@ -569,22 +589,24 @@ BOUNDARY_LOOKAHEAD = timedelta(seconds=90)
 
 
 def interrupt_boundaries(unit_id, after, until):
-    """(moment, unit_id) of every interrupt start and end in (after, until]."""
+    """(moment, unit_id) of every interrupt start and end in (after, until],
+    once per unit it reaches."""
     qs = Interrupt.objects.filter(cleared_at__isnull=True)
     if unit_id is not None:
-        qs = qs.filter(unit_id=unit_id)
-    starts = qs.filter(starts_at__gt=after, starts_at__lte=until).values_list(
-        "starts_at", "unit_id"
-    )
-    ends = qs.filter(expires_at__gt=after, expires_at__lte=until).values_list(
-        "expires_at", "unit_id"
-    )
-    return sorted(set(starts) | set(ends))
+        qs = qs.filter(_reaching(unit_id)).distinct()
+    found = set()
+    for field in ("starts_at", "expires_at"):
+        window = {f"{field}__gt": after, f"{field}__lte": until}
+        for item in qs.filter(**window).prefetch_related("groups"):
+            for unit in units_reached(item):
+                if unit_id is None or unit == unit_id:
+                    found.add((getattr(item, field), unit))
+    return sorted(found)
 
 
 def next_interrupt_boundary(unit_id, now):
-    """The next moment an interrupt of the unit starts or ends, or None."""
-    qs = Interrupt.objects.filter(unit_id=unit_id, cleared_at__isnull=True)
+    """The next moment an interrupt reaching the unit starts or ends, or None."""
+    qs = Interrupt.objects.filter(_reaching(unit_id), cleared_at__isnull=True)
     moments = [
         qs.filter(starts_at__gt=now)
         .order_by("starts_at")
@@ -603,10 +625,10 @@ def schedule_boundary_pushes(boundaries):
     """Ask the worker to rebuild and push each unit at each moment (eta)."""
     from .tasks import push_at_boundary
 
-    client = redis_client()
+    client = platform_redis.client()
     for moment, unit_id in boundaries:
         stamp = moment.isoformat()
-        once = f"{_prefix()}boundary:{unit_id}:{stamp}"
+        once = platform_redis.key("signage", "boundary", unit_id, stamp)
         keep = int(BOUNDARY_LOOKAHEAD.total_seconds()) * 4
         if not client.set(once, 1, nx=True, ex=keep):
             continue  # already handed to the worker
@@ -616,12 +638,15 @@ def schedule_boundary_pushes(boundaries):
 def interrupt_saved(item):
     """An interrupt was created, edited or cleared: push now, and at its start
     and end if they come soon (the beat sweep takes the later ones)."""
-    content_changed(item.unit_id)
+    units = units_reached(item)
+    for unit_id in units:
+        content_changed(unit_id)
     now = timezone.now()
     soon = [
-        (moment, item.unit_id)
+        (moment, unit_id)
         for moment in (item.starts_at, item.expires_at)
         if moment is not None and now < moment <= now + BOUNDARY_LOOKAHEAD
+        for unit_id in units
     ]
     if soon and item.cleared_at is None:
         transaction.on_commit(lambda: schedule_boundary_pushes(soon))
@@ -783,11 +808,13 @@ def build_manifest(board, now=None):
         for segment in timeline(board, start):
             items = _items_for(segment["playlist"], board, unit, now, cache)
             keys = [add(item) for item in items]
+            off = segment["off"]
             segments.append(
                 {
                     "from": _iso(segment["from"]),
                     "until": _iso(segment["until"]),
-                    "off": segment["playlist"] is None,
+                    "off": off,
+                    "brightness": board.off_level if off else board.brightness,
                     "playlist": segment["playlist"].name if segment["playlist"] else "",
                     "slides": keys,
                 }
@@ -818,6 +845,9 @@ def build_manifest(board, now=None):
             "width": board.width,
             "height": board.height,
             "orientation": board.orientation,
+            "power": board.power,
+            "brightness": board.brightness,
+            "off_level": board.off_level,
         },
         "window": {
             "from": _iso(start),
@@ -827,9 +857,23 @@ def build_manifest(board, now=None):
         "segments": segments,
         "slides": slides,
         "files": sorted(files.values(), key=lambda f: f["url"]),
+        "events": events_url(board),
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         "player_version": PLAYER_VERSION,
     }
+
+
+def events_url(board):
+    """Where the board's event stream is: the site's own path (the proxy
+    sends it to the events process), or that process's port when there is
+    no proxy (SIGNAGE_EVENTS_PORT, make run)."""
+    path = f"/signage/api/boards/{board.uid}/events/"
+    port = getattr(settings, "SIGNAGE_EVENTS_PORT", "")
+    if not port:
+        return path
+    from tenants.services import unit_hostname
+
+    return f"http://{unit_hostname(board.unit.slug)}:{port}{path}"
 
 
 def _hour_stamp(now=None):
@@ -861,7 +905,7 @@ def manifest_for(board, now=None):
     """(version, JSON bytes) of the board's manifest, cached in Redis until
     something in it may change (``fresh_until``)."""
     now = now or timezone.now()
-    client = redis_client()
+    client = platform_redis.client()
     key = board_key(board.uid)
     cached = client.hmget(key, "fresh", "version", "body")
     if cached[2] and is_fresh(cached[0] and cached[0].decode(), now):
@@ -889,7 +933,9 @@ def manifest_for(board, now=None):
 
 def cached_auth(uid):
     """(token_hash, unit_id, fresh, version) from Redis, or None: the 304 path."""
-    values = redis_client().hmget(board_key(uid), "token", "unit", "fresh", "version")
+    values = platform_redis.client().hmget(
+        board_key(uid), "token", "unit", "fresh", "version"
+    )
     if values[0] is None:
         return None
     return tuple(v.decode() if v is not None else None for v in values)
@@ -908,7 +954,7 @@ def unit_hosts(unit_id):
 
 
 def remember_auth(board):
-    client = redis_client()
+    client = platform_redis.client()
     key = board_key(board.uid)
     client.hset(
         key,
@@ -922,7 +968,19 @@ def remember_auth(board):
 
 
 def forget_board(uid):
-    redis_client().delete(board_key(uid))
+    platform_redis.client().delete(board_key(uid))
+
+
+def sse_event(data, uid):
+    """The server-sent event for a message on the unit's channel, as seen by
+    board ``uid``: "changed" for content, "command" for a command to this
+    board, nothing for another board's command."""
+    text = data.decode() if isinstance(data, bytes) else str(data)
+    if text.startswith("command:"):
+        if text[8:] == str(uid):
+            return "event: command\ndata: fetch\n\n"
+        return ""
+    return "event: changed\ndata: push\n\n"
 
 
 def content_changed(unit):
@@ -933,11 +991,11 @@ def content_changed(unit):
 
     def forget():
         if uids:
-            redis_client().delete(*[board_key(uid) for uid in uids])
+            platform_redis.client().delete(*[board_key(uid) for uid in uids])
 
     def push():
         forget()
-        redis_client().publish(unit_channel(unit_id), "changed")
+        platform_redis.client().publish(unit_channel(unit_id), "changed")
 
     # Forget now (a rebuild in this transaction sees the new rows) and again
     # after commit, when players are told: a fetch in between may have cached
@@ -966,20 +1024,170 @@ def _short_str(data, name, limit, required=False):
     return value
 
 
+HEALTH_FIELDS = {
+    # name: (types, minimum, maximum)
+    "uptime_s": ((int, float), 0, 10**9),
+    "storage_free_mb": ((int, float), 0, 10**9),
+    "cache_files": ((int,), 0, 10**7),
+    "cache_bytes": ((int,), 0, 10**13),
+    "temperature_c": ((int, float), -50, 150),
+}
+
+
+def _health(data):
+    """The optional ``health`` object of a heartbeat, checked (known keys)."""
+    value = data.get("health")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BadReport("Trường “health” phải là một đối tượng JSON.")
+    health = {}
+    for name, (types, low, high) in HEALTH_FIELDS.items():
+        item = value.get(name)
+        if item is None:
+            continue
+        if isinstance(item, bool) or not isinstance(item, types):
+            raise BadReport(f"Trường “health.{name}” phải là số.")
+        if not low <= item <= high:
+            raise BadReport(f"Trường “health.{name}” phải từ {low} đến {high}.")
+        health[name] = item
+    last_sync = value.get("last_sync")
+    if last_sync is not None:
+        if not isinstance(last_sync, str) or len(last_sync) > 40:
+            raise BadReport("Trường “health.last_sync” phải là thời điểm ISO 8601.")
+        try:
+            datetime.fromisoformat(last_sync.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadReport("Trường “health.last_sync” phải là thời điểm ISO 8601.")
+        health["last_sync"] = last_sync
+    return health
+
+
 def record_heartbeat(board, data):
     if not isinstance(data, dict):
         raise BadReport("Nội dung phải là một đối tượng JSON.")
     version = _short_str(data, "player_version", 40, required=True)
     showing = _short_str(data, "showing", 255)
     manifest_version = _short_str(data, "manifest_version", 64)
+    health = _health(data)
     now = timezone.now()
-    Board.objects.filter(pk=board.pk).update(
-        last_seen=now,
-        player_version=version,
-        showing=showing,
-        manifest_version=manifest_version,
-    )
+    fields = {
+        "last_seen": now,
+        "player_version": version,
+        "showing": showing,
+        "manifest_version": manifest_version,
+    }
+    if health is not None:
+        fields["health"] = {**health, "reported_at": now.isoformat()}
+    Board.objects.filter(pk=board.pk).update(**fields)
     return now
+
+
+# --- commands: screenshot, reload; power and brightness live on the board ---
+
+SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def send_command(board, kind, value=None, by=""):
+    """Order a board to do something now. Power and brightness change the
+    board (and so its manifest, which the player keeps offline); screenshot
+    and reload are one-off commands the player fetches when pushed."""
+    if kind in (CommandKind.SCREEN_OFF, CommandKind.SCREEN_ON, CommandKind.AUTO):
+        board.power = {"screen_off": "off", "screen_on": "on"}.get(kind, "auto")
+        board.save(update_fields=["power"])
+    elif kind == CommandKind.BRIGHTNESS:
+        board.brightness = max(1, min(100, int(value or 100)))
+        board.save(update_fields=["brightness"])
+    command = BoardCommand.objects.create(
+        board=board, kind=kind, value=value, created_by=by
+    )
+    if kind in (CommandKind.SCREENSHOT, CommandKind.RELOAD):
+        uid, channel = str(board.uid), unit_channel(board.unit_id)
+        transaction.on_commit(
+            lambda: platform_redis.client().publish(channel, f"command:{uid}")
+        )
+    else:
+        command.done_at = timezone.now()
+        command.result = "Đã áp dụng vào lịch phát của bảng."
+        command.save(update_fields=["done_at", "result"])
+        content_changed(board.unit_id)
+    return command
+
+
+def send_group_command(group, kind, value=None, by=""):
+    return [send_command(b, kind, value, by) for b in group.boards.all()]
+
+
+def health_rows(board):
+    """(label, value) of the board's last health report, in Vietnamese."""
+    health = board.health or {}
+    rows = []
+    if "uptime_s" in health:
+        hours, rest = divmod(int(health["uptime_s"]), 3600)
+        rows.append(("Thời gian chạy", f"{hours} giờ {rest // 60} phút"))
+    if "storage_free_mb" in health:
+        rows.append(("Bộ nhớ còn trống", f"{health['storage_free_mb']:,} MB"))
+    if "cache_files" in health:
+        rows.append(("Tệp trong bộ nhớ đệm", str(health["cache_files"])))
+    if "cache_bytes" in health:
+        rows.append(("Dung lượng đệm", f"{health['cache_bytes'] / 1048576:.1f} MB"))
+    if "last_sync" in health:
+        rows.append(("Đồng bộ lần cuối", health["last_sync"]))
+    if "temperature_c" in health:
+        rows.append(("Nhiệt độ", f"{health['temperature_c']} °C"))
+    return rows
+
+
+def pending_commands(board):
+    """Commands the player has still to carry out (the last day's)."""
+    since = timezone.now() - timedelta(days=1)
+    return [
+        {"id": c.pk, "kind": c.kind, "value": c.value}
+        for c in BoardCommand.objects.filter(
+            board=board, done_at__isnull=True, created_at__gte=since
+        )
+    ]
+
+
+def command_done(board, pk, data):
+    result = _short_str(data if isinstance(data, dict) else {}, "result", 255)
+    updated = BoardCommand.objects.filter(
+        board=board, pk=pk, done_at__isnull=True
+    ).update(done_at=timezone.now(), result=result)
+    return bool(updated)
+
+
+def store_screenshot(board, data):
+    """What the player shows, as it sent it: a PNG or JPEG, checked."""
+    from django.core.files.base import ContentFile
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise BadReport("Ảnh chụp màn hình trống.")
+    if len(data) > SCREENSHOT_MAX_BYTES:
+        raise BadReport("Ảnh chụp màn hình lớn quá 5 MB.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind, size = image.format, image.size
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise BadReport("Ảnh chụp màn hình phải là tệp PNG hoặc JPEG.")
+    if kind not in ("PNG", "JPEG") or max(size) > 7680:
+        raise BadReport("Ảnh chụp màn hình phải là tệp PNG hoặc JPEG tối đa 7680 px.")
+    now = timezone.now()
+    name = f"{board.uid}-{now:%Y%m%d%H%M%S}.{'png' if kind == 'PNG' else 'jpg'}"
+    with tenant_context(board.unit), transaction.atomic():
+        old = board.screenshot.name if board.screenshot else ""
+        board.screenshot.save(name, ContentFile(data), save=False)
+        board.screenshot_at = now
+        board.save(update_fields=["screenshot", "screenshot_at"])
+        BoardCommand.objects.filter(
+            board=board, kind=CommandKind.SCREENSHOT, done_at__isnull=True
+        ).update(done_at=now, result=f"{size[0]}×{size[1]}")
+    if old and old != board.screenshot.name:
+        with tenant_context(board.unit):
+            board.screenshot.storage.delete(old)
+    return size
 
 
 def _parse_hour(value):
@@ -1025,8 +1233,8 @@ def record_plays(board, data):
         key = (hour, slide)
         previous = rows.get(key, (title, 0, 0))
         rows[key] = (title or previous[0], previous[1] + plays, previous[2] + seconds)
-    seen_key = f"{_prefix()}batch:{board.pk}:{batch}"
-    if not redis_client().set(seen_key, 1, nx=True, ex=3 * 86400):
+    seen_key = platform_redis.key("signage", "batch", board.pk, batch)
+    if not platform_redis.client().set(seen_key, 1, nx=True, ex=3 * 86400):
         return 0  # already stored (the player retried after a lost reply)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -1045,7 +1253,7 @@ def record_plays(board, data):
                 ],
             )
     except Exception:
-        redis_client().delete(seen_key)
+        platform_redis.client().delete(seen_key)
         raise
     _mark_played(board, {slide for _, slide in rows})
     return len(rows)
@@ -1315,7 +1523,7 @@ def create_demo_boards(unit):
         )
         token = issue_token(board)
         host = unit_hostname(unit.slug)
-        port = getattr(settings, "DEMO_PORT", None) or _env_port()
+        port = settings.DEMO_PORT
         result.append(
             (
                 board,
@@ -1325,9 +1533,3 @@ def create_demo_boards(unit):
         )
     content_changed(unit)
     return result
-
-
-def _env_port():
-    import os
-
-    return os.environ.get("PORT", "8000")

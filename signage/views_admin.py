@@ -21,7 +21,7 @@ from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 
 from . import services
 from .forms import InterruptNowForm, PairForm, PairNewForm
-from .models import Board, Interrupt
+from .models import Board, CommandKind, Interrupt
 
 ONLY_IN_ADMIN = ONLY_IN_UNIT_ADMIN
 
@@ -130,6 +130,44 @@ def pair_new(request, unit):
         request,
         "signage/admin/pair_new.html",
         {"form": form, "player_path": "/signage/player/", "ttl_hours": _ttl_hours()},
+    )
+
+
+@unit_permission_required("signage.change_board")
+def board_control(request, pk, unit):
+    """One board's health, last screenshot and remote commands."""
+    board = get_object_or_404(Board, pk=pk, unit=unit)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        value = request.POST.get("value") or None
+        if kind not in CommandKind.values:
+            messages.error(request, "Lệnh không hợp lệ.")
+        else:
+            try:
+                value = int(value) if value is not None else None
+            except ValueError:
+                value = None
+            if kind == CommandKind.BRIGHTNESS and not (value and 1 <= value <= 100):
+                messages.error(request, "Độ sáng phải là số từ 1 đến 100.")
+            else:
+                services.send_command(
+                    board, kind, value, by=request.user.get_username()
+                )
+                messages.success(
+                    request,
+                    f"Đã gửi lệnh “{CommandKind(kind).label}” tới “{board.name}”.",
+                )
+        return redirect("signage_admin_board_control", pk=board.pk)
+    board.refresh_from_db()
+    return render(
+        request,
+        "signage/admin/board_control.html",
+        {
+            "board": board,
+            "commands": board.commands.order_by("-created_at")[:10],
+            "health": services.health_rows(board),
+            "kinds": CommandKind,
+        },
     )
 
 

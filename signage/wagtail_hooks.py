@@ -12,8 +12,15 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from base.admin import UnitScopedViewSet
 
 from . import views_admin
-from .forms import InterruptForm, ScheduleForm, SlideForm, UnitScopedForm
-from .models import Board, Interrupt, Playlist, Schedule, Slide
+from .forms import (
+    BoardForm,
+    BoardGroupForm,
+    InterruptForm,
+    ScheduleForm,
+    SlideForm,
+    UnitScopedForm,
+)
+from .models import Board, BoardGroup, Interrupt, Playlist, Schedule, Slide
 
 
 class ScopedViewSet(UnitScopedViewSet):
@@ -40,7 +47,9 @@ def board_status(board):
         label = "Chưa ghép nối"
         link = reverse("signage_admin_pair", args=[board.pk])
         return format_html('{} · <a href="{}">Ghép nối</a>', label, link)
-    return "Trực tuyến" if board.is_online else "Mất kết nối"
+    label = "Trực tuyến" if board.is_online else "Mất kết nối"
+    link = reverse("signage_admin_board_control", args=[board.pk])
+    return format_html('{} · <a href="{}">Điều khiển</a>', label, link)
 
 
 def board_last_seen(board):
@@ -68,6 +77,9 @@ class BoardViewSet(ScopedViewSet):
         "orientation",
         "on_time",
         "off_time",
+        "power",
+        "brightness",
+        "off_level",
         "default_playlist",
     ]
     list_display = [
@@ -81,7 +93,7 @@ class BoardViewSet(ScopedViewSet):
         "player_version",
         "device_model",
     ]
-    base_form_class = UnitScopedForm
+    base_form_class = BoardForm
 
 
 class PlaylistViewSet(ScopedViewSet):
@@ -153,7 +165,15 @@ class InterruptViewSet(ScopedViewSet):
     menu_label = "Ngắt khẩn cấp"
     name = "signage_interrupts"
     url_prefix = "signage/interrupts"
-    form_fields = ["title", "body", "language", "boards", "starts_at", "expires_at"]
+    form_fields = [
+        "title",
+        "body",
+        "language",
+        "boards",
+        "groups",
+        "starts_at",
+        "expires_at",
+    ]
     list_display = [
         "title",
         "starts_at",
@@ -161,6 +181,20 @@ class InterruptViewSet(ScopedViewSet):
         Column("state", label="Tình trạng", accessor=interrupt_state),
     ]
     base_form_class = InterruptForm
+
+
+class BoardGroupViewSet(ScopedViewSet):
+    model = BoardGroup
+    icon = "group"
+    menu_label = "Nhóm bảng tin"
+    name = "signage_groups"
+    url_prefix = "signage/groups"
+    form_fields = ["name", "boards"]
+    list_display = [
+        "name",
+        Column("count", label="Số bảng", accessor=lambda g: g.boards.count()),
+    ]
+    base_form_class = BoardGroupForm
 
 
 class SignageGroup(ModelViewSetGroup):
@@ -173,6 +207,7 @@ class SignageGroup(ModelViewSetGroup):
         SlideViewSet,
         ScheduleViewSet,
         InterruptViewSet,
+        BoardGroupViewSet,
     )
 
     def get_submenu_items(self):
@@ -221,6 +256,11 @@ def register_signage_admin_urls():
             "signage/boards/<int:pk>/pair/",
             views_admin.pair_board,
             name="signage_admin_pair",
+        ),
+        path(
+            "signage/boards/<int:pk>/control/",
+            views_admin.board_control,
+            name="signage_admin_board_control",
         ),
         path(
             "signage/interrupt-now/",

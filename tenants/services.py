@@ -272,6 +272,11 @@ def ensure_unit_groups(home):
                     ),
                 )
         groups[group_name] = group
+    # The same page rights on every language's home (translated trees), so
+    # translations go through the review and approvers can moderate them.
+    from cms.localize import grant_locale_tree_permissions
+
+    grant_locale_tree_permissions(home)
     return groups
 
 

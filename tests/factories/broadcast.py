@@ -5,10 +5,11 @@ import datetime
 
 from broadcast import services
 
-# On the air at every hour. The model's default hours (05:00-21:00) would
-# make a dispatch reach no cluster when the suite runs at night; a test of
-# the hours themselves passes its own ``on_time``/``off_time``.
-ALL_DAY = {"on_time": datetime.time(0, 0), "off_time": datetime.time.max}
+# On the air at every hour (equal on and off times mean all day). The
+# model's default hours (05:00-21:00) would make a dispatch reach no cluster
+# when the suite runs at night; a test of the hours themselves passes its
+# own ``on_time``/``off_time``.
+ALL_DAY = {"on_time": datetime.time(0, 0), "off_time": datetime.time(0, 0)}
 
 
 def make_cluster(unit, name="Cụm loa thử", device_id=None, **fields):

@@ -94,10 +94,10 @@ def test_broker_refuses_anonymous_foreign_credentials_and_foreign_topics(
     device.on_message = lambda c, u, m: got.append(m.topic)
     subscribed = threading.Event()
     device.on_subscribe = lambda *args: subscribed.set()
-    own_group = protocol.unit_cmd(tree.commune_a1.schema_name)
+    own_group = protocol.device_cmd(a["device_id"])
     foreign = [
         protocol.device_cmd(b["device_id"]),
-        protocol.unit_cmd(tree.commune_b1.schema_name),
+        f"{protocol.root()}/grp/all/cmd",
     ]
     device.subscribe([(topic, 1) for topic in [own_group, *foreign]])
     assert subscribed.wait(5)

@@ -1,5 +1,6 @@
 """Cluster credentials and the broker's files: passwords hashed in
-Mosquitto's format, per-device ACLs; demo clusters for a unit."""
+Mosquitto's format, per-device ACLs, random signing keys rotated; demo
+clusters for a unit."""
 
 import subprocess
 
@@ -26,12 +27,21 @@ def test_password_is_stored_hashed_in_mosquittos_format(tree, tmp_path):
     assert f"hash-1:{cluster.password_hash}" in passwd.read_text()
     text = acl.read_text()
     root = protocol.root()
+    # Devices: their own command topic to read, their own four to write.
+    assert f"pattern read {root}/dev/%u/cmd" in text
     assert f"pattern write {root}/dev/%u/ack" in text
-    assert (
-        f"user hash-1\ntopic read {root}/grp/unit/{tree.province.schema_name}/cmd"
-        in text
-    )
-    assert f"topic read {root}/grp/unit/{tree.commune_a1.schema_name}/cmd" in text
+    assert "grp/" not in text
+
+
+def test_each_cluster_gets_a_random_key_and_rotation_replaces_it(tree):
+    a, _ = services.create_cluster(tree.commune_a1, "a", device_id="key-a")
+    b, _ = services.create_cluster(tree.commune_a1, "b", device_id="key-b")
+    assert a.signing_key and b.signing_key and a.signing_key != b.signing_key
+    old_key, old_hash = a.signing_key, a.password_hash
+    password = services.rotate_credentials(a)
+    a.refresh_from_db()
+    assert a.signing_key != old_key and a.password_hash != old_hash
+    assert a.check_password(password)
 
 
 def test_demo_clusters_are_registered_for_a_unit(tree):

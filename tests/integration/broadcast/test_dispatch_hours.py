@@ -4,7 +4,7 @@ emergency."""
 import pytest
 from django.utils import timezone
 
-from broadcast import protocol, services
+from broadcast import services
 from broadcast.models import (
     Program,
     SpeakerCluster,
@@ -27,13 +27,11 @@ def test_dispatch_skips_clusters_outside_hours_except_for_emergency(tree):
     normal = services.dispatch_program(program, units=[tree.commune_a2], now=night)
     assert normal.target_count == 1
     assert [m.device_ids for m in normal.outbox.all()] == [["h-awake"]]
-    # Not all clusters of the unit: per-device topic, not the group.
-    assert [m.topic for m in normal.outbox.all()] == [protocol.device_cmd("h-awake")]
     urgent = services.dispatch_program(
         program, units=[tree.commune_a2], priority="emergency", now=night
     )
     assert urgent.target_count == 2
-    assert [m.topic for m in urgent.outbox.all()] == [
-        f"{protocol.root()}/grp/unit/{tree.commune_a2.schema_name}/cmd"
+    assert [sorted(m.device_ids) for m in urgent.outbox.all()] == [
+        ["h-asleep", "h-awake"]
     ]
     assert SpeakerCluster.objects.filter(unit=tree.commune_a2).count() == 2
