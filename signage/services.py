@@ -868,7 +868,7 @@ def events_url(board):
     sends it to the events process), or that process's port when there is
     no proxy (SIGNAGE_EVENTS_PORT, make run)."""
     path = f"/signage/api/boards/{board.uid}/events/"
-    port = getattr(settings, "SIGNAGE_EVENTS_PORT", "")
+    port = settings.SIGNAGE_EVENTS_PORT
     if not port:
         return path
     from tenants.services import unit_hostname
