@@ -48,7 +48,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 PLAYER_VERSION = "1.0.0"
-HEARTBEAT_SECONDS = 60
+HEARTBEAT_SECONDS = settings.SIGNAGE_HEARTBEAT_SECONDS
 # A board is offline after this many heartbeats are missed (plus grace).
 OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 2 + 30)
 PREFETCH_HOURS = 48
@@ -914,7 +914,7 @@ def events_url(board):
     sends it to the events process), or that process's port when there is
     no proxy (SIGNAGE_EVENTS_PORT, make run)."""
     path = f"/signage/api/boards/{board.uid}/events/"
-    port = getattr(settings, "SIGNAGE_EVENTS_PORT", "")
+    port = settings.SIGNAGE_EVENTS_PORT
     if not port:
         return path
     from tenants.services import unit_hostname
