@@ -366,6 +366,9 @@ _CSP_COMMON = {
 # Behind the proxy it has the site's origin; without one (make run) it
 # listens on SIGNAGE_EVENTS_PORT and players are sent there.
 SIGNAGE_EVENTS_PORT = os.environ.get("SIGNAGE_EVENTS_PORT", "")
+# Seconds one stream of that process stays open (it costs a coroutine, not a
+# thread); it still ends now and then so a revoked token is noticed.
+SIGNAGE_ASYNC_SSE_SECONDS = float(os.environ.get("SIGNAGE_ASYNC_SSE_SECONDS", "300"))
 if SIGNAGE_EVENTS_PORT:
     _CSP_COMMON["connect-src"] = [
         "'self'",
@@ -454,6 +457,9 @@ BULLETINS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # --- signage: public boards (signage/, docs/signage.md) --------------------------
 # Seconds one player event stream holds a worker thread before it reconnects.
 SIGNAGE_SSE_SECONDS = int(os.environ.get("SIGNAGE_SSE_SECONDS", "25"))
+# Seconds between a player's heartbeats (in its manifest); a board is offline
+# after two missed heartbeats plus 30 s.
+SIGNAGE_HEARTBEAT_SECONDS = 60
 # Hours a screen's pairing request waits for an official to enter its code.
 SIGNAGE_PAIRING_TTL_HOURS = float(os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", "24"))
 # The port the demo boards' player links name (make run serves on 8000).
