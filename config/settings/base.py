@@ -122,6 +122,8 @@ MIDDLEWARE = [
     # Before the page cache, so cached pages carry the policy too.
     "base.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes in the path, a parameter, a cookie or a JSON body: 400.
+    "base.middleware.RejectBadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Readers' pages from the unit's page cache, before auth and routing.
