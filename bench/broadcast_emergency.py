@@ -5,8 +5,8 @@ and text-to-speech speed.
         .venv/bin/python bench/broadcast_emergency.py --counts 1000 5000
 
 Needs a migrated database with at least one commune (the test database
-after one test run will do). Starts its own Mosquitto on a free port
-(``--url`` to use another broker), N simulated devices spread over
+after one test run will do). Starts the project's own Mosquitto on free
+ports (password + ACL, as make run), N simulated devices spread over
 ``--processes`` processes, the listener in this process, then issues an
 emergency for the unit and measures the time until every delivery is
 acknowledged in the database (the listener recorded the device's ack).
@@ -16,8 +16,6 @@ Publishing is done in-process, the same function the Celery task runs.
 import argparse
 import os
 import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,37 +30,31 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from broadcast import credentials, services  # noqa: E402
+from broadcast import broker_config, credentials, services  # noqa: E402
 from broadcast.listener import Listener  # noqa: E402
 from broadcast.models import Delivery, Program, SpeakerCluster  # noqa: E402
 from broadcast.mqtt import Publisher, publish_outbox  # noqa: E402
 from broadcast.simulator import run_fleet_processes  # noqa: E402
 from tenants.models import Unit  # noqa: E402
-from tests.utils import free_port  # noqa: E402
 
 PREFIX = "bench"
 
 
-def own_broker(tmp):
-    port = free_port()
-    conf = Path(tmp) / "mosquitto.conf"
-    conf.write_text(
-        f"listener {port} 127.0.0.1\nallow_anonymous true\n"
-        "max_queued_messages 100000\nuser root\n"
-    )
-    proc = subprocess.Popen(
-        [shutil.which("mosquitto") or "/usr/sbin/mosquitto", "-c", str(conf)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(0.5)
-    return proc, f"mqtt://127.0.0.1:{port}"
+def own_broker():
+    """The project's broker, configured as make run configures it."""
+    from tests.mqtt_broker import ProjectBroker
+
+    broker = ProjectBroker(credentials.new_password()).start()
+    for key, value in broker.settings().items():
+        setattr(settings, key, value)
+    return broker
 
 
 def make_specs(unit, count):
     SpeakerCluster.objects.filter(device_id__startswith=f"{PREFIX}-").delete()
     password = "bench-password"
     hashed = credentials.mosquitto_hash(password)
+    keys = [credentials.new_signing_key() for _ in range(count)]
     SpeakerCluster.objects.bulk_create(
         [
             SpeakerCluster(
@@ -70,32 +62,30 @@ def make_specs(unit, count):
                 name=f"Cụm loa đo {i}",
                 device_id=f"{PREFIX}-{unit.code}-{i:05d}",
                 password_hash=hashed,
+                signing_key=keys[i],
                 on_time="00:00",
-                off_time="23:59",
+                off_time="00:00",
             )
             for i in range(count)
         ],
         batch_size=1000,
     )
-    groups = None
-    specs = []
-    for cluster in SpeakerCluster.objects.filter(
-        device_id__startswith=f"{PREFIX}-"
-    ).select_related("unit"):
-        groups = groups or services.cluster_groups(cluster)
-        specs.append(
-            {
-                "device_id": cluster.device_id,
-                "username": cluster.device_id,
-                "password": password,
-                "signing_key": credentials.signing_key(cluster.device_id),
-                "groups": groups,
-            }
-        )
-    return specs
+    # bulk_create sends no signal: tell the broker about them.
+    broker_config.sync_broker()
+    return [
+        {
+            "device_id": device_id,
+            "username": device_id,
+            "password": password,
+            "signing_key": key,
+        }
+        for device_id, key in SpeakerCluster.objects.filter(
+            device_id__startswith=f"{PREFIX}-"
+        ).values_list("device_id", "signing_key")
+    ]
 
 
-def bench_emergency(unit, count, url, processes):
+def bench_emergency(unit, count, url, device_url, processes):
     # Only the bench clusters are active in the unit during the run.
     others = list(
         SpeakerCluster.objects.filter(unit=unit, is_active=True)
@@ -108,7 +98,7 @@ def bench_emergency(unit, count, url, processes):
     listener.start()
     listener.connected.wait(10)
     procs, readies, stop = run_fleet_processes(
-        specs, processes, url=url, heartbeat=600, play_seconds=600
+        specs, processes, url=device_url, heartbeat=600, play_seconds=600
     )
     started = time.monotonic()
     for ready in readies:
@@ -241,7 +231,6 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--unit", default=None)
-    parser.add_argument("--url", default=None)
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
     qs = Unit.objects.exclude(schema_name="public")
@@ -251,21 +240,18 @@ def main():
         else qs.filter(kind__in=["commune", "ward", "township"]).first()
     )
     print(f"unit: {unit} ({unit.schema_name}); cores: {os.cpu_count()}")
-    broker = None
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.url is None:
-            broker, url = own_broker(tmp)
-        else:
-            url = args.url
-        settings.MQTT_URL = url
-        try:
-            for count in args.counts:
-                print("emergency", bench_emergency(unit, count, url, args.processes))
-            print("bulletin receiver", bench_receiver(unit))
-        finally:
-            if broker:
-                broker.terminate()
-                broker.wait(10)
+    broker = own_broker()
+    try:
+        for count in args.counts:
+            print(
+                "emergency",
+                bench_emergency(
+                    unit, count, broker.url, broker.device_url, args.processes
+                ),
+            )
+        print("bulletin receiver", bench_receiver(unit))
+    finally:
+        broker.stop()
     print("tts", bench_tts(unit))
 
 

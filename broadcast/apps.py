@@ -6,9 +6,23 @@ class BroadcastConfig(AppConfig):
     verbose_name = "Truyền thanh"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from bulletins.signals import bulletin_for_channel, bulletin_withdrawn
 
-        from . import receivers
+        from . import (
+            broker_config,
+            checks,  # noqa: F401 - registers the system checks
+            receivers,
+        )
+        from .models import SpeakerCluster
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                broker_config.clusters_changed,
+                sender=SpeakerCluster,
+                dispatch_uid=f"broadcast-broker-{signal is post_save}",
+            )
 
         bulletin_for_channel.connect(
             receivers.on_bulletin_for_channel, dispatch_uid="broadcast-bulletin"
@@ -16,3 +30,4 @@ class BroadcastConfig(AppConfig):
         bulletin_withdrawn.connect(
             receivers.on_bulletin_withdrawn, dispatch_uid="broadcast-withdrawn"
         )
+        from . import indicators  # noqa: F401 - registers its reports indicators

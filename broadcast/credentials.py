@@ -1,22 +1,26 @@
-"""Per-device credentials.
+"""Per-device credentials and message authentication (protocol v1.1).
 
-The MQTT password is stored only as a PBKDF2-SHA512 hash in Mosquitto's own
-``$7$`` format, so the generated password file can be handed to the broker
-as is (``mosquitto_passwd`` reads it). Device messages are also signed with
-an HMAC key derived from the platform secret and the device id: the server
-recomputes it, so it is never stored either.
+- The MQTT password is stored only as a PBKDF2-SHA512 hash in Mosquitto's
+  own ``$7$`` format, so the generated password file can be handed to the
+  broker as is (``mosquitto_passwd`` reads it).
+- The signing key is 32 random bytes per device (``new_signing_key``),
+  given to the installer as 64 lowercase hex characters and stored on the
+  cluster; rotating it (admin, "Cấp lại khóa") invalidates the old one at
+  once. It is not derived from the platform's SECRET_KEY.
+- Every message, both ways, is authenticated by HMAC-SHA256 over the
+  **exact bytes of the MQTT payload**, keyed with the 32 bytes the hex key
+  encodes; the MAC travels as the MQTT 5 user property ``sig`` (64
+  lowercase hex characters). No canonical JSON: whatever bytes a device
+  sends are the bytes it signs.
 """
 
 import base64
-import functools
 import hashlib
 import hmac
-import json
 import secrets
 
-from django.conf import settings
-
 ITERATIONS = 101  # what mosquitto_passwd 2.x writes
+SIG_PROPERTY = "sig"
 
 
 def mosquitto_hash(password, salt=None, iterations=ITERATIONS):
@@ -43,31 +47,29 @@ def new_password():
     return secrets.token_urlsafe(18)
 
 
-def signing_key(device_id):
-    """The per-device HMAC key (given to the installer with the password)."""
-    return _signing_key(settings.SECRET_KEY, device_id)
+def new_signing_key():
+    """32 random bytes as 64 lowercase hex characters."""
+    return secrets.token_hex(32)
 
 
-@functools.lru_cache(maxsize=100_000)
-def _signing_key(secret, device_id):
-    # Cached: the listener verifies thousands of messages a second.
-    return hmac.new(
-        secret.encode(), f"ttcs-mqtt-v1:{device_id}".encode(), "sha256"
-    ).hexdigest()
+def mac(payload, key_hex):
+    """Hex HMAC-SHA256 of the payload bytes with the key's 32 bytes."""
+    return hmac.new(bytes.fromhex(key_hex), payload, hashlib.sha256).hexdigest()
 
 
-def canonical(payload):
-    """Bytes that are signed: the JSON object without ``sig``, sorted keys."""
-    body = {k: v for k, v in payload.items() if k != "sig"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def sign(payload, key):
-    return hmac.new(key.encode(), canonical(payload).encode(), "sha256").hexdigest()
-
-
-def verify(payload, device_id):
-    sig = payload.get("sig")
-    if not isinstance(sig, str):
+def check(payload, sig, key_hex):
+    if not isinstance(sig, str) or not key_hex:
         return False
-    return hmac.compare_digest(sig, sign(payload, signing_key(device_id)))
+    try:
+        expected = mac(payload, key_hex)
+    except ValueError:
+        return False
+    return hmac.compare_digest(sig.lower(), expected)
+
+
+def sig_of(properties):
+    """The ``sig`` user property of a received MQTT 5 message, or None."""
+    for name, value in getattr(properties, "UserProperty", None) or ():
+        if name == SIG_PROPERTY:
+            return value
+    return None

@@ -22,7 +22,13 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from . import credentials, protocol
-from .models import Delivery, ListenerCounter, PlayLog, SpeakerCluster
+from .models import (
+    Delivery,
+    ListenerCounter,
+    OutboxMessage,
+    PlayLog,
+    SpeakerCluster,
+)
 from .mqtt import broker_address, connect_properties, new_client
 from .pipeline import DeliveryState, bulk_set_state
 
@@ -35,10 +41,19 @@ ACK_TO_STATE = {
     "failed": DeliveryState.FAILED,
     "expired": DeliveryState.EXPIRED,
     "preempted": DeliveryState.PREEMPTED,
+    "stopped": DeliveryState.STOPPED,
 }
 # Later states first: a batch holding "received" and "done" for one device
 # ends at done.
-STATE_ORDER = ["received", "playing", "done", "failed", "expired", "preempted"]
+STATE_ORDER = [
+    "received",
+    "playing",
+    "done",
+    "failed",
+    "expired",
+    "preempted",
+    "stopped",
+]
 
 
 def _ts(value):
@@ -102,7 +117,14 @@ class Listener:
         logger.info("listener connected, subscribed to device topics")
 
     def _on_message(self, client, userdata, message):
-        self.inbox.put((message.topic, message.payload, message.retain))
+        self.inbox.put(
+            (
+                message.topic,
+                message.payload,
+                message.retain,
+                credentials.sig_of(message.properties),
+            )
+        )
 
     def stop(self):
         self.stopping.set()
@@ -145,19 +167,31 @@ class Listener:
         retry_unacknowledged()
 
     def drop(self, reason, topic, detail=""):
-        ListenerCounter.bump(f"dropped:{reason}")
         logger.warning("dropped device message (%s) on %s %s", reason, topic, detail)
+        ListenerCounter.bump(f"dropped:{reason}")
 
     def process(self, batch):
-        """Validate a batch of raw messages and record what they say."""
-        valid = []
+        """Validate a batch of raw messages and record what they say.
+
+        Protocol v1.1: the ``sig`` user property is the HMAC-SHA256 of the
+        payload bytes with the device's key; ``kind`` equals the topic's;
+        ``ts`` is within ``protocol.CLOCK_WINDOW`` of our clock; ``n`` is
+        higher than every counter accepted from the device before (the
+        last will has a counter of its own: it is signed at connect time).
+        """
+        parsed_batch = []
         device_ids = set()
-        for topic, payload, retain in batch:
+        for topic, payload, retain, sig in batch:
             parsed = protocol.parse_device_topic(topic)
             if parsed is None:
                 self.drop("wrong_topic", topic)
                 continue
             device_id, kind = parsed
+            if kind == "cmd":
+                continue  # the platform's own commands
+            if kind not in protocol.DEVICE_KINDS:
+                self.drop("wrong_topic", topic, "unknown message kind")
+                continue
             try:
                 data = protocol.decode(payload)
             except protocol.BadMessage as exc:
@@ -166,28 +200,76 @@ class Listener:
             if data.get("device") != device_id:
                 self.drop("wrong_topic", topic, "device id differs from topic")
                 continue
-            if not credentials.verify(data, device_id):
+            if data.get("kind") != kind:
+                self.drop("wrong_kind", topic, f"kind {data.get('kind')!r}")
+                continue
+            parsed_batch.append((topic, device_id, kind, data, retain, sig, payload))
+            device_ids.add(device_id)
+        if not parsed_batch:
+            return
+        known = {
+            device_id: [pk, key, last, last_will]
+            for device_id, pk, key, last, last_will in SpeakerCluster.objects.filter(
+                device_id__in=device_ids, is_active=True
+            ).values_list(
+                "device_id", "pk", "signing_key", "last_counter", "last_will_counter"
+            )
+        }
+        now = time.time()
+        valid = []
+        counters, will_counters = {}, {}
+        for topic, device_id, kind, data, retain, sig, payload in parsed_batch:
+            entry = known.get(device_id)
+            if entry is None:
+                self.drop("unknown_device", topic)
+                continue
+            pk, key, last, last_will = entry
+            if not credentials.check(payload, sig, key):
                 self.drop("bad_signature", topic)
                 continue
+            counter = data.get("n")
+            if not isinstance(counter, int) or isinstance(counter, bool):
+                self.drop("bad_schema", topic, "no counter n")
+                continue
+            is_will = kind == protocol.STATUS and data.get("will") is True
+            if is_will:
+                # Signed when the device connected: older than what it sent
+                # since, but newer than any earlier will.
+                if counter <= last_will:
+                    self.drop("replay", topic, f"will n={counter}")
+                    continue
+                entry[3] = counter
+                will_counters[pk] = counter
+            else:
+                if counter <= last:
+                    if retain:
+                        # The retained status we already have, given again
+                        # on (re)subscribe: not an attack.
+                        ListenerCounter.bump("stale_retained")
+                    else:
+                        self.drop("replay", topic, f"n={counter} <= {last}")
+                    continue
+                ts = data.get("ts")
+                if not isinstance(ts, int | float) or abs(now - ts) > (
+                    protocol.CLOCK_WINDOW
+                ):
+                    self.drop("clock", topic, f"ts={ts!r}")
+                    continue
+                entry[2] = counter
+                counters[pk] = counter
             valid.append((device_id, kind, data, retain))
-            device_ids.add(device_id)
+        self.save_counters(counters, "last_counter")
+        self.save_counters(will_counters, "last_will_counter")
         if not valid:
             return
-        known = dict(
-            SpeakerCluster.objects.filter(device_id__in=device_ids).values_list(
-                "device_id", "pk"
-            )
-        )
+        known = {device_id: entry[0] for device_id, entry in known.items()}
         acks, plays, presence = [], [], {}
         for device_id, kind, data, _retain in valid:
-            if device_id not in known:
-                self.drop("unknown_device", device_id, kind)
-                continue
             if kind in (protocol.STATUS, protocol.HEARTBEAT):
                 presence[device_id] = (kind, data)
             elif kind == protocol.ACK:
                 acks.append((device_id, data, time.monotonic()))
-                presence.setdefault(device_id, (protocol.HEARTBEAT, data))
+                presence.setdefault(device_id, (protocol.HEARTBEAT, {}))
             elif kind == protocol.PLAY:
                 plays.append((device_id, data))
         self.record_presence(presence, known)
@@ -196,18 +278,49 @@ class Listener:
         ListenerCounter.bump("handled", len(valid))
         self.handled += len(valid)
 
+    def save_counters(self, counters, column):
+        """One UPDATE for the batch; never moves a counter back (another
+        listener may have gone further)."""
+        if not counters:
+            return
+        from django.db import connection
+
+        table = SpeakerCluster._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET {column} = v.n "
+                f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, n) "
+                f"WHERE c.id = v.id AND c.{column} < v.n",
+                [list(counters), list(counters.values())],
+            )
+
     def record_presence(self, presence, known):
         now = timezone.now()
         online_ids, offline_ids = [], []
-        for device_id, (_kind, data) in presence.items():
+        for device_id, (kind, data) in presence.items():
             is_online = bool(data.get("online", True))
             (online_ids if is_online else offline_ids).append(known[device_id])
+            # What the device says it does (shown to officers).
+            fields = {}
+            if kind == protocol.STATUS and is_online:
+                volume = data.get("volume")
+                if isinstance(volume, int) and 0 <= volume <= 100:
+                    fields["reported_volume"] = volume
+                if isinstance(data.get("firmware"), str):
+                    fields["firmware"] = data["firmware"][:100]
+            if kind == protocol.HEARTBEAT and "playing" in data:
+                playing = data.get("playing")
+                fields["now_playing"] = playing[:64] if isinstance(playing, str) else ""
+            if fields:
+                SpeakerCluster.objects.filter(pk=known[device_id]).update(**fields)
         if online_ids:
             SpeakerCluster.objects.filter(pk__in=online_ids).update(
                 online=True, last_seen=now
             )
         if offline_ids:
-            SpeakerCluster.objects.filter(pk__in=offline_ids).update(online=False)
+            SpeakerCluster.objects.filter(pk__in=offline_ids).update(
+                online=False, now_playing=""
+            )
 
     def record_acks(self, acks):
         """``acks``: [(device_id, data, first_seen)]. An ack can arrive before
@@ -266,6 +379,17 @@ class Listener:
                 cid__in={cid for cid, _ in unknown}, expires_at__gt=timezone.now()
             ).values_list("cid", flat=True)
         }
+        # A stop's own cid (v1.1) has no delivery: its "done" is expected.
+        stops = {
+            cid
+            for cid in OutboxMessage.objects.filter(
+                payload__type="stop",
+                payload__cid__in=[cid for cid, _ in unknown if cid not in live],
+            ).values_list("payload__cid", flat=True)
+        }
+        if stops:
+            ListenerCounter.bump("stop_acked", len(stops))
+            unknown = [key for key in unknown if key[0] not in stops]
         now = time.monotonic()
         lost = 0
         for key in unknown:

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from base.choices import Priority
 
-from .pipeline import DeliveryState
+from .choices import DeliveryState
 
 
 class SpeakerCluster(models.Model):
@@ -75,6 +75,23 @@ class SpeakerCluster(models.Model):
     online = models.BooleanField("trực tuyến", default=False)
     last_seen = models.DateTimeField("lần cuối liên lạc", null=True, blank=True)
     firmware = models.CharField("phần mềm", max_length=100, blank=True, default="")
+    # Protocol v1.1 message authentication: 32 random bytes (hex), given to
+    # the installer once; rotated from the admin (credentials.py).
+    signing_key = models.CharField(max_length=64, blank=True, editable=False)
+    credentials_issued_at = models.DateTimeField(
+        "cấp khóa lúc", null=True, blank=True, editable=False
+    )
+    # Highest message counter ``n`` accepted from the device, and from its
+    # last will (signed at connect time, so older than what follows it).
+    last_counter = models.BigIntegerField(default=0, editable=False)
+    last_will_counter = models.BigIntegerField(default=0, editable=False)
+    # What the device itself last reported (status and heartbeat).
+    reported_volume = models.PositiveSmallIntegerField(
+        "âm lượng thiết bị báo", null=True, blank=True, editable=False
+    )
+    now_playing = models.CharField(
+        "đang phát", max_length=64, blank=True, default="", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,9 +113,12 @@ class SpeakerCluster(models.Model):
         return bool(self.password_hash) and mosquitto_check(raw, self.password_hash)
 
     def in_hours(self, when=None):
-        """Whether the cluster may play now (normal and priority items)."""
+        """Whether the cluster may play now (normal and priority items).
+        Equal on and off times mean all day."""
         local = timezone.localtime(when or timezone.now()).time()
-        if self.on_time <= self.off_time:
+        if self.on_time == self.off_time:
+            return True
+        if self.on_time < self.off_time:
             return self.on_time <= local < self.off_time
         return local >= self.on_time or local < self.off_time
 
@@ -277,6 +297,12 @@ class Dispatch(models.Model):
         verbose_name = "lượt phát"
         verbose_name_plural = "lượt phát"
         ordering = ["-created_at"]
+        # Who may reach every loudspeaker of a unit (and the units below) at
+        # once, over everything else: the approver, not the editor.
+        permissions = [
+            ("send_emergency", "Phát khẩn cấp và lập lịch ưu tiên, khẩn cấp"),
+            ("send_live", "Phát thông báo trực tiếp"),
+        ]
 
     def __str__(self):
         return f"{self.program} @ {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
@@ -417,6 +443,15 @@ class PlayLog(models.Model):
         verbose_name = "nhật ký phát"
         verbose_name_plural = "nhật ký phát"
         ordering = ["-started_at"]
+        # The reports' hours-broadcast figures sum a year of logs per unit:
+        # a covering index lets PostgreSQL read them from the index alone.
+        indexes = [
+            models.Index(
+                fields=["unit", "started_at"],
+                include=["program", "seconds"],
+                name="bc_playlog_unit_time",
+            )
+        ]
 
 
 class ListenerCounter(models.Model):

@@ -99,18 +99,28 @@ class Publisher:
             cls._client = None
 
 
+def _row_devices(row):
+    if row.device_ids:
+        return row.device_ids
+    parsed = protocol.parse_device_topic(row.topic)
+    return [parsed[0]] if parsed else []
+
+
 def publish_outbox(limit=2000, timeout=10):
     """Publish unsent outbox rows (QoS 1) and wait for the broker's PUBACKs.
 
-    Rows are locked (SKIP LOCKED) for the duration, so two workers never
-    send the same row; a row is marked sent only after the broker accepted
-    it. A worker that dies mid-way leaves its rows unsent, and the next run
-    (after commit, or the sweep every 15 s) sends them again; devices drop
-    duplicates by correlation id. Returns (published, failed).
+    Each row names the devices it goes to: every device gets its own copy
+    on its own command topic, with its id in the body and the MAC of its
+    signing key (protocol v1.1). Rows are locked (SKIP LOCKED) for the
+    duration, so two workers never send the same row; a device's copy
+    counts as sent only after the broker accepted it, and a row keeps the
+    devices whose copy was not accepted for the next run. A worker that
+    dies mid-way leaves its rows unsent, and the next run (after commit, or
+    the sweep every 15 s) sends them again; devices drop duplicates by
+    correlation id. Returns (published, failed) device copies.
     """
-    from .models import OutboxMessage
+    from .models import OutboxMessage, SpeakerCluster
     from .pipeline import DeliveryState, record_new
-    from .services import _clusters_by_dispatch
 
     now = timezone.now()
     with transaction.atomic():
@@ -128,35 +138,63 @@ def publish_outbox(limit=2000, timeout=10):
                 last_error=str(exc)[:255]
             )
             raise
+        wanted = {device for row in rows for device in _row_devices(row)}
+        keys = dict(
+            SpeakerCluster.objects.filter(device_id__in=wanted, is_active=True)
+            .exclude(signing_key="")
+            .values_list("device_id", "signing_key")
+        )
         infos = []
         for row in rows:
-            info = client.publish(
-                row.topic,
-                protocol.encode(row.payload),
-                qos=1,
-                properties=publish_properties(row.expires_at.timestamp()),
-            )
-            infos.append((row, info))
-        done, failed = [], []
+            expiry = max(1, int(row.expires_at.timestamp() - time.time()))
+            topic_less = {k: v for k, v in row.payload.items()}
+            for device in _row_devices(row):
+                key = keys.get(device)
+                if key is None:
+                    continue  # revoked or taken out of service meanwhile
+                payload = protocol.command_payload(topic_less, device)
+                props = protocol.signed_properties(payload, key)
+                props.MessageExpiryInterval = expiry
+                info = client.publish(
+                    protocol.device_cmd(device), payload, qos=1, properties=props
+                )
+                infos.append((row, device, info))
+        done, failed = {}, {}
         deadline = time.monotonic() + timeout
-        for row, info in infos:
+        for row, device, info in infos:
             try:
                 info.wait_for_publish(max(0.01, deadline - time.monotonic()))
             except (RuntimeError, ValueError):
                 pass
-            (done if info.is_published() else failed).append(row)
+            (done if info.is_published() else failed).setdefault(row, []).append(device)
         sent_at = timezone.now()
-        OutboxMessage.objects.filter(pk__in=[r.pk for r in done]).update(
-            sent_at=sent_at
-        )
-        for row in failed:
+        complete = [row.pk for row in rows if row not in failed]
+        OutboxMessage.objects.filter(pk__in=complete).update(sent_at=sent_at)
+        for row, devices in failed.items():
             OutboxMessage.objects.filter(pk=row.pk).update(
-                attempts=row.attempts + 1, last_error="no PUBACK in time"
+                device_ids=devices,
+                attempts=row.attempts + 1,
+                last_error="no PUBACK in time",
             )
         if failed:
             Publisher.reset()
         # Published first; now the per-device rows, in bulk: queued -> sent
-        # for the devices each accepted publish reaches.
-        for dispatch_id, cluster_ids in _clusters_by_dispatch(done).items():
-            record_new(dispatch_id, cluster_ids, DeliveryState.SENT, when=sent_at)
-    return len(done), len(failed)
+        # for the devices whose play command the broker accepted.
+        by_dispatch = {}
+        for row, devices in done.items():
+            if row.dispatch_id and row.payload.get("type") == "play":
+                by_dispatch.setdefault(row.dispatch_id, set()).update(devices)
+        ids = dict(
+            SpeakerCluster.objects.filter(
+                device_id__in=set().union(*by_dispatch.values())
+            ).values_list("device_id", "pk")
+        )
+        for dispatch_id, devices in by_dispatch.items():
+            record_new(
+                dispatch_id,
+                [ids[d] for d in devices if d in ids],
+                DeliveryState.SENT,
+                when=sent_at,
+            )
+    published = sum(len(d) for d in done.values())
+    return published, sum(len(d) for d in failed.values())

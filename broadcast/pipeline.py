@@ -1,46 +1,64 @@
-"""The per-device delivery pipeline, as data, checked in one place.
+"""The per-device delivery pipeline, as data (``base.pipeline``).
 
     queued -> sent -> acknowledged -> playing -> done
     any live state -> failed | expired;  playing/acknowledged -> preempted
+    sent/acknowledged/playing -> stopped (a stop command, acknowledged)
 
 The functions here are the only code that writes ``Delivery.state``:
-``set_state`` (one row), ``bulk_set_state`` (many rows, one UPDATE) and
-``record_new`` (rows created as they leave "queued": a dispatch's decision
-lives in its outbox rows until the broker accepted the publish, then the
-per-device rows are written in bulk). Each refuses transitions the pipeline
-does not allow, stamps the rows, records the history (``DeliveryTransition``,
-one row per move of a group of deliveries) and sends
-``signals.delivery_state_changed`` per delivery after commit.
+``set_state`` (one row, through ``DELIVERY.set_status``), and two paths on
+top for the volumes devices bring: ``bulk_set_state`` (many rows, one
+UPDATE) and ``record_new`` (rows created as they leave "queued": a
+dispatch's decision lives in its outbox rows until the broker accepted the
+publish, then the per-device rows are written in bulk). All of them check
+the same ``DELIVERY_PIPELINE``, stamp the rows, record the history
+(``DeliveryTransition``, one row per move of a group of deliveries) and send
+``signals.delivery_state_changed`` (``old_status``/``new_status``) per
+delivery after commit.
 Device messages can arrive out of order (a ``done`` before its ``playing``)
 and twice (QoS 1 is at least once), so a jump forward along the pipeline is
 allowed and a repeat is a no-op.
 """
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from base.pipeline import InvalidStatus, Pipeline
 
-class DeliveryState(models.TextChoices):
-    QUEUED = "queued", "Chờ gửi"
-    SENT = "sent", "Đã gửi"
-    ACKNOWLEDGED = "acknowledged", "Đã xác nhận"
-    PLAYING = "playing", "Đang phát"
-    DONE = "done", "Đã phát xong"
-    FAILED = "failed", "Lỗi"
-    EXPIRED = "expired", "Hết hạn"
-    PREEMPTED = "preempted", "Bị ngắt (phát khẩn cấp)"
+from .choices import DeliveryState
+from .models import Delivery, DeliveryTransition
+from .signals import delivery_state_changed
 
+__all__ = [
+    "DELIVERY",
+    "DELIVERY_PIPELINE",
+    "DeliveryState",
+    "InvalidStatus",
+    "bulk_set_state",
+    "can_move",
+    "record_new",
+    "set_state",
+]
 
 S = DeliveryState
 DELIVERY_PIPELINE = {
     S.QUEUED: [S.SENT, S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.EXPIRED],
-    S.SENT: [S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.EXPIRED],
-    S.ACKNOWLEDGED: [S.PLAYING, S.DONE, S.FAILED, S.EXPIRED, S.PREEMPTED],
-    S.PLAYING: [S.DONE, S.FAILED, S.PREEMPTED],
+    S.SENT: [S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.EXPIRED, S.STOPPED],
+    S.ACKNOWLEDGED: [
+        S.PLAYING,
+        S.DONE,
+        S.FAILED,
+        S.EXPIRED,
+        S.PREEMPTED,
+        S.STOPPED,
+    ],
+    S.PLAYING: [S.DONE, S.FAILED, S.PREEMPTED, S.STOPPED],
     S.DONE: [],
     S.FAILED: [],
     S.EXPIRED: [],
     S.PREEMPTED: [],
+    S.STOPPED: [],
 }
 TERMINAL = {state for state, nxt in DELIVERY_PIPELINE.items() if not nxt}
 LIVE = set(DELIVERY_PIPELINE) - TERMINAL
@@ -48,28 +66,9 @@ LIVE = set(DELIVERY_PIPELINE) - TERMINAL
 TAKEN = {S.ACKNOWLEDGED, S.PLAYING, S.DONE}
 
 
-class InvalidTransition(Exception):
-    pass
-
-
-def can_move(current, new):
-    return new in DELIVERY_PIPELINE[DeliveryState(current)]
-
-
-def _stamps(new, when, detail):
-    changes = {"state": new, "updated_at": when}
-    if detail:
-        changes["detail"] = detail[:255]
-    if new == S.SENT:
-        changes["sent_at"] = when
-    return changes
-
-
 def _history(moves, new, when, source=""):
     """One DeliveryTransition per (dispatch, old state) group of ``moves``
     [(delivery_id, dispatch_id, old)]."""
-    from .models import DeliveryTransition
-
     groups = {}
     for delivery_id, dispatch_id, old in moves:
         groups.setdefault((dispatch_id, old), []).append(delivery_id)
@@ -88,57 +87,48 @@ def _history(moves, new, when, source=""):
     )
 
 
-def _notify(deliveries, olds, new):
-    from .models import Delivery
-    from .signals import delivery_state_changed
+def _record(delivery, old, new, *, final=True, **context):
+    _history([(delivery.pk, delivery.dispatch_id, old)], new, delivery.updated_at)
 
-    if not delivery_state_changed.has_listeners(Delivery):
-        return
 
-    def send():
-        for d in deliveries:
-            delivery_state_changed.send(
-                sender=Delivery, delivery=d, old=olds[d.pk], new=new
-            )
+DELIVERY = Pipeline(
+    DeliveryState,
+    DELIVERY_PIPELINE,
+    field="state",
+    signal=delivery_state_changed,
+    instance_arg="delivery",
+    record=_record,
+    noun="lượt phát",
+)
 
-    transaction.on_commit(send)
+
+def can_move(current, new):
+    return DELIVERY.can_move(current, new)
 
 
 def set_state(delivery, new, detail="", when=None, strict=True):
     """Move one delivery to ``new``; returns True when it changed.
 
     ``strict=False`` (device messages) ignores repeats and stale messages
-    instead of raising.
+    instead of raising InvalidStatus.
     """
-    from .signals import delivery_state_changed
-
     new = DeliveryState(new)
-    old = delivery.state
-    if old == new:
-        return False
-    if not can_move(old, new):
-        if strict:
-            raise InvalidTransition(f"{old} -> {new}")
+    if delivery.state == new:
         return False
     when = when or timezone.now()
-    changes = _stamps(new, when, detail)
-    if new in TAKEN and not delivery.acknowledged_at:
-        changes["acknowledged_at"] = when
-    # Conditional on the state we read: a concurrent writer (the listener
-    # beside the publisher) never sees its newer state overwritten.
-    updated = type(delivery).objects.filter(pk=delivery.pk, state=old).update(**changes)
-    if not updated:
-        delivery.refresh_from_db()
-        return set_state(delivery, new, detail, when, strict) if strict else False
-    for field, value in changes.items():
-        setattr(delivery, field, value)
-    _history([(delivery.pk, delivery.dispatch_id, old)], new, when)
-    transaction.on_commit(
-        lambda: delivery_state_changed.send(
-            sender=type(delivery), delivery=delivery, old=old, new=new
-        )
-    )
-    return True
+    changes = {"updated_at": when}
+    if detail:
+        changes["detail"] = detail[:255]
+    if new == S.SENT:
+        changes["sent_at"] = when
+    if new in TAKEN:
+        changes["acknowledged_at"] = Coalesce(F("acknowledged_at"), Value(when))
+    try:
+        return DELIVERY.set_status(delivery, new, changes=changes)
+    except InvalidStatus:
+        if strict:
+            raise
+        return False
 
 
 def bulk_set_state(deliveries, new, detail="", when=None, source=""):
@@ -146,14 +136,12 @@ def bulk_set_state(deliveries, new, detail="", when=None, source=""):
     … RETURNING, so the rows that really moved and the state each left are
     known even beside a concurrent writer. Same rules, history in bulk, same
     signal per delivery. Returns the moved deliveries."""
-    from .models import Delivery
-
     new = DeliveryState(new)
     when = when or timezone.now()
     by_pk = {d.pk: d for d in deliveries if d.state != new and can_move(d.state, new)}
     if not by_pk:
         return []
-    allowed_from = [s.value for s, nxt in DELIVERY_PIPELINE.items() if new in nxt]
+    allowed_from = [s.value for s in DELIVERY.sources_of(new)]
     table = Delivery._meta.db_table
     sets = ["state = %s", "updated_at = %s"]
     params = [new.value, when]
@@ -184,7 +172,7 @@ def bulk_set_state(deliveries, new, detail="", when=None, source=""):
         if new in TAKEN and not d.acknowledged_at:
             d.acknowledged_at = when
         moved.append(d)
-    _notify(moved, olds, new)
+    DELIVERY.notify([(d, olds[d.pk], new) for d in moved])
     return moved
 
 
@@ -197,11 +185,8 @@ def record_new(dispatch_id, cluster_ids, new, when=None, detail="", attempts=1):
     DO NOTHING … RETURNING for the new rows, history in bulk.
     Returns the number of rows created or moved.
     """
-    from .models import Delivery
-
     new = DeliveryState(new)
-    if not can_move(S.QUEUED, new):
-        raise InvalidTransition(f"queued -> {new}")
+    DELIVERY.check(S.QUEUED, new)
     when = when or timezone.now()
     cluster_ids = sorted(set(cluster_ids))
     if not cluster_ids:
@@ -243,5 +228,5 @@ def record_new(dispatch_id, cluster_ids, new, when=None, detail="", attempts=1):
         Delivery(pk=pk, dispatch_id=dispatch_id, state=new, updated_at=when)
         for pk in created
     ]
-    _notify(fresh, dict.fromkeys(created, S.QUEUED.value), new)
+    DELIVERY.notify([(d, S.QUEUED, new) for d in fresh])
     return len(created) + len(moved)

@@ -1,4 +1,4 @@
-"""MQTT protocol v1 between the platform and speaker clusters.
+"""MQTT protocol v1.1 between the platform and speaker clusters.
 
 Written down for vendors in docs/mqtt-protocol-v1.md; this module is the
 single place the topics and payloads are built and parsed, used by the
@@ -9,18 +9,33 @@ import json
 import time
 
 from django.conf import settings
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from . import credentials
 
 SCHEMA = 1
-ROOT = "ttcs/v1"
+VERSION = "1.1"
+# How far a device's ``ts`` may be from the platform's clock (seconds), and
+# how far in the future a command's ``issued_at`` may be for a device.
+CLOCK_WINDOW = 300
 
 # Device -> platform message kinds (last topic level).
 STATUS, HEARTBEAT, ACK, PLAY = "status", "heartbeat", "ack", "play"
 DEVICE_KINDS = (STATUS, HEARTBEAT, ACK, PLAY)
-ACK_STATES = ("received", "playing", "done", "failed", "expired", "preempted")
+ACK_STATES = (
+    "received",
+    "playing",
+    "done",
+    "failed",
+    "expired",
+    "preempted",
+    "stopped",
+)
 
 
 def root():
-    return getattr(settings, "BROADCAST_TOPIC_ROOT", ROOT)
+    return settings.BROADCAST_TOPIC_ROOT
 
 
 def device_cmd(device_id):
@@ -31,20 +46,8 @@ def device_topic(device_id, kind):
     return f"{root()}/dev/{device_id}/{kind}"
 
 
-def unit_cmd(unit_key):
-    return f"{root()}/grp/unit/{unit_key}/cmd"
-
-
-def all_cmd():
-    return f"{root()}/grp/all/cmd"
-
-
-def unit_key(unit):
-    """The unit's group name in topics: its schema name (unique, stable)."""
-    return unit.schema_name
-
-
 def subscriptions_for_listener():
+    # Devices cannot publish on other kinds: the broker's ACL refuses them.
     return [f"{root()}/dev/+/{kind}" for kind in DEVICE_KINDS]
 
 
@@ -55,7 +58,7 @@ def parse_device_topic(topic):
     if len(parts) != len(base) + 3 or parts[: len(base)] != base:
         return None
     dev, device_id, kind = parts[len(base) :]
-    if dev != "dev" or not device_id or kind not in DEVICE_KINDS:
+    if dev != "dev" or not device_id:
         return None
     return device_id, kind
 
@@ -69,10 +72,12 @@ def play_command(
     duration,
     priority,
     expires_at,
-    targets=None,
     position=0,
     language="vi",
     volume=None,
+    format=None,
+    bytes=None,
+    sha256=None,
 ):
     """A ``play`` command (platform -> device), QoS 1, with message expiry."""
     body = {
@@ -89,18 +94,21 @@ def play_command(
         "issued_at": round(time.time(), 3),
         "expires_at": round(expires_at, 3),
     }
-    if targets is not None:
-        body["targets"] = list(targets)
     if volume is not None:
         body["volume"] = volume
+    if sha256:
+        body.update({"format": format, "bytes": bytes, "sha256": sha256})
     return body
 
 
-def stop_command(*, cid, reason="withdrawn", expires_at):
+def stop_command(*, cid, target, reason="withdrawn", expires_at):
+    """Stop ``target`` (a play's cid) if queued or playing; ``cid`` is the
+    stop's own, acknowledged ``done`` by the device."""
     return {
         "v": SCHEMA,
         "type": "stop",
         "cid": str(cid),
+        "target": str(target),
         "reason": reason,
         "issued_at": round(time.time(), 3),
         "expires_at": round(expires_at, 3),
@@ -132,3 +140,29 @@ def encode(body):
     return json.dumps(
         body, ensure_ascii=False, separators=(",", ":"), allow_nan=False
     ).encode()
+
+
+def signed_properties(payload, key_hex, kind=PacketTypes.PUBLISH):
+    """MQTT 5 properties carrying the payload's MAC (user property ``sig``)."""
+    props = Properties(kind)
+    props.UserProperty = [(credentials.SIG_PROPERTY, credentials.mac(payload, key_hex))]
+    return props
+
+
+def command_payload(body, device_id):
+    """The bytes sent to one device: the command with its ``device``."""
+    return encode({**body, "device": device_id})
+
+
+def device_message(kind, device_id, counter, body, ts=None):
+    """The bytes of a device message (what a device publishes)."""
+    return encode(
+        {
+            "v": SCHEMA,
+            "kind": kind,
+            "device": device_id,
+            "ts": round(time.time() if ts is None else ts, 3),
+            "n": counter,
+            **body,
+        }
+    )

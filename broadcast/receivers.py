@@ -2,8 +2,11 @@
 
 import logging
 
-from django.db import transaction
+from django.conf import settings
 from django.utils import timezone
+
+from base.tasks import enqueue_on_commit
+from bulletins import services as bulletin_services
 
 from .models import BulletinRequest, Program
 
@@ -24,20 +27,14 @@ def _report(bulletin, unit, state, note=""):
     is no pipeline state for a failure: that is logged.
     """
     try:
-        from bulletins import services as bulletin_services
-        from bulletins.models import Delivery as BulletinDelivery
-        from bulletins.pipeline import TransitionNotAllowed
-    except ImportError:
-        return None
-    try:
         return bulletin_services.mark_delivery(
             bulletin, unit, "speaker", state, actor=ACTOR, note=note
         )
-    except (BulletinDelivery.DoesNotExist, TransitionNotAllowed) as exc:
+    except (bulletin_services.DeliveryNotFound, bulletin_services.InvalidStatus) as exc:
         # A stand-in bulletin (no delivery row) or one already past "used".
         logger.info(
             "speaker delivery of bulletin %s not marked %s: %s",
-            getattr(bulletin, "pk", None),
+            getattr(bulletin, "pk", bulletin),
             state,
             exc,
         )
@@ -48,19 +45,14 @@ def _report(bulletin, unit, state, note=""):
 
 def report_used(request):
     """After a request became a program (and, for an emergency, was sent)."""
-    try:
-        from bulletins.models import Bulletin
-    except ImportError:
-        return None
-    bulletin = Bulletin.objects.filter(pk=request.bulletin_id).first()
-    if bulletin is None:
+    if request.bulletin_id is None:
         return None
     note = (
         "Phát ngay trên mọi cụm loa (khẩn cấp)."
         if request.emergency
         else "Đã thành chương trình phát thanh."
     )
-    return _report(bulletin, request.unit, "used", note)
+    return _report(request.bulletin_id, request.unit, "used", note)
 
 
 def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **kw):
@@ -74,8 +66,6 @@ def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **
     """
     if channel != "speaker":
         return None
-    from django.conf import settings
-
     text = f"{bulletin.title}. {getattr(bulletin, 'body_text', '') or ''}".strip()
     request = BulletinRequest.objects.create(
         bulletin_id=bulletin.pk,
@@ -86,17 +76,11 @@ def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **
         language=getattr(bulletin, "language", "vi") or "vi",
         valid_until=getattr(bulletin, "valid_until", None),
     )
-    transaction.on_commit(_kick_requests)
-    return request
-
-
-def _kick_requests():
+    # A kick lost with the broker is made up by the sweep.
     from .tasks import process_bulletin_requests
 
-    try:
-        process_bulletin_requests.delay()
-    except Exception:  # noqa: BLE001 - the sweep processes the row later
-        logger.exception("could not queue process_bulletin_requests; the sweep will")
+    enqueue_on_commit(process_bulletin_requests)
+    return request
 
 
 def on_bulletin_withdrawn(sender, bulletin, unit, channel, **kw):

@@ -6,6 +6,7 @@ admin views and the management commands do too.
 
 import logging
 import tempfile
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from base.choices import Priority
+from base.tasks import enqueue_on_commit
 
 from . import audio, credentials, protocol, tts
+from .choices import DeliveryState
 from .models import (
     Delivery,
     Dispatch,
@@ -32,7 +35,6 @@ from .models import (
     ScheduleKind,
     SpeakerCluster,
 )
-from .pipeline import DeliveryState
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +52,16 @@ EXPIRY = {
 
 
 def create_cluster(unit, name, device_id=None, password=None, **fields):
-    """Register a cluster; returns (cluster, password). The password is shown
-    once to the installer and stored only hashed."""
+    """Register a cluster; returns (cluster, password). The password and the
+    signing key are shown once to the installer (``device_provisioning``);
+    the password is stored only hashed."""
     password = password or credentials.new_password()
     cluster = SpeakerCluster(
         unit=unit,
         name=name,
         device_id=device_id or f"{unit.code}-{SpeakerCluster.objects.count() + 1:04d}",
+        signing_key=credentials.new_signing_key(),
+        credentials_issued_at=timezone.now(),
         **fields,
     )
     cluster.set_password(password)
@@ -65,28 +70,59 @@ def create_cluster(unit, name, device_id=None, password=None, **fields):
 
 
 def reset_password(cluster, password=None):
+    """A new password (the signing key is kept)."""
     password = password or credentials.new_password()
     cluster.set_password(password)
-    cluster.save(update_fields=["password_hash"])
+    if not cluster.signing_key:
+        cluster.signing_key = credentials.new_signing_key()
+    cluster.save(update_fields=["password_hash", "signing_key"])
     return password
 
 
-def cluster_groups(cluster):
-    """Unit group names a cluster listens to: its unit and every unit above,
-    so a province-wide emergency is one publish."""
-    unit = cluster.unit
-    return [protocol.unit_key(u) for u in [*unit.ancestors(), unit]]
+def rotate_credentials(cluster):
+    """New password and signing key: the old ones stop working at once (the
+    broker reloads its password file on commit; messages signed with the
+    old key are dropped). Returns the new password."""
+    password = credentials.new_password()
+    cluster.set_password(password)
+    cluster.signing_key = credentials.new_signing_key()
+    cluster.credentials_issued_at = timezone.now()
+    cluster.last_counter = 0
+    cluster.last_will_counter = 0
+    cluster.save(
+        update_fields=[
+            "password_hash",
+            "signing_key",
+            "credentials_issued_at",
+            "last_counter",
+            "last_will_counter",
+        ]
+    )
+    return password
+
+
+def revoke_credentials(cluster):
+    """Take a cluster out of service: it can no longer connect or sign."""
+    cluster.password_hash = ""
+    cluster.signing_key = ""
+    cluster.is_active = False
+    cluster.online = False
+    cluster.save(update_fields=["password_hash", "signing_key", "is_active", "online"])
 
 
 def device_provisioning(cluster, password):
     """What an installer types into a device (or the simulator reads)."""
     return {
+        "protocol": f"ttcs-mqtt/{protocol.VERSION}",
         "device_id": cluster.device_id,
         "username": cluster.device_id,
         "password": password,
-        "signing_key": credentials.signing_key(cluster.device_id),
-        "groups": cluster_groups(cluster),
+        "signing_key": cluster.signing_key,
+        "broker_url": settings.BROADCAST_DEVICE_MQTT_URL,
+        "topic_root": protocol.root(),
         "volume": cluster.volume,
+        "on_time": str(cluster.on_time)[:5],
+        "off_time": str(cluster.off_time)[:5],
     }
 
 
@@ -247,71 +283,72 @@ def dispatch_program(
         )
         _write_outbox(dispatch, targets)
     if kick:
-        transaction.on_commit(_kick_publisher)
+        _kick_publisher()
     return dispatch
+
+
+# Outbox rows name the devices they go to; the publisher sends each device
+# its own copy on its own topic, with the device id in the body and the MAC
+# of its key (protocol v1.1: no group topics, so every command is checked
+# with the key of the one device that receives it).
+FANOUT_TOPIC = protocol.device_cmd("+")
+ROW_DEVICES = 1000
 
 
 def _write_outbox(dispatch, targets, only_devices=False):
     program = dispatch.program
-    url = audio_url(program)
-
-    def body(device_targets=None):
-        return protocol.play_command(
-            cid=dispatch.cid,
-            program_uid=program.uid,
-            title=program.title,
-            url=url,
-            duration=program.duration_seconds,
-            priority=dispatch.priority,
-            position=dispatch.position,
-            language=program.language,
-            expires_at=dispatch.expires_at.timestamp(),
-            targets=device_targets,
+    body = protocol.play_command(
+        cid=dispatch.cid,
+        program_uid=program.uid,
+        title=program.title,
+        url=audio_url(program),
+        duration=program.duration_seconds,
+        priority=dispatch.priority,
+        position=dispatch.position,
+        language=program.language,
+        expires_at=dispatch.expires_at.timestamp(),
+        **audio_fields(program),
+    )
+    ids = [c.device_id for c in targets]
+    rows = [
+        OutboxMessage(
+            dispatch=dispatch,
+            topic=FANOUT_TOPIC,
+            payload=body,
+            device_ids=ids[start : start + ROW_DEVICES],
+            expires_at=dispatch.expires_at,
         )
-
-    rows = []
-    by_unit = {}
-    for cluster in targets:
-        by_unit.setdefault(cluster.unit_id, []).append(cluster)
-    for unit_id, clusters in by_unit.items():
-        active = set(
-            SpeakerCluster.objects.filter(unit_id=unit_id, is_active=True).values_list(
-                "device_id", flat=True
-            )
-        )
-        ids = [c.device_id for c in clusters]
-        if not only_devices and len(clusters) > 1 and set(ids) == active:
-            rows.append(
-                OutboxMessage(
-                    dispatch=dispatch,
-                    topic=protocol.unit_cmd(protocol.unit_key(clusters[0].unit)),
-                    payload=body(),
-                    device_ids=ids,
-                    expires_at=dispatch.expires_at,
-                )
-            )
-        else:
-            rows += [
-                OutboxMessage(
-                    dispatch=dispatch,
-                    topic=protocol.device_cmd(c.device_id),
-                    payload=body([c.device_id]),
-                    device_ids=[c.device_id],
-                    expires_at=dispatch.expires_at,
-                )
-                for c in clusters
-            ]
+        for start in range(0, len(ids), ROW_DEVICES)
+    ]
     OutboxMessage.objects.bulk_create(rows)
     return rows
 
 
+def audio_fields(program):
+    """``format``, ``bytes`` and ``sha256`` of the program's audio file."""
+    if not program.audio:
+        return {}
+    import hashlib
+
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with program.audio.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                digest.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError:
+        return {}
+    ext = program.audio.name.rsplit(".", 1)[-1].lower()
+    return {"format": ext, "bytes": size, "sha256": digest.hexdigest()}
+
+
 def _kick_publisher():
+    """Publish the outbox once this transaction commits; a kick lost with
+    the broker is made up by the beat sweep."""
     from .tasks import publish_outbox
 
-    try:
-        publish_outbox.delay()
-    except Exception:  # noqa: BLE001 - the beat sweep publishes it later
-        logger.exception("could not queue publish_outbox; the sweep will")
+    enqueue_on_commit(publish_outbox)
 
 
 def emergency(program, units):
@@ -332,26 +369,30 @@ def stop_program(program, reason="withdrawn"):
             DeliveryState.PLAYING,
         ],
     ).select_related("dispatch", "cluster")
+    by_dispatch = {}
+    for delivery in live:
+        by_dispatch.setdefault(delivery.dispatch, []).append(delivery.cluster.device_id)
     rows = [
         OutboxMessage(
-            dispatch=d.dispatch,
-            topic=protocol.device_cmd(d.cluster.device_id),
+            dispatch=dispatch,
+            topic=FANOUT_TOPIC,
             payload=protocol.stop_command(
-                cid=d.dispatch.cid,
+                cid=uuid.uuid4(),
+                target=dispatch.cid,
                 reason=reason,
                 expires_at=(now + timedelta(minutes=5)).timestamp(),
             ),
-            device_ids=[],
+            device_ids=device_ids,
             expires_at=now + timedelta(minutes=5),
         )
-        for d in live
+        for dispatch, device_ids in by_dispatch.items()
     ]
     OutboxMessage.objects.bulk_create(rows)
     # Plays not published yet are dropped before they reach any device.
     OutboxMessage.objects.filter(
         dispatch__program=program, sent_at__isnull=True, payload__type="play"
     ).update(sent_at=now, last_error=f"cancelled: {reason}")
-    transaction.on_commit(_kick_publisher)
+    _kick_publisher()
     return len(rows)
 
 
@@ -393,7 +434,7 @@ def retry_unacknowledged(now=None):
             )
         count += len(deliveries)
     if count:
-        transaction.on_commit(_kick_publisher)
+        _kick_publisher()
     return count
 
 
@@ -683,3 +724,23 @@ def validation_messages(exc):
     if isinstance(exc, ValidationError):
         return exc.messages
     return [str(exc)]
+
+
+def link_hamlets(unit):
+    """Link the unit's clusters whose typed hamlet matches a registry hamlet
+    (tenants.Hamlet, same name ignoring case and spaces); returns how many."""
+    from tenants.models import Hamlet
+
+    registry = {
+        " ".join(h.name.lower().split()): h for h in Hamlet.objects.filter(unit=unit)
+    }
+    linked = 0
+    for cluster in SpeakerCluster.objects.filter(unit=unit, hamlet_ref=None).exclude(
+        hamlet=""
+    ):
+        hamlet = registry.get(" ".join(cluster.hamlet.lower().split()))
+        if hamlet is not None:
+            cluster.hamlet_ref = hamlet
+            cluster.save(update_fields=["hamlet_ref"])
+            linked += 1
+    return linked

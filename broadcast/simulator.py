@@ -1,4 +1,4 @@
-"""Simulated speaker clusters speaking protocol v1 like real devices.
+"""Simulated speaker clusters speaking protocol v1.1 like real devices.
 
 Each simulated device is its own MQTT client with its own credentials,
 client id, persistent session, last will and subscriptions: the protocol
@@ -13,7 +13,10 @@ pre-empts what plays, priority goes before normal, equal priority keeps the
 commune's order), reports ``playing`` and ``done``, publishes a play report,
 keeps retained presence with a last will and a heartbeat, and refuses
 commands that expired (MQTT 5 expiry on the broker, ``expires_at`` on the
-device).
+device). Every message it sends carries the MAC of its payload bytes
+(user property ``sig``) and a counter ``n`` that only grows; every command
+it receives is checked the same way with its key, and a forged one is
+dropped (and recorded).
 """
 
 import heapq
@@ -42,12 +45,14 @@ class SimDevice:
         self.fleet = fleet
         self.device_id = spec["device_id"]
         self.key = spec["signing_key"]
-        self.groups = spec.get("groups", [])
         self.volume = spec.get("volume", 80)
+        # A device without storage for its counter starts from its clock in
+        # milliseconds (docs/mqtt-protocol-v1.md, "Counter").
+        self.counter = int(time.time() * 1000)
         self.seen = set()
         self.last_ack = {}  # cid -> last state acknowledged
         self.reports = {}  # cid -> play report body
-        self.queue = []  # heap of (-rank, position, seq, command)
+        self.queue = []  # heap of (-rank, position, issued_at, seq, command)
         self.current = None  # (command, started_at, timer id)
         self.wanted_online = True
         self.last_attempt = 0.0
@@ -57,12 +62,6 @@ class SimDevice:
             protocol=mqtt.MQTTv5,
         )
         client.username_pw_set(spec["username"], spec["password"])
-        client.will_set(
-            protocol.device_topic(self.device_id, protocol.STATUS),
-            self.encode({"online": False}),
-            qos=1,
-            retain=True,
-        )
         client.on_connect = self.on_connect
         client.on_message = self.on_message
         client.on_socket_open = fleet.socket_open
@@ -73,26 +72,40 @@ class SimDevice:
         self.client = client
 
     # --- protocol -----------------------------------------------------------
-    def encode(self, body):
-        body = {
-            "v": protocol.SCHEMA,
-            "device": self.device_id,
-            "ts": time.time(),
-            **body,
-        }
-        body["sig"] = credentials.sign(body, self.key)
-        return protocol.encode(body)
+    def next_counter(self):
+        self.counter += 1
+        return self.counter
+
+    def encode(self, kind, body):
+        return protocol.device_message(kind, self.device_id, self.next_counter(), body)
 
     def send(self, kind, body, retain=False, qos=1):
+        payload = self.encode(kind, body)
         self.client.publish(
             protocol.device_topic(self.device_id, kind),
-            self.encode(body),
+            payload,
             qos=qos,
             retain=retain,
+            properties=protocol.signed_properties(payload, self.key),
+        )
+
+    def set_will(self):
+        """The will is signed now, with a counter of its own (docs: Last
+        will): the broker publishes it when the connection dies."""
+        payload = self.encode(protocol.STATUS, {"online": False, "will": True})
+        self.client.will_set(
+            protocol.device_topic(self.device_id, protocol.STATUS),
+            payload,
+            qos=1,
+            retain=True,
+            properties=protocol.signed_properties(
+                payload, self.key, PacketTypes.WILLMESSAGE
+            ),
         )
 
     def connect(self):
         self.last_attempt = time.monotonic()
+        self.set_will()
         props = Properties(PacketTypes.CONNECT)
         props.SessionExpiryInterval = 24 * 3600
         try:
@@ -110,9 +123,7 @@ class SimDevice:
         if reason_code.is_failure:
             self.fleet.record(self.device_id, "refused", str(reason_code))
             return
-        topics = [protocol.device_cmd(self.device_id), protocol.all_cmd()]
-        topics += [protocol.unit_cmd(g) for g in self.groups]
-        client.subscribe([(t, 1) for t in topics])
+        client.subscribe(protocol.device_cmd(self.device_id), qos=1)
         self.send(
             protocol.STATUS,
             {"online": True, "volume": self.volume, "firmware": "ttcs-sim/1"},
@@ -121,19 +132,30 @@ class SimDevice:
         self.fleet.record(self.device_id, "online", None)
 
     def on_message(self, client, userdata, message):
+        sig = credentials.sig_of(message.properties)
+        if not credentials.check(message.payload, sig, self.key):
+            self.fleet.record(self.device_id, "forged", None)
+            return
         try:
             command = json.loads(message.payload)
         except ValueError:
             return
         if command.get("v") != protocol.SCHEMA:
             return
-        if command.get("type") == "stop":
-            self.stop(command.get("cid"))
+        if command.get("device") != self.device_id:
+            self.fleet.record(self.device_id, "forged", command.get("cid"))
+            return
+        issued = command.get("issued_at")
+        if isinstance(issued, int | float) and issued > time.time() + (
+            protocol.CLOCK_WINDOW
+        ):
+            self.fleet.record(self.device_id, "forged", command.get("cid"))
+            return
+        handler = {"stop": self.on_stop}.get(command.get("type"))
+        if handler is not None:
+            handler(command)
             return
         if command.get("type") != "play":
-            return
-        targets = command.get("targets")
-        if targets is not None and self.device_id not in targets:
             return
         cid = command.get("cid")
         if cid in self.seen:
@@ -151,11 +173,23 @@ class SimDevice:
             return
         self.fleet.record(self.device_id, "received", cid)
         rank = RANK.get(command.get("priority"), 0)
-        if rank == RANK["emergency"] and self.current:
+        if (
+            rank == RANK["emergency"]
+            and self.current
+            and self.current[0].get("priority") != "emergency"
+        ):
+            # An emergency cuts anything but another emergency.
             self.finish("preempted")
+        issued = command.get("issued_at")
         heapq.heappush(
             self.queue,
-            (-rank, command.get("position", 0), next(self.fleet.seq), command),
+            (
+                -rank,
+                command.get("position", 0),
+                issued if isinstance(issued, int | float) else 0,
+                next(self.fleet.seq),
+                command,
+            ),
         )
         if self.current:
             # It waits in the queue: say so. A command played at once is
@@ -171,7 +205,7 @@ class SimDevice:
     def play_next(self):
         now = time.time()
         while self.queue:
-            _, _, _, command = heapq.heappop(self.queue)
+            *_, command = heapq.heappop(self.queue)
             if now > float(command.get("expires_at", 0)):
                 self.ack(command["cid"], "expired")
                 continue
@@ -207,16 +241,29 @@ class SimDevice:
         if result != "preempted":
             self.play_next()
 
-    def stop(self, cid):
-        self.queue = [item for item in self.queue if item[3].get("cid") != cid]
-        heapq.heapify(self.queue)
-        if self.current and self.current[0].get("cid") == cid:
+    def on_stop(self, command):
+        """A stop has its own cid (acknowledged ``done`` once handled) and
+        names the play it stops in ``target``."""
+        cid, target = command.get("cid"), command.get("target")
+        if cid in self.seen:
+            self.ack(cid, self.last_ack.get(cid, "done"))
+            return
+        self.seen.add(cid)
+        self.seen.add(target)  # a late copy of the play must not start it
+        queued = [item for item in self.queue if item[-1].get("cid") == target]
+        if queued:
+            self.queue = [item for item in self.queue if item[-1].get("cid") != target]
+            heapq.heapify(self.queue)
+            self.ack(target, "stopped")
+        elif self.current and self.current[0].get("cid") == target:
             self.finish("stopped")
+        self.fleet.record(self.device_id, "stop", target)
+        self.ack(cid, "done")
 
     def heartbeat(self):
         if self.client.is_connected():
             playing = self.current[0]["cid"] if self.current else None
-            self.send(protocol.HEARTBEAT, {"online": True, "playing": playing}, qos=0)
+            self.send(protocol.HEARTBEAT, {"playing": playing}, qos=0)
 
 
 class Fleet:
@@ -231,9 +278,13 @@ class Fleet:
         keepalive=60,
         connect_batch=200,
     ):
+        from django.conf import settings
+
         from .mqtt import broker_address
 
-        self.host, self.port, _ = broker_address(url)
+        self.host, self.port, _ = broker_address(
+            url or settings.BROADCAST_DEVICE_MQTT_URL
+        )
         self.heartbeat_every = heartbeat
         self.play_seconds = play_seconds
         self.keepalive = keepalive
@@ -424,6 +475,9 @@ class Fleet:
                             self.socket_close(client, None, sock)
                         device.connect()
         for device in self.devices.values():
+            if device.client.is_connected():
+                # A clean shutdown says so (the will is only for a lost link).
+                device.send(protocol.STATUS, {"online": False}, retain=True)
             device.client.disconnect()
             try:
                 device.client.loop_write()

@@ -3,6 +3,7 @@ and the live announcement recorder (officials)."""
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,8 +36,12 @@ def _audio_response(program):
 def device_audio(request, uid):
     """What a device downloads: the URL in the play command carries a token."""
     try:
-        value = signing.loads(request.GET.get("t", ""), salt="broadcast-audio")
-    except signing.BadSignature:
+        value = signing.loads(
+            request.GET.get("t", ""),
+            salt="broadcast-audio",
+            max_age=settings.BROADCAST_AUDIO_TOKEN_SECONDS,
+        )
+    except signing.BadSignature:  # SignatureExpired included
         raise Http404("Liên kết không hợp lệ.") from None
     if value != uid.hex:
         raise Http404("Liên kết không hợp lệ.")
@@ -67,9 +72,9 @@ def listen_back_audio(request, uid):
 
 
 def _can_broadcast(user):
-    return user.is_active and (
-        user.is_superuser or user.has_perm("wagtailadmin.access_admin")
-    )
+    # A live announcement goes to every cluster with priority "Ưu tiên": the
+    # approver's right (broadcast.send_live), not every admin user's.
+    return user.is_active and user.has_perm("broadcast.send_live")
 
 
 @login_required

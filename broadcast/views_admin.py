@@ -8,14 +8,15 @@ communes' clusters with their offline counts.
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
+from base.admin import confirm_reach, editing_again, unit_permission_required
+from base.choices import Priority
 
 from . import services
 from .forms import EmergencyForm, ProgramEditForm, ProgramForm, ScheduleForm
@@ -23,11 +24,20 @@ from .models import Delivery, Dispatch, Program, Schedule, SpeakerCluster
 from .pipeline import DeliveryState
 
 
-def _unit(request):
-    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
-    if not request.user.has_perm("wagtailadmin.access_admin"):
-        raise PermissionDenied
-    return unit
+def _priority_allowed(request, form):
+    """A schedule above "normal" pre-empts the unit's loudspeakers: only a
+    role with ``broadcast.send_emergency`` (the approver) may set one."""
+    priority = form.cleaned_data.get("priority")
+    if priority in (None, "", Priority.NORMAL) or request.user.has_perm(
+        "broadcast.send_emergency"
+    ):
+        return True
+    form.add_error(
+        "priority",
+        "Chỉ người duyệt được lập lịch phát ưu tiên hoặc khẩn cấp. Hãy chọn "
+        "mức “Bình thường” hoặc nhờ người duyệt lập lịch này.",
+    )
+    return False
 
 
 def _form_page(request, unit, form, **context):
@@ -50,8 +60,8 @@ def _months(count=6):
     return found
 
 
-def index(request):
-    unit = _unit(request)
+@unit_permission_required("broadcast.view_speakercluster")
+def index(request, unit):
     subtree = unit.descendants(include_self=True)
     clusters = list(
         SpeakerCluster.objects.filter(unit__in=subtree, is_active=True).select_related(
@@ -111,8 +121,8 @@ def index(request):
     )
 
 
-def program_add(request):
-    unit = _unit(request)
+@unit_permission_required("broadcast.add_program")
+def program_add(request, unit):
     form = ProgramForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -159,13 +169,17 @@ def program_add(request):
     )
 
 
-def schedule_add(request):
-    unit = _unit(request)
+@unit_permission_required("broadcast.add_schedule")
+def schedule_add(request, unit):
     initial = {"target_units": [unit.pk], "kind": "once", "priority": "normal"}
     if request.GET.get("program"):
         initial["program"] = request.GET["program"]
     form = ScheduleForm(request.POST or None, unit=unit, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _priority_allowed(request, form)
+    ):
         schedule = form.save()
         messages.success(
             request,
@@ -182,11 +196,15 @@ def schedule_add(request):
     )
 
 
-def schedule_edit(request, pk):
-    unit = _unit(request)
+@unit_permission_required("broadcast.change_schedule")
+def schedule_edit(request, pk, unit):
     schedule = get_object_or_404(Schedule, pk=pk, unit=unit, is_active=True)
     form = ScheduleForm(request.POST or None, instance=schedule, unit=unit)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _priority_allowed(request, form)
+    ):
         schedule = form.save()
         messages.success(request, f"Đã lưu lịch phát “{schedule.program.title}”.")
         return redirect("broadcast_admin_index")
@@ -201,11 +219,11 @@ def schedule_edit(request, pk):
     )
 
 
+@unit_permission_required("broadcast.change_schedule")
 @require_POST
-def schedule_stop(request, pk):
+def schedule_stop(request, pk, unit):
     """A schedule is stopped, not deleted: the dispatches it made keep
     pointing at it in the history."""
-    unit = _unit(request)
     schedule = get_object_or_404(Schedule, pk=pk, unit=unit)
     if schedule.is_active:
         schedule.is_active = False
@@ -218,8 +236,8 @@ def schedule_stop(request, pk):
     return redirect("broadcast_admin_index")
 
 
-def program_edit(request, pk):
-    unit = _unit(request)
+@unit_permission_required("broadcast.change_program")
+def program_edit(request, pk, unit):
     program = get_object_or_404(Program, pk=pk, unit=unit)
     form = ProgramEditForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
@@ -245,10 +263,10 @@ def program_edit(request, pk):
     )
 
 
-def program_delete(request, pk):
+@unit_permission_required("broadcast.delete_program")
+def program_delete(request, pk, unit):
     """Only a program that never aired can go (with its schedules): an
     aired one is history (dispatches, hours aired, listening back)."""
-    unit = _unit(request)
     program = get_object_or_404(Program, pk=pk, unit=unit)
     if Dispatch.objects.filter(program=program).exists():
         messages.error(
@@ -275,12 +293,29 @@ def program_delete(request, pk):
     )
 
 
-def emergency(request):
-    unit = _unit(request)
+def emergency_question(unit, title):
+    """The reach of an emergency, stated before it goes out: every active
+    cluster of the unit and of the units below (``services.emergency``)."""
+    subtree = unit.descendants(include_self=True)
+    clusters = SpeakerCluster.objects.filter(unit__in=subtree, is_active=True)
+    below = clusters.exclude(unit=unit).values("unit").distinct().count()
+    where = unit.name + (f" và {below} đơn vị cấp dưới" if below else "")
+    return f"Phát khẩn cấp “{title}” tới {clusters.count()} cụm loa của {where}?"
+
+
+@unit_permission_required("broadcast.send_emergency")
+def emergency(request, unit):
     form = EmergencyForm(request.POST or None, unit=unit)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not editing_again(request) and form.is_valid():
         data = form.cleaned_data
         program = data["program"]
+        page = confirm_reach(
+            request,
+            emergency_question(unit, program.title if program else data["title"]),
+            title="Xác nhận phát khẩn cấp qua loa",
+        )
+        if page is not None:
+            return page
         try:
             if program is None:
                 program = services.create_tts_program(
@@ -310,8 +345,8 @@ def emergency(request):
     )
 
 
-def dispatch_detail(request, pk):
-    unit = _unit(request)
+@unit_permission_required("broadcast.view_program")
+def dispatch_detail(request, pk, unit):
     dispatch = get_object_or_404(
         Dispatch.objects.select_related("program", "unit"),
         pk=pk,

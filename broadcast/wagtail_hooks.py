@@ -7,54 +7,40 @@ clusters and deliveries; all filtered to the unit whose admin is open.
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from tenants.services import current_unit
+from base.admin import UnitScopedViewSet
 
 from . import views_admin
 from .models import Delivery, SpeakerCluster
 
 
-class UnitIndexView(IndexView):
-    unit_field = "unit"
+class ClusterViewSet(UnitScopedViewSet):
+    """The unit's own clusters (``add_speakercluster`` is the platform's)."""
 
-    def get_base_queryset(self):
-        unit = current_unit()
-        qs = super().get_base_queryset()
-        if unit is None:
-            return qs
-        return qs.filter(**{self.unit_field: unit})
-
-
-class DeliveryIndexView(UnitIndexView):
-    unit_field = "dispatch__unit"
-
-
-class ClusterViewSet(ModelViewSet):
     model = SpeakerCluster
     icon = "microphone"
     menu_label = "Cụm loa"
     name = "cum-loa"
-    index_view_class = UnitIndexView
     list_display = ["name", "hamlet", "device_id", "online", "last_seen", "volume"]
     list_filter = ["online", "is_active"]
     search_fields = ["name", "hamlet", "device_id"]
     form_fields = ["name", "hamlet", "volume", "on_time", "off_time", "is_active"]
-    add_to_admin_menu = False
 
 
-class DeliveryViewSet(ModelViewSet):
+class DeliveryViewSet(UnitScopedViewSet):
+    """Deliveries of the unit's dispatches: made by the pipeline, never added,
+    copied or deleted by hand (they are the proof of what was sent)."""
+
     model = Delivery
     icon = "list-ul"
     menu_label = "Trạng thái phát"
     name = "trang-thai-phat"
-    index_view_class = DeliveryIndexView
+    unit_lookup = "dispatch__unit"
+    disabled_actions = ("add", "delete")
     list_display = ["cluster", "dispatch", "state", "acknowledged_at", "updated_at"]
     list_filter = ["state"]
     form_fields = ["detail"]
-    add_to_admin_menu = False
 
 
 class BroadcastGroup(ViewSetGroup):

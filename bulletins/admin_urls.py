@@ -9,6 +9,7 @@ urlpatterns = [
     path("moi/", views.bulletin_create, name="bulletins_create"),
     path("<int:pk>/", views.bulletin_detail, name="bulletins_detail"),
     path("<int:pk>/gui/", views.bulletin_send, name="bulletins_send"),
+    path("<int:pk>/thu-hoi/", views.bulletin_withdraw, name="bulletins_withdraw"),
     path("don-vi/", views.unit_dashboard, name="bulletins_unit"),
     path("tep/<int:pk>/", views.officer_attachment, name="bulletins_file"),
     path("hop-thu/", views.inbox, name="bulletins_inbox"),

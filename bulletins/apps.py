@@ -8,11 +8,14 @@ class BulletinsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from . import services
+        from . import receivers
         from .models import Bulletin
+        from .signals import bulletin_status_changed
 
-        post_delete.connect(
-            services.unindex_for_search,
-            sender=Bulletin,
-            dispatch_uid="bulletins-unindex",
+        bulletin_status_changed.connect(
+            receivers.status_changed, sender=Bulletin, dispatch_uid="bulletins-search"
         )
+        post_delete.connect(
+            receivers.deleted, sender=Bulletin, dispatch_uid="bulletins-unindex"
+        )
+        from . import indicators  # noqa: F401 - registers its reports indicators

@@ -11,7 +11,7 @@ from tenants.models import Unit
 from . import services
 from .models import AttachmentKind, Bulletin, Channel
 
-MAX_ATTACHMENT_BYTES = getattr(settings, "BULLETINS_MAX_ATTACHMENT_BYTES", 20 << 20)
+MAX_ATTACHMENT_BYTES = settings.BULLETINS_MAX_ATTACHMENT_BYTES
 # Allowed extensions and the MIME types their content must sniff as.
 ALLOWED = {
     AttachmentKind.DOCUMENT: {
@@ -121,7 +121,7 @@ class BulletinForm(forms.ModelForm):
         below = services.units_below(scope).order_by("path")
         roots = below.exclude(kind__in=services.COMMUNE_KINDS)
         if scope is not None:
-            roots = Unit.objects.filter(pk=scope.pk) | roots
+            roots = Unit.objects.filter(pk=services.reach(scope).pk) | roots
         # Validation accepts any unit, so a unit outside the scope gets a
         # clear refusal instead of "invalid choice"; the lists show the scope.
         every = Unit.objects.exclude(schema_name="public")

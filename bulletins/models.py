@@ -14,6 +14,8 @@ from django.db import models
 
 from base.choices import Priority
 
+from .choices import BulletinStatus, DeliveryState
+
 
 class Channel(models.TextChoices):
     WEB = "web", "Trang thông tin điện tử"
@@ -71,12 +73,6 @@ class OfficerProfile(models.Model):
     @property
     def can_approve(self):
         return self.role == OfficerRole.APPROVER
-
-
-class BulletinStatus(models.TextChoices):
-    DRAFT = "draft", "Bản nháp"
-    SENT = "sent", "Đã duyệt và gửi"
-    WITHDRAWN = "withdrawn", "Đã thu hồi"
 
 
 class Bulletin(models.Model):
@@ -142,6 +138,22 @@ class Bulletin(models.Model):
         return [Channel(c).label for c in self.channels]
 
 
+class BulletinTransition(models.Model):
+    """History of a bulletin's status (``pipeline.BULLETIN``): who sent or
+    withdrew it, and when."""
+
+    bulletin = models.ForeignKey(
+        Bulletin, on_delete=models.CASCADE, related_name="status_history"
+    )
+    from_status = models.CharField(max_length=16, choices=BulletinStatus.choices)
+    to_status = models.CharField(max_length=16, choices=BulletinStatus.choices)
+    actor = models.CharField("người thực hiện", max_length=200, blank=True)
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
 class AttachmentKind(models.TextChoices):
     DOCUMENT = "document", "Văn bản"
     IMAGE = "image", "Hình ảnh"
@@ -188,14 +200,6 @@ class Outbox(models.Model):
     class Meta:
         verbose_name = "hàng đợi gửi"
         verbose_name_plural = "hàng đợi gửi"
-
-
-class DeliveryState(models.TextChoices):
-    SENT = "sent", "Đã gửi"
-    RECEIVED = "received", "Đã nhận"
-    USED = "used", "Đã sử dụng"
-    DECLINED = "declined", "Từ chối"
-    EXPIRED = "expired", "Hết hạn"
 
 
 class Delivery(models.Model):

@@ -1,18 +1,58 @@
-"""The delivery state pipeline, as data, and the one place it is enforced.
+"""The two pipelines of bulletins, as data (``base.pipeline``).
+
+A bulletin::
+
+    draft → sent → withdrawn
+
+A delivery (one bulletin, one unit, one channel)::
 
     sent → received → used
                     → declined
     sent, received  → expired
 
-Moving straight from "sent" to "used" or "declined" (a commune acting on a
-bulletin it has not opened yet) passes through "received" first, so every
-delivery's history reads the same way.
+Moving a delivery straight from "sent" to "used" or "declined" (a commune
+acting on a bulletin it has not opened yet) passes through "received" first
+(the cascade), so every delivery's history reads the same way.
 """
 
-from django.db import transaction
+from django.utils import timezone
 
-from .models import Delivery, DeliveryState, DeliveryTransition
-from .signals import delivery_state_changed
+from base.pipeline import InvalidStatus, Pipeline
+
+from .choices import BulletinStatus, DeliveryState
+from .models import BulletinTransition, DeliveryTransition
+from .signals import bulletin_status_changed, delivery_state_changed
+
+__all__ = [
+    "BULLETIN",
+    "DELIVERY",
+    "InvalidStatus",
+    "OPEN_STATES",
+    "can_transition",
+    "set_state",
+]
+
+B = BulletinStatus
+
+
+def _record_bulletin(bulletin, old, new, *, actor="", **context):
+    BulletinTransition.objects.create(
+        bulletin=bulletin, from_status=old, to_status=new, actor=actor[:200]
+    )
+
+
+BULLETIN = Pipeline(
+    BulletinStatus,
+    {
+        B.DRAFT: (B.SENT,),
+        B.SENT: (B.WITHDRAWN,),
+        B.WITHDRAWN: (),
+    },
+    signal=bulletin_status_changed,
+    instance_arg="bulletin",
+    record=_record_bulletin,
+    noun="thông tin nguồn",
+)
 
 S = DeliveryState
 PIPELINE = {
@@ -30,61 +70,44 @@ CASCADE = {
 OPEN_STATES = (S.SENT, S.RECEIVED)
 
 
-class TransitionNotAllowed(ValueError):
-    """A state change the pipeline does not allow (message in Vietnamese)."""
+def _record_delivery(delivery, old, new, *, final, actor="", note="", **context):
+    DeliveryTransition.objects.create(
+        delivery=delivery,
+        from_state=old,
+        to_state=new,
+        actor=actor[:200],
+        note=note if final else "",
+    )
+
+
+DELIVERY = Pipeline(
+    DeliveryState,
+    PIPELINE,
+    cascade=CASCADE,
+    field="state",
+    signal=delivery_state_changed,
+    instance_arg="delivery",
+    record=_record_delivery,
+    noun="lượt chuyển",
+)
 
 
 def can_transition(current, target):
-    steps = (*CASCADE.get((current, target), ()), target)
-    state = current
-    for step in steps:
-        if step not in PIPELINE.get(state, ()):
-            return False
-        state = step
-    return True
+    return DELIVERY.can_move(current, target)
 
 
 def set_state(delivery, target, *, actor="", note=""):
     """Move a delivery to ``target``, recording who, when and why.
 
     Returns True when the state changed, False when it already was
-    ``target`` (a repeated report is not an error). Raises
-    TransitionNotAllowed otherwise. Sends ``delivery_state_changed`` after
-    each recorded step, once the transaction commits.
+    ``target`` (a repeated report is not an error). Raises InvalidStatus
+    otherwise. Sends ``delivery_state_changed`` for each recorded step once
+    the transaction commits.
     """
-    target = S(target)
-    with transaction.atomic():
-        locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
-        current = S(locked.state)
-        if current == target:
-            delivery.state = current
-            return False
-        if not can_transition(current, target):
-            raise TransitionNotAllowed(
-                f"Không thể chuyển từ «{current.label}» sang «{target.label}»."
-            )
-        steps = (*CASCADE.get((current, target), ()), target)
-        state = current
-        for step in steps:
-            DeliveryTransition.objects.create(
-                delivery=locked,
-                from_state=state,
-                to_state=step,
-                actor=actor[:200],
-                note=note if step == target else "",
-            )
-            transaction.on_commit(
-                lambda s=state, t=step: delivery_state_changed.send(
-                    sender=Delivery,
-                    delivery=locked,
-                    from_state=s,
-                    to_state=t,
-                    actor=actor,
-                )
-            )
-            state = step
-        locked.state = target
-        locked.save(update_fields=["state", "changed_at"])
-    delivery.state = target
-    delivery.changed_at = locked.changed_at
-    return True
+    return DELIVERY.set_status(
+        delivery,
+        target,
+        changes={"changed_at": timezone.now()},
+        actor=actor,
+        note=note,
+    )

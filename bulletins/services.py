@@ -5,10 +5,10 @@ For other apps (boards, speakers):
     mark_delivery(bulletin, unit, channel, state, actor=None, note="")
 
 moves one delivery along the pipeline (``bulletins.pipeline``), and the
-signals in ``bulletins.signals`` tell them what to show or play.
+signals in ``bulletins.signals`` tell them what to show or play. Search
+follows a bulletin through ``bulletins.receivers``.
 """
 
-import datetime as dt
 import logging
 
 from django.conf import settings
@@ -19,41 +19,40 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from base.choices import Priority
+from base.tasks import enqueue_on_commit
 from cms import services as cms_services
 from tenants.models import Unit, UnitKind
 
+from .choices import BulletinStatus, DeliveryState
 from .models import (
     Bulletin,
-    BulletinStatus,
     Channel,
     Delivery,
-    DeliveryState,
     DeliveryTransition,
     OfficerProfile,
     Outbox,
     TargetMode,
 )
-from .pipeline import OPEN_STATES, TransitionNotAllowed, set_state
-from .signals import bulletin_for_channel, bulletin_withdrawn, delivery_state_changed
+from .pipeline import BULLETIN, DELIVERY, OPEN_STATES, InvalidStatus, set_state
+from .signals import bulletin_for_channel, bulletin_withdrawn
 
 logger = logging.getLogger(__name__)
 
 COMMUNE_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP)
 SYSTEM_ACTOR = "Hệ thống"
-# How long a delivery may stay unanswered before the dashboard flags it.
-OVERDUE_AFTER = {
-    Priority.EMERGENCY: dt.timedelta(minutes=15),
-    Priority.PRIORITY: dt.timedelta(hours=4),
-    Priority.NORMAL: dt.timedelta(hours=24),
-    **getattr(settings, "BULLETINS_OVERDUE_AFTER", {}),
-}
 
 __all__ = [
-    "TransitionNotAllowed",
+    "DeliveryNotFound",
+    "InvalidStatus",
     "mark_delivery",
     "officer_scope",
     "send_bulletin",
+    "withdraw_bulletin",
 ]
+
+
+class DeliveryNotFound(LookupError):
+    """No delivery of that bulletin to that unit on that channel."""
 
 
 # --- officers and their scope ---------------------------------------------------
@@ -79,15 +78,27 @@ def can_approve(user):
     return bool(user.is_superuser or (profile and profile.can_approve))
 
 
+def reach(scope):
+    """The unit whose subtree an officer sends to: a department (sở, ngành)
+    sends to the units of the province or district it belongs to."""
+    if scope is not None and scope.kind == UnitKind.DEPARTMENT and scope.parent_id:
+        return scope.parent
+    return scope
+
+
 def units_below(scope):
     """Units an officer of ``scope`` may send to (strictly below it)."""
-    units = Unit.objects.exclude(kind=UnitKind.PLATFORM).exclude(schema_name="public")
+    units = Unit.objects.exclude(
+        kind__in=(UnitKind.PLATFORM, UnitKind.DEPARTMENT)
+    ).exclude(schema_name="public")
+    scope = reach(scope)
     if scope is None:
         return units
     return units.filter(structure=scope.structure, path__startswith=scope.path + "/")
 
 
 def in_scope(unit, scope):
+    scope = reach(scope)
     return scope is None or (
         unit.structure == scope.structure and unit.path.startswith(scope.path + "/")
     )
@@ -122,7 +133,7 @@ def check_targets(*, scope, target_mode, target_root=None, target_units=()):
             raise ValidationError("Hãy chọn đơn vị có các xã, phường sẽ nhận tin.")
         if (
             scope is not None
-            and target_root != scope
+            and target_root != reach(scope)
             and not in_scope(target_root, scope)
         ):
             raise ValidationError(scope_refusal([target_root], scope))
@@ -190,27 +201,58 @@ def send_bulletin(bulletin, *, user=None, approver_name=None):
             target_units=list(bulletin.target_units.all()),
         )
         approver_name = user.get_full_name() or user.get_username()
+    from .tasks import fan_out_bulletin
+
+    approver_name = approver_name or SYSTEM_ACTOR
     with transaction.atomic():
-        bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
-        if bulletin.status != BulletinStatus.DRAFT:
+        # A refused move raises InvalidStatus, a ValidationError.
+        moved = BULLETIN.set_status(
+            bulletin,
+            BulletinStatus.SENT,
+            changes={"sent_at": timezone.now(), "approved_by_name": approver_name},
+            actor=approver_name,
+        )
+        if not moved:
             raise ValidationError("Thông tin này đã được gửi.")
-        bulletin.status = BulletinStatus.SENT
-        bulletin.sent_at = timezone.now()
-        bulletin.approved_by_name = approver_name or SYSTEM_ACTOR
-        bulletin.save(update_fields=["status", "sent_at", "approved_by_name"])
         outbox = Outbox.objects.create(bulletin=bulletin)
-        transaction.on_commit(lambda: queue_fan_out(outbox.pk))
-    index_for_search(bulletin)
+        # A fan-out lost with the broker waits in the outbox for the drain.
+        enqueue_on_commit(fan_out_bulletin, outbox.pk)
     return bulletin
 
 
-def queue_fan_out(outbox_id):
-    from .tasks import fan_out_bulletin
+def withdraw_bulletin(bulletin, *, user):
+    """Withdraw a sent bulletin: it leaves search, deliveries still open
+    expire, and boards and speakers that show or play it stop."""
+    scope = officer_scope(user)
+    if not can_approve(user):
+        raise PermissionDenied("Bạn không có quyền thu hồi thông tin nguồn.")
+    if not visible_bulletins(scope).filter(pk=bulletin.pk).exists():
+        raise PermissionDenied("Thông tin này không thuộc phạm vi quản lý của bạn.")
+    actor = user.get_full_name() or user.get_username()
+    with transaction.atomic():
+        moved = BULLETIN.set_status(bulletin, BulletinStatus.WITHDRAWN, actor=actor)
+        if not moved:
+            raise ValidationError("Thông tin này đã được thu hồi.")
+        deliveries = bulletin.deliveries.select_related("bulletin", "unit")
+        for delivery in deliveries.filter(state__in=OPEN_STATES):
+            set_state(delivery, DeliveryState.EXPIRED, actor=actor, note="Đã thu hồi.")
+        shown = list(
+            deliveries.filter(
+                state=DeliveryState.USED, channel__in=(Channel.BOARD, Channel.SPEAKER)
+            )
+        )
 
-    try:
-        fan_out_bulletin.delay(outbox_id)
-    except Exception:  # noqa: BLE001 - the outbox row waits for the drain
-        logger.warning("broker unavailable; outbox %s waits", outbox_id)
+        def stop_devices():
+            for delivery in shown:
+                bulletin_withdrawn.send(
+                    sender=Bulletin,
+                    bulletin=bulletin,
+                    unit=delivery.unit,
+                    channel=delivery.channel,
+                )
+
+        transaction.on_commit(stop_devices)
+    return bulletin
 
 
 def fan_out(outbox_id):
@@ -254,17 +296,9 @@ def fan_out(outbox_id):
         outbox.attempts += 1
         outbox.save(update_fields=["processed_at", "attempts"])
 
-        def announce():
-            for delivery in created:
-                delivery_state_changed.send(
-                    sender=Delivery,
-                    delivery=delivery,
-                    from_state="",
-                    to_state="sent",
-                    actor=SYSTEM_ACTOR,
-                )
-
-        transaction.on_commit(announce)
+        DELIVERY.notify(
+            [(d, "", DeliveryState.SENT) for d in created], actor=SYSTEM_ACTOR, note=""
+        )
     if bulletin.is_emergency:
         for delivery in created:
             if delivery.channel in (Channel.BOARD, Channel.SPEAKER):
@@ -287,14 +321,22 @@ def mark_delivery(bulletin, unit, channel, state, actor=None, note=""):
     """Move the delivery of ``bulletin`` to ``unit`` on ``channel`` to ``state``.
 
     For boards and speakers: "received" when a device has it, "used" when it
-    played. Returns the delivery; raises Delivery.DoesNotExist when there is
-    none and TransitionNotAllowed when the pipeline forbids the step (a
+    played. ``bulletin`` is a Bulletin or its id. Returns the delivery;
+    raises DeliveryNotFound when there is none and InvalidStatus when the
+    pipeline forbids the step (a
     repeated report of the current state, or a "received" that arrives after
     the delivery moved on, is accepted and changes nothing).
     """
-    delivery = Delivery.objects.select_related("bulletin", "unit").get(
-        bulletin=bulletin, unit=unit, channel=channel
+    delivery = (
+        Delivery.objects.select_related("bulletin", "unit")
+        .filter(bulletin=bulletin, unit=unit, channel=channel)
+        .first()
     )
+    if delivery is None:
+        raise DeliveryNotFound(
+            f"bulletin {getattr(bulletin, 'pk', bulletin)} has no {channel} "
+            f"delivery to {unit}"
+        )
     if state == DeliveryState.RECEIVED and delivery.state != DeliveryState.SENT:
         # A device saying it has the bulletin after the delivery moved on
         # (used at once for an emergency, or declined) is a late report.
@@ -464,12 +506,18 @@ def expire_deliveries(now=None):
     return expired
 
 
+def overdue_after(priority):
+    """How long a delivery of this priority may stay unanswered
+    (``settings.BULLETINS_OVERDUE_AFTER``)."""
+    return settings.BULLETINS_OVERDUE_AFTER[Priority(priority)]
+
+
 def is_overdue(delivery, now=None):
     now = now or timezone.now()
     bulletin = delivery.bulletin
     if delivery.state not in OPEN_STATES or bulletin.sent_at is None:
         return False
-    return now > bulletin.sent_at + OVERDUE_AFTER[Priority(bulletin.priority)]
+    return now > bulletin.sent_at + overdue_after(bulletin.priority)
 
 
 def dashboard_rows(deliveries):
@@ -496,45 +544,3 @@ def dashboard_rows(deliveries):
             }
         )
     return rows
-
-
-def index_for_search(bulletin):
-    """Hand the bulletin to the cross-unit search index when search exists."""
-    try:
-        from search import services as search_services
-    except ImportError:
-        return
-    index_document = getattr(search_services, "index_document", None)
-    if index_document is None:
-        return
-    try:
-        index_document(
-            unit=bulletin.sender_unit,
-            kind="bulletin",
-            object_id=bulletin.pk,
-            title=bulletin.title,
-            body=bulletin.body,
-            url=f"/thong-tin-nguon/{bulletin.pk}/",
-            language=bulletin.language,
-            category=bulletin.get_category_display(),
-            published_at=bulletin.sent_at,
-        )
-    except Exception:  # noqa: BLE001 - search must never block a bulletin
-        logger.warning("search indexing of bulletin %s failed", bulletin.pk)
-
-
-def unindex_for_search(sender, instance, **kwargs):
-    """A deleted bulletin leaves the search index (post_delete receiver):
-    else a citizen's search would still list it and link to a 404."""
-    try:
-        from search import services as search_services
-
-        search_services.remove_document(
-            unit=Unit.objects.get(pk=instance.sender_unit_id),
-            kind="bulletin",
-            object_id=instance.pk,
-        )
-    except Unit.DoesNotExist:
-        pass  # the unit went, and its documents with it (cascade)
-    except Exception:  # noqa: BLE001 - search must never block a deletion
-        logger.warning("search removal of bulletin %s failed", instance.pk)

@@ -1,4 +1,5 @@
-"""Signals of the bulletins app: the surface boards and speakers consume.
+"""Signals of the bulletins app: the surface boards, speakers and search
+consume. The pipelines' signals are sent after the transaction commits.
 
 bulletin_for_channel -- a bulletin is to be shown on a unit's boards or played
     on its speakers. Sent when a commune passes a bulletin to a channel, and
@@ -13,18 +14,22 @@ bulletin_for_channel -- a bulletin is to be shown on a unit's boards or played
 bulletin_withdrawn -- a bulletin sent to a channel was cleared or expired;
     boards and speakers stop showing/playing it.
     # provides args: bulletin, unit, channel
+
+bulletin_status_changed -- a bulletin moved along pipeline.BULLETIN
+    (draft → sent → withdrawn).
+    # provides args: bulletin, old_status, new_status, actor
+
+delivery_state_changed -- a delivery moved one step along pipeline.DELIVERY.
+    # provides args: delivery, old_status, new_status, actor, note
+    delivery:   bulletins.models.Delivery (bulletin, unit, channel, state)
+    old_status: "" for a new delivery, else the previous state
+    new_status: "sent", "received", "used", "declined" or "expired"
+    actor:      who did it, as a display name
 """
 
 from django.dispatch import Signal
 
 bulletin_for_channel = Signal()
 bulletin_withdrawn = Signal()
-
-# delivery_state_changed -- a delivery moved one step along the pipeline
-#     (bulletins.pipeline); sent after the transaction commits.
-#     # provides args: delivery, from_state, to_state, actor
-#     delivery: bulletins.models.Delivery (bulletin, unit, channel, state)
-#     from_state: "" for a new delivery, else the previous state
-#     to_state:   "sent", "received", "used", "declined" or "expired"
-#     actor:      who did it, as a display name
+bulletin_status_changed = Signal()
 delivery_state_changed = Signal()

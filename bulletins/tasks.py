@@ -3,6 +3,8 @@
 from celery import shared_task
 from celery.signals import worker_ready
 
+from base.tasks import enqueue
+
 from . import services
 
 
@@ -25,8 +27,6 @@ def expire_deliveries():
 
 @worker_ready.connect
 def drain_on_start(sender=None, **kwargs):
-    """A worker that was down catches up with bulletins sent meanwhile."""
-    try:
-        drain_outbox.delay()
-    except Exception:  # noqa: BLE001 - beat drains later
-        pass
+    """A worker that was down catches up with bulletins sent meanwhile
+    (when the broker refuses, beat drains later)."""
+    enqueue(drain_outbox)

@@ -4,6 +4,7 @@ commune's inbox (the commune's own admin). Thin: the work is in services."""
 import csv
 import functools
 import io
+from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
@@ -113,18 +114,15 @@ def bulletin_create(request, scope):
 @officer_view
 def bulletin_detail(request, pk, scope):
     bulletin = get_object_or_404(services.visible_bulletins(scope), pk=pk)
-    deliveries = Delivery.objects.filter(bulletin=bulletin)
+    # One read of the deliveries for the counts and the table: two queries
+    # could straddle the fan-out and disagree (ux B13: "Đã gửi: 20" above an
+    # empty table).
+    all_rows = services.dashboard_rows(Delivery.objects.filter(bulletin=bulletin))
     state = request.GET.get("trang-thai")
-    if state:
-        deliveries = deliveries.filter(state=state)
-    rows = services.dashboard_rows(deliveries)
+    rows = [r for r in all_rows if r["state_code"] == state] if state else all_rows
     if request.GET.get("xuat") in ("csv", "xlsx"):
         return export(rows, request.GET["xuat"], f"thong-tin-nguon-{bulletin.pk}")
-    counts = dict(
-        Delivery.objects.filter(bulletin=bulletin)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-    )
+    counts = Counter(r["state_code"] for r in all_rows)
     return render(
         request,
         "bulletins/officer/detail.html",
@@ -137,22 +135,42 @@ def bulletin_detail(request, pk, scope):
             "overdue": sum(1 for r in rows if r["overdue"]),
             "can_send": bulletin.status == BulletinStatus.DRAFT
             and services.can_approve(request.user),
+            "can_withdraw": bulletin.status == BulletinStatus.SENT
+            and services.can_approve(request.user),
             "selected_state": state,
+            # Sent, but the deliveries are still being created by the worker.
+            "fanning_out": bulletin.status == BulletinStatus.SENT and not all_rows,
         },
     )
+
+
+def _bulletin_action(request, pk, scope, action, done):
+    """Run ``action(bulletin, user=…)`` on a bulletin the officer sees; a
+    refusal is shown on the dashboard in Vietnamese."""
+    bulletin = get_object_or_404(services.visible_bulletins(scope), pk=pk)
+    try:
+        action(bulletin, user=request.user)
+    except (ValidationError, PermissionDenied) as refusal:
+        messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
+    else:
+        messages.success(request, done)
+    return redirect("bulletins_detail", pk=pk)
 
 
 @officer_view
 @require_POST
 def bulletin_send(request, pk, scope):
-    bulletin = get_object_or_404(services.visible_bulletins(scope), pk=pk)
-    try:
-        services.send_bulletin(bulletin, user=request.user)
-    except (ValidationError, PermissionDenied) as refusal:
-        messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
-    else:
-        messages.success(request, "Đã duyệt và gửi thông tin nguồn.")
-    return redirect("bulletins_detail", pk=pk)
+    return _bulletin_action(
+        request, pk, scope, services.send_bulletin, "Đã duyệt và gửi thông tin nguồn."
+    )
+
+
+@officer_view
+@require_POST
+def bulletin_withdraw(request, pk, scope):
+    return _bulletin_action(
+        request, pk, scope, services.withdraw_bulletin, "Đã thu hồi thông tin nguồn."
+    )
 
 
 @officer_view

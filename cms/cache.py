@@ -21,7 +21,7 @@ GENERATION_KEY = "cms:page-cache:generation"
 
 
 def page_cache_timeout():
-    return getattr(settings, "CMS_PAGE_CACHE_TIMEOUT", 600)
+    return settings.CMS_PAGE_CACHE_TIMEOUT
 
 
 def _fresh_generation():
@@ -63,7 +63,7 @@ def cache_key(request):
 
 
 def is_cacheable_request(request):
-    if not getattr(settings, "CMS_PAGE_CACHE", True):
+    if not settings.CMS_PAGE_CACHE:
         return False
     if request.method not in ("GET", "HEAD"):
         return False
@@ -84,7 +84,7 @@ def cached_response(request):
     response = HttpResponse(content, content_type=content_type)
     response["X-Page-Cache"] = "hit"
     # Middleware further in (clickjacking) does not see this response.
-    response["X-Frame-Options"] = getattr(settings, "X_FRAME_OPTIONS", "DENY")
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     return response
 
 

@@ -307,6 +307,16 @@ class StandardPage(BasePage):
         verbose_name = "trang nội dung"
 
 
+def _check_board_text(page):
+    """A page marked for boards must fit the unit's LED boards (paged);
+    signage says how much fits."""
+    from signage.services import page_text_problem
+
+    problem = page_text_problem(page)
+    if problem:
+        raise ValidationError({"summary": problem})
+
+
 class ArticlePage(PublicationMixin, BasePage):
     """A news item written by an editor."""
 
@@ -336,6 +346,10 @@ class ArticlePage(PublicationMixin, BasePage):
 
     class Meta:
         verbose_name = "bài viết"
+
+    def clean(self):
+        super().clean()
+        _check_board_text(self)
 
 
 class AnnouncementPage(PublicationMixin, BasePage):
@@ -378,6 +392,7 @@ class AnnouncementPage(PublicationMixin, BasePage):
             raise ValidationError(
                 {"valid_until": "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."}
             )
+        _check_board_text(self)
 
     @classmethod
     def current(cls, queryset, today=None):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 from django.core.management import call_command
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import schema_context
 
 
 @shared_task
@@ -10,13 +10,9 @@ def publish_scheduled_pages():
     """Scheduled go-live and expiry in every unit (Wagtail's
     ``publish_scheduled`` command, once per schema). Beat runs it every
     minute; it returns the schemas it went through."""
-    from tenants.models import Unit
+    from tenants.services import provisioned_units
 
-    schemas = list(
-        Unit.objects.exclude(schema_name=get_public_schema_name())
-        .exclude(provisioned_at__isnull=True)
-        .values_list("schema_name", flat=True)
-    )
+    schemas = list(provisioned_units().values_list("schema_name", flat=True))
     for schema in schemas:
         with schema_context(schema):
             call_command("publish_scheduled", verbosity=0)

@@ -13,3 +13,4 @@ class EngageConfig(AppConfig):
         unit_provisioned.connect(
             receivers.grant_engage_permissions, dispatch_uid="engage-permissions"
         )
+        from . import indicators  # noqa: F401 - registers its reports indicators

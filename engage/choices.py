@@ -1,4 +1,5 @@
-"""Categories of questions and feedback, and where each is handled."""
+"""Categories of questions and feedback, where each is handled, and the
+states of feedback."""
 
 from django.db import models
 
@@ -36,3 +37,14 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", "Chọn nhiều"
     SCALE = "scale", "Thang điểm 1–5"
     TEXT = "text", "Trả lời tự do"
+
+
+class FeedbackStatus(models.TextChoices):
+    """States of a feedback (the pipeline is in ``pipeline.py``)."""
+
+    RECEIVED = "received", "Đã tiếp nhận"
+    ACCEPTED = "accepted", "Đã thụ lý"
+    IN_PROGRESS = "in_progress", "Đang xử lý"
+    ANSWERED = "answered", "Đã trả lời"
+    CLOSED = "closed", "Đã kết thúc"
+    REJECTED = "rejected", "Từ chối"

@@ -13,15 +13,20 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from .choices import Category, FeedbackKind, QuestionKind, QuestionStatus
+from .choices import (
+    Category,
+    FeedbackKind,
+    FeedbackStatus,
+    QuestionKind,
+    QuestionStatus,
+)
 from .pipeline import (
+    FEEDBACK,
     OPEN_STATUSES,
     TRANSFERABLE_STATUSES,
-    FeedbackStatus,
-    TransitionError,
-    check_transition,
+    InvalidStatus,
+    allowed_next,
 )
-from .signals import feedback_status_changed
 
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 
@@ -31,8 +36,7 @@ def new_code(prefix):
 
 
 def deadline_from(moment):
-    days = getattr(settings, "ENGAGE_FEEDBACK_DEADLINE_DAYS", 15)
-    return moment + timedelta(days=days)
+    return moment + timedelta(days=settings.ENGAGE_FEEDBACK_DEADLINE_DAYS)
 
 
 ANSWER_REQUIRED = "Hãy nhập nội dung trả lời trước khi đăng."
@@ -192,53 +196,58 @@ class Feedback(models.Model):
         return self.status in (FeedbackStatus.ANSWERED, FeedbackStatus.CLOSED)
 
     def next_statuses(self):
-        from .pipeline import allowed_next
-
         return allowed_next(self.status)
 
     def set_status(self, new_status, *, actor="", note="", reason="", answer=None):
-        """The one place a status changes: check, save, record, signal."""
-        old = self.status
-        check_transition(old, new_status, reason=reason)
+        """The one place a status changes: the fields each step needs, then
+        ``FEEDBACK.set_status`` (check, save, event, signal after commit).
+        Raises InvalidStatus with a Vietnamese message."""
+        new_status = FeedbackStatus(new_status)
+        FEEDBACK.check(self.status, new_status)
+        now = timezone.now()
+        changes = {"updated_at": now}
         if new_status == FeedbackStatus.ANSWERED:
-            if answer is not None:
-                self.answer = answer
-            if not self.answer.strip():
-                raise TransitionError("Hãy nhập nội dung trả lời trước.")
-            self.answered_at = timezone.now()
+            answer = self.answer if answer is None else answer
+            if not answer.strip():
+                raise InvalidStatus("Hãy nhập nội dung trả lời trước.")
+            changes.update(answer=answer, answered_at=now)
         if new_status == FeedbackStatus.REJECTED:
-            self.reject_reason = reason.strip()
+            if not (reason or "").strip():
+                raise InvalidStatus("Từ chối phải nêu rõ lý do.")
+            changes["reject_reason"] = reason.strip()
         if new_status == FeedbackStatus.ACCEPTED:
-            self.deadline = deadline_from(timezone.now())
-        with transaction.atomic():
-            self.status = new_status
-            self.save()
-            self.events.create(
-                unit=self.unit,
-                from_status=old,
-                to_status=new_status,
-                actor=actor[:150],
-                note=(note or reason or "")[:2000],
-            )
-        feedback_status_changed.send(
-            sender=Feedback,
-            feedback=self,
-            old_status=old,
-            new_status=new_status,
-            actor=actor,
-            note=note or reason,
+            changes["deadline"] = deadline_from(now)
+        FEEDBACK.set_status(
+            self, new_status, changes=changes, actor=actor, note=note or reason
         )
+        return self
+
+    def answer_now(self, answer, *, actor="", note=""):
+        """Answer in one step (ux B7/§2): the steps the pipeline asks for on
+        the way (thụ lý, đang xử lý) are taken and recorded one by one, in
+        one transaction, so the history stays true and nothing is skipped."""
+        if not (answer or "").strip():
+            raise InvalidStatus("Hãy nhập nội dung trả lời trước.")
+        path = FEEDBACK.route(self.status, FeedbackStatus.ANSWERED)
+        if path is None:
+            raise InvalidStatus(FEEDBACK.refusal(self.status, FeedbackStatus.ANSWERED))
+        with transaction.atomic():
+            for step in path:
+                if step == FeedbackStatus.ANSWERED:
+                    self.set_status(step, actor=actor, note=note, answer=answer)
+                else:
+                    self.set_status(step, actor=actor, note="Ghi nhận khi trả lời.")
         return self
 
     def transfer_to_parent(self, *, actor="", note=""):
         """Send the feedback up to the parent unit; it starts there afresh."""
         if self.status not in TRANSFERABLE_STATUSES:
-            raise TransitionError(
+            raise InvalidStatus(
                 "Chỉ chuyển lên cấp trên khi phản ánh chưa bắt đầu xử lý."
             )
         parent = self.unit.parent
         if parent is None or parent.kind == "platform":
-            raise TransitionError("Đơn vị này không có cấp trên để chuyển.")
+            raise InvalidStatus("Đơn vị này không có cấp trên để chuyển.")
         old = self.status
         with transaction.atomic():
             self.events.create(
@@ -252,14 +261,11 @@ class Feedback(models.Model):
             self.status = FeedbackStatus.RECEIVED
             self.deadline = deadline_from(timezone.now())
             self.save()
-        feedback_status_changed.send(
-            sender=Feedback,
-            feedback=self,
-            old_status=old,
-            new_status=FeedbackStatus.RECEIVED,
-            actor=actor,
-            note=f"Chuyển lên {parent}",
-        )
+            FEEDBACK.notify(
+                [(self, old, FeedbackStatus.RECEIVED)],
+                actor=actor,
+                note=f"Chuyển lên {parent}",
+            )
         return self
 
     def public_url(self):

@@ -1,21 +1,29 @@
-"""The feedback status pipeline, as data (django-oscar style).
+"""The feedback status pipeline, as data (``base.pipeline``).
 
-``FEEDBACK_PIPELINE`` says which statuses may follow which; every change
-goes through ``Feedback.set_status`` which checks it here, records an event
-and then sends ``engage.signals.feedback_status_changed``.
+    received → accepted → in_progress → answered → closed
+    received, accepted → rejected (with a reason)
+
+Every change goes through ``Feedback.set_status``, which adds the rules
+that need the feedback's fields (an answer, a reason) and then calls
+``FEEDBACK.set_status``: checked here, one ``FeedbackEvent`` per step,
+``engage.signals.feedback_status_changed`` after commit.
 """
 
-from django.db import models
+from base.pipeline import InvalidStatus, Pipeline
 
+from .choices import FeedbackStatus
+from .signals import feedback_status_changed
 
-class FeedbackStatus(models.TextChoices):
-    RECEIVED = "received", "Đã tiếp nhận"
-    ACCEPTED = "accepted", "Đã thụ lý"
-    IN_PROGRESS = "in_progress", "Đang xử lý"
-    ANSWERED = "answered", "Đã trả lời"
-    CLOSED = "closed", "Đã kết thúc"
-    REJECTED = "rejected", "Từ chối"
-
+__all__ = [
+    "FEEDBACK",
+    "FEEDBACK_PIPELINE",
+    "FeedbackStatus",
+    "InvalidStatus",
+    "OPEN_STATUSES",
+    "PUBLIC_STATUSES",
+    "TRANSFERABLE_STATUSES",
+    "allowed_next",
+]
 
 S = FeedbackStatus
 FEEDBACK_PIPELINE = {
@@ -33,19 +41,26 @@ TRANSFERABLE_STATUSES = (S.RECEIVED, S.ACCEPTED)
 PUBLIC_STATUSES = (S.ANSWERED, S.CLOSED)
 
 
-class TransitionError(Exception):
-    """A status change the pipeline does not allow (message in Vietnamese)."""
+def record_event(feedback, old, new, *, actor="", note="", final=True, **context):
+    """One FeedbackEvent per step, in the unit whose queue it is in."""
+    feedback.events.create(
+        unit_id=feedback.unit_id,
+        from_status=old,
+        to_status=new,
+        actor=actor[:150],
+        note=(note or "")[:2000],
+    )
+
+
+FEEDBACK = Pipeline(
+    FeedbackStatus,
+    FEEDBACK_PIPELINE,
+    signal=feedback_status_changed,
+    instance_arg="feedback",
+    record=record_event,
+    noun="phản ánh",
+)
 
 
 def allowed_next(status):
-    return FEEDBACK_PIPELINE.get(FeedbackStatus(status), ())
-
-
-def check_transition(old, new, *, reason=""):
-    if FeedbackStatus(new) not in allowed_next(old):
-        raise TransitionError(
-            f"Không thể chuyển từ “{FeedbackStatus(old).label}” sang "
-            f"“{FeedbackStatus(new).label}”."
-        )
-    if new == S.REJECTED and not (reason or "").strip():
-        raise TransitionError("Từ chối phải nêu rõ lý do.")
+    return FEEDBACK.allowed_next(status)

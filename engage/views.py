@@ -10,7 +10,7 @@ from base.ratelimit import LIMITED_MESSAGE, client_ip, is_limited, ratelimit
 from base.units import unit_or_404
 from search import services as search
 
-from . import services, tokens
+from . import pending, services, tokens
 from .charts import survey_results
 from .choices import QuestionKind, QuestionStatus
 from .forms import (
@@ -133,10 +133,13 @@ def send_feedback(request):
             feedback = services.file_feedback(
                 unit=unit, photos=form.cleaned_data["photos"], **data
             )
+            pending.release(form.kept_tokens())
             # The rating key travels only to the sender (this redirect, mail).
             sent = reverse("engage:feedback_sent", args=[feedback.code])
             return redirect(f"{sent}?k={tokens.rating_key(feedback)}")
         context["error"] = INVALID
+        if "photos" not in form.errors:
+            form.keep_photos()
     return render(request, "engage/feedback_form.html", context)
 
 

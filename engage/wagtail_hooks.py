@@ -10,57 +10,25 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
+from base.admin import UnitScopedViewSet, unit_permission_required
 from tenants.services import current_unit
 
-from . import services
+from . import admin_views, services
 from .admin_forms import FeedbackAdminForm, SurveyAdminForm
 from .models import Feedback, Question, SiteRating, Survey
+from .panels import CitizenPanel
 
 
-class UnitScoped:
-    """Views see and create rows of the unit whose admin this is."""
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().filter(unit=current_unit())
-
-    def get_object(self, queryset=None):
-        from django.contrib.admin.utils import unquote
-
-        return get_object_or_404(
-            self.model.objects.filter(unit=current_unit()),
-            pk=unquote(str(self.kwargs[self.pk_url_kwarg])),
-        )
-
-
-class ScopedIndex(UnitScoped, generic.IndexView):
-    pass
-
-
-class ScopedEdit(UnitScoped, generic.EditView):
-    pass
-
-
-class ScopedDelete(UnitScoped, generic.DeleteView):
-    pass
-
-
-class ScopedCreate(generic.CreateView):
+class FiledHereCreate(generic.CreateView):
     def save_instance(self):
-        self.form.instance.unit = current_unit()
         if hasattr(self.form.instance, "filed_with_id"):
             self.form.instance.filed_with = current_unit()
         return super().save_instance()
 
 
-class ScopedViewSet(ModelViewSet):
-    index_view_class = ScopedIndex
-    edit_view_class = ScopedEdit
-    delete_view_class = ScopedDelete
-    add_view_class = ScopedCreate
-    add_to_admin_menu = False
+class ScopedViewSet(UnitScopedViewSet):
+    add_view_class = FiledHereCreate
 
 
 class QuestionViewSet(ScopedViewSet):
@@ -107,6 +75,7 @@ class FeedbackViewSet(ScopedViewSet):
             FieldPanel("title", read_only=True),
             FieldPanel("body", read_only=True),
             FieldPanel("location", read_only=True),
+            CitizenPanel(heading="Người gửi và ảnh kèm theo"),
             FieldPanel("category"),
             FieldPanel("deadline"),
             FieldPanel("answer"),
@@ -116,8 +85,8 @@ class FeedbackViewSet(ScopedViewSet):
         base_form_class=FeedbackAdminForm,
     )
 
-    def get_add_url(self):  # citizens file feedback; officials never add it
-        return None
+    # Citizens file feedback; officials never add or copy it.
+    disabled_actions = ("add",)
 
 
 class SurveyViewSet(ScopedViewSet):
@@ -147,6 +116,9 @@ class SiteRatingViewSet(ScopedViewSet):
     model = SiteRating
     icon = "pick"
     menu_label = "Đánh giá trang"
+    # Citizens' ratings are figures reported upwards: read, never written here.
+    disabled_actions = ("add", "change")
+    inspect_view_enabled = True
     list_display = ["created_at", "interface", "content", "usefulness", "comment"]
     form_fields = ["interface", "content", "usefulness", "comment"]
 
@@ -166,8 +138,8 @@ def register_viewsets():
 # --- the units below ------------------------------------------------------------------
 
 
-def subtree_overview(request):
-    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+@unit_permission_required("engage.view_feedback", "engage.view_question")
+def subtree_overview(request, unit):
     below = list(unit.descendants().order_by("path"))
     return render(
         request,
@@ -176,8 +148,8 @@ def subtree_overview(request):
     )
 
 
-def subtree_unit(request, code):
-    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+@unit_permission_required("engage.view_feedback", "engage.view_question")
+def subtree_unit(request, code, unit):
     child = get_object_or_404(unit.descendants(), code=code)
     return render(
         request,
@@ -197,6 +169,11 @@ def register_urls():
         path("tuong-tac/cap-duoi/", subtree_overview, name="engage_subtree"),
         path(
             "tuong-tac/cap-duoi/<str:code>/", subtree_unit, name="engage_subtree_unit"
+        ),
+        path(
+            "tuong-tac/anh-phan-anh/<int:pk>/",
+            admin_views.feedback_photo,
+            name="engage_feedback_photo",
         ),
     ]
 

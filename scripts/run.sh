@@ -8,6 +8,8 @@ export DJANGO_DEBUG=${DJANGO_DEBUG:-0}
 export PORT=${PORT:-8000}
 export PYTHONUNBUFFERED=1
 export PUBLIC_PORT=${PUBLIC_PORT:-$PORT}
+# Boards' event streams: their own ASGI process, next port up (deploy/Procfile.dev).
+export SIGNAGE_EVENTS_PORT=${SIGNAGE_EVENTS_PORT:-$((PORT + 1))}
 mkdir -p .local
 echo "[run] migrate_schemas"
 $PY manage.py migrate_schemas --noinput -v 0
@@ -17,6 +19,12 @@ echo "[run] demo province: Sóc Trăng (94), two districts, their communes and w
 $PY manage.py import_units --structure 2020 --province 94 --districts 941,942 --languages km
 $PY manage.py load_demo
 $PY manage.py sync_site_ports
+# The project's broker learns every registered cluster (later changes reach
+# it on their own: files rewritten, SIGHUP).
+if [ -n "${BROADCAST_MOSQUITTO_DIR:-}" ]; then
+    $PY manage.py broadcast_mosquitto_config "$BROADCAST_MOSQUITTO_DIR" --reload \
+        --pid-file "${BROADCAST_MOSQUITTO_PID_FILE:-}" >/dev/null
+fi
 $PY manage.py seed_bulletins_demo --province 94
 $PY manage.py collectstatic --noinput -v 0
 .venv/bin/honcho -f deploy/Procfile.dev -d . start &

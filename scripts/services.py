@@ -36,7 +36,7 @@ ENV_FILE = LOCAL / "services.env"
 VENV_PY = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PY if VENV_PY.exists() else Path(sys.executable))
 
-LOCAL_PORTS = {"postgres": 55432, "redis": 56379, "mqtt": 51883}
+LOCAL_PORTS = {"postgres": 55432, "redis": 56379, "mqtt": 51883, "mqtt-server": 51884}
 
 
 def log(message):
@@ -265,80 +265,237 @@ def start_redis():
 # --- MQTT ---------------------------------------------------------------------------
 
 
-def start_mqtt():
-    port = LOCAL_PORTS["mqtt"]
-    if reachable("127.0.0.1", port):
-        return f"mqtt://127.0.0.1:{port}"
-    (LOCAL / "mqtt").mkdir(parents=True, exist_ok=True)
+def mosquitto_binary():
     binary = system_binary("mosquitto", "/usr/sbin/mosquitto")
     if binary is None and apt_install("mosquitto"):
         binary = system_binary("mosquitto", "/usr/sbin/mosquitto")
-    log_file = open(LOCAL / "mqtt" / "broker.log", "ab")  # noqa: SIM115
-    if binary and os.path.exists(binary):
-        conf = LOCAL / "mqtt" / "mosquitto.conf"
-        conf.write_text(
-            f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
-            f"persistence_location {LOCAL / 'mqtt'}/\n"
+    return binary
+
+
+def start_mqtt(database_url):
+    """The project's own Mosquitto, even when another broker answers on 1883:
+    generated password and ACL files (``broadcast_mosquitto_config``),
+    anonymous clients refused, a device listener where the client id is the
+    username and a platform listener for the web, worker and listener.
+
+    Returns the variables for services.env. There is no embedded fallback:
+    the protocol needs MQTT 5 (message expiry, session expiry), which the
+    pure-Python brokers do not speak.
+    """
+    mqtt_dir = LOCAL / "mqtt"
+    conf_dir, data_dir = mqtt_dir / "ttcs", mqtt_dir / "data"
+    pid_file = mqtt_dir / "broker.pid"
+    device_port, server_port = LOCAL_PORTS["mqtt"], LOCAL_PORTS["mqtt-server"]
+    secret = mqtt_dir / "server-password"
+    found = {
+        "MQTT_URL": f"mqtt://127.0.0.1:{server_port}",
+        "BROADCAST_DEVICE_MQTT_URL": f"mqtt://127.0.0.1:{device_port}",
+        "BROADCAST_MQTT_USERNAME": "ttcs-server",
+        "BROADCAST_MOSQUITTO_DIR": str(conf_dir),
+        "BROADCAST_MOSQUITTO_PID_FILE": str(pid_file),
+    }
+    for path in (conf_dir, data_dir):
+        path.mkdir(parents=True, exist_ok=True)
+    if not secret.exists():
+        import secrets
+
+        secret.write_text(secrets.token_urlsafe(24))
+        secret.chmod(0o600)
+    found["BROADCAST_MQTT_PASSWORD"] = secret.read_text().strip()
+    ours = pid_alive(pid_file)
+    if ours and reachable("127.0.0.1", device_port):
+        log(f"Mosquitto của checkout này đang chạy (pid {ours}), dùng lại")
+        return found
+    for port in (device_port, server_port):
+        if reachable("127.0.0.1", port):
+            raise SystemExit(
+                f"Cổng {port} đang bị một chương trình khác dùng (không phải "
+                "Mosquitto của checkout này). Dừng nó, hoặc đặt MQTT_URL."
+            )
+    binary = mosquitto_binary()
+    if binary is None:
+        raise SystemExit(
+            "Cần Mosquitto (MQTT 5) cho loa truyền thanh: cài gói mosquitto "
+            "(sudo apt-get install mosquitto), hoặc đặt MQTT_URL tới một broker "
+            "MQTT 5 có mật khẩu và ACL. Không có broker dự phòng nhúng: amqtt "
+            "chỉ nói MQTT 3.1.1."
         )
-        log(f"starting Mosquitto on 127.0.0.1:{port}")
-        process = subprocess.Popen(
-            [binary, "-c", str(conf)],
-            stdout=log_file,
-            stderr=log_file,
-            start_new_session=True,
-        )
-    else:
-        pip_install("amqtt==0.12.1")
-        conf = LOCAL / "mqtt" / "amqtt.yaml"
-        conf.write_text(
-            f"listeners:\n  default:\n    type: tcp\n    bind: 127.0.0.1:{port}\n"
-            "plugins:\n  amqtt.plugins.authentication.AnonymousAuthPlugin:\n"
-            "    allow_anonymous: true\n"
-        )
-        amqtt = Path(PYTHON).parent / "amqtt"
-        log(f"starting the embedded amqtt broker on 127.0.0.1:{port}")
-        process = subprocess.Popen(
-            [str(amqtt), "-c", str(conf)],
-            stdout=log_file,
-            stderr=log_file,
-            start_new_session=True,
-        )
-    (LOCAL / "mqtt" / "broker.pid").write_text(str(process.pid))
-    if not wait_for("127.0.0.1", port):
-        raise SystemExit("MQTT broker không khởi động được; xem .local/mqtt/broker.log")
-    return f"mqtt://127.0.0.1:{port}"
+    conf = mqtt_dir / "mosquitto.conf"
+    env = {
+        **os.environ,
+        **found,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": os.environ.get(
+            "DJANGO_SETTINGS_MODULE", "config.settings.dev"
+        ),
+    }
+    subprocess.run(
+        [
+            PYTHON,
+            str(ROOT / "manage.py"),
+            "broadcast_mosquitto_config",
+            str(conf_dir),
+            "--conf",
+            str(conf),
+            "--device-port",
+            str(device_port),
+            "--server-port",
+            str(server_port),
+            "--bind",
+            "127.0.0.1",
+            "--data-dir",
+            str(data_dir),
+            "--log-file",
+            str(data_dir / "mosquitto.log"),
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    log_file = open(mqtt_dir / "broker.log", "ab")  # noqa: SIM115
+    log(
+        f"starting Mosquitto: devices 127.0.0.1:{device_port}, platform "
+        f"127.0.0.1:{server_port} (password + ACL, no anonymous)"
+    )
+    process = subprocess.Popen(
+        [binary, "-c", str(conf)],
+        stdout=log_file,
+        stderr=log_file,
+        start_new_session=True,
+    )
+    pid_file.write_text(str(process.pid))
+    if not wait_for("127.0.0.1", device_port):
+        raise SystemExit("Mosquitto không khởi động được; xem .local/mqtt/data/")
+    return found
+
+
+def pid_alive(pid_file):
+    try:
+        pid = int(Path(pid_file).read_text().strip())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
 
 
 # --- commands ------------------------------------------------------------------------
 
 
-SERVICES = [
-    # variable, standard port, URL on that port, starter of a local one
-    ("DATABASE_URL", 5432, "postgres://postgres@127.0.0.1:5432/ttcs", start_postgres),
-    ("REDIS_URL", 6379, "redis://127.0.0.1:6379/0", start_redis),
-    ("MQTT_URL", 1883, "mqtt://127.0.0.1:1883", start_mqtt),
-]
+def checkout_database(server_url):
+    """The database of this checkout on a server it did not start: named once
+    (``ttcs`` when that name is free, else after the checkout) and kept in
+    .local/database-name, so two clones never migrate each other's data."""
+    marker = LOCAL / "database-name"
+    if marker.exists():
+        name = marker.read_text().strip()
+    else:
+        name = "ttcs"
+        if database_exists(server_url, name):
+            slug = "".join(c if c.isalnum() else "_" for c in ROOT.name.lower())
+            import hashlib
+
+            digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:6]
+            name = f"ttcs_{slug}_{digest}"
+        marker.write_text(name + "\n")
+    return server_url.rsplit("/", 1)[0] + "/" + name
 
 
-def resolve(variable, port, standard_url, start_local):
-    """The environment's address, else the standard port, else a local one."""
-    url = os.environ.get(variable)
+def database_exists(url, name):
+    code = (
+        "import sys, psycopg\n"
+        f"c = psycopg.connect({url.rsplit('/', 1)[0] + '/postgres'!r})\n"
+        'sys.exit(0 if c.execute("select 1 from pg_database where datname=%s", '
+        f"[{name!r}]).fetchone() else 1)\n"
+    )
+    return subprocess.run([PYTHON, "-c", code], check=False).returncode == 0
+
+
+def resolve_database():
+    url = os.environ.get("DATABASE_URL")
     if url:
-        if reachable(*url_target(url, port)):
+        if reachable(*url_target(url, 5432)):
+            log(f"PostgreSQL: DATABASE_URL {url} (given in the environment)")
             return url
-        log(f"{variable} {url} không kết nối được; khởi động dịch vụ cục bộ")
-    elif reachable("127.0.0.1", port):
-        return standard_url
-    return start_local()
+        log(f"DATABASE_URL {url} không kết nối được; khởi động PostgreSQL cục bộ")
+    elif not EMBEDDED_ONLY and reachable("127.0.0.1", 5432):
+        url = checkout_database("postgres://postgres@127.0.0.1:5432/postgres")
+        log(
+            "PostgreSQL: dùng lại máy chủ đang chạy trên 127.0.0.1:5432 (không do "
+            f"checkout này khởi động), cơ sở dữ liệu riêng {url.rsplit('/', 1)[1]}"
+        )
+        return url
+    url = start_postgres()
+    if not (LOCAL / "pg" / "bin_dir").exists():
+        # 55432 answered but it is not the server this checkout started.
+        url = checkout_database(url)
+        log(f"PostgreSQL: dùng lại 127.0.0.1:55432 của checkout khác, CSDL {url}")
+    return url
+
+
+def resolve_redis():
+    url = os.environ.get("REDIS_URL")
+    if url and reachable(*url_target(url, 6379)):
+        log(f"Redis: REDIS_URL {url} (given in the environment)")
+        return url
+    if not url and not EMBEDDED_ONLY and reachable("127.0.0.1", 6379):
+        log(
+            "Redis: dùng lại Redis đang chạy trên 127.0.0.1:6379 "
+            "(không do checkout này khởi động)"
+        )
+        return "redis://127.0.0.1:6379/0"
+    return start_redis()
+
+
+def resolve_mqtt(database_url):
+    url = os.environ.get("MQTT_URL")
+    if url and reachable(*url_target(url, 1883)):
+        log(
+            f"MQTT: MQTT_URL {url} (given in the environment; it must refuse "
+            "anonymous clients and enforce the generated ACL)"
+        )
+        if accepts_anonymous(url):
+            log(
+                f"CẢNH BÁO: broker {url} nhận kết nối ẩn danh: "
+                "ai cũng gửi lệnh cho loa được"
+            )
+        keys = (
+            "BROADCAST_DEVICE_MQTT_URL",
+            "BROADCAST_MQTT_USERNAME",
+            "BROADCAST_MQTT_PASSWORD",
+            "BROADCAST_MOSQUITTO_DIR",
+            "BROADCAST_MOSQUITTO_PID_FILE",
+        )
+        return {"MQTT_URL": url, **{k: os.environ[k] for k in keys if k in os.environ}}
+    if not url and reachable("127.0.0.1", 1883):
+        log(
+            "MQTT: 127.0.0.1:1883 answers but is not this project's broker "
+            "(no password/ACL of ours): starting our own"
+        )
+    return start_mqtt(database_url)
+
+
+def accepts_anonymous(url):
+    """MQTT 3.1.1 CONNECT without credentials: CONNACK code 0 = accepted."""
+    host, port = url_target(url, 1883)
+    packet = bytes([0x10, 16, 0, 4]) + b"MQTT" + bytes([4, 2, 0, 10, 0, 4]) + b"ttcs"
+    try:
+        with socket.create_connection((host, port), timeout=2) as sock:
+            sock.sendall(packet)
+            reply = sock.recv(4)
+    except OSError:
+        return False
+    return len(reply) == 4 and reply[0] == 0x20 and reply[3] == 0
 
 
 def up():
     LOCAL.mkdir(exist_ok=True)
-    found = {variable: resolve(variable, *rest) for variable, *rest in SERVICES}
+    found = {"DATABASE_URL": resolve_database(), "REDIS_URL": resolve_redis()}
     ensure_database(found["DATABASE_URL"])
+    found.update(resolve_mqtt(found["DATABASE_URL"]))
     ENV_FILE.write_text("".join(f"export {k}={v}\n" for k, v in found.items()))
     for key, value in found.items():
-        log(f"{key}={value}")
+        if "PASSWORD" not in key:
+            log(f"{key}={value}")
 
 
 def down():

@@ -1,6 +1,7 @@
 """Keep the index in step with Wagtail: publish, unpublish, delete.
 
-Work is queued after the transaction commits, so the worker sees the page;
+Work is queued for the page's unit after the transaction commits
+(``base.tasks.enqueue_on_commit``), so the worker sees the page;
 ``SEARCH_INDEX_SYNC = True`` runs it inline instead (a demo without a
 worker).
 """
@@ -15,6 +16,8 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.documents import get_document_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from base.tasks import enqueue_on_commit
 
 from . import tasks
 
@@ -37,18 +40,21 @@ def _on_unit():
 
 
 def _queue(task, *args):
-    # The commit may happen after the request left the unit's schema: the
-    # schema is taken now and restored when the work is queued.
+    """The page is saved whatever happens here; ``manage.py reindex``
+    repairs an index that missed it."""
+    if not settings.SEARCH_INDEX_SYNC:
+        enqueue_on_commit(task, *args)
+        return
+    # Inline: the commit may happen after the request left the unit's
+    # schema, so the schema is taken now.
     schema = connection.schema_name
-    inline = getattr(settings, "SEARCH_INDEX_SYNC", False)
 
     def run():
         try:
             with schema_context(schema):
-                task(*args) if inline else task.delay(*args)
+                task(*args)
         except Exception:  # noqa: BLE001 - publishing must never fail on this
-            # The page is saved; `manage.py reindex` repairs the index later.
-            logger.exception("search: could not queue %s%r", task.name, args)
+            logger.exception("search: could not index %s%r", task.name, args)
 
     transaction.on_commit(run)
 

@@ -20,3 +20,4 @@ class SignageConfig(AppConfig):
         )
         page_published.connect(services.on_page_changed, dispatch_uid="signage_pub")
         page_unpublished.connect(services.on_page_changed, dispatch_uid="signage_unpub")
+        from . import indicators  # noqa: F401 - registers its reports indicators

@@ -8,13 +8,18 @@ from base.uploads import UploadValidator
 from tenants.services import current_unit
 
 from . import services
-from .models import Board, Playlist, SlideKind
+from .models import Board, BoardGroup, Playlist, SlideKind
 
 
 class UnitScopedForm(WagtailAdminModelForm):
     """Foreign keys and many-to-many choices show only the unit's own rows."""
 
-    scoped = {"playlist": Playlist, "default_playlist": Playlist, "boards": Board}
+    scoped = {
+        "playlist": Playlist,
+        "default_playlist": Playlist,
+        "boards": Board,
+        "groups": BoardGroup,
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,6 +27,41 @@ class UnitScopedForm(WagtailAdminModelForm):
         for name, model in self.scoped.items():
             if name in self.fields:
                 self.fields[name].queryset = model.objects.filter(unit=unit)
+
+
+class BoardForm(UnitScopedForm):
+    """Power and brightness may be left as they are (their defaults)."""
+
+    optional = ("power", "brightness", "off_level")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.optional:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.optional:
+            if name in self.fields and cleaned.get(name) in (None, ""):
+                field = self._meta.model._meta.get_field(name)
+                current = getattr(self.instance, name, None)
+                cleaned[name] = current if self.instance.pk else field.get_default()
+        return cleaned
+
+
+class BoardGroupForm(UnitScopedForm):
+    """A group may hold boards of this unit and of every unit below it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit = current_unit()
+        if unit is not None and "boards" in self.fields:
+            self.fields["boards"].queryset = (
+                Board.objects.filter(unit__in=unit.descendants(include_self=True))
+                .select_related("unit")
+                .order_by("unit__path", "name")
+            )
 
 
 def _checked(upload, kind):

@@ -12,6 +12,7 @@ emergency interrupt that overrides everything until it expires or is cleared.
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -58,6 +59,24 @@ class Board(models.Model):
     )
     on_time = models.TimeField("giờ bật", null=True, blank=True)
     off_time = models.TimeField("giờ tắt", null=True, blank=True)
+    power = models.CharField(
+        "bật/tắt màn hình",
+        max_length=8,
+        choices=[("auto", "Theo giờ bật/tắt"), ("on", "Luôn bật"), ("off", "Tắt")],
+        default="auto",
+    )
+    brightness = models.PositiveSmallIntegerField(
+        "độ sáng khi bật (%)",
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    off_level = models.PositiveSmallIntegerField(
+        "độ sáng ngoài giờ bật (%)",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="0: màn hình tối hẳn. Lớn hơn 0: vẫn phát nhưng giảm độ sáng.",
+    )
+
     default_playlist = models.ForeignKey(
         "signage.Playlist",
         verbose_name="danh sách phát mặc định",
@@ -78,6 +97,12 @@ class Board(models.Model):
     )
     showing = models.CharField("đang hiển thị", max_length=255, blank=True)
     manifest_version = models.CharField(max_length=64, blank=True, editable=False)
+    # The player's last health report (uptime, storage, cache, sync, temperature).
+    health = models.JSONField(default=dict, blank=True, editable=False)
+    screenshot = models.ImageField(
+        "ảnh chụp màn hình", upload_to="signage/screens/", blank=True, editable=False
+    )
+    screenshot_at = models.DateTimeField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +130,56 @@ class Board(models.Model):
         from .services import board_is_online
 
         return board_is_online(self)
+
+
+class BoardGroup(models.Model):
+    """Boards addressed together (a district's roadside LEDs, a commune's
+    indoor screens): the group's unit and every unit below may be members."""
+
+    unit = models.ForeignKey(
+        "tenants.Unit", on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    name = models.CharField("tên nhóm", max_length=200)
+    boards = models.ManyToManyField(
+        Board,
+        verbose_name="các bảng trong nhóm",
+        blank=True,
+        related_name="groups",
+        help_text="Bảng của đơn vị này và các đơn vị cấp dưới.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "nhóm bảng tin"
+        verbose_name_plural = "nhóm bảng tin"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CommandKind(models.TextChoices):
+    SCREENSHOT = "screenshot", "Chụp màn hình"
+    SCREEN_OFF = "screen_off", "Tắt màn hình"
+    SCREEN_ON = "screen_on", "Bật màn hình"
+    AUTO = "auto", "Theo lịch"
+    BRIGHTNESS = "brightness", "Đặt độ sáng"
+    RELOAD = "reload", "Tải lại"
+
+
+class BoardCommand(models.Model):
+    """An order for one board, delivered by push and done by its player."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="commands")
+    kind = models.CharField(max_length=16, choices=CommandKind.choices)
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
 
 
 class PairingRequest(models.Model):
@@ -284,7 +359,14 @@ class Interrupt(models.Model):
         Board,
         verbose_name="bảng áp dụng",
         blank=True,
-        help_text="Để trống: mọi bảng của đơn vị.",
+        help_text="Để trống (và không chọn nhóm): mọi bảng của đơn vị.",
+    )
+    groups = models.ManyToManyField(
+        BoardGroup,
+        verbose_name="nhóm bảng áp dụng",
+        blank=True,
+        related_name="+",
+        help_text="Mọi bảng trong nhóm, kể cả của các đơn vị cấp dưới.",
     )
     title = models.CharField("tiêu đề", max_length=255)
     body = models.TextField("nội dung", blank=True)

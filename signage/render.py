@@ -21,15 +21,78 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-RENDERER_VERSION = "5"
+RENDERER_VERSION = "6"
 SYSTEM_FONTS = Path("/usr/share/fonts/truetype/noto")
 
-BACKGROUND = {"normal": (10, 37, 69), "emergency": (176, 0, 32)}
-TITLE_COLOUR = {"normal": (255, 214, 10), "emergency": (255, 255, 255)}
-BODY_COLOUR = (255, 255, 255)
-# Below this many pixels a line is unreadable on a board.
-MIN_SIZE = {"led": 11, "lcd": 18}
-MIN_BODY_SIZE = {"led": 10, "lcd": 16}
+
+@dataclass(frozen=True)
+class Profile:
+    """How a kind of board is drawn.
+
+    LED: black background (unlit LEDs), pure colours only and no
+    anti-aliasing (Pillow's fontmode "1"), so a 1-bit or low-greyscale
+    controller shows exactly the pixels drawn; bold at sizes read across a
+    street, larger for Khmer (its subscripts need the height). LCD: the
+    anti-aliased look, body smaller than the title.
+    """
+
+    background: dict
+    title: dict
+    body: tuple
+    min_title: int
+    min_body: int
+    min_khmer: int
+    body_ratio: float
+    body_bold: bool
+    margin: float
+    antialias: bool
+    max_pages: int
+
+
+PROFILES = {
+    "led": Profile(
+        background={"normal": (0, 0, 0), "emergency": (0, 0, 0)},
+        title={"normal": (255, 255, 0), "emergency": (255, 255, 0)},
+        body=(255, 255, 255),
+        min_title=16,
+        min_body=16,
+        min_khmer=22,
+        body_ratio=1.0,
+        body_bold=True,
+        margin=0.03,
+        antialias=False,
+        max_pages=8,
+    ),
+    "lcd": Profile(
+        background={"normal": (10, 37, 69), "emergency": (176, 0, 32)},
+        title={"normal": (255, 214, 10), "emergency": (255, 255, 255)},
+        body=(255, 255, 255),
+        min_title=36,
+        min_body=28,
+        min_khmer=36,
+        body_ratio=0.62,
+        body_bold=False,
+        margin=0.05,
+        antialias=True,
+        max_pages=8,
+    ),
+}
+# Kept for callers of the LCD look.
+BACKGROUND = PROFILES["lcd"].background
+TITLE_COLOUR = PROFILES["lcd"].title
+BODY_COLOUR = PROFILES["lcd"].body
+
+
+def profile(kind):
+    return PROFILES.get(kind, PROFILES["lcd"])
+
+
+def background(kind, tone="normal"):
+    return profile(kind).background[tone]
+
+
+def has_khmer(text):
+    return any(_is_khmer(ch) for ch in text or "")
 
 
 def _first(*candidates):
@@ -153,42 +216,62 @@ def wrap(text, bold, size, max_width):
     return lines
 
 
-@dataclass
-class Block:
-    lines: list
-    bold: bool
-    size: int
-    colour: tuple
-
-
 def _line_metrics(bold, size):
     ascent = max(_font(s, bold, size).getmetrics()[0] for s in ("latin", "khmer"))
     descent = max(_font(s, bold, size).getmetrics()[1] for s in ("latin", "khmer"))
     return ascent, descent
 
 
+def _margin(width, height, kind):
+    return max(2, round(min(width, height) * profile(kind).margin))
+
+
+def _minimums(title, body, kind):
+    """Smallest legible (title, body) sizes; Khmer needs more height."""
+    prof = profile(kind)
+    low_t, low_b = prof.min_title, prof.min_body
+    if has_khmer(title):
+        low_t = max(low_t, prof.min_khmer)
+    if has_khmer(body):
+        low_b = max(low_b, prof.min_khmer)
+    return low_t, low_b
+
+
+def _body_size(size, title, body, kind):
+    prof = profile(kind)
+    return max(int(size * prof.body_ratio), _minimums(title, body, kind)[1])
+
+
+def _place(blocks, margin):
+    """[(line, bold, size, baseline, role)] for blocks of (lines, bold, size,
+    role); the first block is the title when its role says so."""
+    placed, y = [], margin
+    for index, (lines, bold, size, role) in enumerate(blocks):
+        ascent, descent = _line_metrics(bold, size)
+        if index:
+            y += max(2, int(size * 0.3))
+        for line in lines:
+            baseline = y + ascent
+            placed.append((line, bold, size, baseline, role))
+            y = baseline + descent
+    return placed, y
+
+
 def _layout(title, body, width, height, size, margin, kind="lcd"):
     """Lines and their baselines at a title size, or None if they overflow."""
     box_w = width - 2 * margin
-    body_size = max(int(size * 0.62), MIN_BODY_SIZE.get(kind, 10))
-    blocks = []
+    body_size = _body_size(size, title, body, kind)
+    body_bold = profile(kind).body_bold
     title_lines = wrap(title, True, size, box_w) if title else []
-    body_lines = wrap(body, False, body_size, box_w) if body else []
+    body_lines = wrap(body, body_bold, body_size, box_w) if body else []
     if title_lines is None or body_lines is None:
         return None
+    blocks = []
     if title_lines:
-        blocks.append(Block(title_lines, True, size, None))
+        blocks.append((title_lines, True, size, "title"))
     if body_lines:
-        blocks.append(Block(body_lines, False, body_size, None))
-    placed, y = [], margin
-    for index, block in enumerate(blocks):
-        ascent, descent = _line_metrics(block.bold, block.size)
-        if index:
-            y += int(block.size * 0.5)
-        for line in block.lines:
-            baseline = y + ascent
-            placed.append((line, block.bold, block.size, baseline))
-            y = baseline + descent
+        blocks.append((body_lines, body_bold, body_size, "body"))
+    placed, y = _place(blocks, margin)
     if y > height - margin:
         return None
     return placed
@@ -198,7 +281,7 @@ def _ink_box(placed, margin):
     """The union of every glyph's real bounding box, drawn left-aligned."""
     left = top = 10**9
     right = bottom = -(10**9)
-    for line, bold, size, baseline in placed:
+    for line, bold, size, baseline, _role in placed:
         x = margin
         for script, part in _runs(line):
             font = _font(script, bold, size)
@@ -212,26 +295,31 @@ def _ink_box(placed, margin):
     return left, top, right, bottom
 
 
+def _inside(placed, width, height, margin):
+    if not placed:
+        return True
+    left, top, right, bottom = _ink_box(placed, margin)
+    return (
+        left >= margin - 1
+        and top >= margin - 1
+        and right <= width - margin + 1
+        and bottom <= height - margin + 1
+    )
+
+
 def fit(title, body, width, height, kind="lcd"):
-    """The largest layout whose ink stays inside the margins, or None."""
-    margin = max(3, round(min(width, height) * 0.05))
-    low, high = MIN_SIZE.get(kind, 11), max(MIN_SIZE.get(kind, 11), height // 3)
+    """The largest one-page layout whose ink stays inside the margins, or None."""
+    margin = _margin(width, height, kind)
+    low = _minimums(title, body, kind)[0]
+    high = max(low, height // 3)
     best = None
     while low <= high:
         size = (low + high) // 2
         placed = _layout(title, body, width, height, size, margin, kind)
-        if placed is not None:
-            left, top, right, bottom = _ink_box(placed, margin)
-            inside = (
-                left >= margin - 1
-                and top >= margin
-                and right <= width - margin
-                and bottom <= height - margin
-            )
-            if inside:
-                best = placed
-                low = size + 1
-                continue
+        if placed is not None and _inside(placed, width, height, margin):
+            best = placed
+            low = size + 1
+            continue
         high = size - 1
     return best
 
@@ -240,30 +328,72 @@ def text_fits(title, body, width, height, kind="led"):
     return fit(title, body, width, height, kind) is not None
 
 
-def _truncate_to_fit(title, body, width, height, kind):
-    """Auto content may be longer than a small board: shorten the body."""
-    placed = fit(title, body, width, height, kind)
-    if placed is not None:
-        return placed
-    words = body.split()
-    while words:
-        words = words[: max(len(words) * 3 // 4, len(words) - 8, 0)]
-        placed = fit(title, " ".join(words) + " …", width, height, kind)
-        if placed is not None:
-            return placed
-        if len(words) <= 1:
-            break
-    placed = fit(title, "", width, height, kind)
-    if placed is not None:
-        return placed
-    # A title alone too long: keep as many words as fit.
-    words = title.split()
-    while len(words) > 1:
-        words = words[:-1]
-        placed = fit(" ".join(words) + " …", "", width, height, kind)
-        if placed is not None:
-            return placed
-    return []
+def paginate(title, body, width, height, kind="lcd"):
+    """Pages of a slide: one page at the largest size that fits, else as many
+    pages as needed at the smallest legible size (title on every page while
+    it leaves room for body lines). Never cut. None when a single word or
+    cluster is wider than the board."""
+    one = fit(title, body, width, height, kind)
+    if one is not None:
+        return [one]
+    margin = _margin(width, height, kind)
+    box_w, bottom = width - 2 * margin, height - margin
+    size_t, size_b = _minimums(title, body, kind)
+    body_bold = profile(kind).body_bold
+    title_lines = wrap(title, True, size_t, box_w) if title else []
+    body_lines = wrap(body, body_bold, size_b, box_w) if body else []
+    if title_lines is None or body_lines is None:
+        return None
+
+    def lines_that_fit(header, lines):
+        """How many of ``lines`` fit under ``header`` on one page."""
+        count = 0
+        while count < len(lines):
+            chunk = (lines[: count + 1], body_bold, size_b, "body")
+            blocks = [b for b in (header, chunk) if b]
+            placed, y = _place(blocks, margin)
+            if y > bottom or not _inside(placed, width, height, margin):
+                break
+            count += 1
+        return count
+
+    pages = []
+    # The title pages first if it alone overflows a page.
+    remaining_title = list(title_lines)
+    while remaining_title:
+        count = 0
+        while count < len(remaining_title):
+            chunk = (remaining_title[: count + 1], True, size_t, "title")
+            placed, y = _place([chunk], margin)
+            if y > bottom:
+                break
+            count += 1
+        if count == 0:
+            return None
+        if count < len(remaining_title) or not body_lines:
+            chunk = (remaining_title[:count], True, size_t, "title")
+            pages.append(_place([chunk], margin)[0])
+            remaining_title = remaining_title[count:]
+            continue
+        break
+    header = (remaining_title, True, size_t, "title") if remaining_title else None
+    if header and lines_that_fit(header, body_lines) < 2:
+        # The title leaves too little room: show it once, then the body.
+        pages.append(_place([header], margin)[0])
+        header = None
+    repeat = header
+    rest = list(body_lines)
+    while rest:
+        count = lines_that_fit(repeat, rest)
+        if count == 0:
+            if repeat is None:
+                return None
+            repeat = None
+            continue
+        blocks = [b for b in (repeat, (rest[:count], body_bold, size_b, "body")) if b]
+        pages.append(_place(blocks, margin)[0])
+        rest = rest[count:]
+    return pages or [[]]
 
 
 EMERGENCY_LABEL = "KHẨN CẤP"
@@ -290,30 +420,43 @@ def _banner(width, height, kind):
     return image
 
 
-def render_text(title, body, width, height, kind="lcd", tone="normal"):
+def text_pages(title, body, width, height, kind="lcd", tone="normal"):
+    """Every page of a text slide as an image (usually one)."""
+    top = 0
+    band = None
     if tone == "emergency":
         band = _banner(width, height, kind)
-        image = Image.new("RGB", (width, height), BACKGROUND[tone])
-        image.paste(band, (0, 0))
-        rest = _render_text(title, body, width, height - band.height, kind, tone)
-        image.paste(rest, (0, band.height))
-        return image
-    return _render_text(title, body, width, height, kind, tone)
+        top = band.height
+    pages = paginate(title, body, width, height - top, kind)
+    if pages is None:  # a word wider than the board: show what can be shown
+        pages = paginate(title[:40], "", width, height - top, kind) or [[]]
+    images = []
+    for placed in pages:
+        image = Image.new("RGB", (width, height), background(kind, tone))
+        if band is not None:
+            image.paste(band, (0, 0))
+        _draw(image, placed, _margin(width, height - top, kind), top, kind, tone)
+        images.append(image)
+    return images
 
 
-def _render_text(title, body, width, height, kind="lcd", tone="normal"):
-    placed = _truncate_to_fit(title, body, width, height, kind)
-    image = Image.new("RGB", (width, height), BACKGROUND[tone])
+def _draw(image, placed, margin, top, kind, tone):
+    prof = profile(kind)
     draw = ImageDraw.Draw(image)
-    margin = max(3, round(min(width, height) * 0.05))
-    for line, bold, size, baseline in placed:
+    if not prof.antialias:
+        draw.fontmode = "1"
+    for line, bold, size, baseline, role in placed:
         x = margin
-        colour = TITLE_COLOUR[tone] if bold else BODY_COLOUR
+        colour = prof.title[tone] if role == "title" else prof.body
         for script, part in _runs(line):
             font = _font(script, bold, size)
-            draw.text((x, baseline), part, font=font, fill=colour, anchor="ls")
+            draw.text((x, top + baseline), part, font=font, fill=colour, anchor="ls")
             x += font.getlength(part)
-    return image
+
+
+def render_text(title, body, width, height, kind="lcd", tone="normal"):
+    """The first page of a text slide (see ``text_pages`` for all of them)."""
+    return text_pages(title, body, width, height, kind, tone)[0]
 
 
 def render_picture(path, width, height, tone="normal"):
@@ -337,19 +480,27 @@ def render_key(spec):
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def png_bytes(image):
+def png_bytes(image, kind="lcd"):
+    """PNG bytes; LED pictures are stored as a small exact palette (every
+    colour in them is a pure one, nothing to dither)."""
+    if kind == "led" and image.mode == "RGB":
+        colours = image.getcolors(256)
+        if colours is not None:
+            image = image.quantize(
+                colors=len(colours), method=Image.Quantize.FASTOCTREE, dither=0
+            )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False, compress_level=6)
     return buffer.getvalue()
 
 
-def render_spec(spec):
-    """Draw a slide described by a dict (kind, title, body, picture path...)."""
+def render_pages(spec):
+    """Every page of a slide described by a dict (title, body, picture...)."""
     width, height = spec["width"], spec["height"]
     tone = spec.get("tone", "normal")
     if spec.get("picture"):
-        return render_picture(spec["picture"], width, height, tone)
-    return render_text(
+        return [render_picture(spec["picture"], width, height, tone)]
+    return text_pages(
         spec.get("title", ""),
         spec.get("body", ""),
         width,
@@ -357,3 +508,8 @@ def render_spec(spec):
         spec.get("board_kind", "lcd"),
         tone,
     )
+
+
+def render_spec(spec):
+    """The first page of a slide (see ``render_pages``)."""
+    return render_pages(spec)[0]

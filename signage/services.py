@@ -12,26 +12,29 @@ relay it, and the players fetch the manifest again at once.
 """
 
 import hashlib
+import io
 import json
 import logging
-import os
 import secrets
 from datetime import datetime, time, timedelta
 
-import redis
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tenants.utils import tenant_context
 
+from base import redis as platform_redis
 from base.choices import Priority
 
 from . import render
 from .models import (
     Board,
+    BoardCommand,
     BoardKind,
     BulletinItem,
+    CommandKind,
     Interrupt,
     Orientation,
     PairingRequest,
@@ -45,7 +48,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 PLAYER_VERSION = "1.0.0"
-HEARTBEAT_SECONDS = 60
+HEARTBEAT_SECONDS = settings.SIGNAGE_HEARTBEAT_SECONDS
 # A board is offline after this many heartbeats are missed (plus grace).
 OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 2 + 30)
 PREFETCH_HOURS = 48
@@ -53,37 +56,19 @@ PAIRING_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/
 PAIRING_CODE_LENGTH = 6
 # A technician may mount the board and an official enter the code the next
 # day: the request lives SIGNAGE_PAIRING_TTL_HOURS (default 24 h).
-PAIRING_TTL = timedelta(
-    hours=float(
-        getattr(settings, "SIGNAGE_PAIRING_TTL_HOURS", None)
-        or os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", 24)
-    )
-)
+PAIRING_TTL = timedelta(hours=settings.SIGNAGE_PAIRING_TTL_HOURS)
 DEFAULT_PLAYLIST_NAME = "Danh sách phát mặc định"
 
 
-# --- Redis ---
-
-_redis = None
-
-
-def redis_client():
-    global _redis
-    if _redis is None:
-        _redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-    return _redis
-
-
-def _prefix():
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'ttcs')}:signage:"
+# --- Redis (base.redis: keys without the tenant schema) ---
 
 
 def board_key(uid):
-    return f"{_prefix()}b:{uid}"
+    return platform_redis.key("signage", "b", uid)
 
 
 def unit_channel(unit_id):
-    return f"{_prefix()}unit:{unit_id}"
+    return platform_redis.key("signage", "unit", unit_id)
 
 
 # --- tokens and pairing ---
@@ -311,18 +296,10 @@ def _board_priority(priority):
 
 def page_items(unit, at):
     """Published pages of the unit marked for boards (read inside its schema)."""
+    from cms.models import AnnouncementPage, ArticlePage
+
     items = []
-    try:
-        from cms import models as cms_models
-    except ImportError:  # pragma: no cover - cms always exists
-        return items
-    for model_name in ("AnnouncementPage", "ArticlePage"):
-        model = getattr(cms_models, model_name, None)
-        if model is None:
-            continue
-        field_names = {f.name for f in model._meta.get_fields()}
-        if "show_on_boards" not in field_names:
-            continue
+    for model in (AnnouncementPage, ArticlePage):
         with tenant_context(unit):
             pages = list(model.objects.live().public().filter(show_on_boards=True))
         for page in pages:
@@ -336,15 +313,13 @@ def page_items(unit, at):
                 )
             if valid_until and valid_until <= at:
                 continue
-            body = getattr(page, "summary", "") or _plain(getattr(page, "body", ""))
-            if not isinstance(body, str):
-                body = _plain(str(body))
+            _, body = page_board_text(page)
             items.append(
                 {
                     "key": f"p{page.pk}",
                     "kind": "text",
                     "title": page.title,
-                    "body": body[:600],
+                    "body": body,
                     "language": getattr(page.locale, "language_code", "vi")[:2],
                     "duration": 12,
                     "valid_from": valid_from,
@@ -364,7 +339,7 @@ def bulletin_items(unit, at):
             "key": f"b{row.bulletin_id}",
             "kind": "text",
             "title": row.title,
-            "body": row.body[:600],
+            "body": row.body,
             "language": row.language or "vi",
             "duration": 15,
             "valid_from": row.valid_from,
@@ -499,11 +474,16 @@ def timeline(board, start, hours=PREFETCH_HOURS, schedules=None):
     moments = _boundaries(board, schedules, start, end) + [end]
     segments = []
     for begin, finish in zip(moments, moments[1:], strict=False):
-        if not board_is_on(board, begin):
+        off = not board_is_on(board, begin)
+        if off and not board.off_level:
             playlist, schedule = None, None
-        else:
+        else:  # on, or off but dimmed: the playlist goes on playing
             playlist, schedule = active_playlist(board, begin, schedules)
-        label = (playlist.pk if playlist else None, schedule.pk if schedule else None)
+        label = (
+            playlist.pk if playlist else None,
+            schedule.pk if schedule else None,
+            off,
+        )
         if segments and segments[-1]["_label"] == label:
             segments[-1]["until"] = finish
             continue
@@ -514,6 +494,7 @@ def timeline(board, start, hours=PREFETCH_HOURS, schedules=None):
                 "until": finish,
                 "playlist": playlist,
                 "schedule": schedule,
+                "off": off,
             }
         )
     return segments
@@ -522,21 +503,46 @@ def timeline(board, start, hours=PREFETCH_HOURS, schedules=None):
 # --- interrupts ---
 
 
+def _reaching(unit_id):
+    """Interrupts that may reach the unit's boards: its own, and those sent
+    to a group holding one of its boards (from this unit or one above)."""
+    return Q(unit_id=unit_id) | Q(groups__boards__unit_id=unit_id)
+
+
 def active_interrupt(board, at=None):
     at = at or timezone.now()
+    group_ids = set(board.groups.values_list("pk", flat=True))
     candidates = (
         Interrupt.objects.filter(
-            unit_id=board.unit_id, cleared_at__isnull=True, starts_at__lte=at
+            Q(unit_id=board.unit_id) | Q(groups__in=group_ids),
+            cleared_at__isnull=True,
+            starts_at__lte=at,
         )
         .exclude(expires_at__lte=at)
+        .distinct()
         .order_by("-starts_at", "-pk")
-        .prefetch_related("boards")
+        .prefetch_related("boards", "groups")
     )
     for interrupt in candidates:
         targets = {b.pk for b in interrupt.boards.all()}
-        if not targets or board.pk in targets:
+        groups = {g.pk for g in interrupt.groups.all()}
+        if board.pk in targets or groups & group_ids:
+            return interrupt
+        if not targets and not groups and interrupt.unit_id == board.unit_id:
             return interrupt
     return None
+
+
+def units_reached(item):
+    """Units whose boards an interrupt may change: its own and its groups'."""
+    units = {item.unit_id}
+    if item.pk:
+        units |= set(
+            Board.objects.filter(groups__in=item.groups.all()).values_list(
+                "unit_id", flat=True
+            )
+        )
+    return units
 
 
 def interrupt(
@@ -551,8 +557,10 @@ def interrupt(
     bulletin_id=None,
     by="",
     starts_at=None,
+    groups=None,
 ):
-    """Take over the unit's boards (or ``boards``) at ``starts_at`` (now)."""
+    """Take over the unit's boards (or ``boards``, or the boards of
+    ``groups``) at ``starts_at`` (default now)."""
     starts_at = starts_at or timezone.now()
     if expires_at is None and minutes:
         expires_at = starts_at + timedelta(minutes=minutes)
@@ -568,6 +576,8 @@ def interrupt(
     )
     if boards:
         item.boards.set(boards)
+    if groups:
+        item.groups.set(groups)
     interrupt_saved(item)
     return item
 
@@ -579,22 +589,24 @@ BOUNDARY_LOOKAHEAD = timedelta(seconds=90)
 
 
 def interrupt_boundaries(unit_id, after, until):
-    """(moment, unit_id) of every interrupt start and end in (after, until]."""
+    """(moment, unit_id) of every interrupt start and end in (after, until],
+    once per unit it reaches."""
     qs = Interrupt.objects.filter(cleared_at__isnull=True)
     if unit_id is not None:
-        qs = qs.filter(unit_id=unit_id)
-    starts = qs.filter(starts_at__gt=after, starts_at__lte=until).values_list(
-        "starts_at", "unit_id"
-    )
-    ends = qs.filter(expires_at__gt=after, expires_at__lte=until).values_list(
-        "expires_at", "unit_id"
-    )
-    return sorted(set(starts) | set(ends))
+        qs = qs.filter(_reaching(unit_id)).distinct()
+    found = set()
+    for field in ("starts_at", "expires_at"):
+        window = {f"{field}__gt": after, f"{field}__lte": until}
+        for item in qs.filter(**window).prefetch_related("groups"):
+            for unit in units_reached(item):
+                if unit_id is None or unit == unit_id:
+                    found.add((getattr(item, field), unit))
+    return sorted(found)
 
 
 def next_interrupt_boundary(unit_id, now):
-    """The next moment an interrupt of the unit starts or ends, or None."""
-    qs = Interrupt.objects.filter(unit_id=unit_id, cleared_at__isnull=True)
+    """The next moment an interrupt reaching the unit starts or ends, or None."""
+    qs = Interrupt.objects.filter(_reaching(unit_id), cleared_at__isnull=True)
     moments = [
         qs.filter(starts_at__gt=now)
         .order_by("starts_at")
@@ -613,10 +625,10 @@ def schedule_boundary_pushes(boundaries):
     """Ask the worker to rebuild and push each unit at each moment (eta)."""
     from .tasks import push_at_boundary
 
-    client = redis_client()
+    client = platform_redis.client()
     for moment, unit_id in boundaries:
         stamp = moment.isoformat()
-        once = f"{_prefix()}boundary:{unit_id}:{stamp}"
+        once = platform_redis.key("signage", "boundary", unit_id, stamp)
         keep = int(BOUNDARY_LOOKAHEAD.total_seconds()) * 4
         if not client.set(once, 1, nx=True, ex=keep):
             continue  # already handed to the worker
@@ -626,12 +638,15 @@ def schedule_boundary_pushes(boundaries):
 def interrupt_saved(item):
     """An interrupt was created, edited or cleared: push now, and at its start
     and end if they come soon (the beat sweep takes the later ones)."""
-    content_changed(item.unit_id)
+    units = units_reached(item)
+    for unit_id in units:
+        content_changed(unit_id)
     now = timezone.now()
     soon = [
-        (moment, item.unit_id)
+        (moment, unit_id)
         for moment in (item.starts_at, item.expires_at)
         if moment is not None and now < moment <= now + BOUNDARY_LOOKAHEAD
+        for unit_id in units
     ]
     if soon and item.cleared_at is None:
         transaction.on_commit(lambda: schedule_boundary_pushes(soon))
@@ -661,35 +676,71 @@ def _file_sha(path):
     return digest.hexdigest()
 
 
-def render_item(board, item, tone="normal"):
-    """The slide's PNG at the board's resolution, rendered once per content."""
+def render_pages(board, item, tone="normal", size=None):
+    """The slide's PNG pages at the board's resolution, rendered once per
+    content. Each file is named by the SHA-256 of its bytes; an index file
+    named by the hash of the render inputs remembers which pages they are."""
+    width, height = size or (board.width, board.height)
     spec = {
-        "width": board.width,
-        "height": board.height,
+        "width": width,
+        "height": height,
         "board_kind": board.kind,
         "tone": tone,
         "title": item.get("title", ""),
         "body": item.get("body", ""),
     }
     slide = item.get("_slide")
-    if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
-        spec = {**spec, "picture": slide.image.path, "picture_name": slide.image.name}
-        spec["picture_size"] = slide.image.size
+    if slide is not None and slide.kind != SlideKind.TEXT:
+        picture = _picture_of(slide)
+        if picture is not None:
+            spec = {**spec, "picture": picture.path, "picture_name": picture.name}
+            spec["picture_size"] = picture.size
     key = render.render_key(spec)
-    schema = board.unit.schema_name
-    folder = _media_root_for(schema)
-    path = folder / f"{key}.png"
-    if not path.exists():
+    folder = _media_root_for(board.unit.schema_name)
+    index = folder / f"{key}.json"
+    names = None
+    if index.exists():
+        names = json.loads(index.read_text())
+        if not all((folder / f"{name}.png").exists() for name in names):
+            names = None
+    if names is None:
         folder.mkdir(parents=True, exist_ok=True)
-        data = render.png_bytes(render.render_spec(spec))
-        tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return {
-        "url": f"/signage/files/{key}.png",
-        "sha256": _file_sha(path),
-        "size": path.stat().st_size,
-    }
+        names = []
+        for image in render.render_pages(spec):
+            data = render.png_bytes(image, board.kind)
+            name = hashlib.sha256(data).hexdigest()
+            path = folder / f"{name}.png"
+            if not path.exists():
+                tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            names.append(name)
+        tmp = index.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        tmp.write_text(json.dumps(names))
+        tmp.replace(index)
+    return [
+        {
+            "url": f"/signage/files/{name}.png",
+            "sha256": name,
+            "size": (folder / f"{name}.png").stat().st_size,
+        }
+        for name in names
+    ]
+
+
+def _picture_of(slide):
+    """The still a slide shows on a picture: its image, or a video's poster."""
+    if slide.kind == SlideKind.IMAGE and slide.image:
+        return slide.image
+    poster = getattr(slide, "video_poster", None)
+    if slide.kind == SlideKind.VIDEO and poster:
+        return poster
+    return None
+
+
+def render_item(board, item, tone="normal"):
+    """The first page of the slide (see ``render_pages``)."""
+    return render_pages(board, item, tone)[0]
 
 
 def _media_file(field):
@@ -736,9 +787,12 @@ def build_manifest(board, now=None):
         entry = {k: v for k, v in item.items() if not k.startswith("_")}
         entry["valid_from"] = _iso(item.get("valid_from"))
         entry["valid_until"] = _iso(item.get("valid_until"))
-        png = render_item(board, item, tone)
-        entry["image"] = png["url"]
-        files[png["url"]] = png
+        pages = render_pages(board, item, tone)
+        entry["image"] = pages[0]["url"]
+        entry["pages"] = [png["url"] for png in pages]
+        entry["media"] = None
+        for png in pages:
+            files[png["url"]] = png
         slide = item.get("_slide")
         if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
             entry["media"] = slide.image.url
@@ -754,11 +808,13 @@ def build_manifest(board, now=None):
         for segment in timeline(board, start):
             items = _items_for(segment["playlist"], board, unit, now, cache)
             keys = [add(item) for item in items]
+            off = segment["off"]
             segments.append(
                 {
                     "from": _iso(segment["from"]),
                     "until": _iso(segment["until"]),
-                    "off": segment["playlist"] is None,
+                    "off": off,
+                    "brightness": board.off_level if off else board.brightness,
                     "playlist": segment["playlist"].name if segment["playlist"] else "",
                     "slides": keys,
                 }
@@ -789,6 +845,9 @@ def build_manifest(board, now=None):
             "width": board.width,
             "height": board.height,
             "orientation": board.orientation,
+            "power": board.power,
+            "brightness": board.brightness,
+            "off_level": board.off_level,
         },
         "window": {
             "from": _iso(start),
@@ -798,9 +857,23 @@ def build_manifest(board, now=None):
         "segments": segments,
         "slides": slides,
         "files": sorted(files.values(), key=lambda f: f["url"]),
+        "events": events_url(board),
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         "player_version": PLAYER_VERSION,
     }
+
+
+def events_url(board):
+    """Where the board's event stream is: the site's own path (the proxy
+    sends it to the events process), or that process's port when there is
+    no proxy (SIGNAGE_EVENTS_PORT, make run)."""
+    path = f"/signage/api/boards/{board.uid}/events/"
+    port = getattr(settings, "SIGNAGE_EVENTS_PORT", "")
+    if not port:
+        return path
+    from tenants.services import unit_hostname
+
+    return f"http://{unit_hostname(board.unit.slug)}:{port}{path}"
 
 
 def _hour_stamp(now=None):
@@ -832,7 +905,7 @@ def manifest_for(board, now=None):
     """(version, JSON bytes) of the board's manifest, cached in Redis until
     something in it may change (``fresh_until``)."""
     now = now or timezone.now()
-    client = redis_client()
+    client = platform_redis.client()
     key = board_key(board.uid)
     cached = client.hmget(key, "fresh", "version", "body")
     if cached[2] and is_fresh(cached[0] and cached[0].decode(), now):
@@ -860,7 +933,9 @@ def manifest_for(board, now=None):
 
 def cached_auth(uid):
     """(token_hash, unit_id, fresh, version) from Redis, or None: the 304 path."""
-    values = redis_client().hmget(board_key(uid), "token", "unit", "fresh", "version")
+    values = platform_redis.client().hmget(
+        board_key(uid), "token", "unit", "fresh", "version"
+    )
     if values[0] is None:
         return None
     return tuple(v.decode() if v is not None else None for v in values)
@@ -879,7 +954,7 @@ def unit_hosts(unit_id):
 
 
 def remember_auth(board):
-    client = redis_client()
+    client = platform_redis.client()
     key = board_key(board.uid)
     client.hset(
         key,
@@ -893,7 +968,19 @@ def remember_auth(board):
 
 
 def forget_board(uid):
-    redis_client().delete(board_key(uid))
+    platform_redis.client().delete(board_key(uid))
+
+
+def sse_event(data, uid):
+    """The server-sent event for a message on the unit's channel, as seen by
+    board ``uid``: "changed" for content, "command" for a command to this
+    board, nothing for another board's command."""
+    text = data.decode() if isinstance(data, bytes) else str(data)
+    if text.startswith("command:"):
+        if text[8:] == str(uid):
+            return "event: command\ndata: fetch\n\n"
+        return ""
+    return "event: changed\ndata: push\n\n"
 
 
 def content_changed(unit):
@@ -904,11 +991,11 @@ def content_changed(unit):
 
     def forget():
         if uids:
-            redis_client().delete(*[board_key(uid) for uid in uids])
+            platform_redis.client().delete(*[board_key(uid) for uid in uids])
 
     def push():
         forget()
-        redis_client().publish(unit_channel(unit_id), "changed")
+        platform_redis.client().publish(unit_channel(unit_id), "changed")
 
     # Forget now (a rebuild in this transaction sees the new rows) and again
     # after commit, when players are told: a fetch in between may have cached
@@ -937,20 +1024,170 @@ def _short_str(data, name, limit, required=False):
     return value
 
 
+HEALTH_FIELDS = {
+    # name: (types, minimum, maximum)
+    "uptime_s": ((int, float), 0, 10**9),
+    "storage_free_mb": ((int, float), 0, 10**9),
+    "cache_files": ((int,), 0, 10**7),
+    "cache_bytes": ((int,), 0, 10**13),
+    "temperature_c": ((int, float), -50, 150),
+}
+
+
+def _health(data):
+    """The optional ``health`` object of a heartbeat, checked (known keys)."""
+    value = data.get("health")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise BadReport("Trường “health” phải là một đối tượng JSON.")
+    health = {}
+    for name, (types, low, high) in HEALTH_FIELDS.items():
+        item = value.get(name)
+        if item is None:
+            continue
+        if isinstance(item, bool) or not isinstance(item, types):
+            raise BadReport(f"Trường “health.{name}” phải là số.")
+        if not low <= item <= high:
+            raise BadReport(f"Trường “health.{name}” phải từ {low} đến {high}.")
+        health[name] = item
+    last_sync = value.get("last_sync")
+    if last_sync is not None:
+        if not isinstance(last_sync, str) or len(last_sync) > 40:
+            raise BadReport("Trường “health.last_sync” phải là thời điểm ISO 8601.")
+        try:
+            datetime.fromisoformat(last_sync.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadReport("Trường “health.last_sync” phải là thời điểm ISO 8601.")
+        health["last_sync"] = last_sync
+    return health
+
+
 def record_heartbeat(board, data):
     if not isinstance(data, dict):
         raise BadReport("Nội dung phải là một đối tượng JSON.")
     version = _short_str(data, "player_version", 40, required=True)
     showing = _short_str(data, "showing", 255)
     manifest_version = _short_str(data, "manifest_version", 64)
+    health = _health(data)
     now = timezone.now()
-    Board.objects.filter(pk=board.pk).update(
-        last_seen=now,
-        player_version=version,
-        showing=showing,
-        manifest_version=manifest_version,
-    )
+    fields = {
+        "last_seen": now,
+        "player_version": version,
+        "showing": showing,
+        "manifest_version": manifest_version,
+    }
+    if health is not None:
+        fields["health"] = {**health, "reported_at": now.isoformat()}
+    Board.objects.filter(pk=board.pk).update(**fields)
     return now
+
+
+# --- commands: screenshot, reload; power and brightness live on the board ---
+
+SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def send_command(board, kind, value=None, by=""):
+    """Order a board to do something now. Power and brightness change the
+    board (and so its manifest, which the player keeps offline); screenshot
+    and reload are one-off commands the player fetches when pushed."""
+    if kind in (CommandKind.SCREEN_OFF, CommandKind.SCREEN_ON, CommandKind.AUTO):
+        board.power = {"screen_off": "off", "screen_on": "on"}.get(kind, "auto")
+        board.save(update_fields=["power"])
+    elif kind == CommandKind.BRIGHTNESS:
+        board.brightness = max(1, min(100, int(value or 100)))
+        board.save(update_fields=["brightness"])
+    command = BoardCommand.objects.create(
+        board=board, kind=kind, value=value, created_by=by
+    )
+    if kind in (CommandKind.SCREENSHOT, CommandKind.RELOAD):
+        uid, channel = str(board.uid), unit_channel(board.unit_id)
+        transaction.on_commit(
+            lambda: platform_redis.client().publish(channel, f"command:{uid}")
+        )
+    else:
+        command.done_at = timezone.now()
+        command.result = "Đã áp dụng vào lịch phát của bảng."
+        command.save(update_fields=["done_at", "result"])
+        content_changed(board.unit_id)
+    return command
+
+
+def send_group_command(group, kind, value=None, by=""):
+    return [send_command(b, kind, value, by) for b in group.boards.all()]
+
+
+def health_rows(board):
+    """(label, value) of the board's last health report, in Vietnamese."""
+    health = board.health or {}
+    rows = []
+    if "uptime_s" in health:
+        hours, rest = divmod(int(health["uptime_s"]), 3600)
+        rows.append(("Thời gian chạy", f"{hours} giờ {rest // 60} phút"))
+    if "storage_free_mb" in health:
+        rows.append(("Bộ nhớ còn trống", f"{health['storage_free_mb']:,} MB"))
+    if "cache_files" in health:
+        rows.append(("Tệp trong bộ nhớ đệm", str(health["cache_files"])))
+    if "cache_bytes" in health:
+        rows.append(("Dung lượng đệm", f"{health['cache_bytes'] / 1048576:.1f} MB"))
+    if "last_sync" in health:
+        rows.append(("Đồng bộ lần cuối", health["last_sync"]))
+    if "temperature_c" in health:
+        rows.append(("Nhiệt độ", f"{health['temperature_c']} °C"))
+    return rows
+
+
+def pending_commands(board):
+    """Commands the player has still to carry out (the last day's)."""
+    since = timezone.now() - timedelta(days=1)
+    return [
+        {"id": c.pk, "kind": c.kind, "value": c.value}
+        for c in BoardCommand.objects.filter(
+            board=board, done_at__isnull=True, created_at__gte=since
+        )
+    ]
+
+
+def command_done(board, pk, data):
+    result = _short_str(data if isinstance(data, dict) else {}, "result", 255)
+    updated = BoardCommand.objects.filter(
+        board=board, pk=pk, done_at__isnull=True
+    ).update(done_at=timezone.now(), result=result)
+    return bool(updated)
+
+
+def store_screenshot(board, data):
+    """What the player shows, as it sent it: a PNG or JPEG, checked."""
+    from django.core.files.base import ContentFile
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise BadReport("Ảnh chụp màn hình trống.")
+    if len(data) > SCREENSHOT_MAX_BYTES:
+        raise BadReport("Ảnh chụp màn hình lớn quá 5 MB.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind, size = image.format, image.size
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise BadReport("Ảnh chụp màn hình phải là tệp PNG hoặc JPEG.")
+    if kind not in ("PNG", "JPEG") or max(size) > 7680:
+        raise BadReport("Ảnh chụp màn hình phải là tệp PNG hoặc JPEG tối đa 7680 px.")
+    now = timezone.now()
+    name = f"{board.uid}-{now:%Y%m%d%H%M%S}.{'png' if kind == 'PNG' else 'jpg'}"
+    with tenant_context(board.unit), transaction.atomic():
+        old = board.screenshot.name if board.screenshot else ""
+        board.screenshot.save(name, ContentFile(data), save=False)
+        board.screenshot_at = now
+        board.save(update_fields=["screenshot", "screenshot_at"])
+        BoardCommand.objects.filter(
+            board=board, kind=CommandKind.SCREENSHOT, done_at__isnull=True
+        ).update(done_at=now, result=f"{size[0]}×{size[1]}")
+    if old and old != board.screenshot.name:
+        with tenant_context(board.unit):
+            board.screenshot.storage.delete(old)
+    return size
 
 
 def _parse_hour(value):
@@ -996,8 +1233,8 @@ def record_plays(board, data):
         key = (hour, slide)
         previous = rows.get(key, (title, 0, 0))
         rows[key] = (title or previous[0], previous[1] + plays, previous[2] + seconds)
-    seen_key = f"{_prefix()}batch:{board.pk}:{batch}"
-    if not redis_client().set(seen_key, 1, nx=True, ex=3 * 86400):
+    seen_key = platform_redis.key("signage", "batch", board.pk, batch)
+    if not platform_redis.client().set(seen_key, 1, nx=True, ex=3 * 86400):
         return 0  # already stored (the player retried after a lost reply)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -1016,7 +1253,7 @@ def record_plays(board, data):
                 ],
             )
     except Exception:
-        redis_client().delete(seen_key)
+        platform_redis.client().delete(seen_key)
         raise
     _mark_played(board, {slide for _, slide in rows})
     return len(rows)
@@ -1074,51 +1311,95 @@ def led_boards(unit):
 
 
 def led_text_problem(unit, title, body):
-    """A Vietnamese message when the text cannot fit the unit's smallest LED
-    board at the smallest legible size, else None."""
+    """A Vietnamese message when the text needs more pages than a slide may
+    have on the unit's smallest LED board (or a word is wider than it), else
+    None. Text longer than one page is paged, never cut."""
     boards = led_boards(unit)
     if not boards:
         return None
     smallest = min(boards, key=lambda b: b.width * b.height)
-    if render.text_fits(title, body, smallest.width, smallest.height, "led"):
+    width, height = smallest.width, smallest.height
+    pages = render.paginate(title, body, width, height, "led")
+    most = render.profile("led").max_pages
+    if pages is not None and len(pages) <= most:
         return None
-    limit = led_char_limit(smallest.width, smallest.height)
-    length = len(title) + len(body)
+    where = f"bảng LED “{smallest.name}” ({smallest.resolution})"
+    if pages is None:
+        return (
+            f"Có một từ dài hơn chiều ngang của {where}: hãy tách từ đó ra hoặc "
+            "viết ngắn lại."
+        )
+    per_page = led_char_limit(width, height, title)
+    total = led_char_limit(width, height, title, pages=most)
     return (
-        f"Nội dung quá dài cho bảng LED “{smallest.name}” ({smallest.resolution}): "
-        f"tối đa khoảng {limit} ký tự cả tiêu đề và nội dung, hiện có {length} "
-        "ký tự. Hãy rút gọn hoặc chia thành nhiều trang."
+        f"Nội dung quá dài cho {where}: với tiêu đề này, một trang chứa tối đa "
+        f"khoảng {per_page} ký tự nội dung và một trang trình chiếu tối đa "
+        f"{most} trang, tức tối đa khoảng {total} ký tự; hiện có {len(body)} ký "
+        f"tự nội dung ({len(pages)} trang). Hãy rút gọn hoặc chia thành nhiều "
+        "trang trình chiếu."
     )
 
 
-def led_char_limit(width, height):
-    """About how many Vietnamese characters fit a board at the minimum size."""
+def led_char_limit(width, height, title="", pages=1):
+    """About how many Vietnamese characters of body fit under ``title`` on
+    ``pages`` pages of a board at the LED sizes."""
     sample = "Thông báo của Ủy ban nhân dân xã về việc tổ chức họp dân "
-    low, high = 1, 4000
+
+    def fits(mid):
+        text = (sample * (mid // len(sample) + 1))[:mid]
+        found = render.paginate(title, text, width, height, "led")
+        return found is not None and len(found) <= pages
+
+    low, high = 0, 200 * pages
+    while high < 8000 and fits(high):
+        high *= 2
     while low < high:
         mid = (low + high + 1) // 2
-        text = (sample * (mid // len(sample) + 1))[:mid]
-        if render.text_fits("", text, width, height, "led"):
+        if fits(mid):
             low = mid
         else:
             high = mid - 1
     return low
 
 
+def page_board_text(page):
+    """(title, body) a page shows on boards: its summary, else its text."""
+    body = getattr(page, "summary", "") or _plain(getattr(page, "body", ""))
+    if not isinstance(body, str):
+        body = _plain(str(body))
+    return page.title, body
+
+
+def page_text_problem(page):
+    """For a page marked for boards: a Vietnamese message when its board text
+    does not fit the unit's LED boards (shown on the summary field)."""
+    if not getattr(page, "show_on_boards", False):
+        return None
+    from tenants.services import current_unit
+
+    unit = current_unit()
+    if unit is None:
+        return None
+    title, body = page_board_text(page)
+    problem = led_text_problem(unit, title, body)
+    if problem:
+        return (
+            problem
+            + " Bảng tin hiện phần tóm tắt (hoặc nội dung nếu không có tóm tắt): "
+            "hãy viết tóm tắt ngắn hơn, hoặc bỏ chọn “Hiện trên bảng tin điện tử”."
+        )
+    return None
+
+
 # --- bulletins (receivers connected in apps.py) ---
 
 
 def _mark_delivery(bulletin, unit, state):
-    """Report to bulletins (when its service exists) what the boards did."""
+    """Report to bulletins what the boards did."""
+    from bulletins import services as bulletin_services
+
     try:
-        from bulletins import services as bulletin_services
-    except ImportError:
-        return
-    mark = getattr(bulletin_services, "mark_delivery", None)
-    if mark is None:
-        return
-    try:
-        mark(bulletin, unit, "board", state)
+        bulletin_services.mark_delivery(bulletin, unit, "board", state)
     except Exception as error:  # noqa: BLE001 - bookkeeping must not stop a board
         logger.info("bulletin delivery not marked %s: %r", state, error)
 
@@ -1242,7 +1523,7 @@ def create_demo_boards(unit):
         )
         token = issue_token(board)
         host = unit_hostname(unit.slug)
-        port = getattr(settings, "DEMO_PORT", None) or _env_port()
+        port = settings.DEMO_PORT
         result.append(
             (
                 board,
@@ -1252,9 +1533,3 @@ def create_demo_boards(unit):
         )
     content_changed(unit)
     return result
-
-
-def _env_port():
-    import os
-
-    return os.environ.get("PORT", "8000")

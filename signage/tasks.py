@@ -7,6 +7,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from base import redis as platform_redis
+
 from . import services
 
 
@@ -23,8 +25,8 @@ def interrupt_boundaries():
     """Beat sweep: push units whose boundary passed since the last sweep (a
     timed task lost with a worker), and hand the worker timed pushes for the
     boundaries of the next ``BOUNDARY_LOOKAHEAD``."""
-    client = services.redis_client()
-    key = f"{services._prefix()}boundary-sweep"
+    client = platform_redis.client()
+    key = platform_redis.key("signage", "boundary-sweep")
     now = timezone.now()
     last = client.getset(key, now.isoformat())
     since = now - timedelta(minutes=10)

@@ -18,5 +18,16 @@ urlpatterns = [
     path("signage/api/boards/<str:uid>/events/", views.events, name="events"),
     path("signage/api/boards/<str:uid>/heartbeat/", views.heartbeat, name="heartbeat"),
     path("signage/api/boards/<str:uid>/plays/", views.plays, name="plays"),
+    path("signage/api/boards/<str:uid>/commands/", views.commands, name="commands"),
+    path(
+        "signage/api/boards/<str:uid>/commands/<int:pk>/done/",
+        views.command_done,
+        name="command_done",
+    ),
+    path(
+        "signage/api/boards/<str:uid>/screenshot/",
+        views.screenshot,
+        name="screenshot",
+    ),
     path("signage/files/<str:name>", views.rendered_file, name="file"),
 ]

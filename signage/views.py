@@ -7,7 +7,6 @@ another unit is a 404 here, exactly like an unknown one.
 
 import hmac
 import json
-import os
 import re
 import time
 import uuid
@@ -28,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from base import redis as platform_redis
 from base.ratelimit import ratelimit
 from base.units import unit_or_404
 
@@ -35,12 +35,9 @@ from . import services
 from .models import Board
 
 ONLY_ON_UNIT = "Bảng tin chỉ có trên trang của đơn vị."
+PAIRING_LIMITED = "Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau."
+POLLING_LIMITED = "Quá nhiều yêu cầu, vui lòng thử lại sau."
 
-# How long one event stream holds a worker thread before the browser reconnects.
-SSE_SECONDS = int(
-    getattr(settings, "SIGNAGE_SSE_SECONDS", 0)
-    or os.environ.get("SIGNAGE_SSE_SECONDS", 25)
-)
 STATIC_DIR = Path(settings.BASE_DIR) / "static" / "signage"
 
 
@@ -144,11 +141,7 @@ def service_worker(request):
 
 @csrf_exempt
 @require_POST
-@ratelimit(
-    "signage.pair_start",
-    json=True,
-    message="Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau.",
-)
+@ratelimit("signage.pair_start", json=True, message=PAIRING_LIMITED)
 def pair_start(request):
     unit = unit_or_404(ONLY_ON_UNIT)
     try:
@@ -164,11 +157,7 @@ def pair_start(request):
 
 @csrf_exempt
 @require_POST
-@ratelimit(
-    "signage.pair_status",
-    json=True,
-    message="Quá nhiều yêu cầu, vui lòng thử lại sau.",
-)
+@ratelimit("signage.pair_status", json=True, message=POLLING_LIMITED)
 def pair_status(request):
     unit = unit_or_404(ONLY_ON_UNIT)
     pairing, board = services.pairing_status(unit, _token(request))
@@ -225,7 +214,7 @@ def _event_stream(uid, unit_id, lifetime):
     starts with a ``changed`` event, so nothing published during a
     reconnect is lost.
     """
-    pubsub = services.redis_client().pubsub(ignore_subscribe_messages=True)
+    pubsub = platform_redis.client().pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(services.unit_channel(unit_id))
     try:
         yield "retry: 1000\n\nevent: changed\ndata: connect\n\n"
@@ -234,7 +223,9 @@ def _event_stream(uid, unit_id, lifetime):
         while time.monotonic() < deadline:
             message = pubsub.get_message(timeout=1.0)
             if message is not None:
-                yield "event: changed\ndata: push\n\n"
+                event = services.sse_event(message["data"], uid)
+                if event:
+                    yield event
             elif time.monotonic() - last_ping >= 10:
                 last_ping = time.monotonic()
                 yield ": ping\n\n"
@@ -249,7 +240,7 @@ def events(request, uid):
     except AuthFailure as failure:
         return failure.response
     response = StreamingHttpResponse(
-        _event_stream(uid, connection.tenant.pk, SSE_SECONDS),
+        _event_stream(uid, connection.tenant.pk, settings.SIGNAGE_SSE_SECONDS),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"
@@ -270,7 +261,55 @@ def heartbeat(request, uid):
     except services.BadReport as error:
         return _error(400, str(error))
     version, _ = services.manifest_for(board)
-    return JsonResponse({"ok": True, "seen": seen.isoformat(), "version": version})
+    return JsonResponse(
+        {
+            "ok": True,
+            "seen": seen.isoformat(),
+            "version": version,
+            "commands": services.pending_commands(board),
+        }
+    )
+
+
+@require_GET
+def commands(request, uid):
+    try:
+        board, _ = _authenticate(request, uid)
+    except AuthFailure as failure:
+        return failure.response
+    board = _load_board(board, uid)
+    return JsonResponse({"commands": services.pending_commands(board)})
+
+
+@csrf_exempt
+@require_POST
+def command_done(request, uid, pk):
+    try:
+        board, _ = _authenticate(request, uid)
+        board = _load_board(board, uid)
+        done = services.command_done(board, pk, _json_body(request))
+    except AuthFailure as failure:
+        return failure.response
+    except services.BadReport as error:
+        return _error(400, str(error))
+    if not done:
+        return _error(404, "Không có lệnh này hoặc lệnh đã xong.")
+    return JsonResponse({"ok": True})
+
+
+@csrf_exempt
+@require_POST
+def screenshot(request, uid):
+    """The player sends what it shows (image/png or image/jpeg body)."""
+    try:
+        board, _ = _authenticate(request, uid)
+        board = _load_board(board, uid)
+        width, height = services.store_screenshot(board, request.body)
+    except AuthFailure as failure:
+        return failure.response
+    except services.BadReport as error:
+        return _error(400, str(error))
+    return JsonResponse({"ok": True, "width": width, "height": height})
 
 
 @csrf_exempt
@@ -292,7 +331,8 @@ RENDER_NAME = re.compile(r"^[0-9a-f]{64}\.png$")
 
 @require_GET
 def rendered_file(request, name):
-    """A slide image of this unit, immutable (its name is its content hash)."""
+    """A slide image of this unit, immutable: its name is the SHA-256 of its
+    bytes (the manifest's ``sha256``)."""
     unit_or_404(ONLY_ON_UNIT)
     if not RENDER_NAME.match(name):
         raise Http404

@@ -1,64 +1,37 @@
 """Views of signage inside a unit's Wagtail admin (Vietnamese).
 
 Every object is looked up within the current unit, so an official of one
-commune can never open, pair or interrupt another commune's board.
+commune can never open, pair or interrupt another commune's board, and every
+action checks the model permission of the official's role (interrupting and
+pairing are the approver's).
 """
 
 import csv
 from datetime import datetime, time, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import generic
 
-from base.units import unit_or_404
-from tenants.services import current_unit
+from base.admin import confirm_reach, editing_again, unit_permission_required
+from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 
 from . import services
 from .forms import InterruptNowForm, PairForm, PairNewForm
-from .models import Board, Interrupt
+from .models import Board, CommandKind, Interrupt
 
-ONLY_IN_ADMIN = "Bảng tin chỉ quản lý trong trang quản trị của đơn vị."
-
-
-# --- generic views scoped to the current unit ---
+ONLY_IN_ADMIN = ONLY_IN_UNIT_ADMIN
 
 
-class ScopedIndexView(generic.IndexView):
-    unit_lookup = "unit"
-
-    def get_base_queryset(self):
-        unit = current_unit()
-        return (
-            super()
-            .get_base_queryset()
-            .filter(**{self.unit_lookup: unit.pk if unit else None})
-        )
+# --- what the generic views add (base.admin.UnitScopedViewSet scopes them) ---
 
 
-class ScopedObjectMixin:
-    unit_lookup = "unit"
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        unit = current_unit()
-        owner = obj
-        for part in self.unit_lookup.split("__")[:-1]:
-            owner = getattr(owner, part)
-        if unit is None or getattr(owner, "unit_id", None) != unit.pk:
-            raise Http404("Không tìm thấy mục này trong đơn vị.")
-        return obj
-
-
-class ScopedCreateView(generic.CreateView):
+class ContentCreateView(generic.CreateView):
     def get_initial_form_instance(self):
         instance = self.model()
-        if hasattr(instance, "unit_id"):
-            instance.unit = unit_or_404(ONLY_IN_ADMIN)
         if hasattr(instance, "created_by"):
             instance.created_by = self.request.user.get_username()
         return instance
@@ -81,14 +54,14 @@ def _changed(instance):
         services.content_changed(unit_or_404(ONLY_IN_ADMIN))
 
 
-class ScopedEditView(ScopedObjectMixin, generic.EditView):
+class ContentEditView(generic.EditView):
     def save_instance(self):
         instance = super().save_instance()
         _changed(instance)
         return instance
 
 
-class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+class ContentDeleteView(generic.DeleteView):
     def delete_action(self):
         super().delete_action()
         services.content_changed(unit_or_404(ONLY_IN_ADMIN))
@@ -97,9 +70,8 @@ class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
 # --- board actions ---
 
 
-@require_admin_access
-def pair_board(request, pk):
-    unit = unit_or_404(ONLY_IN_ADMIN)
+@unit_permission_required("signage.change_board")
+def pair_board(request, pk, unit):
     board = get_object_or_404(Board, pk=pk, unit=unit)
     form = PairForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -130,11 +102,10 @@ def _wrong_code():
     )
 
 
-@require_admin_access
-def pair_new(request):
+@unit_permission_required("signage.change_board")
+def pair_new(request, unit):
     """Pair the screen in front of the official: type its code, name it (or
     pick a pre-registered board). Kind and resolution come from the screen."""
-    unit = unit_or_404(ONLY_IN_ADMIN)
     form = PairNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,12 +133,60 @@ def pair_new(request):
     )
 
 
-@require_admin_access
-def interrupt_now(request):
-    """The official's "interrupt" action: every board of the unit, at once."""
-    unit = unit_or_404(ONLY_IN_ADMIN)
+@unit_permission_required("signage.change_board")
+def board_control(request, pk, unit):
+    """One board's health, last screenshot and remote commands."""
+    board = get_object_or_404(Board, pk=pk, unit=unit)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        value = request.POST.get("value") or None
+        if kind not in CommandKind.values:
+            messages.error(request, "Lệnh không hợp lệ.")
+        else:
+            try:
+                value = int(value) if value is not None else None
+            except ValueError:
+                value = None
+            if kind == CommandKind.BRIGHTNESS and not (value and 1 <= value <= 100):
+                messages.error(request, "Độ sáng phải là số từ 1 đến 100.")
+            else:
+                services.send_command(
+                    board, kind, value, by=request.user.get_username()
+                )
+                messages.success(
+                    request,
+                    f"Đã gửi lệnh “{CommandKind(kind).label}” tới “{board.name}”.",
+                )
+        return redirect("signage_admin_board_control", pk=board.pk)
+    board.refresh_from_db()
+    return render(
+        request,
+        "signage/admin/board_control.html",
+        {
+            "board": board,
+            "commands": board.commands.order_by("-created_at")[:10],
+            "health": services.health_rows(board),
+            "kinds": CommandKind,
+        },
+    )
+
+
+@unit_permission_required("signage.add_interrupt")
+def interrupt_now(request, unit):
+    """The official's "interrupt" action: every board of the unit, at once,
+    after a confirmation that states the reach."""
     form = InterruptNowForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not editing_again(request) and form.is_valid():
+        boards = Board.objects.filter(unit=unit).count()
+        minutes = form.cleaned_data["minutes"]
+        length = f" trong {minutes} phút" if minutes else " cho đến khi kết thúc"
+        page = confirm_reach(
+            request,
+            f"Ngắt {boards} bảng tin của {unit.name}{length}?",
+            title="Xác nhận phát khẩn cấp lên bảng tin",
+        )
+        if page is not None:
+            return page
         services.interrupt(
             unit,
             title=form.cleaned_data["title"],
@@ -182,9 +201,8 @@ def interrupt_now(request):
     return render(request, "signage/admin/interrupt_now.html", {"form": form})
 
 
-@require_admin_access
-def clear_interrupt(request, pk):
-    unit = unit_or_404(ONLY_IN_ADMIN)
+@unit_permission_required("signage.change_interrupt")
+def clear_interrupt(request, pk, unit):
     item = get_object_or_404(Interrupt, pk=pk, unit=unit)
     if request.method == "POST":
         services.clear_interrupt(item)
@@ -196,10 +214,9 @@ def clear_interrupt(request, pk):
 # --- monitoring of the subtree ---
 
 
-@require_admin_access
-def overview(request):
+@unit_permission_required("signage.view_board")
+def overview(request, unit):
     """Boards of this unit and every unit below it, with counts."""
-    unit = unit_or_404(ONLY_IN_ADMIN)
     boards, per_unit, summary = services.subtree_boards(unit)
     return render(
         request,
@@ -222,10 +239,9 @@ def _day(value, default):
     return timezone.make_aware(datetime.combine(day, time()))
 
 
-@require_admin_access
-def plays_csv(request):
+@unit_permission_required("signage.view_board")
+def plays_csv(request, unit):
     """Proof of play of the subtree, one row per board, hour and slide."""
-    unit = unit_or_404(ONLY_IN_ADMIN)
     today = timezone.make_aware(datetime.combine(timezone.localdate(), time()))
     since = _day(request.GET.get("from"), today - timedelta(days=30))
     until = _day(request.GET.get("to"), today) + timedelta(days=1)

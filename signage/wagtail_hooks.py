@@ -7,20 +7,29 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from base.admin import UnitScopedViewSet
 
 from . import views_admin
-from .forms import InterruptForm, ScheduleForm, SlideForm, UnitScopedForm
-from .models import Board, Interrupt, Playlist, Schedule, Slide
+from .forms import (
+    BoardForm,
+    BoardGroupForm,
+    InterruptForm,
+    ScheduleForm,
+    SlideForm,
+    UnitScopedForm,
+)
+from .models import Board, BoardGroup, Interrupt, Playlist, Schedule, Slide
 
 
-class ScopedViewSet(ModelViewSet):
-    index_view_class = views_admin.ScopedIndexView
-    add_view_class = views_admin.ScopedCreateView
-    edit_view_class = views_admin.ScopedEditView
-    delete_view_class = views_admin.ScopedDeleteView
-    add_to_admin_menu = False
-    inspect_view_enabled = False
+class ScopedViewSet(UnitScopedViewSet):
+    """Signage rows of the unit (base.admin scopes every view); saving one
+    tells the unit's boards to pull their manifest again."""
+
+    add_view_class = views_admin.ContentCreateView
+    edit_view_class = views_admin.ContentEditView
+    delete_view_class = views_admin.ContentDeleteView
     copy_view_enabled = False
     base_form_class = UnitScopedForm
 
@@ -38,7 +47,9 @@ def board_status(board):
         label = "Chưa ghép nối"
         link = reverse("signage_admin_pair", args=[board.pk])
         return format_html('{} · <a href="{}">Ghép nối</a>', label, link)
-    return "Trực tuyến" if board.is_online else "Mất kết nối"
+    label = "Trực tuyến" if board.is_online else "Mất kết nối"
+    link = reverse("signage_admin_board_control", args=[board.pk])
+    return format_html('{} · <a href="{}">Điều khiển</a>', label, link)
 
 
 def board_last_seen(board):
@@ -66,6 +77,9 @@ class BoardViewSet(ScopedViewSet):
         "orientation",
         "on_time",
         "off_time",
+        "power",
+        "brightness",
+        "off_level",
         "default_playlist",
     ]
     list_display = [
@@ -79,7 +93,7 @@ class BoardViewSet(ScopedViewSet):
         "player_version",
         "device_model",
     ]
-    base_form_class = UnitScopedForm
+    base_form_class = BoardForm
 
 
 class PlaylistViewSet(ScopedViewSet):
@@ -114,28 +128,7 @@ class SlideViewSet(ScopedViewSet):
     ]
     list_display = ["title", "playlist", "kind", "duration", "valid_until"]
     base_form_class = SlideForm
-
-
-class ScopedSlideIndex(views_admin.ScopedIndexView):
     unit_lookup = "playlist__unit"
-
-
-class ScopedSlideEdit(views_admin.ScopedEditView):
-    unit_lookup = "playlist__unit"
-
-
-class ScopedSlideDelete(views_admin.ScopedDeleteView):
-    unit_lookup = "playlist__unit"
-
-
-class ScopedSlideCreate(views_admin.ScopedCreateView):
-    pass
-
-
-SlideViewSet.index_view_class = ScopedSlideIndex
-SlideViewSet.edit_view_class = ScopedSlideEdit
-SlideViewSet.delete_view_class = ScopedSlideDelete
-SlideViewSet.add_view_class = ScopedSlideCreate
 
 
 class ScheduleViewSet(ScopedViewSet):
@@ -172,7 +165,15 @@ class InterruptViewSet(ScopedViewSet):
     menu_label = "Ngắt khẩn cấp"
     name = "signage_interrupts"
     url_prefix = "signage/interrupts"
-    form_fields = ["title", "body", "language", "boards", "starts_at", "expires_at"]
+    form_fields = [
+        "title",
+        "body",
+        "language",
+        "boards",
+        "groups",
+        "starts_at",
+        "expires_at",
+    ]
     list_display = [
         "title",
         "starts_at",
@@ -180,6 +181,20 @@ class InterruptViewSet(ScopedViewSet):
         Column("state", label="Tình trạng", accessor=interrupt_state),
     ]
     base_form_class = InterruptForm
+
+
+class BoardGroupViewSet(ScopedViewSet):
+    model = BoardGroup
+    icon = "group"
+    menu_label = "Nhóm bảng tin"
+    name = "signage_groups"
+    url_prefix = "signage/groups"
+    form_fields = ["name", "boards"]
+    list_display = [
+        "name",
+        Column("count", label="Số bảng", accessor=lambda g: g.boards.count()),
+    ]
+    base_form_class = BoardGroupForm
 
 
 class SignageGroup(ModelViewSetGroup):
@@ -192,6 +207,7 @@ class SignageGroup(ModelViewSetGroup):
         SlideViewSet,
         ScheduleViewSet,
         InterruptViewSet,
+        BoardGroupViewSet,
     )
 
     def get_submenu_items(self):
@@ -240,6 +256,11 @@ def register_signage_admin_urls():
             "signage/boards/<int:pk>/pair/",
             views_admin.pair_board,
             name="signage_admin_pair",
+        ),
+        path(
+            "signage/boards/<int:pk>/control/",
+            views_admin.board_control,
+            name="signage_admin_board_control",
         ),
         path(
             "signage/interrupt-now/",

@@ -6,4 +6,5 @@ class SyndicationConfig(AppConfig):
     verbose_name = "Tin từ cơ sở"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects Wagtail's page signals
+        # Connect Wagtail's page signals; register the reports indicators.
+        from . import indicators, receivers  # noqa: F401

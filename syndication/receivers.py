@@ -1,12 +1,11 @@
 """Wagtail's page signals → the syndication task, after the commit.
 
-Queued on commit so the worker sees the published revision. Pages of the
+Queued on commit for the page's unit (``base.tasks.enqueue_on_commit``
+takes the schema now, not when an outer transaction commits), so the
+worker sees the published revision in the right unit. Pages of the
 platform (public schema) are never syndicated.
 """
 
-import logging
-
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
@@ -17,24 +16,16 @@ from wagtail.signals import (
     post_page_move,
 )
 
+from base.tasks import enqueue_on_commit
 from tenants.services import current_unit
 
-logger = logging.getLogger(__name__)
+from .tasks import sync_page
 
 
 def queue_sync(page_id):
     if current_unit() is None:
         return
-
-    def send():
-        from .tasks import sync_page
-
-        try:
-            sync_page.delay(page_id)
-        except Exception:  # noqa: BLE001 - the broker is down: log, don't break
-            logger.exception("could not queue syndication of page %s", page_id)
-
-    transaction.on_commit(send)
+    enqueue_on_commit(sync_page, page_id)
 
 
 @receiver(page_published)
@@ -55,6 +46,22 @@ def on_moved(sender, instance, **kwargs):
 @receiver(page_slug_changed)
 def on_slug_changed(sender, instance, **kwargs):
     queue_sync(instance.pk)
+
+
+@receiver(post_save)
+def on_saved_not_live(sender, instance, **kwargs):
+    """A page saved as not live while it is still on the portals (a stale
+    save raced a publish, or live was switched off without the unpublish
+    signal) leaves them: the portals never link to a page that is a 404."""
+    if not isinstance(instance, Page) or instance.live:
+        return
+    unit = current_unit()
+    if unit is None:
+        return
+    from .models import SyndicatedItem
+
+    if SyndicatedItem.objects.filter(unit=unit, page_id=instance.pk).exists():
+        queue_sync(instance.pk)
 
 
 @receiver(post_delete)

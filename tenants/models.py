@@ -16,6 +16,13 @@ class UnitKind(models.TextChoices):
     COMMUNE = "commune", "Xã"
     WARD = "ward", "Phường"
     TOWNSHIP = "township", "Thị trấn"
+    # A provincial or district department (sở, ngành): a source of essential
+    # information under its province/district, with officers but no website.
+    DEPARTMENT = "department", "Sở, ngành"
+
+
+# Units that are communes for the coverage targets ("xã, phường, thị trấn").
+COMMUNE_KINDS = ("commune", "ward", "township")
 
 
 class Structure(models.IntegerChoices):

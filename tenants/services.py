@@ -198,7 +198,12 @@ EDITOR_MODEL_PERMISSIONS += [
     )
     for model in models
     for action in ("add", "change", "view")
-] + [("signage", "view_board"), ("broadcast", "view_speakercluster")]
+] + [
+    ("signage", "view_board"),
+    ("broadcast", "view_speakercluster"),
+    # A program that never aired may go (broadcast_admin_program_delete).
+    ("broadcast", "delete_program"),
+]
 APPROVER_MODEL_PERMISSIONS += [
     ("signage", "change_board"),
     ("signage", "add_interrupt"),
@@ -207,6 +212,8 @@ APPROVER_MODEL_PERMISSIONS += [
     ("signage", "delete_slide"),
     ("broadcast", "change_speakercluster"),
     ("broadcast", "view_delivery"),
+    ("broadcast", "send_emergency"),
+    ("broadcast", "send_live"),
 ]
 for _perm in EDITOR_MODEL_PERMISSIONS:
     if _perm not in APPROVER_MODEL_PERMISSIONS:
@@ -265,6 +272,11 @@ def ensure_unit_groups(home):
                     ),
                 )
         groups[group_name] = group
+    # The same page rights on every language's home (translated trees), so
+    # translations go through the review and approvers can moderate them.
+    from cms.localize import grant_locale_tree_permissions
+
+    grant_locale_tree_permissions(home)
     return groups
 
 

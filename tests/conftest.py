@@ -27,7 +27,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.mqtt_broker import project_broker  # noqa: F401 - session fixture
 from tests.utils import (
+    free_port,
     reachable,
     start_celery_worker,
     start_web_server,
@@ -158,8 +160,9 @@ def _purge_test_queue():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker on the test database, on a queue of its own."""
+def celery_worker_process(django_db_setup, django_db_blocker, project_broker):  # noqa: F811
+    """A real Celery worker on the test database, on a queue of its own (and
+    the project's own MQTT broker)."""
     from django.conf import settings
 
     if not reachable(settings.CELERY_BROKER_URL, 6379):
@@ -193,6 +196,33 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def broker_down():
+    """A context manager under which the Celery broker is unreachable, as
+    when Redis is down: the app publishes to a closed port (publishing
+    fails after Celery's short retry), then goes back to the real broker."""
+    import contextlib
+
+    from config.celery import app
+
+    def forget_connections():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    @contextlib.contextmanager
+    def down():
+        url = app.conf.broker_url
+        app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+        forget_connections()
+        try:
+            yield
+        finally:
+            app.conf.broker_url = url
+            forget_connections()
+
+    return down
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ defaults suit a developer's machine where the services run on loopback.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -162,6 +163,10 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# base.redis: seconds the platform client waits (state callers need) ...
+REDIS_SOCKET_TIMEOUT = 5.0
+# ... and the fast client waits (best-effort caches: a slow Redis is a miss).
+REDIS_FAST_TIMEOUT = 0.2
 MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # The cross-unit index (search/): PostgreSQL unless Elasticsearch is given.
@@ -172,6 +177,21 @@ SEARCH_BACKEND = os.environ.get(
     else "search.backends.postgres.PostgresBackend",
 )
 SEARCH_ELASTICSEARCH_INDEX = os.environ.get("SEARCH_ELASTICSEARCH_INDEX", "ttcs-search")
+# Elasticsearch: refresh after every write (tests; slow in production).
+SEARCH_ELASTICSEARCH_REFRESH = False
+# Index in the request instead of a Celery task (a demo without a worker).
+SEARCH_INDEX_SYNC = env_bool("SEARCH_INDEX_SYNC", False)
+# Seconds a result page stays in Redis (search/cache.py); 0 turns it off.
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
+# PostgreSQL backend planning (docs/search.md): scopes of up to this many
+# schemas go into the tsquery as lexemes ...
+SEARCH_SCOPE_LEXEMES = 40
+# ... a broad query ranks at most this many candidates ...
+SEARCH_BROAD_CANDIDATES = 300
+# ... a query is broad above this many matches (None: computed from the table) ...
+SEARCH_BROAD_THRESHOLD = None
+# ... where walking the index costs this many times reading a match.
+SEARCH_WALK_COST_RATIO = 4
 
 # Every cache key carries the schema (django-tenants' make_key), renditions
 # included: Wagtail caches site root paths and renditions under global keys.
@@ -213,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bulletins.tasks.expire_deliveries",
         "schedule": 300.0,
     },
+    # Periodic reports due soon or overdue: one notice and e-mail a day each.
+    "reports-reminders": {
+        "task": "reports.tasks.send_report_reminders",
+        "schedule": float(os.environ.get("REPORTS_REMINDER_SECONDS", "3600")),
+    },
 }
 
 # --- auth and sessions --------------------------------------------------------
@@ -231,6 +256,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- language and time ------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Vietnamese date/time formats, shown and typed (config/formats/vi).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The admin's date pickers write and read the same dd/mm/yyyy.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+# Wagtail 8's autosave posts the editor's form in the background; one that
+# lands just after "Duyệt và xuất bản" saved a stale copy over the published
+# page (ux B2: left unpublished while already syndicated). Off until it
+# respects workflow actions; editors save with "Lưu nháp".
+WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "0"))
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -240,6 +276,9 @@ LANGUAGES = [
     ("en", "English"),
 ]
 WAGTAIL_I18N_ENABLED = True
+# Translations are drafts that go through the unit's review workflow, even of
+# a live page (wagtail-localize would publish them at once): cms/localize.py.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -290,6 +329,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Per-unit page cache for anonymous readers (cms.cache).
 CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
+# Seconds a page stays in that cache (a publish invalidates it at once).
 CMS_PAGE_CACHE_TIMEOUT = int(os.environ.get("CMS_PAGE_CACHE_TIMEOUT", "600"))
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"}
@@ -324,6 +364,16 @@ _CSP_COMMON = {
     "frame-ancestors": ["'self'"],
     "worker-src": ["'self'"],
 }
+# Boards' event streams run in their own ASGI process (signage/events.py).
+# Behind the proxy it has the site's origin; without one (make run) it
+# listens on SIGNAGE_EVENTS_PORT and players are sent there.
+SIGNAGE_EVENTS_PORT = os.environ.get("SIGNAGE_EVENTS_PORT", "")
+if SIGNAGE_EVENTS_PORT:
+    _CSP_COMMON["connect-src"] = [
+        "'self'",
+        f"http://{BASE_DOMAIN}:{SIGNAGE_EVENTS_PORT}",
+        f"http://*.{BASE_DOMAIN}:{SIGNAGE_EVENTS_PORT}",
+    ]
 # Public sites: no inline script or style, nothing from outside the server.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -389,18 +439,63 @@ LOGGING = {
     },
 }
 
+# --- engage: citizen questions, feedback, surveys (engage/, docs/engage.md) -------
+# Days a unit has to settle a feedback (phản ánh) from its receipt.
+ENGAGE_FEEDBACK_DEADLINE_DAYS = 15
+
+# --- bulletins: essential information sent down (bulletins/, docs/bulletins.md) ---
+# How long a delivery may stay unanswered, by priority, before it is overdue.
+BULLETINS_OVERDUE_AFTER = {
+    "emergency": timedelta(minutes=15),
+    "priority": timedelta(hours=4),
+    "normal": timedelta(hours=24),
+}
+# Largest attachment an officer may add to a bulletin.
+BULLETINS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+# --- signage: public boards (signage/, docs/signage.md) --------------------------
+# Seconds one player event stream holds a worker thread before it reconnects.
+SIGNAGE_SSE_SECONDS = int(os.environ.get("SIGNAGE_SSE_SECONDS", "25"))
+# Seconds between a player's heartbeats (in its manifest); a board is offline
+# after two missed heartbeats plus 30 s.
+SIGNAGE_HEARTBEAT_SECONDS = 60
+# Hours a screen's pairing request waits for an official to enter its code.
+SIGNAGE_PAIRING_TTL_HOURS = float(os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", "24"))
+# The port the demo boards' player links name (make run serves on 8000).
+DEMO_PORT = os.environ.get("DEMO_PORT") or os.environ.get("PORT", "8000")
+
 # --- broadcast: speaker clusters over MQTT (broadcast/, docs/broadcast.md) -------
+# Root of every MQTT topic (tests and each worktree use their own).
+BROADCAST_TOPIC_ROOT = os.environ.get("BROADCAST_TOPIC_ROOT", "ttcs/v1")
 BROADCAST_MQTT_USERNAME = os.environ.get("BROADCAST_MQTT_USERNAME", "")
 BROADCAST_MQTT_PASSWORD = os.environ.get("BROADCAST_MQTT_PASSWORD", "")
-# Where devices download program audio (the platform host).
+# The broker address devices are given at provisioning (their own listener,
+# TLS in production); MQTT_URL is the platform's own listener.
+BROADCAST_DEVICE_MQTT_URL = os.environ.get("BROADCAST_DEVICE_MQTT_URL", MQTT_URL)
+# When this installation manages the broker's password/ACL files: where they
+# are, and the broker's pid file (SIGHUP after every cluster change).
+BROADCAST_MOSQUITTO_DIR = os.environ.get("BROADCAST_MOSQUITTO_DIR", "")
+BROADCAST_MOSQUITTO_PID_FILE = os.environ.get("BROADCAST_MOSQUITTO_PID_FILE", "")
+# Where devices download program audio: the platform's public address
+# (BASE_DOMAIN and PUBLIC_PORT, the port people and devices reach).
 BROADCAST_MEDIA_BASE_URL = os.environ.get(
-    "BROADCAST_MEDIA_BASE_URL", WAGTAILADMIN_BASE_URL
+    "BROADCAST_MEDIA_BASE_URL",
+    f"http://{BASE_DOMAIN}" + ("" if PUBLIC_PORT == 80 else f":{PUBLIC_PORT}"),
+)
+# Audio links in commands are valid this long (a retry gets a fresh one).
+BROADCAST_AUDIO_TOKEN_SECONDS = int(
+    os.environ.get("BROADCAST_AUDIO_TOKEN_SECONDS", "3600")
 )
 BROADCAST_HEARTBEAT_SECONDS = 60
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
 BROADCAST_MAX_ATTEMPTS = 5
 BROADCAST_TTS_ENGINES = ["broadcast.tts.EspeakEngine", "broadcast.tts.PiperEngine"]
+# espeak-ng, by name on PATH or a full path (broadcast.W001 if missing).
+BROADCAST_ESPEAK_BINARY = os.environ.get("BROADCAST_ESPEAK_BINARY", "espeak-ng")
 BROADCAST_PIPER_BINARY = os.environ.get("BROADCAST_PIPER_BINARY", "")
+# ffmpeg, by name on PATH or a full path: uploads and speech become small MP3s
+# (without it they are kept as they came; broadcast.W002).
+FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "ffmpeg")
 BROADCAST_PIPER_VOICES = {
     lang: os.environ[f"BROADCAST_PIPER_VOICE_{lang.upper()}"]
     for lang in ("vi", "km")

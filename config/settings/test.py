@@ -34,3 +34,7 @@ BROADCAST_TOPIC_ROOT = os.environ.get("BROADCAST_TOPIC_ROOT", "ttcs-test/v1")
 # Tasks the tests queue without a worker never reach a running demo's worker
 # (queue "ttcs"), which reads another database.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "ttcs-test")
+
+# E-mail (report reminders sent by a real worker) lands in files the tests read.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = BASE_DIR / ".local" / "test-mail" / _db_name.removeprefix("test_")

@@ -6,3 +6,12 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A form that came back with errors: the summary takes the focus, so
+// screen readers read it and phones scroll to it (GOV.UK error summary).
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});

@@ -113,6 +113,7 @@
     if (state.etag) headers["If-None-Match"] = state.etag;
     return api(manifestUrl(), { headers: headers }).then(function (r) {
       state.online = true;
+      if (r.status === 304 || r.ok) state.lastSync = new Date().toISOString();
       if (r.status === 304) return;
       if (r.status === 401 || r.status === 404) {
         setStatus("Bảng tin chưa được ghép nối hoặc đã bị thu hồi.");
@@ -170,22 +171,56 @@
 
   function currentSlides() {
     var m = state.manifest, at = now();
-    if (!m) return { off: false, slides: [] };
+    if (!m) return { off: false, slides: [], level: 100 };
     var segments = m.segments || [], segment = null;
     for (var i = 0; i < segments.length; i++) {
       if (new Date(segments[i].from) <= at && at < new Date(segments[i].until)) {
         segment = segments[i]; break;
       }
     }
-    // Offline past the prefetch window: keep playing the last known segment.
-    if (!segment && segments.length) segment = segments[segments.length - 1];
-    if (!segment) return { off: false, slides: [] };
+    // Offline past the prefetch window: keep looping the last playlist that
+    // was on (a clock behind the window plays its first segment).
+    if (!segment && segments.length) {
+      if (at < new Date(segments[0].from)) segment = segments[0];
+      else {
+        for (var j = segments.length - 1; j >= 0 && !segment; j--) {
+          if (!segments[j].off && segments[j].slides.length) segment = segments[j];
+        }
+        segment = segment || segments[segments.length - 1];
+      }
+    }
+    if (!segment) return { off: false, slides: [], level: 100 };
     var slides = segment.slides.map(function (k) { return m.slides[k]; })
       .filter(function (s) { return s && valid(s, at); });
-    return { off: segment.off, slides: slides };
+    // Power: "off"/"on" from an official's command win over the schedule.
+    var board = m.board || {}, power = board.power || "auto";
+    var off = power === "off" || (power !== "on" && segment.off);
+    var level = off ? (board.off_level || 0) : (board.brightness || 100);
+    return { off: off, slides: slides, level: level };
   }
 
   function isLed() { return state.manifest && state.manifest.board.kind === "led"; }
+
+  // Text that needs more than one screen comes as several PNG pages: LED
+  // boards always show the pictures, LCD boards only for paged text.
+  function pagesOf(slide) {
+    var pages = slide.pages || (slide.image ? [slide.image] : []);
+    if (slide.kind === "text" && (isLed() || pages.length > 1)) return pages;
+    return [];
+  }
+
+  function flip(img, pages, seconds) {
+    clearInterval(state.pageTimer);
+    var i = 0;
+    img.src = pages[0];
+    if (pages.length < 2) return;
+    state.pageTimer = setInterval(function () {
+      i = (i + 1) % pages.length;
+      img.src = pages[i];
+      img.dataset.page = String(i + 1);
+    }, seconds * 1000);
+    img.dataset.page = "1";
+  }
 
   function show(slide) {
     $("emergency").hidden = true; $("idle").hidden = true; $("empty").hidden = true;
@@ -197,13 +232,19 @@
     $("slide-title").textContent = slide.title || "";
     $("slide-body").textContent = slide.body || "";
     $("slide-title").lang = $("slide-body").lang = slide.language || "vi";
-    if (slide.kind === "video" && slide.media) {
+    clearInterval(state.pageTimer);
+    var pages = pagesOf(slide);
+    if (slide.kind === "video" && slide.media && !isLed()) {
       video.src = slide.media; video.hidden = false; $("slide-text").hidden = true;
+      if (slide.poster) video.poster = slide.poster;
       video.play().catch(function () {});
-    } else if (isLed()) {
-      // LED controllers show the server-rendered image at the exact resolution.
-      img.src = slide.image; img.alt = slide.title || "";
+    } else if (isLed() || pages.length) {
+      // LED controllers show the server-rendered pictures at the exact
+      // resolution (a still or GIF for video); long text turns its pages.
+      img.alt = slide.title || "";
       img.hidden = false; $("slide-text").hidden = true;
+      if (pages.length) flip(img, pages, Math.max(1, slide.duration || 10));
+      else img.src = slide.led_media || slide.image;
     } else if (slide.kind === "image" && slide.media) {
       img.src = slide.media; img.alt = slide.title || "";
       img.hidden = false; $("slide-text").hidden = true;
@@ -219,26 +260,40 @@
     $("emergency-title").textContent = em.title || "";
     $("emergency-body").textContent = em.body || "";
     var img = $("emergency-image");
-    if (isLed()) {
-      img.src = em.image; img.hidden = false; $("emergency-text").hidden = true;
+    var pages = em.pages || [em.image];
+    if (isLed() || pages.length > 1) {
+      img.hidden = false; $("emergency-text").hidden = true;
+      if (!state.current || state.current.key !== em.key || !state.current.shown) {
+        flip(img, pages, 6);
+      }
     } else {
       img.hidden = true; $("emergency-text").hidden = false;
     }
+  }
+
+  function setLevel(level) {
+    state.level = level;
+    document.body.dataset.level = String(level);
+    $("stage").style.filter = level >= 100 ? "" : "brightness(" + level + "%)";
   }
 
   function next() {
     clearTimeout(state.timer);
     var em = activeEmergency();
     if (em) {
-      state.current = { emergency: true, key: em.key, title: em.title };
+      setLevel(100);  // an emergency is always shown, at full brightness
       showEmergency(em);
+      state.current = { emergency: true, key: em.key, title: em.title, shown: true };
       state.timer = setTimeout(next, 1000);
       return;
     }
     var now_ = currentSlides();
-    if (now_.off || !now_.slides.length) {
+    setLevel(now_.level);
+    // Off hours go dark (level 0) or play dimmed at the board's off level.
+    if ((now_.off && !now_.level) || !now_.slides.length) {
       $("slide").hidden = true; $("emergency").hidden = true;
-      $(now_.off ? "idle" : "empty").hidden = false;
+      $("idle").hidden = true;
+      $("empty").hidden = now_.off;
       document.body.dataset.state = now_.off ? "off" : "empty";
       state.current = null;
       state.timer = setTimeout(next, 5000);
@@ -246,7 +301,7 @@
     }
     state.index = (state.index + 1) % now_.slides.length;
     var slide = now_.slides[state.index];
-    var duration = Math.max(1, slide.duration || 10);
+    var duration = Math.max(1, slide.duration || 10) * Math.max(1, pagesOf(slide).length);
     state.current = { key: slide.key, title: slide.title || "", started: Date.now() };
     show(slide);
     state.timer = setTimeout(function () {
@@ -304,24 +359,122 @@
         player_version: VERSION,
         showing: state.current
           ? (state.current.key + " · " + (state.current.title || "")).slice(0, 255) : "",
-        manifest_version: m ? (m.version || "") : ""
+        manifest_version: m ? (m.version || "") : "",
+        health: state.health
       })
     }).then(function (r) {
       state.online = r.ok;
-      if (r.ok) { setStatus(""); flushPlays(); fetchManifest(); }
+      if (!r.ok) return;
+      setStatus(""); flushPlays(); fetchManifest();
+      return r.json().then(function (data) { run(data.commands || []); });
     }).catch(function () {
       state.online = false;
       setStatus("Mất kết nối máy chủ – đang phát nội dung đã lưu");
     });
   }
 
+  // --- health: measured in the browser, sent with the heartbeat ---------------------------
+  function measureHealth() {
+    var health = { uptime_s: Math.round(performance.now() / 1000) };
+    if (state.lastSync) health.last_sync = state.lastSync;
+    var jobs = [];
+    if (navigator.storage && navigator.storage.estimate) {
+      jobs.push(navigator.storage.estimate().then(function (e) {
+        health.storage_free_mb = Math.max(0, Math.round((e.quota - e.usage) / 1048576));
+        health.cache_bytes = Math.round(e.usage || 0);
+      }).catch(function () {}));
+    }
+    if (window.caches) {
+      jobs.push(caches.open("ttcs-signage-files").then(function (c) { return c.keys(); })
+        .then(function (keys) { health.cache_files = keys.length; }).catch(function () {}));
+    }
+    return Promise.all(jobs).then(function () { state.health = health; });
+  }
+
+  // --- commands: screenshot and reload (power and brightness come in the manifest) ------
+  var doneCommands = {};
+  function run(commands) {
+    commands.forEach(function (c) {
+      if (doneCommands[c.id]) return;
+      doneCommands[c.id] = true;
+      if (c.kind === "screenshot") sendScreenshot();
+      else if (c.kind === "reload") {
+        done(c.id, "Đang tải lại").then(function () { location.reload(); });
+      } else done(c.id, "");
+    });
+  }
+
+  function done(id, result) {
+    return api("/signage/api/boards/" + state.board + "/commands/" + id + "/done/", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ result: result })
+    }).catch(function () {});
+  }
+
+  function fetchCommands() {
+    api("/signage/api/boards/" + state.board + "/commands/")
+      .then(function (r) { return r.ok ? r.json() : { commands: [] }; })
+      .then(function (data) { run(data.commands || []); }).catch(function () {});
+  }
+
+  // What the screen shows, drawn on a canvas at the board's resolution.
+  function capture() {
+    var b = (state.manifest && state.manifest.board) || {};
+    var w = b.width || window.innerWidth, h = b.height || window.innerHeight;
+    var canvas = document.createElement("canvas");
+    canvas.width = w; canvas.height = h;
+    var ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#000"; ctx.fillRect(0, 0, w, h);
+    var st = document.body.dataset.state;
+    if (st === "off" && !state.level) return canvas;
+    if (state.level < 100) ctx.filter = "brightness(" + state.level + "%)";
+    var box = st === "emergency" ? "emergency" : "slide";
+    var img = $(box + "-image"), video = $("slide-video");
+    var source = !img.hidden && img.complete && img.naturalWidth ? img
+      : (box === "slide" && !video.hidden && video.videoWidth ? video : null);
+    if (source) {
+      var sw = source.naturalWidth || source.videoWidth, sh = source.naturalHeight || source.videoHeight;
+      var scale = Math.min(w / sw, h / sh);
+      ctx.drawImage(source, (w - sw * scale) / 2, (h - sh * scale) / 2, sw * scale, sh * scale);
+      return canvas;
+    }
+    ctx.fillStyle = box === "emergency" ? "#b00020" : getComputedStyle(document.body).backgroundColor;
+    ctx.fillRect(0, 0, w, h);
+    var title = $(box + "-title").textContent, body = $(box + "-body").textContent;
+    var y = h * 0.12;
+    [[title, Math.round(h * 0.07), "#ffd60a", "bold "], [body, Math.round(h * 0.045), "#fff", ""]]
+      .forEach(function (part) {
+        ctx.font = part[3] + part[1] + "px 'Be Vietnam Pro', 'Noto Sans', sans-serif";
+        ctx.fillStyle = part[2];
+        var line = "";
+        (part[0] || "").split(/\s+/).forEach(function (word) {
+          var test = line ? line + " " + word : word;
+          if (ctx.measureText(test).width > w * 0.9 && line) {
+            ctx.fillText(line, w * 0.05, y); y += part[1] * 1.4; line = word;
+          } else line = test;
+        });
+        if (line) { ctx.fillText(line, w * 0.05, y); y += part[1] * 1.8; }
+      });
+    return canvas;
+  }
+
+  function sendScreenshot() {
+    capture().toBlob(function (blob) {
+      api("/signage/api/boards/" + state.board + "/screenshot/", {
+        method: "POST", headers: { "Content-Type": "image/png" }, body: blob
+      }).catch(function () {});
+    }, "image/png");
+  }
+
   // --- push: server-sent events ---------------------------------------------------------
   function listen() {
     if (!window.EventSource) return;
-    var url = "/signage/api/boards/" + state.board + "/events/?token=" +
-      encodeURIComponent(state.token);
+    var base = (state.manifest && state.manifest.events) ||
+      "/signage/api/boards/" + state.board + "/events/";
+    var url = base + "?token=" + encodeURIComponent(state.token);
     state.events = new EventSource(url);
     state.events.addEventListener("changed", function () { fetchManifest(); });
+    state.events.addEventListener("command", function () { fetchCommands(); });
     state.events.addEventListener("open", function () { setStatus(""); });
     state.events.addEventListener("error", function () {
       // The browser reconnects by itself (the server sends "retry: 1000").
@@ -341,8 +494,9 @@
     fetchManifest();
     listen();
     var seconds = (state.manifest && state.manifest.heartbeat_seconds) || 60;
-    heartbeat();
-    setInterval(heartbeat, seconds * 1000);
+    measureHealth().then(heartbeat);
+    setInterval(function () { measureHealth().then(heartbeat); }, seconds * 1000);
+    fetchCommands();
   }
 
   if ("serviceWorker" in navigator) {

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django_tenants.utils import tenant_context
 
-from . import admin_log_in
+from tests.utils import admin_log_in
 
 pytestmark = pytest.mark.browser
 

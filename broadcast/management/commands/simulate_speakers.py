@@ -42,7 +42,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--unit", help="unit code (default: the first commune)", default=None
         )
-        parser.add_argument("--url", default=None, help="default: settings.MQTT_URL")
+        parser.add_argument(
+            "--url", default=None, help="default: BROADCAST_DEVICE_MQTT_URL"
+        )
         parser.add_argument("--processes", type=int, default=1)
         parser.add_argument("--heartbeat", type=float, default=60)
         parser.add_argument(

@@ -6,10 +6,9 @@ Picks the province (default: the one with the most units), its first two
 districts (if any) and a few communes; gives each an administrator, an
 editor and an approver account, articles cut from the plans in
 ../shared/corpus and the plans themselves as documents. Two communes get
-demo boards and speaker clusters when those apps provide them. Idempotent.
+demo boards, speaker clusters and a survey. Idempotent.
 """
 
-import importlib
 import os
 
 from django.conf import settings
@@ -23,6 +22,10 @@ from django_tenants.utils import tenant_context
 from tqdm import tqdm
 from wagtail.rich_text import RichText
 
+from broadcast.services import create_demo_clusters
+from engage.services import create_demo_survey
+from reports.demo import load_demo_reports
+from signage.services import create_demo_boards
 from tenants.demo import article_html, read_corpus, summary_of
 from tenants.models import Unit, UnitKind
 
@@ -43,13 +46,6 @@ def demo_units(province):
     for parent in districts or [province]:
         chosen += list(parent.children.exclude(kind=UnitKind.DISTRICT)[:3])
     return chosen
-
-
-def optional_service(module, name):
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 class Command(BaseCommand):
@@ -91,18 +87,12 @@ class Command(BaseCommand):
                 self.create_accounts()
                 self.create_content(unit, corpus, index)
         for unit in communes[:2]:
-            for module, name in (
-                ("engage.services", "create_demo_survey"),
-                ("signage.services", "create_demo_boards"),
-                ("broadcast.services", "create_demo_clusters"),
-            ):
-                service = optional_service(module, name)
-                if service is None:
-                    continue
-                created = service(unit)
-                if name == "create_demo_boards":
-                    for board, url in created or []:
-                        self.stdout.write(f"Bảng tin {board} – trình phát: {url}")
+            create_demo_survey(unit)
+            for board, url in create_demo_boards(unit) or []:
+                self.stdout.write(f"Bảng tin {board} – trình phát: {url}")
+            create_demo_clusters(unit)
+        # Registries, departments, the plan's targets and a report period.
+        load_demo_reports(province, units)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Nội dung mẫu sẵn sàng cho {len(units)} đơn vị của {province}."

@@ -2,85 +2,50 @@
 and restarts), simulated devices, the listener, and clean-up of the rows
 committed for them."""
 
-import getpass
 import shutil
-import subprocess
+import time
 import uuid
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 
-from tests.utils import free_port, reachable, wait_for
+from tests.mqtt_broker import ProjectBroker
+from tests.utils import wait_for
 
-MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 
+@pytest.fixture(autouse=True)
+def _project_broker(project_broker):
+    """Every broadcast test talks to the project's own broker (password, ACL,
+    anonymous refused), never to a shared anonymous one."""
+    from broadcast.mqtt import Publisher
 
-class OwnBroker:
-    """A mosquitto process on a free port, optionally with password + ACL."""
-
-    def __init__(self, directory, passwd=None, acl=None):
-        self.dir = Path(directory)
-        self.port = free_port()
-        self.url = f"mqtt://127.0.0.1:{self.port}"
-        lines = [
-            f"listener {self.port} 127.0.0.1",
-            "persistence true",
-            f"persistence_location {self.dir}/",
-            "autosave_interval 1",
-            f"log_dest file {self.dir}/mosquitto.log",
-            "max_queued_messages 100000",
-            # Run as root, mosquitto would switch to its own user, who cannot
-            # read pytest's private tmp dir.
-            f"user {getpass.getuser()}",
-        ]
-        if passwd:
-            lines += ["allow_anonymous false", f"password_file {passwd}"]
-        else:
-            lines.append("allow_anonymous true")
-        if acl:
-            lines.append(f"acl_file {acl}")
-        self.conf = self.dir / "mosquitto.conf"
-        self.conf.write_text("\n".join(lines) + "\n")
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [MOSQUITTO, "-c", str(self.conf)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        assert wait_for(lambda: reachable(self.url), 15), (
-            "own mosquitto did not start: " + self.log()
-        )
-        return self
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-    def log(self):
-        path = self.dir / "mosquitto.log"
-        return path.read_text() if path.exists() else ""
+    if settings.MQTT_URL != project_broker.url:
+        Publisher.reset()
+    yield project_broker
 
 
 @pytest.fixture
-def own_broker(tmp_path):
+def own_broker(project_broker, settings):
+    """A project broker of the test's own (to kill and restart); settings
+    point at it for the test, so cluster changes update its files."""
+    from broadcast.mqtt import Publisher
+
     brokers = []
 
-    def make(passwd=None, acl=None):
-        broker = OwnBroker(tmp_path, passwd, acl)
+    def make():
+        broker = ProjectBroker(project_broker.password).start()
         brokers.append(broker)
-        return broker.start()
+        for key, value in broker.settings().items():
+            setattr(settings, key, value)
+        Publisher.reset()
+        return broker
 
     yield make
     for broker in brokers:
         broker.stop()
+        shutil.rmtree(broker.dir, ignore_errors=True)
+    Publisher.reset()
 
 
 @pytest.fixture
@@ -95,11 +60,41 @@ def broadcast_rows(committed):
     ListenerCounter.objects.all().delete()
 
 
+def device_can_connect(spec, url=None):
+    """CONNECT with a device's credentials (clean start: no session kept)."""
+    import paho.mqtt.client as mqtt
+
+    from broadcast.mqtt import broker_address
+
+    host, port, _ = broker_address(url or settings.BROADCAST_DEVICE_MQTT_URL)
+    client = mqtt.Client(
+        callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+        client_id=spec["device_id"],
+        protocol=mqtt.MQTTv5,
+    )
+    client.username_pw_set(spec["username"], spec["password"])
+    try:
+        client.connect(host, port, clean_start=True)
+    except OSError:
+        return False
+    result = []
+    client.on_connect = lambda c, u, f, rc, p: result.append(rc)
+    deadline = time.monotonic() + 3
+    while not result and time.monotonic() < deadline:
+        client.loop(0.05)
+    client.disconnect()
+    return bool(result) and not result[0].is_failure
+
+
 @pytest.fixture
 def make_clusters(broadcast_rows):
     from broadcast import services
 
     def make(unit, count, **fields):
+        # Tests pass at any hour: clusters play all day unless a test sets
+        # the on/off hours it is about.
+        fields.setdefault("on_time", "00:00")
+        fields.setdefault("off_time", "00:00")
         broadcast_rows.units.add(unit)
         specs = []
         for index in range(count):
@@ -110,6 +105,12 @@ def make_clusters(broadcast_rows):
                 **fields,
             )
             specs.append(services.device_provisioning(cluster, password))
+        if specs:
+            # Registered clusters reach the broker's files on commit (the
+            # SIGHUP reload is asynchronous): wait until it accepts them.
+            assert wait_for(lambda: device_can_connect(specs[-1]), 10), (
+                "the broker did not learn the new clusters"
+            )
         return specs
 
     return make
@@ -122,7 +123,9 @@ def fleet_factory():
     fleets = []
 
     def make(specs, url=None, **kw):
-        fleet = Fleet(specs, url=url or settings.MQTT_URL, **kw).start()
+        fleet = Fleet(
+            specs, url=url or settings.BROADCAST_DEVICE_MQTT_URL, **kw
+        ).start()
         fleets.append(fleet)
         assert fleet.wait_online(30), "simulated devices did not connect"
         return fleet

@@ -7,8 +7,9 @@ real Celery worker, simulated devices, the listener."""
 import uuid
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -22,7 +23,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
 @pytest.fixture
 def official_client(client_for, committed):
-    """A logged-in official (not a superuser) of a unit's admin."""
+    """A logged-in official (not a superuser) of a unit's admin: its
+    approver, who runs the speakers (emergencies included)."""
     made = []
 
     def make(unit):
@@ -30,11 +32,7 @@ def official_client(client_for, committed):
             user = get_user_model().objects.create_user(
                 f"canbo-{uuid.uuid4().hex[:8]}", password="mat-khau-dai-12"
             )
-            user.user_permissions.add(
-                Permission.objects.get(
-                    content_type__app_label="wagtailadmin", codename="access_admin"
-                )
-            )
+            user.groups.add(Group.objects.get(name=settings.UNIT_APPROVER_GROUP))
         made.append((unit, user.pk))
         return admin_client(unit, user)
 
@@ -133,12 +131,19 @@ def test_official_schedules_tts_speakers_play_admin_shows_acks_emergency_preempt
     assert "Lịch tiêm chủng tháng 3" not in other
 
     # 6. An emergency from the admin pre-empts it on every cluster.
+    typed = {
+        "title": "Cảnh báo lũ",
+        "text": "Nước sông dâng cao, bà con vùng trũng di dời ngay.",
+    }
+    confirm = admin.post(reverse("broadcast_admin_emergency"), typed)
+    reach = SpeakerCluster.objects.filter(unit=commune, is_active=True).count()
+    assert (
+        f"Phát khẩn cấp “Cảnh báo lũ” tới {reach} cụm loa của {commune.name}?"
+        in confirm.content.decode()
+    )
+    assert not Dispatch.objects.filter(program__title="Cảnh báo lũ").exists()
     response = admin.post(
-        reverse("broadcast_admin_emergency"),
-        {
-            "title": "Cảnh báo lũ",
-            "text": "Nước sông dâng cao, bà con vùng trũng di dời ngay.",
-        },
+        reverse("broadcast_admin_emergency"), {**typed, "confirm": "1"}
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     urgent = Dispatch.objects.get(program__title="Cảnh báo lũ", unit=commune)

@@ -26,68 +26,143 @@ from tests.utils import start_celery_worker, wait_for
 pytestmark = [pytest.mark.slow]
 
 
-def publisher():
-    host, port = "127.0.0.1", int(settings.MQTT_URL.rsplit(":", 1)[1].strip("/"))
+def publisher(spec):
+    """A device that sends whatever it likes on its own topics (the broker
+    lets a device write only there)."""
+    url = settings.BROADCAST_DEVICE_MQTT_URL
+    host, port = "127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))
     client = mqtt.Client(
         callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-        client_id=f"rogue-{uuid.uuid4().hex[:8]}",
+        client_id=spec["device_id"],
         protocol=mqtt.MQTTv5,
     )
+    client.username_pw_set(spec["username"], spec["password"])
     client.connect(host, port)
     client.loop_start()
     return client
 
 
-def signed(device_id, body, key=None):
-    body = {"v": 1, "device": device_id, "ts": time.time(), **body}
-    body["sig"] = credentials.sign(body, key or credentials.signing_key(device_id))
-    return protocol.encode(body)
+_counter = [int(time.time() * 1000)]
 
 
-def test_listener_drops_counts_and_logs_bad_messages_and_keeps_running(
+def signed(spec, kind, body, key=None, n=None, ts=None, device=None):
+    """(payload, properties) of a device message as protocol v1.1 has it."""
+    if n is None:
+        _counter[0] += 1
+        n = _counter[0]
+    payload = protocol.device_message(kind, device or spec["device_id"], n, body, ts=ts)
+    return payload, protocol.signed_properties(payload, key or spec["signing_key"])
+
+
+def test_listener_drops_counts_and_logs_bad_replayed_and_forged_messages(
     tree, make_clusters, listener_factory, caplog
 ):
     caplog.set_level(logging.WARNING, logger="broadcast.listener")
     a, b = make_clusters(tree.commune_a1, 2)
     listener = listener_factory()
-    before = {
-        reason: ListenerCounter.value(f"dropped:{reason}")
-        for reason in ("malformed_json", "bad_signature", "wrong_topic")
-    }
-    rogue = publisher()
+    reasons = (
+        "malformed_json",
+        "bad_signature",
+        "wrong_topic",
+        "wrong_kind",
+        "replay",
+        "clock",
+    )
+    before = {r: ListenerCounter.value(f"dropped:{r}") for r in reasons}
+    rogue = publisher(a)
     ack = protocol.device_topic(a["device_id"], protocol.ACK)
     status = protocol.device_topic(a["device_id"], protocol.STATUS)
-    infos = [
-        rogue.publish(ack, b"{not json", qos=1),
-        rogue.publish(ack, b"\xff\xfe", qos=1),
-        # Signed with another device's key.
-        rogue.publish(
-            status, signed(a["device_id"], {"online": True}, b["signing_key"]), qos=1
-        ),
+    heartbeat = protocol.device_topic(a["device_id"], protocol.HEARTBEAT)
+    genuine, genuine_props = signed(a, protocol.HEARTBEAT, {"playing": None})
+    unsigned, _ = signed(a, protocol.STATUS, {"online": True})
+    messages = [
+        (ack, b"{not json", None),
+        (ack, b"\xff\xfe", None),
+        # Signed with another device's key, or not signed at all.
+        (status, *signed(a, protocol.STATUS, {"online": True}, key=b["signing_key"])),
+        (status, unsigned, None),
         # Device b's genuine message, replayed on device a's topic.
-        rogue.publish(status, signed(b["device_id"], {"online": True}), qos=1),
+        (status, *signed(b, protocol.STATUS, {"online": True})),
+        # A status offered as a heartbeat: the kind is inside the signed body.
+        (heartbeat, *signed(a, protocol.STATUS, {"online": False})),
+        # A genuine message, then the same bytes again (a replay).
+        (heartbeat, genuine, genuine_props),
+        (heartbeat, genuine, genuine_props),
+        # A fresh counter but a timestamp ten minutes old.
+        (heartbeat, *signed(a, protocol.HEARTBEAT, {}, ts=time.time() - 600)),
     ]
-    for info in infos:
-        info.wait_for_publish(5)
+    for topic, payload, props in messages:
+        rogue.publish(topic, payload, qos=1, properties=props).wait_for_publish(5)
 
     def counted():
-        return {
-            reason: ListenerCounter.value(f"dropped:{reason}") - before[reason]
-            for reason in before
-        }
+        return {r: ListenerCounter.value(f"dropped:{r}") - before[r] for r in reasons}
 
-    expected = {"malformed_json": 2, "bad_signature": 1, "wrong_topic": 1}
+    expected = {
+        "malformed_json": 2,
+        "bad_signature": 2,
+        "wrong_topic": 1,
+        "wrong_kind": 1,
+        "replay": 1,
+        "clock": 1,
+    }
     assert wait_for(lambda: counted() == expected, 15), counted()
     logged = " ".join(r.getMessage() for r in caplog.records)
-    assert "malformed_json" in logged and "bad_signature" in logged
-    assert "wrong_topic" in logged and a["device_id"] in logged
+    for reason in reasons:
+        assert reason in logged
+    assert a["device_id"] in logged
     # Still running: a good message afterwards is recorded.
     assert listener.db_thread.is_alive()
-    rogue.publish(status, signed(a["device_id"], {"online": True}), qos=1)
+    SpeakerCluster.objects.filter(device_id=a["device_id"]).update(online=False)
+    payload, props = signed(a, protocol.STATUS, {"online": True, "volume": 65})
+    rogue.publish(status, payload, qos=1, properties=props)
     cluster = SpeakerCluster.objects.get(device_id=a["device_id"])
     assert wait_for(lambda: SpeakerCluster.objects.get(pk=cluster.pk).online, 15)
+    cluster.refresh_from_db()
+    assert cluster.reported_volume == 65
     rogue.loop_stop()
     rogue.disconnect()
+
+
+def test_a_forged_command_is_dropped_by_the_device(
+    tree, make_clusters, fleet_factory, project_broker
+):
+    """Anyone able to publish on a device's topic (here the platform's own
+    account, as a compromised broker would) still cannot make it play: the
+    command's MAC is checked with the device's key."""
+    (spec,) = make_clusters(tree.commune_a1, 1)
+    fleet = fleet_factory([spec], play_seconds=0.1)
+    server = mqtt.Client(
+        callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+        client_id=f"forger-{uuid.uuid4().hex[:8]}",
+        protocol=mqtt.MQTTv5,
+    )
+    server.username_pw_set(project_broker.user, project_broker.password)
+    server.connect("127.0.0.1", project_broker.server_port)
+    server.loop_start()
+    command = protocol.play_command(
+        cid=uuid.uuid4(),
+        program_uid=uuid.uuid4(),
+        title="giả mạo",
+        url="http://attacker.example/x.mp3",
+        duration=1,
+        priority="emergency",
+        expires_at=time.time() + 60,
+    )
+    payload = protocol.command_payload(command, spec["device_id"])
+    topic = protocol.device_cmd(spec["device_id"])
+    wrong_key = credentials.new_signing_key()
+    for props in (None, protocol.signed_properties(payload, wrong_key)):
+        server.publish(topic, payload, qos=1, properties=props).wait_for_publish(5)
+    # The same command for another device, signed with that device's key.
+    other_key = credentials.new_signing_key()
+    moved = protocol.command_payload(command, "another-device")
+    server.publish(
+        topic, moved, qos=1, properties=protocol.signed_properties(moved, other_key)
+    ).wait_for_publish(5)
+    assert wait_for(lambda: len(fleet.events_for("forged")) == 3, 10)
+    assert not fleet.events_for("playing") and not fleet.events_for("received")
+    server.loop_stop()
+    server.disconnect()
 
 
 class Worker:
@@ -138,6 +213,11 @@ def outbox_locked_by_someone_else(dispatch_ids):
     return unsent > free
 
 
+# Enough device copies that the worker is caught in the middle of publishing
+# (each dispatch is one outbox row fanned out to 59 devices).
+DISPATCHES = 12
+
+
 def test_worker_killed_mid_dispatch_loses_nothing(
     tree, make_clusters, fleet_factory, listener_factory
 ):
@@ -155,10 +235,10 @@ def test_worker_killed_mid_dispatch_loses_nothing(
         clusters = list(
             SpeakerCluster.objects.filter(device_id__in=[s["device_id"] for s in specs])
         )
-        # Single clusters (one publish per device): a long dispatch. Queued
+        # Many device copies: a long publish. Queued
         # while no worker runs, so the first worker starts on all of it.
         dispatches = []
-        for index in range(4):
+        for index in range(DISPATCHES):
             program = Program.objects.create(
                 unit=tree.commune_b1, title=f"Bản tin {index}", duration_seconds=1
             )
@@ -191,7 +271,7 @@ def test_worker_killed_mid_dispatch_loses_nothing(
                 Delivery.objects.filter(
                     dispatch__in=dispatches, state="done", acknowledged_at__isnull=False
                 ).count()
-                == 4 * 59
+                == DISPATCHES * 59
             )
 
         assert wait_for(all_played, 90, every=0.5), list(

@@ -238,3 +238,33 @@ def test_commune_opens_a_bulletin_sent_on_every_channel_and_its_file(
     assert "Thông báo ba kênh" in detail.content.decode()
     download = a1.get(f"/admin/thong-tin-nguon/hop-thu/tep/{attachment.pk}/")
     assert download.status_code == 200
+
+
+def test_delivery_counts_and_table_agree_and_fan_out_is_announced(tree, platform):
+    """ux B13: the first render said "Đã gửi: 20" above "Chưa có lượt chuyển"."""
+    from bs4 import BeautifulSoup
+
+    from bulletins import services
+    from tests.factories.bulletins import make_bulletin
+
+    user = make_officer(tree.district_a)
+    client = platform(user)
+    item = make_sent_bulletin(user, root=tree.district_a, channels=("web", "speaker"))
+    html = client.get(f"/admin/thong-tin-nguon/{item.pk}/").content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    total = sum(int(n.get_text()) for n in soup.select(".bl-counts strong"))
+    rows = Delivery.objects.filter(bulletin=item).count()
+    assert total == rows == len(soup.select("tbody tr")) == 4
+    # Filtered by state, the counts still describe every delivery.
+    received = client.get(
+        f"/admin/thong-tin-nguon/{item.pk}/", {"trang-thai": "received"}
+    ).content.decode()
+    soup = BeautifulSoup(received, "html.parser")
+    assert sum(int(n.get_text()) for n in soup.select(".bl-counts strong")) == 4
+
+    # Approved and sent, deliveries not created yet by the worker: said so.
+    waiting = make_bulletin(user, root=tree.district_a, title="Chờ chuyển")
+    services.send_bulletin(waiting, user=user)
+    html = client.get(f"/admin/thong-tin-nguon/{waiting.pk}/").content.decode()
+    assert "Đang tạo các lượt chuyển" in html
+    assert "Chưa có lượt chuyển nào" not in html

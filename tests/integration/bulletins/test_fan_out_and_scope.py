@@ -6,7 +6,7 @@ from django_tenants.utils import tenant_context
 
 from bulletins import services
 from bulletins.models import Delivery, DeliveryTransition
-from bulletins.pipeline import TransitionNotAllowed, can_transition
+from bulletins.pipeline import InvalidStatus, can_transition
 from bulletins.signals import bulletin_for_channel, delivery_state_changed
 from tests.factories.bulletins import make_bulletin, make_officer, make_sent_bulletin
 
@@ -80,8 +80,8 @@ def test_the_pipeline_is_checked_in_one_place(tree, django_capture_on_commit_cal
     item = make_sent_bulletin(make_officer(tree.district_a), root=tree.district_a)
     heard = []
 
-    def listener(sender, delivery, from_state, to_state, actor, **kwargs):
-        heard.append((delivery.unit.code, from_state, to_state, actor))
+    def listener(sender, delivery, old_status, new_status, actor, **kwargs):
+        heard.append((delivery.unit.code, old_status, new_status, actor))
 
     delivery_state_changed.connect(listener)
     try:
@@ -91,7 +91,7 @@ def test_the_pipeline_is_checked_in_one_place(tree, django_capture_on_commit_cal
             )
         again = services.mark_delivery(item, tree.commune_a2, "web", "used")
         assert again.state == "used"
-        with pytest.raises(TransitionNotAllowed) as refused:
+        with pytest.raises(InvalidStatus) as refused:
             services.mark_delivery(item, tree.commune_a2, "web", "declined")
         assert "Không thể chuyển" in str(refused.value)
         assert heard == [
@@ -247,17 +247,20 @@ def test_late_received_report_from_a_device_changes_nothing(tree):
     services.mark_delivery(item, delivery.unit, "board", "received")
     delivery.refresh_from_db()
     assert delivery.state == "used"
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(InvalidStatus):
         services.mark_delivery(item, delivery.unit, "board", "sent")
 
 
-def test_sent_bulletin_is_searchable_and_leaves_the_index_when_deleted(tree):
+def test_sent_bulletin_is_searchable_and_leaves_the_index_when_deleted(
+    tree, django_capture_on_commit_callbacks
+):
     from search import services as search
 
     user = make_officer(tree.district_a)
-    item = make_sent_bulletin(
-        user, root=tree.district_a, title="Cảnh báo triều cường vùng ven sông"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        item = make_sent_bulletin(
+            user, root=tree.district_a, title="Cảnh báo triều cường vùng ven sông"
+        )
     found = search.search("trieu cuong", scope_unit=tree.commune_a1, scope="province")
     assert [hit.title for hit in found.hits] == ["Cảnh báo triều cường vùng ven sông"]
     item.delete()

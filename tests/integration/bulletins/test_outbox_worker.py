@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.worker]
 
 
 def test_bulletin_sent_while_no_worker_listens_is_delivered_when_one_comes(
-    tree, committed, celery_worker_process
+    tree, committed, celery_worker_process, broker_down
 ):
     from config.celery import app
 
@@ -32,7 +32,7 @@ def test_bulletin_sent_while_no_worker_listens_is_delivered_when_one_comes(
         services.send_bulletin(queued, user=user)
         # A second send whose message never reaches the broker at all (the
         # outbox row alone remembers it).
-        with _broker_down():
+        with broker_down():
             services.send_bulletin(lost, user=user)
         time.sleep(1)
         assert not Delivery.objects.filter(bulletin__in=[queued, lost]).exists()
@@ -66,22 +66,3 @@ def test_bulletin_sent_while_no_worker_listens_is_delivered_when_one_comes(
         )
         Bulletin.objects.filter(pk__in=[queued.pk, lost.pk]).delete()
         get_user_model().objects.filter(pk=user.pk).delete()
-
-
-class _broker_down:
-    """Make queueing fail as it does when the broker is unreachable."""
-
-    def __enter__(self):
-        from bulletins import tasks
-
-        self.original = tasks.fan_out_bulletin.delay
-
-        def refuse(*args, **kwargs):
-            raise ConnectionError("broker unreachable")
-
-        tasks.fan_out_bulletin.delay = refuse
-
-    def __exit__(self, *exc):
-        from bulletins import tasks
-
-        tasks.fan_out_bulletin.delay = self.original

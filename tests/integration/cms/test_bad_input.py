@@ -102,3 +102,33 @@ def test_contact_form_saves_a_message_then_is_rate_limited(tree, client_for, set
         assert ContactMessage.objects.filter(name="Trần Thị B").count() == 2
     with tenant_context(tree.commune_a2):
         assert not ContactMessage.objects.filter(name="Trần Thị B").exists()
+
+
+def test_admin_keeps_a_date_typed_as_dd_mm_yyyy_and_refuses_nonsense(tree):
+    """ux B16: "18/11/2026" in Ngày đăng was replaced by today, silently."""
+    from django.utils.translation import override
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    from tests.factories.cms import make_article
+    from tests.utils import admin_client
+
+    with tenant_context(tree.commune_a1):
+        article = make_article("Bài có ngày đăng")
+    client = admin_client(tree.commune_a1)
+    url = f"/admin/pages/{article.pk}/edit/"
+    with override("vi"):
+        html = client.get(url).content.decode()
+    data = querydict_from_html(html, form_id="page-edit-form")
+    data["body-count"] = "0"  # the StreamField editor is drawn by JavaScript
+    data["date"] = "18/11/2026"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    with tenant_context(tree.commune_a1):
+        article.refresh_from_db()
+        revision = article.get_latest_revision_as_object()
+    assert revision.date.isoformat() == "2026-11-18"
+
+    data["date"] = "31/02/2026"
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "31/02/2026" in refused.content.decode()  # kept for correction

@@ -27,7 +27,7 @@ def test_unit_admin_lists_only_its_own_feedback(db, tree, admin_client_for):
 
 
 def test_official_moves_feedback_through_the_pipeline_in_admin(
-    db, tree, admin_client_for
+    db, tree, admin_client_for, django_capture_on_commit_callbacks
 ):
     feedback = file(tree.commune_a1, "Nước sinh hoạt bị đục")
     client = admin_client_for(tree.commune_a1)
@@ -43,7 +43,8 @@ def test_official_moves_feedback_through_the_pipeline_in_admin(
     # Rejecting without a reason is refused with a Vietnamese message.
     html = client.post(url, {**form, "action": "rejected"}).content.decode()
     assert "Từ chối phải nêu rõ lý do." in html
-    assert client.post(url, {**form, "action": "accepted"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {**form, "action": "accepted"}).status_code == 302
     feedback.refresh_from_db()
     assert feedback.status == "accepted"
     assert feedback.events.get().actor == "canbo90101"
@@ -192,3 +193,65 @@ def test_unit_editors_and_approvers_may_handle_engage_items(db, tree, settings):
                 )
             )
             assert {"change_feedback", "change_question", "add_survey"} <= codenames
+
+
+def test_official_sees_the_citizens_contact_and_photos_of_a_feedback(
+    db, tree, admin_client_for
+):
+    """ux B7: the edit form showed neither photos nor name, phone, e-mail."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django_tenants.utils import tenant_context
+    from PIL import Image
+
+    jpeg = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 30)).save(jpeg, format="JPEG")
+    with tenant_context(tree.commune_a1):  # filed on the commune's site
+        feedback = services.file_feedback(
+            unit=tree.commune_a1,
+            title="Rác thải đổ bừa bãi ở ấp 2",
+            body="Cuối đường ấp 2 có bãi rác tự phát.",
+            name="Nguyễn Văn Dân",
+            phone="0912345678",
+            email="dan@example.vn",
+            photos=[(ContentFile(jpeg.getvalue(), name="rac.jpg"), (64, 48))],
+        )
+    photo = feedback.photos.get()
+    client = admin_client_for(tree.commune_a1)
+    html = client.get(f"/admin/engage/feedback/edit/{feedback.pk}/").content.decode()
+    assert "Nguyễn Văn Dân" in html
+    assert 'href="tel:0912345678"' in html and "mailto:dan@example.vn" in html
+    photo_url = f"/admin/tuong-tac/anh-phan-anh/{photo.pk}/"
+    assert f'src="{photo_url}"' in html
+    response = client.get(photo_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    # Another commune's official gets nothing.
+    other = admin_client_for(tree.commune_b1)
+    assert other.get(photo_url).status_code == 404
+
+
+def test_official_answers_a_new_feedback_in_one_step_with_every_stage_recorded(
+    db, tree, admin_client_for
+):
+    feedback = file(tree.commune_a1, "Ổ gà trên đường liên ấp")
+    client = admin_client_for(tree.commune_a1)
+    url = f"/admin/engage/feedback/edit/{feedback.pk}/"
+    html = client.get(url).content.decode()
+    assert "Trả lời ngay" in html
+    form = {"category": "ha-tang", "deadline": "", "note": "", "action": "answer-now"}
+    empty = client.post(url, {**form, "answer": ""}).content.decode()
+    assert "Hãy nhập nội dung trả lời trước." in empty
+    response = client.post(
+        url, {**form, "answer": "Xã đã vá ổ gà ngày 02/12, cảm ơn bà con."}
+    )
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert feedback.status == "answered" and feedback.answered_at
+    steps = list(feedback.events.order_by("pk").values_list("from_status", "to_status"))
+    assert steps == [
+        ("received", "accepted"),
+        ("accepted", "in_progress"),
+        ("in_progress", "answered"),
+    ]

@@ -11,7 +11,7 @@ from PIL import Image
 
 from engage import services, tokens
 from engage.models import Feedback
-from engage.pipeline import FeedbackStatus, TransitionError
+from engage.pipeline import FeedbackStatus, InvalidStatus
 from engage.signals import feedback_status_changed
 
 
@@ -26,7 +26,9 @@ def file(unit, **kw):
     )
 
 
-def test_pipeline_walks_to_closed_with_events_signals_and_mail(db, tree):
+def test_pipeline_walks_to_closed_with_events_signals_and_mail(
+    db, tree, django_capture_on_commit_callbacks
+):
     feedback = file(tree.commune_a1)
     seen = []
 
@@ -35,10 +37,13 @@ def test_pipeline_walks_to_closed_with_events_signals_and_mail(db, tree):
 
     feedback_status_changed.connect(listener)
     try:
-        feedback.set_status("accepted", actor="cb")
-        feedback.set_status("in_progress", actor="cb")
-        feedback.set_status("answered", actor="cb", answer="Đã thay bóng đèn.")
-        feedback.set_status("closed", actor="cb")
+        with django_capture_on_commit_callbacks(execute=True):
+            feedback.set_status("accepted", actor="cb")
+            feedback.set_status("in_progress", actor="cb")
+            feedback.set_status("answered", actor="cb", answer="Đã thay bóng đèn.")
+            feedback.set_status("closed", actor="cb")
+            # Receivers (the citizen's mail) wait for the commit.
+            assert seen == [] and not mail.outbox
     finally:
         feedback_status_changed.disconnect(listener)
     assert seen == [
@@ -61,13 +66,13 @@ def test_pipeline_walks_to_closed_with_events_signals_and_mail(db, tree):
 
 def test_pipeline_refuses_skips_and_rejection_without_reason(db, tree):
     feedback = file(tree.commune_a1)
-    with pytest.raises(TransitionError, match="Không thể chuyển"):
+    with pytest.raises(InvalidStatus, match="Không thể chuyển"):
         feedback.set_status("answered", answer="x")
-    with pytest.raises(TransitionError, match="lý do"):
+    with pytest.raises(InvalidStatus, match="lý do"):
         feedback.set_status("rejected")
     feedback.set_status("rejected", reason="Không thuộc thẩm quyền của xã.")
     assert feedback.reject_reason == "Không thuộc thẩm quyền của xã."
-    with pytest.raises(TransitionError):
+    with pytest.raises(InvalidStatus):
         feedback.set_status("accepted")
     assert Feedback.objects.get().status == FeedbackStatus.REJECTED
 
@@ -83,7 +88,7 @@ def test_transfer_to_parent_unit_moves_the_queue(db, tree):
     assert not Feedback.objects.filter(unit=tree.commune_a1).exists()
     feedback.set_status("accepted")
     feedback.set_status("in_progress")
-    with pytest.raises(TransitionError, match="chưa bắt đầu xử lý"):
+    with pytest.raises(InvalidStatus, match="chưa bắt đầu xử lý"):
         feedback.transfer_to_parent()
 
 
@@ -199,3 +204,50 @@ def test_public_results_and_citizen_rating(db, tree, client_for):
     assert response.status_code == 302
     done.refresh_from_db()
     assert done.rating == 4 and done.rating_comment == "Nhanh"
+
+
+def test_photo_is_kept_when_the_form_comes_back_with_an_error(
+    db, tree, client_for, gps_photo
+):
+    """ux B8: a photo attached to a form with a mistake was silently dropped."""
+    import re
+
+    client = client_for(tree.commune_a1)
+    form = {
+        "kind": "phan-anh",
+        "category": "moi-truong",
+        "title": "Cống thoát nước bị nghẹt",
+        "body": "",  # the mistake
+        "email": "khong-hop-le",  # and another
+        "website": "",
+    }
+    first = client.post("/phan-anh-kien-nghi/gui/", {**form, "photos": [gps_photo()]})
+    html = first.content.decode()
+    assert first.status_code == 200 and not Feedback.objects.exists()
+    assert "Ảnh đã chọn được giữ lại" in html and "Cống thoát nước bị nghẹt" in html
+    tokens = re.findall(r'name="kept_photos" value="([^"]+)"', html)
+    assert len(tokens) == 1
+    # A forged token is ignored, the kept one comes back with the corrected form.
+    second = client.post(
+        "/phan-anh-kien-nghi/gui/",
+        {
+            **form,
+            "body": "Nước tràn ra đường mỗi khi mưa.",
+            "email": "dan@example.vn",
+            "kept_photos": [tokens[0], "gia-mao:1"],
+        },
+    )
+    assert second.status_code == 302, second.content.decode()[:2000]
+    feedback = Feedback.objects.get()
+    photo = feedback.photos.get()
+    with photo.image.open("rb") as stored:
+        assert not Image.open(io.BytesIO(stored.read())).getexif()
+    # Unticking a kept photo sends the feedback without it.
+    third = client.post("/phan-anh-kien-nghi/gui/", {**form, "photos": [gps_photo()]})
+    token = re.findall(r'name="kept_photos" value="([^"]+)"', third.content.decode())
+    assert token
+    client.post(
+        "/phan-anh-kien-nghi/gui/",
+        {**form, "body": "Lần hai.", "email": "", "title": "Không kèm ảnh"},
+    )
+    assert not Feedback.objects.get(title="Không kèm ảnh").photos.exists()

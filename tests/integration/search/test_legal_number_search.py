@@ -6,7 +6,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from search.tasks import index_page
-from tests.integration.cms.factories import make_document
+from tests.factories.cms import make_document
 
 pytestmark = pytest.mark.django_db
 

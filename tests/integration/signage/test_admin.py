@@ -72,7 +72,7 @@ def test_too_long_text_for_led_is_refused_with_the_limit(tree, admin_for):
             "playlist": playlist.pk,
             "kind": "text",
             "title": "Lịch tiêm chủng",
-            "body": LONG_BODY,
+            "body": LONG_BODY * 3,
             "language": "vi",
             "duration": 10,
             "sort_order": 0,
@@ -105,9 +105,14 @@ def test_official_interrupts_then_clears(tree, admin_for):
     unit = tree.commune_a1
     client = admin_for(unit)
     board, _ = make_board(unit)
+    typed = {"title": "Cháy rừng phòng hộ: không vào rừng", "body": "", "minutes": 30}
+    confirm = client.post(reverse("signage_admin_interrupt_now"), typed)
+    # First the reach is stated; nothing goes out before the confirmation.
+    assert confirm.status_code == 200
+    assert f"Ngắt 1 bảng tin của {unit.name} trong 30 phút?" in confirm.content.decode()
+    assert not Interrupt.objects.filter(unit=unit).exists()
     response = client.post(
-        reverse("signage_admin_interrupt_now"),
-        {"title": "Cháy rừng phòng hộ: không vào rừng", "body": "", "minutes": 30},
+        reverse("signage_admin_interrupt_now"), {**typed, "confirm": "1"}
     )
     assert response.status_code == 302
     item = Interrupt.objects.get(unit=unit)

@@ -221,3 +221,38 @@ def test_openapi_schema_describes_the_read_api(tree, client_for):
     operation = schema["paths"]["/api/v1/syndication/items/"]["get"]
     names = {param["name"] for param in operation["parameters"]}
     assert {"unit", "category", "since", "page"} <= names
+
+
+def test_page_saved_not_live_leaves_the_portals(
+    tree, django_capture_on_commit_callbacks
+):
+    """ux B2: a stale save (the editor's autosave racing "Duyệt và xuất bản")
+    left the article unpublished on the commune's site but listed, as a dead
+    link, on the district and province portals."""
+    from wagtail.models import Page
+
+    with tenant_context(tree.commune_a1):
+        page = create_article(tree.commune_a1, "Bài bị ghi đè khi duyệt")
+        assert services.index_page(page.pk) is not None
+        stale = Page.objects.get(pk=page.pk).specific
+        stale.live = False
+        with django_capture_on_commit_callbacks() as queued:
+            stale.save()
+        assert len(queued) == 1  # the sync of this page, queued on commit
+        services.index_page(page.pk)  # what the queued task does
+    assert not SyndicatedItem.objects.filter(page_id=page.pk).exists()
+
+
+def test_editor_autosave_is_off_so_it_cannot_race_an_approval(tree):
+    from tests.factories.cms import make_article
+    from tests.utils import admin_client
+
+    with tenant_context(tree.commune_a1):
+        article = make_article("Bài đang duyệt")
+    html = (
+        admin_client(tree.commune_a1)
+        .get(f"/admin/pages/{article.pk}/edit/")
+        .content.decode()
+    )
+    assert "page-edit-form" in html
+    assert "data-w-autosave-interval-value" not in html

@@ -1,0 +1,139 @@
+"""Indicators owned by broadcast (registered in reports.registry)."""
+
+from collections import defaultdict
+
+from django.db.models import Sum
+
+from reports.registry import HOURS, PERCENT, register
+from tenants.models import Hamlet
+
+from .models import PlayLog, Program, ProgramKind, SpeakerCluster
+
+
+def _hamlet_coverage(subtree, period):
+    """{commune id: (hamlets with an active cluster, hamlets)}."""
+    hamlets = defaultdict(set)
+    for pk, unit_id in Hamlet.objects.filter(
+        unit_id__in=subtree.commune_ids, is_active=True
+    ).values_list("pk", "unit_id"):
+        hamlets[unit_id].add(pk)
+    covered = set(
+        SpeakerCluster.objects.filter(
+            unit_id__in=subtree.commune_ids,
+            is_active=True,
+            hamlet_ref__isnull=False,
+            created_at__lt=period.end_dt,
+        ).values_list("hamlet_ref_id", flat=True)
+    )
+    return {
+        pk: (len(hamlets[pk] & covered), len(hamlets[pk])) for pk in subtree.commune_ids
+    }
+
+
+@register(
+    "speakers_communes",
+    label="Xã, phường, thị trấn có truyền thanh ứng dụng CNTT-VT đến mọi ấp, khóm, "
+    "tổ dân phố",
+    group="radio",
+    measured_on="xã, phường, thị trấn",
+    order=10,
+    help="Mỗi ấp/khóm trong danh mục có ít nhất một cụm loa đang hoạt động; xã "
+    "chưa có danh mục ấp/khóm tính là chưa đạt.",
+)
+def speakers_communes(subtree, period):
+    coverage = _hamlet_coverage(subtree, period)
+    return {pk: (int(den > 0 and num == den), 1) for pk, (num, den) in coverage.items()}
+
+
+@register(
+    "speakers_hamlets",
+    label="Ấp, khóm, tổ dân phố có cụm loa ứng dụng CNTT-VT",
+    group="radio",
+    measured_on="ấp, khóm, tổ dân phố",
+    order=20,
+)
+def speakers_hamlets(subtree, period):
+    return _hamlet_coverage(subtree, period)
+
+
+def _played(subtree, period):
+    """{unit id: (seconds, tts seconds, minority-language seconds)}: one scan
+    of the period's play logs, shared by the three indicators below."""
+    key = ("broadcast_played", period)
+    if key not in subtree.memo:
+        rows = (
+            PlayLog.objects.filter(
+                unit_id__in=subtree.ids,
+                started_at__gte=period.start_dt,
+                started_at__lt=period.end_dt,
+            )
+            .values_list("unit_id", "program_id")
+            .annotate(s=Sum("seconds"))
+            .order_by()
+        )
+        # Grouped by program id, then the few programs looked up: no join
+        # over the year's play logs.
+        programs = dict(
+            (pk, (kind, language))
+            for pk, kind, language in Program.objects.filter(
+                pk__in={program for _, program, _ in rows if program}
+            ).values_list("pk", "kind", "language")
+        )
+        out = defaultdict(lambda: [0.0, 0.0, 0.0])
+        for unit_id, program, seconds in rows:
+            kind, language = programs.get(program, (None, None))
+            item = out[unit_id]
+            item[0] += seconds
+            if kind == ProgramKind.TTS:
+                item[1] += seconds
+            if language not in (None, "", "vi"):
+                item[2] += seconds
+        subtree.memo[key] = out
+    return subtree.memo[key]
+
+
+@register(
+    "broadcast_hours",
+    label="Số giờ phát thanh",
+    group="radio",
+    kind=HOURS,
+    measured_on="giờ",
+    order=50,
+)
+def broadcast_hours(subtree, period):
+    return {
+        pk: (round(total / 3600, 2), 0)
+        for pk, (total, _, _) in _played(subtree, period).items()
+    }
+
+
+def _share(subtree, period, index):
+    return {
+        pk: (round(item[index] / 3600, 2), round(item[0] / 3600, 2))
+        for pk, item in _played(subtree, period).items()
+        if item[0]
+    }
+
+
+@register(
+    "broadcast_tts",
+    label="Tỷ lệ thời lượng phát bằng chuyển văn bản thành giọng nói",
+    group="radio",
+    kind=PERCENT,
+    measured_on="giờ phát",
+    order=60,
+)
+def broadcast_tts(subtree, period):
+    return _share(subtree, period, 1)
+
+
+@register(
+    "broadcast_minority",
+    label="Tỷ lệ thời lượng phát bằng tiếng dân tộc thiểu số",
+    group="radio",
+    kind=PERCENT,
+    measured_on="giờ phát",
+    order=70,
+)
+def broadcast_minority(subtree, period):
+    return _share(subtree, period, 2)

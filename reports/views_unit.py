@@ -1,0 +1,93 @@
+"""The reporting unit's side (its own admin on its host): the reports its
+district or province asks for, filled mostly from the platform's figures."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+
+from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
+
+from . import services
+from .forms import ReportForm
+from .models import PeriodicReport, ReportReminder
+from .pipeline import ReportStatus, TransitionError
+
+
+def report_list(request):
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    reports = (
+        PeriodicReport.objects.filter(unit=unit)
+        .select_related("period", "period__unit")
+        .order_by("-period__deadline")
+    )
+    reminders = ReportReminder.objects.filter(
+        report__unit=unit, dismissed_at__isnull=True
+    ).select_related("report__period")[:5]
+    return render(
+        request,
+        "reports/admin/unit_reports.html",
+        {
+            "reports": reports,
+            "unit": unit,
+            "reminders": reminders,
+            "heading": "Báo cáo định kỳ",
+        },
+    )
+
+
+def report_edit(request, pk):
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    report = get_object_or_404(
+        PeriodicReport.objects.select_related("period", "unit"), pk=pk, unit=unit
+    )
+    return report_form_response(request, report, back="reports_unit_list")
+
+
+def report_form_response(request, report, *, back):
+    editable = services.is_editable(report)
+    if editable and request.method == "GET":
+        services.prefill(report)
+        report.save(update_fields=["computed", "figures", "updated_at"])
+    form = ReportForm(request.POST or None, report=report)
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, "Báo cáo đã nộp, không sửa được nữa.")
+            return redirect(request.path)
+        if form.is_valid():
+            report.figures = form.figures()
+            for name in ("results", "difficulties", "proposals"):
+                setattr(report, name, form.cleaned_data[name])
+            report.save()
+            if "submit" in request.POST:
+                actor = request.user.get_full_name() or request.user.get_username()
+                try:
+                    services.set_status(report, ReportStatus.SUBMITTED, actor=actor)
+                except TransitionError as refusal:
+                    messages.error(request, str(refusal))
+                else:
+                    ReportReminder.objects.filter(report=report).update(
+                        dismissed_at=report.submitted_at
+                    )
+                    messages.success(
+                        request,
+                        "Đã nộp báo cáo (trễ hạn)."
+                        if report.is_late
+                        else "Đã nộp báo cáo đúng hạn.",
+                    )
+                return redirect(back)
+            messages.success(request, "Đã lưu báo cáo, chưa nộp.")
+            return redirect(request.path)
+        messages.error(request, "Chưa lưu được: hãy sửa các mục được đánh dấu.")
+        status = 400
+    return render(
+        request,
+        "reports/admin/report_form.html",
+        {
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "back": back,
+            "heading": str(report.period),
+        },
+        status=status,
+    )

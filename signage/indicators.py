@@ -1,0 +1,41 @@
+"""Indicators owned by signage (registered in reports.registry)."""
+
+from reports.registry import register
+
+from .models import Board
+
+
+def _connected_units(unit_ids, period):
+    """Units with a board paired (connected to the platform) by the period's end."""
+    return set(
+        Board.objects.filter(
+            unit_id__in=unit_ids, paired_at__isnull=False, paired_at__lt=period.end_dt
+        )
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+@register(
+    "boards_communes",
+    label="Xã, phường, thị trấn có bảng tin điện tử công cộng kết nối",
+    group="infrastructure",
+    measured_on="xã, phường, thị trấn",
+    order=20,
+)
+def boards_communes(subtree, period):
+    connected = _connected_units(subtree.commune_ids, period)
+    return {pk: (int(pk in connected), 1) for pk in subtree.commune_ids}
+
+
+@register(
+    "boards_districts",
+    label="Huyện, thị xã, thành phố có bảng tin LED/LCD cỡ lớn kết nối "
+    "Hệ thống thông tin nguồn",
+    group="infrastructure",
+    measured_on="huyện, thị xã, thành phố (cấu trúc ba cấp)",
+    order=30,
+)
+def boards_districts(subtree, period):
+    connected = _connected_units(subtree.district_ids, period)
+    return {pk: (int(pk in connected), 1) for pk in subtree.district_ids}

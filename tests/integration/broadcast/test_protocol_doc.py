@@ -1,0 +1,231 @@
+"""docs/mqtt-protocol-v1.md is enough to build a device: its example MACs
+are right, and a minimal device written only from the document (paho,
+hmac, json; nothing from the platform's code) is provisioned, plays a
+program, is stopped and reports what it did."""
+
+import hashlib
+import hmac
+import json
+import re
+import threading
+import time
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from broadcast import services
+from broadcast.models import Delivery, PlayLog, Program
+from broadcast.mqtt import publish_outbox
+from tests.utils import wait_for
+
+pytestmark = [pytest.mark.slow]
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "mqtt-protocol-v1.md"
+
+
+def test_the_documents_example_macs_are_the_hmac_of_the_example_bytes():
+    text = DOC.read_text()
+    key = re.search(r'"signing_key": "([0-9a-f]{64})"', text).group(1)
+    blocks = re.findall(r"```(?:json)?\n(.*?)\n```", text, re.S)
+    one_line = [b for b in blocks if "\n" not in b and b.startswith('{"v":1')]
+    ack = next(b for b in one_line if '"kind":"ack"' in b)
+    play = next(b for b in one_line if '"type":"play"' in b)
+    sigs = re.findall(r"`sig` = `([0-9a-f]{64})`", text)
+    assert len(sigs) == 2
+    for payload, sig in zip((ack, play), sigs, strict=True):
+        mac = hmac.new(bytes.fromhex(key), payload.encode(), hashlib.sha256)
+        assert mac.hexdigest() == sig
+    # Every example is valid JSON.
+    for block in one_line:
+        json.loads(block)
+
+
+class DocDevice:
+    """A device as docs/mqtt-protocol-v1.md describes it, nothing more."""
+
+    def __init__(self, provisioning):
+        self.p = provisioning
+        self.key = bytes.fromhex(provisioning["signing_key"])
+        self.root = provisioning["topic_root"]
+        self.id = provisioning["device_id"]
+        self.n = int(time.time() * 1000)
+        self.handled = {}
+        self.playing = None
+        self.forged = 0
+        self.lock = threading.Lock()
+        url = provisioning["broker_url"]
+        host, port = url.split("://")[1].rsplit(":", 1)
+        self.client = mqtt.Client(
+            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+            client_id=self.id,
+            protocol=mqtt.MQTTv5,
+        )
+        self.client.username_pw_set(provisioning["username"], provisioning["password"])
+        self.client.on_connect = self.on_connect
+        self.client.on_message = self.on_message
+        will, props = self.message("status", {"online": False, "will": True}, True)
+        self.client.will_set(
+            self.topic("status"), will, qos=1, retain=True, properties=props
+        )
+        connect = Properties(PacketTypes.CONNECT)
+        connect.SessionExpiryInterval = 86400
+        self.client.connect(
+            host, int(port), keepalive=60, clean_start=False, properties=connect
+        )
+        self.client.loop_start()
+
+    def topic(self, kind):
+        return f"{self.root}/dev/{self.id}/{kind}"
+
+    def message(self, kind, body, will=False):
+        with self.lock:
+            self.n += 1
+            n = self.n
+        payload = json.dumps(
+            {"v": 1, "kind": kind, "device": self.id, "ts": time.time(), "n": n} | body
+        ).encode()
+        props = Properties(PacketTypes.WILLMESSAGE if will else PacketTypes.PUBLISH)
+        sig = hmac.new(self.key, payload, hashlib.sha256).hexdigest()
+        props.UserProperty = [("sig", sig)]
+        return payload, props
+
+    def send(self, kind, body, retain=False):
+        payload, props = self.message(kind, body)
+        self.client.publish(
+            self.topic(kind), payload, qos=1, retain=retain, properties=props
+        )
+
+    def on_connect(self, client, userdata, flags, reason_code, properties):
+        client.subscribe(self.topic("cmd"), qos=1)
+        self.send("status", {"online": True, "volume": 70, "firmware": "doc/1"}, True)
+
+    def on_message(self, client, userdata, message):
+        sig = dict(getattr(message.properties, "UserProperty", []) or []).get("sig")
+        mac = hmac.new(self.key, message.payload, hashlib.sha256).hexdigest()
+        if not sig or not hmac.compare_digest(sig, mac):
+            self.forged += 1
+            return
+        command = json.loads(message.payload)
+        if command["device"] != self.id:
+            self.forged += 1
+            return
+        cid = command["cid"]
+        if cid in self.handled:
+            self.ack(cid, self.handled[cid])
+            return
+        if command["expires_at"] < time.time():
+            self.ack(cid, "expired")
+            return
+        if command["type"] == "play":
+            self.playing = (command, time.time())
+            self.ack(cid, "playing")
+        elif command["type"] == "stop":
+            target = command["target"]
+            if self.playing and self.playing[0]["cid"] == target:
+                self.end("stopped")
+            self.handled.setdefault(target, "stopped")
+            self.ack(cid, "done")
+
+    def ack(self, cid, state):
+        self.handled[cid] = state
+        self.send("ack", {"cid": cid, "state": state})
+
+    def end(self, result):
+        command, started = self.playing
+        self.playing = None
+        ended = time.time()
+        self.ack(command["cid"], {"completed": "done"}.get(result, result))
+        self.send(
+            "play",
+            {
+                "cid": command["cid"],
+                "program": command["program"],
+                "started_at": started,
+                "ended_at": ended,
+                "seconds": round(ended - started, 2),
+                "result": result,
+            },
+        )
+
+    def close(self):
+        self.send("status", {"online": False}, retain=True)
+        time.sleep(0.2)
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
+def test_a_device_written_from_the_document_plays_and_is_stopped(
+    tree, broadcast_rows, listener_factory, committed
+):
+    unit = tree.commune_a2
+    broadcast_rows.units.add(unit)
+    cluster, password = services.create_cluster(
+        unit,
+        "Cụm loa theo tài liệu",
+        device_id=f"{broadcast_rows.prefix}-doc",
+        on_time="00:00",
+        off_time="00:00",
+    )
+    provisioning = json.loads(
+        json.dumps(services.device_provisioning(cluster, password))
+    )
+    listener_factory()
+    device = wait_for(lambda: _connected(provisioning), 15)
+    assert device, "the device written from the document could not connect"
+    try:
+        assert wait_for(lambda: _refreshed(cluster).online, 15)
+        assert _refreshed(cluster).reported_volume == 70
+        assert _refreshed(cluster).firmware == "doc/1"
+
+        short = Program.objects.create(unit=unit, title="Ngắn", duration_seconds=1)
+        dispatch = services.dispatch_program(short, units=[unit], kick=False)
+        publish_outbox()
+        delivery = wait_for(
+            lambda: Delivery.objects.filter(dispatch=dispatch, state="playing").first(),
+            15,
+        )
+        assert delivery and device.playing
+        device.end("completed")
+        assert wait_for(
+            lambda: Delivery.objects.get(pk=delivery.pk).state == "done", 15
+        )
+        assert wait_for(lambda: PlayLog.objects.filter(dispatch=dispatch).exists())
+
+        long = Program.objects.create(unit=unit, title="Dài", duration_seconds=600)
+        dispatch = services.dispatch_program(long, units=[unit], kick=False)
+        publish_outbox()
+        assert wait_for(
+            lambda: Delivery.objects.filter(
+                dispatch=dispatch, state="playing"
+            ).exists(),
+            15,
+        )
+        services.stop_program(long)
+        publish_outbox()
+        assert wait_for(
+            lambda: Delivery.objects.filter(
+                dispatch=dispatch, state="stopped"
+            ).exists(),
+            15,
+        )
+        log = wait_for(lambda: PlayLog.objects.filter(dispatch=dispatch).first(), 10)
+        assert log.result == "stopped"
+        assert device.forged == 0
+    finally:
+        device.close()
+
+
+def _connected(provisioning):
+    device = DocDevice(provisioning)
+    if wait_for(device.client.is_connected, 3):
+        return device
+    device.client.loop_stop()
+    return None
+
+
+def _refreshed(cluster):
+    cluster.refresh_from_db()
+    return cluster
