@@ -7,9 +7,7 @@ from django.template import loader
 
 logger = logging.getLogger(__name__)
 
-BAD_REQUEST = (
-    "Yêu cầu không hợp lệ. Hãy kiểm tra lại đường dẫn hoặc nội dung đã nhập."
-)
+BAD_REQUEST = "Yêu cầu không hợp lệ. Hãy kiểm tra lại đường dẫn hoặc nội dung đã nhập."
 
 
 def bad_request(request, exception=None, message=BAD_REQUEST):
