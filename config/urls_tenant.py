@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("signage.urls")),
     path("", include("broadcast.urls")),
     path("", include("reports.urls")),
+    path("", include("themes.urls")),
 ]
 # Pages in the unit's extra languages live under /km/, /en/, ...; Vietnamese
 # (the source) stays at the root.

@@ -368,6 +368,9 @@ _CSP_COMMON = {
 # Behind the proxy it has the site's origin; without one (make run) it
 # listens on SIGNAGE_EVENTS_PORT and players are sent there.
 SIGNAGE_EVENTS_PORT = os.environ.get("SIGNAGE_EVENTS_PORT", "")
+# Seconds one stream of that process stays open (it costs a coroutine, not a
+# thread); it still ends now and then so a revoked token is noticed.
+SIGNAGE_ASYNC_SSE_SECONDS = float(os.environ.get("SIGNAGE_ASYNC_SSE_SECONDS", "300"))
 if SIGNAGE_EVENTS_PORT:
     _CSP_COMMON["connect-src"] = [
         "'self'",
