@@ -12,6 +12,9 @@ Two timeouts, one client per (URL, timeout):
   (board tokens, pairing, the player's event stream);
 - ``client(fast=True)`` waits ``REDIS_FAST_TIMEOUT``: best-effort caches, where
   a slow Redis must cost a search no more than a miss.
+
+``async_client()`` is the asyncio client of the boards' event-stream process
+(signage/events.py).
 """
 
 import redis
@@ -29,6 +32,21 @@ def client(*, fast=False):
             url, socket_timeout=timeout, socket_connect_timeout=timeout
         )
     return _clients[url, timeout]
+
+
+def async_client():
+    """A shared ``redis.asyncio.Redis`` for one event loop's process. A burst
+    of reconnecting boards waits for a pooled connection instead of opening
+    one each (the hub there holds the only subscription)."""
+    import redis.asyncio as aioredis
+
+    url = settings.REDIS_URL
+    if ("async", url) not in _clients:
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=20, timeout=20
+        )
+        _clients["async", url] = aioredis.Redis(connection_pool=pool)
+    return _clients["async", url]
 
 
 def key_prefix():

@@ -2,7 +2,9 @@
 
 Pages are cached whole in the default cache, whose keys carry the schema
 (django-tenants' ``make_key``), so one unit never serves another's page.
-Every key also carries the unit's *generation*: publishing, unpublishing,
+Every key also carries the unit's live emergency bulletins
+(``bulletins.emergency.page_token``: the banner on every page) and its
+*generation*: publishing, unpublishing,
 moving or deleting a page, or changing a setting or snippet a page shows,
 bumps the generation and so retires every cached page of that unit at once
 (a section lists its children, the home page lists the latest items, so a
@@ -59,7 +61,12 @@ def cache_key(request):
         ]
     )
     digest = hashlib.sha1(raw.encode()).hexdigest()
-    return f"cms:page:{current_generation()}:{digest}"
+    # Every page carries the site-wide emergency banner: a bulletin going
+    # live or ending changes the token, so the cached pages retire with it.
+    from bulletins.emergency import page_token
+
+    unit = getattr(request, "tenant", None)
+    return f"cms:page:{current_generation()}:{page_token(unit)}:{digest}"
 
 
 def is_cacheable_request(request):

@@ -91,3 +91,68 @@ def report_form_response(request, report, *, back):
         },
         status=status,
     )
+
+
+SECTIONS = ("ap", "dai", "ttv", "taphuan")
+
+
+def registries(request):
+    """The unit's own registries: hamlets, legacy stations, propagandists and
+    this year's training figures, each saved on its own (nothing typed is
+    lost when another section has an error)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .forms import (
+        TrainingForm,
+        hamlet_formset,
+        propagandist_formset,
+        station_formset,
+    )
+    from .models import TrainingRecord
+
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    year = timezone.localdate().year
+    section = request.POST.get("section") if request.method == "POST" else None
+    data = request.POST if section in SECTIONS else None
+    record = TrainingRecord.objects.filter(unit=unit, year=year).first()
+    forms = {
+        "ap": hamlet_formset(unit, data if section == "ap" else None),
+        "dai": station_formset(unit, data if section == "dai" else None),
+        "ttv": propagandist_formset(unit, data if section == "ttv" else None),
+        "taphuan": TrainingForm(
+            data if section == "taphuan" else None,
+            initial={
+                "officials": record.officials if record else None,
+                "trained": record.trained if record else None,
+                "trained_online": record.trained_online if record else None,
+            },
+        ),
+    }
+    status = 200
+    if section in SECTIONS:
+        form = forms[section]
+        if form.is_valid():
+            with transaction.atomic():
+                if section == "taphuan":
+                    TrainingRecord.objects.update_or_create(
+                        unit=unit,
+                        year=year,
+                        defaults={
+                            "officials": form.cleaned_data["officials"],
+                            "trained": form.cleaned_data["trained"],
+                            "trained_online": form.cleaned_data["trained_online"] or 0,
+                        },
+                    )
+                else:
+                    form.save()
+            messages.success(request, "Đã lưu danh mục.")
+            return redirect(request.path + f"#{section}")
+        messages.error(request, "Chưa lưu được: hãy sửa các mục được đánh dấu.")
+        status = 400
+    return render(
+        request,
+        "reports/admin/unit_registries.html",
+        {"unit": unit, "forms": forms, "year": year, "heading": "Danh mục của đơn vị"},
+        status=status,
+    )

@@ -29,27 +29,19 @@ import redis.asyncio as aioredis  # noqa: E402
 from asgiref.sync import sync_to_async  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from base import redis as platform_redis  # noqa: E402
+
 from . import services  # noqa: E402
 
 PATH = re.compile(r"^/signage/api/boards/([0-9a-fA-F-]{36})/events/$")
 # One stream may stay open much longer than a thread-bound one: it costs a
 # coroutine. It still ends now and then, so a revoked token is noticed.
-LIFETIME = float(os.environ.get("SIGNAGE_ASYNC_SSE_SECONDS", 300))
+LIFETIME = settings.SIGNAGE_ASYNC_SSE_SECONDS
 PING_SECONDS = 10
-
-_redis = None
 
 
 def _client():
-    global _redis
-    if _redis is None:
-        # A burst of reconnecting boards waits for a connection instead of
-        # opening one each (the hub holds the only subscription).
-        pool = aioredis.BlockingConnectionPool.from_url(
-            settings.REDIS_URL, max_connections=20, timeout=20
-        )
-        _redis = aioredis.Redis(connection_pool=pool)
-    return _redis
+    return platform_redis.async_client()
 
 
 class Hub:

@@ -48,7 +48,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 PLAYER_VERSION = "1.0.0"
-HEARTBEAT_SECONDS = 60
+HEARTBEAT_SECONDS = settings.SIGNAGE_HEARTBEAT_SECONDS
 # A board is offline after this many heartbeats are missed (plus grace).
 OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 2 + 30)
 PREFETCH_HOURS = 48
@@ -370,6 +370,40 @@ def slide_items(playlist, at):
             }
         )
     return items
+
+
+def video_saved(slide):
+    """A slide's video was uploaded or replaced: transcode it in the worker
+    (status shown in the admin); the slide plays once it is ready."""
+    if slide.kind != SlideKind.VIDEO or not slide.video:
+        return False
+    if slide.video_info.get("source") == slide.video.name and slide.video_status:
+        return False
+    Slide.objects.filter(pk=slide.pk).update(video_status="pending", video_error="")
+    slide.video_status = "pending"
+    from .tasks import transcode_video
+
+    pk = slide.pk
+    transaction.on_commit(lambda: transcode_video.delay(pk))
+    return True
+
+
+def video_state(slide):
+    """What the admin says about a slide's video, in Vietnamese."""
+    if slide.kind != SlideKind.VIDEO:
+        return ""
+    status = slide.get_video_status_display()
+    if slide.video_status == "failed":
+        return f"{status}: {slide.video_error}"
+    if slide.video_status == "ready":
+        out = slide.video_info.get("output", {})
+        led = (
+            f"bảng LED: ảnh GIF {slide.video_info.get('led_seconds', 5)} giây"
+            if slide.video_led
+            else "bảng LED: ảnh tĩnh"
+        )
+        return f"{status} · MP4 H.264 {out.get('width')}×{out.get('height')} · {led}"
+    return status
 
 
 def default_playlist(unit):
@@ -763,8 +797,13 @@ def _items_for(playlist, board, unit, at, cache):
             auto.sort(key=lambda item: -item["priority"])
             cache["auto"] = auto
         items = cache["auto"] + items
-    if board.kind == BoardKind.LED:
-        items = [i for i in items if i["kind"] != SlideKind.VIDEO]
+    # A video plays once transcoded (LED boards get its short GIF).
+    items = [
+        i
+        for i in items
+        if i["kind"] != SlideKind.VIDEO
+        or (i.get("_slide") is not None and i["_slide"].video_status == "ready")
+    ]
     cache[playlist.pk] = items
     return items
 
@@ -797,9 +836,16 @@ def build_manifest(board, now=None):
         if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
             entry["media"] = slide.image.url
             files[slide.image.url] = _media_file(slide.image)
-        if slide is not None and slide.kind == SlideKind.VIDEO and slide.video:
-            entry["media"] = slide.video.url
-            files[slide.video.url] = _media_file(slide.video)
+        if slide is not None and slide.kind == SlideKind.VIDEO and slide.video_mp4:
+            if board.kind == BoardKind.LED:
+                if slide.video_led:
+                    entry["led_media"] = slide.video_led.url
+                    files[slide.video_led.url] = _media_file(slide.video_led)
+            else:
+                entry["media"] = slide.video_mp4.url
+                files[slide.video_mp4.url] = _media_file(slide.video_mp4)
+            entry["poster"] = slide.video_poster.url
+            files[slide.video_poster.url] = _media_file(slide.video_poster)
         slides[entry["key"]] = entry
         return entry["key"]
 
@@ -868,7 +914,7 @@ def events_url(board):
     sends it to the events process), or that process's port when there is
     no proxy (SIGNAGE_EVENTS_PORT, make run)."""
     path = f"/signage/api/boards/{board.uid}/events/"
-    port = getattr(settings, "SIGNAGE_EVENTS_PORT", "")
+    port = settings.SIGNAGE_EVENTS_PORT
     if not port:
         return path
     from tenants.services import unit_hostname

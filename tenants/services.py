@@ -135,7 +135,7 @@ def prepare_template_content():
                 title="Trang chủ",
                 slug="trang-chu",
                 locale=locale,
-                intro="<p>Cổng thông tin điện tử của đơn vị.</p>",
+                intro="",
             )
         )
         # "van-ban" filters legal documents, "lien-he" carries the contact

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     # Before the page cache, so cached pages carry the policy too.
     "base.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes in the path, a parameter, a cookie or a JSON body: 400.
+    "base.middleware.RejectBadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Readers' pages from the unit's page cache, before auth and routing.
@@ -369,6 +371,9 @@ _CSP_COMMON = {
 # Behind the proxy it has the site's origin; without one (make run) it
 # listens on SIGNAGE_EVENTS_PORT and players are sent there.
 SIGNAGE_EVENTS_PORT = os.environ.get("SIGNAGE_EVENTS_PORT", "")
+# Seconds one stream of that process stays open (it costs a coroutine, not a
+# thread); it still ends now and then so a revoked token is noticed.
+SIGNAGE_ASYNC_SSE_SECONDS = float(os.environ.get("SIGNAGE_ASYNC_SSE_SECONDS", "300"))
 if SIGNAGE_EVENTS_PORT:
     _CSP_COMMON["connect-src"] = [
         "'self'",
@@ -395,8 +400,17 @@ CSP_ADMIN_DIRECTIVES = {
 
 # --- rate limits of public views (base/ratelimit.py) ---------------------------
 # Who a client is: a django-ratelimit key ("ip", "user") or the dotted path of a
-# (group, request) -> str function. The default reads REMOTE_ADDR.
+# (group, request) -> str function. The default is the real client address
+# behind the trusted proxies (base.ratelimit.client_address).
 RATELIMIT_KEY = os.environ.get("RATELIMIT_KEY", "base.ratelimit.client_ip")
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For (deploy/Caddyfile: 1, set in production.py); 0 means
+# REMOTE_ADDR is the client. The header is believed only from these networks.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_NETWORKS = os.environ.get(
+    "TRUSTED_PROXY_NETWORKS",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+).split(",")
 # Every rate, by group: "count/period" (s, m, h, d; "5/10m" is 5 per 10 minutes).
 RATELIMITS = {
     # cms: the contact page's form (POST only).
@@ -457,6 +471,9 @@ BULLETINS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 # --- signage: public boards (signage/, docs/signage.md) --------------------------
 # Seconds one player event stream holds a worker thread before it reconnects.
 SIGNAGE_SSE_SECONDS = int(os.environ.get("SIGNAGE_SSE_SECONDS", "25"))
+# Seconds between a player's heartbeats (in its manifest); a board is offline
+# after two missed heartbeats plus 30 s.
+SIGNAGE_HEARTBEAT_SECONDS = 60
 # Hours a screen's pairing request waits for an official to enter its code.
 SIGNAGE_PAIRING_TTL_HOURS = float(os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", "24"))
 # The port the demo boards' player links name (make run serves on 8000).

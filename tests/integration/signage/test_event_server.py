@@ -10,6 +10,7 @@ import time
 import pytest
 import requests
 
+from base import redis as platform_redis
 from signage import services
 from signage.models import Board
 from tests.factories.signage import make_board
@@ -106,7 +107,7 @@ def test_site_answers_while_500_boards_hold_event_streams(
                     requests.get, home, headers={"Host": host}, timeout=10
                 )
                 pages.append(response.status_code)
-            services.redis_client().publish(channel, "changed")
+            platform_redis.client().publish(channel, "changed")
             for _ in range(300):
                 if len(pushed) == BOARDS:
                     break

@@ -237,6 +237,7 @@ def _png():
 HAND_WRITTEN = {
     "signage_admin_pair": lambda v: {"pk": v.by_model[_m("signage.Board")].pk},
     "signage_admin_pair_new": None,
+    "signage_admin_board_control": lambda v: {"pk": v.by_model[_m("signage.Board")].pk},
     "signage_admin_interrupt_now": None,
     "signage_admin_clear_interrupt": lambda v: {
         "pk": v.by_model[_m("signage.Interrupt")].pk
@@ -258,6 +259,7 @@ HAND_WRITTEN = {
     "bulletins_create": None,
     "bulletins_detail": lambda v: {"pk": v.bulletin.pk},
     "bulletins_send": lambda v: {"pk": v.bulletin.pk},
+    "bulletins_withdraw": lambda v: {"pk": v.bulletin.pk},
     "bulletins_unit": None,
     "bulletins_file": lambda v: {"pk": v.attachment.pk},
     "bulletins_inbox": None,
@@ -278,6 +280,10 @@ HAND_WRITTEN = {
     # not even addressable; an unknown id must be a 404.
     "cms_update_translations": lambda v: {"translation_source_id": 10**9},
 }
+
+
+# Form values a view needs beyond the common ones (its own "kind").
+POST_EXTRA = {"signage_admin_board_control": {"kind": "screen_off"}}
 
 
 def _m(label):
@@ -306,6 +312,7 @@ def _snapshot(victims):
         ("signage.Slide", "playlist__unit"),
         ("signage.Schedule", "unit"),
         ("signage.Interrupt", "unit"),
+        ("signage.BoardCommand", "board__unit"),
         ("broadcast.SpeakerCluster", "unit"),
         ("broadcast.Program", "unit"),
         ("broadcast.Schedule", "unit"),
@@ -475,5 +482,6 @@ def test_hand_written_admin_url_refuses_another_units_row(tree, role, url):
         "action": "decline",
         "reason": "Không phù hợp",
         "public": "on",
+        **POST_EXTRA.get(url.name, {}),
     }
     _attack(client, path, data, victims, object_view=bool(kwargs))
