@@ -26,3 +26,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)), prefix_default_language=False
 )
+
+# Error pages with the site's chrome and a way back (base/views.py).
+handler400 = "base.views.bad_request"
+handler500 = "base.views.server_error"

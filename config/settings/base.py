@@ -123,6 +123,8 @@ MIDDLEWARE = [
     # Before the page cache, so cached pages carry the policy too.
     "base.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes in the path, a parameter, a cookie or a JSON body: 400.
+    "base.middleware.RejectBadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Readers' pages from the unit's page cache, before auth and routing.
@@ -159,6 +161,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ttcs")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants sets search_path once per schema switch instead of before
+# every query (half of an uncached page's queries); it forgets it on rollback.
+TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # base.redis: seconds the platform client waits (state callers need) ...
@@ -395,8 +400,17 @@ CSP_ADMIN_DIRECTIVES = {
 
 # --- rate limits of public views (base/ratelimit.py) ---------------------------
 # Who a client is: a django-ratelimit key ("ip", "user") or the dotted path of a
-# (group, request) -> str function. The default reads REMOTE_ADDR.
+# (group, request) -> str function. The default is the real client address
+# behind the trusted proxies (base.ratelimit.client_address).
 RATELIMIT_KEY = os.environ.get("RATELIMIT_KEY", "base.ratelimit.client_ip")
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For (deploy/Caddyfile: 1, set in production.py); 0 means
+# REMOTE_ADDR is the client. The header is believed only from these networks.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_NETWORKS = os.environ.get(
+    "TRUSTED_PROXY_NETWORKS",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+).split(",")
 # Every rate, by group: "count/period" (s, m, h, d; "5/10m" is 5 per 10 minutes).
 RATELIMITS = {
     # cms: the contact page's form (POST only).

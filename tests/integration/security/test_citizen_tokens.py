@@ -76,7 +76,9 @@ def _answered(unit):
     return feedback
 
 
-def test_only_the_sender_can_rate_an_answered_feedback(tree, client_for):
+def test_only_the_sender_can_rate_an_answered_feedback(
+    tree, client_for, django_capture_on_commit_callbacks
+):
     unit = tree.commune_a1
     sender = client_for(unit)
     sent = sender.post(
@@ -96,9 +98,10 @@ def test_only_the_sender_can_rate_an_answered_feedback(tree, client_for):
     assert link, html[-2000:]
     rating_url = link.group(1)
     feedback = services.feedback_for_host(rating_url.split("/")[2], unit)
-    for status in ("accepted", "in_progress"):
-        feedback.set_status(status)
-    feedback.set_status("answered", answer="Đã nạo vét cống.")
+    with django_capture_on_commit_callbacks(execute=True):
+        for status in ("accepted", "in_progress"):
+            feedback.set_status(status)
+        feedback.set_status("answered", answer="Đã nạo vét cống.")
     # The answered mail carries the same private link.
     assert rating_url in mail.outbox[-1].body
 
