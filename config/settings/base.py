@@ -170,6 +170,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ttcs")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants sets search_path once per schema switch instead of before
+# every query (half of an uncached page's queries); it forgets it on rollback.
+TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # base.redis: seconds the platform client waits (state callers need) ...
