@@ -220,7 +220,6 @@ CACHES = {
 }
 
 
-
 def redis_database(url, number):
     """``url`` with its database number replaced (redis://host:port/N)."""
     base, _, last = url.rstrip("/").rpartition("/")
