@@ -121,7 +121,7 @@ def _victims(unit):
     from broadcast.models import Schedule as SpeakerSchedule
     from bulletins.models import Attachment
     from engage.models import Feedback, FeedbackPhoto, Question, SiteRating, Survey
-    from reports.models import PeriodicReport, ReportPeriod
+    from reports.models import LegacyStation, PeriodicReport, ReportPeriod
     from signage.models import Board, Interrupt, Playlist, Schedule, Slide
     from tests.factories.bulletins import make_officer, make_sent_bulletin
 
@@ -216,6 +216,9 @@ def _victims(unit):
         period=rows.period, unit=unit, results=SECRET
     )
     rows.by_model[PeriodicReport] = rows.report
+    rows.by_model[LegacyStation] = LegacyStation.objects.create(
+        unit=unit, name=f"Đài {SECRET}", kind="wired"
+    )
     rows.by_model[Program] = program
     rows.by_model[Dispatch] = dispatch
     rows.by_model[SpeakerSchedule] = rows.speaker_schedule
@@ -276,6 +279,7 @@ HAND_WRITTEN = {
     "reports_own_report": lambda v: {"pk": v.report.pk},
     "reports_unit_list": None,
     "reports_unit_edit": lambda v: {"pk": v.report.pk},
+    "reports_unit_registries": None,
     # Translation sources live in each unit's own schema: another unit's are
     # not even addressable; an unknown id must be a 404.
     "cms_update_translations": lambda v: {"translation_source_id": 10**9},
@@ -324,6 +328,7 @@ def _snapshot(victims):
         ("engage.SiteRating", "unit"),
         ("bulletins.Delivery", "unit"),
         ("reports.PeriodicReport", "unit"),
+        ("reports.LegacyStation", "unit"),
         ("engage.FeedbackPhoto", "feedback__unit"),
     ):
         count = _m(label)._default_manager.filter(**{lookup: unit}).count()
