@@ -214,6 +214,9 @@ def clean():
         return
     units = list(province.descendants(include_self=True))
     Bulletin.objects.filter(sender_unit__in=units).delete()
+    # Their delete signals read the unit: remove them while it still exists.
+    Question.objects.filter(unit__in=units).delete()
+    Feedback.objects.filter(unit__in=units).delete()
     for u in sorted(units, key=lambda u: -u.path.count("/")):
         u.delete(force_drop=False)
     get_user_model().objects.filter(username="bench-reports").delete()

@@ -11,7 +11,15 @@ from .models import PlayLog, Program, ProgramKind, SpeakerCluster
 
 
 def _hamlet_coverage(subtree, period):
-    """{commune id: (hamlets with an active cluster, hamlets)}."""
+    """{commune id: (hamlets with an active cluster, hamlets)}, computed once
+    for the two coverage indicators."""
+    key = ("broadcast_hamlets", period)
+    if key not in subtree.memo:
+        subtree.memo[key] = _compute_coverage(subtree, period)
+    return subtree.memo[key]
+
+
+def _compute_coverage(subtree, period):
     hamlets = defaultdict(set)
     for pk, unit_id in Hamlet.objects.filter(
         unit_id__in=subtree.commune_ids, is_active=True

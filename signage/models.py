@@ -59,6 +59,17 @@ class Board(models.Model):
     )
     on_time = models.TimeField("giờ bật", null=True, blank=True)
     off_time = models.TimeField("giờ tắt", null=True, blank=True)
+    layout = models.CharField(
+        "bố cục",
+        max_length=8,
+        choices=[
+            ("", "Theo danh sách phát"),
+            ("full", "Toàn màn hình"),
+            ("ticker", "Nội dung chính + chữ chạy"),
+        ],
+        blank=True,
+        default="",
+    )
     power = models.CharField(
         "bật/tắt màn hình",
         max_length=8,
@@ -224,6 +235,18 @@ class Playlist(models.Model):
         default=False,
         help_text="Phát khi không có lịch nào đang áp dụng.",
     )
+    layout = models.CharField(
+        "bố cục",
+        max_length=8,
+        choices=[("full", "Toàn màn hình"), ("ticker", "Nội dung chính + chữ chạy")],
+        default="full",
+    )
+    ticker_text = models.CharField(
+        "dòng chữ chạy",
+        max_length=500,
+        blank=True,
+        help_text="Để trống: tiêu đề các thông báo và bản tin tự động.",
+    )
     include_auto = models.BooleanField(
         "kèm tin tự động",
         default=True,
@@ -269,6 +292,32 @@ class Slide(models.Model):
     )
     image = models.ImageField("ảnh", upload_to="signage/slides/", blank=True)
     video = models.FileField("video", upload_to="signage/videos/", blank=True)
+    # What signage.video made of the upload (a Celery task, see tasks.py).
+    video_status = models.CharField(
+        "xử lý video",
+        max_length=12,
+        choices=[
+            ("", "—"),
+            ("pending", "Đang chờ xử lý"),
+            ("processing", "Đang chuyển mã"),
+            ("ready", "Sẵn sàng"),
+            ("failed", "Lỗi"),
+        ],
+        blank=True,
+        default="",
+        editable=False,
+    )
+    video_error = models.CharField(max_length=255, blank=True, editable=False)
+    video_mp4 = models.FileField(
+        upload_to="signage/videos/mp4/", blank=True, editable=False
+    )
+    video_poster = models.ImageField(
+        upload_to="signage/videos/poster/", blank=True, editable=False
+    )
+    video_led = models.FileField(
+        upload_to="signage/videos/led/", blank=True, editable=False
+    )
+    video_info = models.JSONField(default=dict, blank=True, editable=False)
     duration = models.PositiveIntegerField("thời lượng (giây)", default=10)
     valid_from = models.DateTimeField("hiệu lực từ", null=True, blank=True)
     valid_until = models.DateTimeField("hiệu lực đến", null=True, blank=True)

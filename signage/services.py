@@ -372,6 +372,40 @@ def slide_items(playlist, at):
     return items
 
 
+def video_saved(slide):
+    """A slide's video was uploaded or replaced: transcode it in the worker
+    (status shown in the admin); the slide plays once it is ready."""
+    if slide.kind != SlideKind.VIDEO or not slide.video:
+        return False
+    if slide.video_info.get("source") == slide.video.name and slide.video_status:
+        return False
+    Slide.objects.filter(pk=slide.pk).update(video_status="pending", video_error="")
+    slide.video_status = "pending"
+    from .tasks import transcode_video
+
+    pk = slide.pk
+    transaction.on_commit(lambda: transcode_video.delay(pk))
+    return True
+
+
+def video_state(slide):
+    """What the admin says about a slide's video, in Vietnamese."""
+    if slide.kind != SlideKind.VIDEO:
+        return ""
+    status = slide.get_video_status_display()
+    if slide.video_status == "failed":
+        return f"{status}: {slide.video_error}"
+    if slide.video_status == "ready":
+        out = slide.video_info.get("output", {})
+        led = (
+            f"bảng LED: ảnh GIF {slide.video_info.get('led_seconds', 5)} giây"
+            if slide.video_led
+            else "bảng LED: ảnh tĩnh"
+        )
+        return f"{status} · MP4 H.264 {out.get('width')}×{out.get('height')} · {led}"
+    return status
+
+
 def default_playlist(unit):
     """The unit's always-available playlist, created on first use."""
     playlist = Playlist.objects.filter(unit=unit, is_default=True).first()
@@ -728,6 +762,20 @@ def render_pages(board, item, tone="normal", size=None):
     ]
 
 
+def _store_png(board, image):
+    """Store a picture drawn here under its content hash; its file entry."""
+    data = render.png_bytes(image, board.kind)
+    name = hashlib.sha256(data).hexdigest()
+    folder = _media_root_for(board.unit.schema_name)
+    path = folder / f"{name}.png"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return {"url": f"/signage/files/{name}.png", "sha256": name, "size": len(data)}
+
+
 def _picture_of(slide):
     """The still a slide shows on a picture: its image, or a video's poster."""
     if slide.kind == SlideKind.IMAGE and slide.image:
@@ -763,8 +811,13 @@ def _items_for(playlist, board, unit, at, cache):
             auto.sort(key=lambda item: -item["priority"])
             cache["auto"] = auto
         items = cache["auto"] + items
-    if board.kind == BoardKind.LED:
-        items = [i for i in items if i["kind"] != SlideKind.VIDEO]
+    # A video plays once transcoded (LED boards get its short GIF).
+    items = [
+        i
+        for i in items
+        if i["kind"] != SlideKind.VIDEO
+        or (i.get("_slide") is not None and i["_slide"].video_status == "ready")
+    ]
     cache[playlist.pk] = items
     return items
 
@@ -797,17 +850,57 @@ def build_manifest(board, now=None):
         if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
             entry["media"] = slide.image.url
             files[slide.image.url] = _media_file(slide.image)
-        if slide is not None and slide.kind == SlideKind.VIDEO and slide.video:
-            entry["media"] = slide.video.url
-            files[slide.video.url] = _media_file(slide.video)
+        if slide is not None and slide.kind == SlideKind.VIDEO and slide.video_mp4:
+            if board.kind == BoardKind.LED:
+                if slide.video_led:
+                    entry["led_media"] = slide.video_led.url
+                    files[slide.video_led.url] = _media_file(slide.video_led)
+            else:
+                entry["media"] = slide.video_mp4.url
+                files[slide.video_mp4.url] = _media_file(slide.video_mp4)
+            entry["poster"] = slide.video_poster.url
+            files[slide.video_poster.url] = _media_file(slide.video_poster)
         slides[entry["key"]] = entry
         return entry["key"]
+
+    tickers = {}
+
+    def ticker_for(playlist, items):
+        """The segment's "chữ chạy" strip (rendered once per playlist)."""
+        if playlist.pk in tickers:
+            return tickers[playlist.pk]
+        text = playlist.ticker_text or " • ".join(
+            i["title"] for i in items if i["key"][:1] in "pb"
+        )
+        text = " ".join(text.split()) or playlist.name
+        zone = render.ticker_height(board.kind, board.height)
+        strip = _store_png(board, render.render_ticker(text, zone, board.kind))
+        files[strip["url"]] = strip
+        tickers[playlist.pk] = {
+            "text": text,
+            "image": strip["url"],
+            "height": zone,
+            "speed": 40 if board.kind == "led" else 160,
+        }
+        return tickers[playlist.pk]
 
     with tenant_context(unit):
         segments = []
         for segment in timeline(board, start):
             items = _items_for(segment["playlist"], board, unit, now, cache)
             keys = [add(item) for item in items]
+            layout = board.layout or (
+                segment["playlist"].layout if segment["playlist"] else "full"
+            )
+            ticker = None
+            if layout == "ticker" and segment["playlist"] is not None:
+                ticker = ticker_for(segment["playlist"], items)
+                main = (board.width, board.height - ticker["height"])
+                for item in items:
+                    pages = render_pages(board, item, size=main)
+                    slides[item["key"]]["main_pages"] = [p["url"] for p in pages]
+                    for png in pages:
+                        files[png["url"]] = png
             off = segment["off"]
             segments.append(
                 {
@@ -815,6 +908,8 @@ def build_manifest(board, now=None):
                     "until": _iso(segment["until"]),
                     "off": off,
                     "brightness": board.off_level if off else board.brightness,
+                    "layout": layout if ticker else "full",
+                    "ticker": ticker,
                     "playlist": segment["playlist"].name if segment["playlist"] else "",
                     "slides": keys,
                 }

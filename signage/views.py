@@ -21,6 +21,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -110,6 +111,9 @@ def _json_body(request):
         return json.loads(request.body.decode("utf-8") or "null")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise services.BadReport(f"Nội dung không phải JSON hợp lệ: {error}.")
+    except RawPostDataException:
+        # A multipart form (already parsed for the NUL check) is not JSON.
+        raise services.BadReport("Nội dung phải là JSON.")
 
 
 @never_cache

@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from base.admin import UnitScopedViewSet
 
-from . import views_admin
+from . import services, views_admin
 from .forms import (
     BoardForm,
     BoardGroupForm,
@@ -77,6 +77,7 @@ class BoardViewSet(ScopedViewSet):
         "orientation",
         "on_time",
         "off_time",
+        "layout",
         "power",
         "brightness",
         "off_level",
@@ -102,7 +103,7 @@ class PlaylistViewSet(ScopedViewSet):
     menu_label = "Danh sách phát"
     name = "signage_playlists"
     url_prefix = "signage/playlists"
-    form_fields = ["name", "is_default", "include_auto"]
+    form_fields = ["name", "is_default", "include_auto", "layout", "ticker_text"]
     list_display = ["name", "is_default", "include_auto"]
     base_form_class = UnitScopedForm
 
@@ -126,7 +127,14 @@ class SlideViewSet(ScopedViewSet):
         "valid_until",
         "sort_order",
     ]
-    list_display = ["title", "playlist", "kind", "duration", "valid_until"]
+    list_display = [
+        "title",
+        "playlist",
+        "kind",
+        "duration",
+        "valid_until",
+        Column("video", label="Video", accessor=services.video_state),
+    ]
     base_form_class = SlideForm
     unit_lookup = "playlist__unit"
 

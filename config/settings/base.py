@@ -21,7 +21,16 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-not-secret")
+# The repository's key is public: only tests may run on it. `make run` makes
+# .local/secret_key (scripts/secret_key.py) and every command started here
+# reads it; production refuses to start with this default (production.py).
+INSECURE_SECRET_KEY = "dev-only-not-secret"
+_LOCAL_SECRET_KEY = BASE_DIR / ".local" / "secret_key"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    _LOCAL_SECRET_KEY.read_text().strip()
+    if _LOCAL_SECRET_KEY.exists()
+    else INSECURE_SECRET_KEY
+)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # Every unit lives on <slug>.<BASE_DOMAIN>; the platform itself on BASE_DOMAIN.
@@ -123,6 +132,8 @@ MIDDLEWARE = [
     # Before the page cache, so cached pages carry the policy too.
     "base.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes in the path, a parameter, a cookie or a JSON body: 400.
+    "base.middleware.RejectBadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Readers' pages from the unit's page cache, before auth and routing.
@@ -159,6 +170,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ttcs")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants sets search_path once per schema switch instead of before
+# every query (half of an uncached page's queries); it forgets it on rollback.
+TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # base.redis: seconds the platform client waits (state callers need) ...
@@ -205,8 +219,20 @@ CACHES = {
     for alias in ("default", "renditions")
 }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+
+def redis_database(url, number):
+    """``url`` with its database number replaced (redis://host:port/N)."""
+    base, _, last = url.rstrip("/").rpartition("/")
+    return f"{base}/{number}" if last.isdigit() else f"{url.rstrip('/')}/{number}"
+
+
+# The broker has a Redis database of its own: the cache (REDIS_URL) may be
+# flushed or evicted (maxmemory + allkeys-lru) without losing queued tasks,
+# and page copies cannot crowd out the queue.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", redis_database(REDIS_URL, 1))
+CELERY_RESULT_BACKEND = os.environ.get(
+    "CELERY_RESULT_BACKEND", redis_database(REDIS_URL, 2)
+)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "ttcs")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -395,8 +421,17 @@ CSP_ADMIN_DIRECTIVES = {
 
 # --- rate limits of public views (base/ratelimit.py) ---------------------------
 # Who a client is: a django-ratelimit key ("ip", "user") or the dotted path of a
-# (group, request) -> str function. The default reads REMOTE_ADDR.
+# (group, request) -> str function. The default is the real client address
+# behind the trusted proxies (base.ratelimit.client_address).
 RATELIMIT_KEY = os.environ.get("RATELIMIT_KEY", "base.ratelimit.client_ip")
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For (deploy/Caddyfile: 1, set in production.py); 0 means
+# REMOTE_ADDR is the client. The header is believed only from these networks.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_NETWORKS = os.environ.get(
+    "TRUSTED_PROXY_NETWORKS",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+).split(",")
 # Every rate, by group: "count/period" (s, m, h, d; "5/10m" is 5 per 10 minutes).
 RATELIMITS = {
     # cms: the contact page's form (POST only).
@@ -405,6 +440,8 @@ RATELIMITS = {
     "search": os.environ.get("SEARCH_RATELIMIT", "120/m"),
     # engage: every citizen form (question, feedback, survey, rating; POST only).
     "engage.form": os.environ.get("ENGAGE_RATELIMIT", "5/m"),
+    # engage: opening tracking codes (question, feedback, look-up page; GET).
+    "engage.lookup": os.environ.get("ENGAGE_LOOKUP_RATE", "30/m"),
     # engage: answers to one survey from one address (on top of the signed
     # single-use ballot and the cookie; households and mobile carriers share
     # addresses, so not 1).

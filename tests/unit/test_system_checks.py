@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import checks
 from django.test import override_settings
 
-from base.checks import check_rate_limits
+from base.checks import check_admin_is_unit_scoped, check_rate_limits
 from broadcast.checks import check_speech_tools
 from search.checks import check_search_backend
 from tenants.checks import (
@@ -28,6 +28,7 @@ def test_every_check_is_silent_on_the_project_settings():
         check_search_backend,
         check_speech_tools,
         check_rate_limits,
+        check_admin_is_unit_scoped,
     ):
         assert check() == []
 
@@ -90,3 +91,23 @@ def test_unreadable_rate_is_base_e001_and_bad_key_base_e002():
         assert ids(check_rate_limits()) == ["base.E002"]
     with override_settings(RATELIMIT_KEY="user"):
         assert check_rate_limits() == []
+
+
+def test_admin_viewset_over_a_shared_table_without_the_scope_is_base_e003():
+    from wagtail.admin.viewsets.model import ModelViewSet
+
+    from base.admin import UnitScopedViewSet
+    from signage.models import Board
+
+    class LeakyBoards(ModelViewSet):
+        model = Board
+        form_fields = ["name"]
+
+    class ScopedBoards(UnitScopedViewSet):
+        model = Board
+        form_fields = ["name"]
+
+    messages = check_admin_is_unit_scoped(viewsets=[LeakyBoards("leaky")])
+    assert ids(messages) == ["base.E003"]
+    assert "signage.Board" in messages[0].msg
+    assert check_admin_is_unit_scoped(viewsets=[ScopedBoards("scoped")]) == []

@@ -84,6 +84,9 @@ def test_editor_is_refused_by_every_emergency_and_pairing_view(commune, client_f
     for path, data in attempts:
         assert editor.get(path).status_code in (302, 403), path
         assert editor.post(path, data).status_code in (302, 403), path
+    # The refusal says why, in Vietnamese, on the dashboard it sends back to.
+    refused = editor.post(attempts[0][0], attempts[0][1], follow=True)
+    assert "không có quyền dùng chức năng này" in refused.content.decode()
     live = client_for(unit)
     with tenant_context(unit):
         live.force_login(get_user_model().objects.get(username="bientap-vaitro"))
