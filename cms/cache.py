@@ -52,11 +52,33 @@ def invalidate_unit_pages(**kwargs):
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
+# The only query parameter a cached page varies on: listings' paging. A
+# request with any other parameter is served fresh and never stored, so
+# arbitrary query strings cannot fill the cache with page copies.
+CACHED_PAGE_PARAM = "page"
+MAX_CACHED_PAGE = 1000
+
+
+def cacheable_query(request):
+    """The canonical query of a cacheable request ("" or "page=N"), or None
+    when the query string has anything else."""
+    if not request.GET:
+        return ""
+    if set(request.GET) != {CACHED_PAGE_PARAM}:
+        return None
+    values = request.GET.getlist(CACHED_PAGE_PARAM)
+    if len(values) != 1 or not values[0].isdigit():
+        return None
+    number = int(values[0])
+    return f"page={number}" if 0 < number <= MAX_CACHED_PAGE else None
+
+
 def cache_key(request):
     raw = "|".join(
         [
             request.get_host(),
-            request.get_full_path(),
+            request.path,
+            cacheable_query(request) or "",
             translation.get_language() or "",
         ]
     )
@@ -75,6 +97,8 @@ def is_cacheable_request(request):
     if request.method not in ("GET", "HEAD"):
         return False
     if getattr(request, "is_preview", False):
+        return False
+    if cacheable_query(request) is None:
         return False
     # Staff carry a session cookie; readers do not.
     if settings.SESSION_COOKIE_NAME in request.COOKIES:

@@ -11,9 +11,22 @@ from .forms import ReportForm
 from .models import PeriodicReport, ReportReminder
 from .pipeline import ReportStatus, TransitionError
 
+REFUSED = (
+    "Tài khoản của bạn chưa được giao quyền lập báo cáo của đơn vị. Hãy liên hệ "
+    "người quản trị trang của đơn vị."
+)
+
+
+def _refused(request):
+    return render(
+        request, "reports/admin/refused.html", {"message": REFUSED}, status=403
+    )
+
 
 def report_list(request):
     unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    if not request.user.has_perm("reports.view_periodicreport"):
+        return _refused(request)
     reports = (
         PeriodicReport.objects.filter(unit=unit)
         .select_related("period", "period__unit")
@@ -36,6 +49,8 @@ def report_list(request):
 
 def report_edit(request, pk):
     unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    if not request.user.has_perm("reports.change_periodicreport"):
+        return _refused(request)
     report = get_object_or_404(
         PeriodicReport.objects.select_related("period", "unit"), pk=pk, unit=unit
     )
@@ -112,6 +127,8 @@ def registries(request):
     from .models import TrainingRecord
 
     unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    if not request.user.has_perm("tenants.change_hamlet"):
+        return _refused(request)
     year = timezone.localdate().year
     section = request.POST.get("section") if request.method == "POST" else None
     data = request.POST if section in SECTIONS else None

@@ -215,6 +215,21 @@ APPROVER_MODEL_PERMISSIONS += [
     ("broadcast", "send_emergency"),
     ("broadcast", "send_live"),
 ]
+# Periodic reports and the unit's registries (reports/views_unit.py).
+EDITOR_MODEL_PERMISSIONS += [
+    ("reports", "view_periodicreport"),
+    ("reports", "change_periodicreport"),
+    *[
+        (app, f"{action}_{model}")
+        for app, model in (
+            ("tenants", "hamlet"),
+            ("reports", "legacystation"),
+            ("reports", "propagandist"),
+            ("reports", "trainingrecord"),
+        )
+        for action in ("add", "change", "delete", "view")
+    ],
+]
 for _perm in EDITOR_MODEL_PERMISSIONS:
     if _perm not in APPROVER_MODEL_PERMISSIONS:
         APPROVER_MODEL_PERMISSIONS.append(_perm)

@@ -21,7 +21,16 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-not-secret")
+# The repository's key is public: only tests may run on it. `make run` makes
+# .local/secret_key (scripts/secret_key.py) and every command started here
+# reads it; production refuses to start with this default (production.py).
+INSECURE_SECRET_KEY = "dev-only-not-secret"
+_LOCAL_SECRET_KEY = BASE_DIR / ".local" / "secret_key"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    _LOCAL_SECRET_KEY.read_text().strip()
+    if _LOCAL_SECRET_KEY.exists()
+    else INSECURE_SECRET_KEY
+)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # Every unit lives on <slug>.<BASE_DOMAIN>; the platform itself on BASE_DOMAIN.
@@ -210,8 +219,20 @@ CACHES = {
     for alias in ("default", "renditions")
 }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+
+def redis_database(url, number):
+    """``url`` with its database number replaced (redis://host:port/N)."""
+    base, _, last = url.rstrip("/").rpartition("/")
+    return f"{base}/{number}" if last.isdigit() else f"{url.rstrip('/')}/{number}"
+
+
+# The broker has a Redis database of its own: the cache (REDIS_URL) may be
+# flushed or evicted (maxmemory + allkeys-lru) without losing queued tasks,
+# and page copies cannot crowd out the queue.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", redis_database(REDIS_URL, 1))
+CELERY_RESULT_BACKEND = os.environ.get(
+    "CELERY_RESULT_BACKEND", redis_database(REDIS_URL, 2)
+)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "ttcs")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -419,6 +440,8 @@ RATELIMITS = {
     "search": os.environ.get("SEARCH_RATELIMIT", "120/m"),
     # engage: every citizen form (question, feedback, survey, rating; POST only).
     "engage.form": os.environ.get("ENGAGE_RATELIMIT", "5/m"),
+    # engage: opening tracking codes (question, feedback, look-up page; GET).
+    "engage.lookup": os.environ.get("ENGAGE_LOOKUP_RATE", "30/m"),
     # engage: answers to one survey from one address (on top of the signed
     # single-use ballot and the cookie; households and mobile carriers share
     # addresses, so not 1).
