@@ -1,5 +1,7 @@
 """Public pages of citizen interaction on a unit's host."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
@@ -24,6 +26,28 @@ from .models import Feedback, Question, Survey, SurveyAnswer, SurveyResponse
 from .pipeline import PUBLIC_STATUSES
 
 INVALID = "Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới."
+
+
+def lookup_ratelimit(view):
+    """Tracking-code look-ups (RATELIMITS["engage.lookup"], GET): codes are
+    not guessable one by one, but finding *some* among many must be slow."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "GET" and is_limited(
+            request, "engage.lookup", method="GET"
+        ):
+            context = {"code": "", "error": LOOKUP_LIMITED}
+            return render(request, "engage/track.html", context, status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+LOOKUP_LIMITED = (
+    "Bạn đã tra cứu quá nhiều mã trong thời gian ngắn. Vui lòng chờ một phút "
+    "rồi thử lại."
+)
 
 
 def _limited(request, template, context):
@@ -68,11 +92,13 @@ def ask_question(request):
     return render(request, "engage/ask.html", context)
 
 
+@lookup_ratelimit
 def question_sent(request, code):
     question = get_object_or_404(Question, code=code, unit=unit_or_404())
     return render(request, "engage/sent.html", {"item": question, "kind": "question"})
 
 
+@lookup_ratelimit
 def question_detail(request, code):
     question = services.question_for_host(code, unit_or_404())
     if question is None:
@@ -110,10 +136,43 @@ def similar_questions(request):
 # --- feedback ----------------------------------------------------------------------
 
 
+def _portal_units(unit):
+    """The unit and, on a district or provincial portal, the units below."""
+    if unit.kind not in ("province", "district"):
+        return []
+    return list(
+        unit.descendants(include_self=True).exclude(kind="department").order_by("path")
+    )
+
+
 def feedback_list(request):
+    """Published results; a portal shows its communes' too, by unit, each
+    linked on the host of the unit that handles it."""
     unit = unit_or_404()
-    items = Feedback.objects.filter(unit=unit, status__in=PUBLIC_STATUSES)[:50]
-    return render(request, "engage/feedback_list.html", {"items": items})
+    units = _portal_units(unit)
+    chosen = None
+    items = Feedback.objects.filter(status__in=PUBLIC_STATUSES).select_related("unit")
+    if units:
+        chosen = next((u for u in units if u.code == request.GET.get("don-vi")), None)
+        items = items.filter(unit__in=[chosen] if chosen else units)
+    else:
+        items = items.filter(unit=unit)
+    items = list(items.order_by("-answered_at", "-pk")[:50])
+    hosts = services.hostnames({i.unit_id for i in items} - {unit.pk})
+    port = request.get_port()
+    suffix = "" if str(port) in ("80", "443") else f":{port}"
+    for item in items:
+        host = hosts.get(item.unit_id)
+        item.link = (
+            f"{request.scheme}://{host}{suffix}{item.public_url()}"
+            if host
+            else item.public_url()
+        )
+    return render(
+        request,
+        "engage/feedback_list.html",
+        {"items": items, "units": units, "chosen": chosen, "unit": unit},
+    )
 
 
 @ratelimit("engage.form", method="POST")
@@ -150,6 +209,7 @@ def _host_feedback(code):
     return feedback
 
 
+@lookup_ratelimit
 def feedback_sent(request, code):
     feedback = _host_feedback(code)
     context = {"item": feedback, "kind": "feedback"}
@@ -158,6 +218,7 @@ def feedback_sent(request, code):
     return render(request, "engage/sent.html", context)
 
 
+@lookup_ratelimit
 @ratelimit("engage.form", method="POST")
 def feedback_detail(request, code):
     feedback = _host_feedback(code)
@@ -185,6 +246,7 @@ def feedback_detail(request, code):
     return render(request, "engage/feedback_detail.html", context)
 
 
+@lookup_ratelimit
 def track(request):
     """Tra cứu hồ sơ: follow a question or feedback by its code."""
     code = request.GET.get("ma", "")[:20].strip()
@@ -315,7 +377,11 @@ def survey_results_view(request, pk):
 def rate_site(request):
     unit = unit_or_404()
     form = SiteRatingForm(request.POST or None)
-    context = {"form": form, "summary": services.rating_summary(unit)}
+    context = {
+        "form": form,
+        "summary": services.rating_summary(unit),
+        "levels": services.ratings_by_level(unit),
+    }
     if request.method == "POST":
         if request.limited:
             return _limited(request, "engage/rate_site.html", context)

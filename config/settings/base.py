@@ -440,6 +440,8 @@ RATELIMITS = {
     "search": os.environ.get("SEARCH_RATELIMIT", "120/m"),
     # engage: every citizen form (question, feedback, survey, rating; POST only).
     "engage.form": os.environ.get("ENGAGE_RATELIMIT", "5/m"),
+    # engage: opening tracking codes (question, feedback, look-up page; GET).
+    "engage.lookup": os.environ.get("ENGAGE_LOOKUP_RATE", "30/m"),
     # engage: answers to one survey from one address (on top of the signed
     # single-use ballot and the cookie; households and mobile carriers share
     # addresses, so not 1).

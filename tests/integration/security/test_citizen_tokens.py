@@ -202,3 +202,17 @@ def test_one_address_answers_a_survey_a_bounded_number_of_times(
         )
     assert codes == [302, 302, 302, 429, 429]
     assert SurveyResponse.objects.filter(survey=survey).count() == 3
+
+
+def test_tracking_code_lookups_are_rate_limited(tree, client_for, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "engage.lookup": "5/m"}
+    client = client_for(tree.commune_a1)
+    codes = [
+        client.get(path).status_code
+        for path in [f"/phan-anh-kien-nghi/PZZZZZZ{n}Z/" for n in range(4)]
+        + ["/tra-cuu-ho-so/?ma=HZZZZZZZZ", "/hoi-dap-truc-tuyen/HZZZZZZZZ/"]
+    ]
+    assert codes == [404, 404, 404, 404, 200, 429]
+    assert (
+        "tra cứu quá nhiều mã" in client.get("/tra-cuu-ho-so/?ma=H1").content.decode()
+    )
