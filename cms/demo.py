@@ -98,7 +98,7 @@ def add_people_and_about(unit):
     locale = Locale.objects.get(language_code="vi")
     if not Person.objects.exists():
         for order, ((position, department), name) in enumerate(
-            zip(LEADERS, DEMO_NAMES)
+            zip(LEADERS, DEMO_NAMES, strict=True)
         ):
             Person.objects.create(
                 name=name,
@@ -129,9 +129,7 @@ def add_people_and_about(unit):
         )
         for title, field in PROCEDURES:
             page.procedures.add(
-                ProcedureLink(
-                    title=title, field=field, url="https://dichvucong.gov.vn"
-                )
+                ProcedureLink(title=title, field=field, url="https://dichvucong.gov.vn")
             )
         about.add_child(instance=page)
         page.save_revision().publish()
@@ -208,7 +206,7 @@ def add_khmer(unit):
     articles = list(
         ArticlePage.objects.live().filter(locale=vi).order_by("first_published_at")[:3]
     )
-    for article, (title, summary, body) in zip(articles, KM_ARTICLES):
+    for article, (title, summary, body) in zip(articles, KM_ARTICLES, strict=False):
         km = translate_page(article, "km")
         km.title = title
         km.draft_title = title
