@@ -148,7 +148,11 @@ def alert_element(
         _sub(info, "effective", cap_time(bulletin.valid_from))
     if bulletin.valid_until:
         _sub(info, "expires", cap_time(bulletin.valid_until))
-    _sub(info, "senderName", bulletin.sender_unit.name_with_type or bulletin.sender_unit.name)
+    _sub(
+        info,
+        "senderName",
+        bulletin.sender_unit.name_with_type or bulletin.sender_unit.name,
+    )
     _sub(info, "headline", bulletin.title)
     _sub(info, "description", bulletin.body)
     if web:

@@ -113,9 +113,7 @@ class CapIntake(models.Model):
     sender = models.CharField("bên gửi", max_length=500, blank=True)
     sent = models.CharField("thời điểm phát", max_length=64, blank=True)
     link = models.URLField("địa chỉ", max_length=1000, blank=True)
-    outcome = models.CharField(
-        "kết quả", max_length=8, choices=IntakeOutcome.choices
-    )
+    outcome = models.CharField("kết quả", max_length=8, choices=IntakeOutcome.choices)
     reason = models.TextField("lý do", blank=True)
     xml = models.TextField("bản gốc", blank=True)
     bulletin = models.ForeignKey(

@@ -37,6 +37,8 @@ FEED_LIMIT = 1000
 
 def max_feed_bytes():
     return settings.CAP_MAX_FEED_BYTES
+
+
 ATOM = cap.ATOM
 
 
@@ -53,7 +55,7 @@ def publish(bulletin):
     """
     with transaction.atomic():
         bulletin = (
-            Bulletin.objects.select_for_update()
+            Bulletin.objects.select_for_update(of=("self",))
             .select_related("sender_unit", "target_root")
             .get(pk=bulletin.pk)
         )
@@ -92,9 +94,12 @@ def _issue(bulletin, msg_type, previous, units=None, print_=None):
     level_bulletin = bulletin
     if bulletin.priority not in cap.LEVELS:
         # A Cancel for a bulletin lowered to normal keeps its last level.
-        level_bulletin = Bulletin(**{
-            f.attname: getattr(bulletin, f.attname) for f in Bulletin._meta.concrete_fields
-        })
+        level_bulletin = Bulletin(
+            **{
+                f.attname: getattr(bulletin, f.attname)
+                for f in Bulletin._meta.concrete_fields
+            }
+        )
         level_bulletin.priority = _level_of(last)
     element = cap.alert_element(
         bulletin=level_bulletin,
@@ -142,13 +147,14 @@ def messages_for(unit, *, subtree=False):
             pk=unit.pk
         )
         units = Unit.objects.filter(below)
-        queryset = queryset.filter(
-            Q(sender_unit__in=units) | Q(area_units__in=units)
-        )
+        queryset = queryset.filter(Q(sender_unit__in=units) | Q(area_units__in=units))
     else:
         queryset = queryset.filter(Q(sender_unit=unit) | Q(area_units=unit))
     ids = queryset.values("pk").distinct()
     return CapMessage.objects.filter(pk__in=ids).order_by("-sent", "-pk")
+
+
+TITLE_PREFIX = {"Update": "Cập nhật: ", "Cancel": "Huỷ bỏ: "}
 
 
 def _atom(parent, name, text=None, **attrs):
@@ -181,7 +187,9 @@ def feed_xml(unit, *, subtree=False, limit=FEED_LIMIT):
         entry = _atom(feed, "entry")
         href = base + reverse("alerts_message", args=[message.identifier])
         _atom(entry, "id", f"urn:ttcs:cap:{message.identifier}")
-        prefix = {"Update": "Cập nhật: ", "Cancel": "Huỷ bỏ: "}.get(message.msg_type, "")
+        prefix = {"Update": "Cập nhật: ", "Cancel": "Huỷ bỏ: "}.get(
+            message.msg_type, ""
+        )
         _atom(entry, "title", prefix + message.headline)
         _atom(entry, "updated", cap.cap_time(message.sent))
         _atom(entry, "link", rel="alternate", href=href, type="application/cap+xml")
@@ -273,7 +281,9 @@ def poll_source(source):
         link = url or entry_id
         if inline is None:
             if url is None:
-                row = _refuse(source, "Mục tin không có liên kết tới CAP.", link=entry_id)
+                row = _refuse(
+                    source, "Mục tin không có liên kết tới CAP.", link=entry_id
+                )
                 rows.append(row)
                 continue
             try:
@@ -315,14 +325,17 @@ def intake_alert(source, text, *, link=""):
     except cap.CapRefused as exc:
         return _refuse(source, str(exc), link=link, key=key, xml=text)
     except IntegrityError:
-        return _refuse(source, "Cảnh báo trùng lặp (đang được nhận).", link=link, key=key)
+        return _refuse(
+            source, "Cảnh báo trùng lặp (đang được nhận).", link=link, key=key
+        )
 
 
 def _accept(source, alert, text, link, key):
     now = timezone.now()
     if alert["status"] != "Actual":
         raise cap.CapRefused(
-            f"Chỉ nhận cảnh báo thật (status Actual), cảnh báo này là {alert['status']}."
+            "Chỉ nhận cảnh báo thật (status Actual), cảnh báo này là "
+            f"{alert['status']}."
         )
     if alert["msg_type"] != "Alert":
         raise cap.CapRefused(
@@ -350,7 +363,11 @@ def _accept(source, alert, text, link, key):
     )
     priority = Priority.EMERGENCY if emergency else Priority.PRIORITY
     category = next(
-        (cap.CATEGORY_FROM_CAP[c] for c in alert["categories"] if c in cap.CATEGORY_FROM_CAP),
+        (
+            cap.CATEGORY_FROM_CAP[c]
+            for c in alert["categories"]
+            if c in cap.CATEGORY_FROM_CAP
+        ),
         "other",
     )
     body = "\n\n".join(
@@ -365,8 +382,10 @@ def _accept(source, alert, text, link, key):
         )
         if part
     )
-    if len(units) == 1 and units[0] == province or (
-        len(units) == 1 and units[0].kind not in bulletin_services.COMMUNE_KINDS
+    if (
+        len(units) == 1
+        and units[0] == province
+        or (len(units) == 1 and units[0].kind not in bulletin_services.COMMUNE_KINDS)
     ):
         targets = {"target_mode": TargetMode.SUBTREE, "target_root": units[0]}
         target_units = []
