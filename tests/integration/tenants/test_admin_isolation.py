@@ -305,6 +305,7 @@ HAND_WRITTEN = {
     "bulletins_send": lambda v: {"pk": v.bulletin.pk},
     "bulletins_withdraw": lambda v: {"pk": v.bulletin.pk},
     "bulletins_unit": None,
+    "bulletins_enter_unit": None,
     "bulletins_file": lambda v: {"pk": v.attachment.pk},
     "bulletins_inbox": None,
     "bulletins_inbox_detail": lambda v: {"pk": v.bulletin.pk},
