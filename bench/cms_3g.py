@@ -108,7 +108,7 @@ def measure(url, profile, runs):
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-quic"],
         )
-        for run in range(runs):
+        for _run in range(runs):
             context = browser.new_context(viewport={"width": 375, "height": 812})
             page = context.new_page()
             cdp = context.new_cdp_session(page)
