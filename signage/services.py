@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -1302,6 +1303,9 @@ def _parse_hour(value):
     return moment
 
 
+SLIDE_KEY = re.compile(r"^[spbe][0-9]{1,18}$")
+
+
 def record_plays(board, data):
     """Add a batch of hourly counts; all-or-nothing, idempotent per batch id."""
     if not isinstance(data, dict):
@@ -1318,6 +1322,11 @@ def record_plays(board, data):
             raise BadReport(f"Dòng {index} phải là một đối tượng JSON.")
         hour = _parse_hour(item.get("hour"))
         slide = _short_str(item, "slide", 64, required=True)
+        if not SLIDE_KEY.match(slide):
+            raise BadReport(
+                f"Dòng {index}: mã trang “{slide[:20]}” không đúng dạng "
+                "(s, p, b hoặc e và một số)."
+            )
         title = _short_str(item, "title", 255)
         plays, seconds = item.get("plays"), item.get("seconds", 0)
         for name, value, top in (("plays", plays, 100_000), ("seconds", seconds, 3600)):
@@ -1340,7 +1349,9 @@ def record_plays(board, data):
                 "ON CONFLICT (board_id, hour, slide_key) DO UPDATE SET "
                 "plays = signage_playstat.plays + EXCLUDED.plays, "
                 "seconds = signage_playstat.seconds + EXCLUDED.seconds, "
-                "title = CASE WHEN EXCLUDED.title <> '' THEN EXCLUDED.title "
+                # The first title stays: a later report cannot rename what
+                # officials see in the CSV.
+                "title = CASE WHEN signage_playstat.title = '' THEN EXCLUDED.title "
                 "ELSE signage_playstat.title END",
                 [
                     (board.pk, hour, slide, title, plays, seconds)
