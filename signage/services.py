@@ -33,6 +33,7 @@ from . import render
 from .models import (
     Board,
     BoardCommand,
+    BoardGroup,
     BoardKind,
     BulletinItem,
     CommandKind,
@@ -544,20 +545,18 @@ def _reaching(unit_id):
     return Q(unit_id=unit_id) | Q(groups__boards__unit_id=unit_id)
 
 
-def active_interrupt(board, at=None):
-    at = at or timezone.now()
-    group_ids = set(board.groups.values_list("pk", flat=True))
-    candidates = (
-        Interrupt.objects.filter(
-            Q(unit_id=board.unit_id) | Q(groups__in=group_ids),
-            cleared_at__isnull=True,
-            starts_at__lte=at,
-        )
+def _active_candidates(q, at):
+    return (
+        Interrupt.objects.filter(q, cleared_at__isnull=True, starts_at__lte=at)
         .exclude(expires_at__lte=at)
         .distinct()
         .order_by("-starts_at", "-pk")
         .prefetch_related("boards", "groups")
     )
+
+
+def _pick_interrupt(candidates, board, group_ids):
+    """The interrupt on ``board`` among ``candidates`` (newest first)."""
     for interrupt in candidates:
         targets = {b.pk for b in interrupt.boards.all()}
         groups = {g.pk for g in interrupt.groups.all()}
@@ -566,6 +565,15 @@ def active_interrupt(board, at=None):
         if not targets and not groups and interrupt.unit_id == board.unit_id:
             return interrupt
     return None
+
+
+def active_interrupt(board, at=None):
+    at = at or timezone.now()
+    group_ids = set(board.groups.values_list("pk", flat=True))
+    candidates = _active_candidates(
+        Q(unit_id=board.unit_id) | Q(groups__in=group_ids), at
+    )
+    return _pick_interrupt(candidates, board, group_ids)
 
 
 def units_reached(item):
@@ -675,7 +683,7 @@ def interrupt_saved(item):
     and end if they come soon (the beat sweep takes the later ones)."""
     units = units_reached(item)
     for unit_id in units:
-        content_changed(unit_id)
+        emergency_changed(unit_id)
     now = timezone.now()
     soon = [
         (moment, unit_id)
@@ -830,37 +838,86 @@ def window_start(now=None):
     return now.replace(minute=0, second=0, microsecond=0)
 
 
+def _slide_entry(board, item, tone, files):
+    """A slide's manifest entry; its files go into ``files`` (url -> entry)."""
+    entry = {k: v for k, v in item.items() if not k.startswith("_")}
+    entry["valid_from"] = _iso(item.get("valid_from"))
+    entry["valid_until"] = _iso(item.get("valid_until"))
+    pages = render_pages(board, item, tone)
+    entry["image"] = pages[0]["url"]
+    entry["pages"] = [png["url"] for png in pages]
+    entry["media"] = None
+    for png in pages:
+        files[png["url"]] = png
+    slide = item.get("_slide")
+    if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
+        entry["media"] = slide.image.url
+        files[slide.image.url] = _media_file(slide.image)
+    if slide is not None and slide.kind == SlideKind.VIDEO and slide.video_mp4:
+        if board.kind == BoardKind.LED:
+            if slide.video_led:
+                entry["led_media"] = slide.video_led.url
+                files[slide.video_led.url] = _media_file(slide.video_led)
+        else:
+            entry["media"] = slide.video_mp4.url
+            files[slide.video_mp4.url] = _media_file(slide.video_mp4)
+        entry["poster"] = slide.video_poster.url
+        files[slide.video_poster.url] = _media_file(slide.video_poster)
+    return entry
+
+
+def emergency_block(board, current):
+    """(entry, files) of the interrupt ``current`` on ``board``, or None. It
+    depends only on the interrupt and the board's kind and size, so a unit's
+    boards share it (``refresh_emergency`` builds it once per size)."""
+    if current is None:
+        return None
+    item = {
+        "key": f"e{current.pk}",
+        "kind": "text",
+        "title": current.title,
+        "body": current.body,
+        "language": current.language,
+        "duration": 0,
+        "valid_from": current.starts_at,
+        "valid_until": current.expires_at,
+        "priority": 100,
+    }
+    files = {}
+    entry = _slide_entry(board, item, "emergency", files)
+    return entry, list(files.values())
+
+
+def compose_manifest(base, block):
+    """The manifest: the board's base document (``build_base``) with the
+    emergency block spliced in. Same document as one built in one go."""
+    document = dict(base)
+    document["emergency"] = None
+    if block is not None:
+        entry, extra = block
+        document["emergency"] = entry
+        files = {f["url"]: f for f in base["files"]}
+        files.update((f["url"], f) for f in extra)
+        document["files"] = sorted(files.values(), key=lambda f: f["url"])
+    return document
+
+
 def build_manifest(board, now=None):
     """The manifest document of ``board`` (a dict without volatile fields)."""
     now = now or timezone.now()
+    base = build_base(board, now)
+    return compose_manifest(base, emergency_block(board, active_interrupt(board, now)))
+
+
+def build_base(board, now):
+    """Everything in the manifest but the emergency (``emergency`` is None):
+    it changes with content and the hour, not at interrupt boundaries."""
     start = window_start(now)
     unit = board.unit
     cache, slides, files = {}, {}, {}
 
     def add(item, tone="normal"):
-        entry = {k: v for k, v in item.items() if not k.startswith("_")}
-        entry["valid_from"] = _iso(item.get("valid_from"))
-        entry["valid_until"] = _iso(item.get("valid_until"))
-        pages = render_pages(board, item, tone)
-        entry["image"] = pages[0]["url"]
-        entry["pages"] = [png["url"] for png in pages]
-        entry["media"] = None
-        for png in pages:
-            files[png["url"]] = png
-        slide = item.get("_slide")
-        if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
-            entry["media"] = slide.image.url
-            files[slide.image.url] = _media_file(slide.image)
-        if slide is not None and slide.kind == SlideKind.VIDEO and slide.video_mp4:
-            if board.kind == BoardKind.LED:
-                if slide.video_led:
-                    entry["led_media"] = slide.video_led.url
-                    files[slide.video_led.url] = _media_file(slide.video_led)
-            else:
-                entry["media"] = slide.video_mp4.url
-                files[slide.video_mp4.url] = _media_file(slide.video_mp4)
-            entry["poster"] = slide.video_poster.url
-            files[slide.video_poster.url] = _media_file(slide.video_poster)
+        entry = _slide_entry(board, item, tone, files)
         slides[entry["key"]] = entry
         return entry["key"]
 
@@ -915,22 +972,6 @@ def build_manifest(board, now=None):
                     "slides": keys,
                 }
             )
-        emergency = None
-        current = active_interrupt(board, now)
-        if current is not None:
-            item = {
-                "key": f"e{current.pk}",
-                "kind": "text",
-                "title": current.title,
-                "body": current.body,
-                "language": current.language,
-                "duration": 0,
-                "valid_from": current.starts_at,
-                "valid_until": current.expires_at,
-                "priority": 100,
-            }
-            key = add(item, tone="emergency")
-            emergency = slides.pop(key)
     return {
         "schema": 1,
         "board": {
@@ -949,7 +990,7 @@ def build_manifest(board, now=None):
             "from": _iso(start),
             "until": _iso(start + timedelta(hours=PREFETCH_HOURS)),
         },
-        "emergency": emergency,
+        "emergency": None,
         "segments": segments,
         "slides": slides,
         "files": sorted(files.values(), key=lambda f: f["url"]),
@@ -997,34 +1038,101 @@ def is_fresh(stamp, now=None):
         return False
 
 
+def _finish(document):
+    """(version, JSON bytes): the version is the hash of the document without
+    it, so equal documents give equal ETags however they were put together."""
+    body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
+    version = hashlib.sha256(body).hexdigest()[:32]
+    document = {**document, "version": version}
+    return version, json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
+
+
+def _base_fresh(now):
+    """Until when a base document (``build_base``) holds: the next hour."""
+    return (window_start(now) + timedelta(hours=1)).timestamp()
+
+
 def manifest_for(board, now=None):
     """(version, JSON bytes) of the board's manifest, cached in Redis until
-    something in it may change (``fresh_until``)."""
+    something in it may change (``fresh_until``). The base document (all but
+    the emergency) is cached beside it until the next hour, so an interrupt
+    boundary costs an emergency splice, not a rebuild."""
     now = now or timezone.now()
     client = platform_redis.client()
     key = board_key(board.uid)
-    cached = client.hmget(key, "fresh", "version", "body")
+    cached = client.hmget(key, "fresh", "version", "body", "base", "base_fresh")
     if cached[2] and is_fresh(cached[0] and cached[0].decode(), now):
         return cached[1].decode(), cached[2]
     fresh = fresh_until(board, now)
-    document = build_manifest(board, now)
-    body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
-    version = hashlib.sha256(body).hexdigest()[:32]
-    document["version"] = version
-    body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
-    client.hset(
-        key,
-        mapping={
+    mapping = {}
+    if cached[3] and is_fresh(cached[4] and cached[4].decode(), now):
+        base = json.loads(cached[3])
+    else:
+        base_fresh = _base_fresh(now)
+        base = build_base(board, now)
+        mapping["base"] = json.dumps(base, ensure_ascii=False, sort_keys=True)
+        mapping["base_fresh"] = repr(base_fresh)
+    block = emergency_block(board, active_interrupt(board, now))
+    version, body = _finish(compose_manifest(base, block))
+    mapping.update(
+        {
             "fresh": repr(fresh),
             "version": version,
             "body": body,
             "token": board.token_hash,
             "unit": board.unit_id,
             "hosts": unit_hosts(board.unit_id),
-        },
+        }
     )
+    client.hset(key, mapping=mapping)
     client.expire(key, 3 * 3600)
     return version, body
+
+
+def refresh_emergency(unit, now=None):
+    """After an interrupt of the unit starts, ends or changes: splice the
+    emergency into every board's cached base in one pass (a few queries for
+    the whole unit, the emergency pictures once per board size), so each
+    board's fetch after the push is a Redis hit. A board without a fresh
+    base loses its cached body and rebuilds on its fetch. Returns how many
+    manifests were spliced."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    now = now or timezone.now()
+    boards = list(Board.objects.filter(unit_id=unit_id).select_related("unit"))
+    if not boards:
+        return 0
+    client = platform_redis.client()
+    keys = [board_key(b.uid) for b in boards]
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.hmget(key, "base", "base_fresh")
+    cached = pipe.execute()
+    members = {}
+    through = BoardGroup.boards.through
+    for board_id, group_id in through.objects.filter(
+        board__unit_id=unit_id
+    ).values_list("board_id", "boardgroup_id"):
+        members.setdefault(board_id, set()).add(group_id)
+    candidates = list(_active_candidates(_reaching(unit_id), now))
+    boundary = next_interrupt_boundary(unit_id, now)
+    blocks, spliced = {}, 0
+    pipe = client.pipeline(transaction=False)
+    for board, key, (base, base_fresh) in zip(boards, keys, cached, strict=True):
+        if not (base and is_fresh(base_fresh and base_fresh.decode(), now)):
+            pipe.hdel(key, "fresh", "version", "body", "base", "base_fresh")
+            continue
+        current = _pick_interrupt(candidates, board, members.get(board.pk, set()))
+        size = (current and current.pk, board.kind, board.width, board.height)
+        if size not in blocks:
+            blocks[size] = emergency_block(board, current)
+        fresh = float(base_fresh)
+        if boundary is not None:
+            fresh = min(fresh, boundary.timestamp())
+        version, body = _finish(compose_manifest(json.loads(base), blocks[size]))
+        pipe.hset(key, mapping={"fresh": repr(fresh), "version": version, "body": body})
+        spliced += 1
+    pipe.execute()
+    return spliced
 
 
 def cached_auth(uid):
@@ -1097,6 +1205,27 @@ def content_changed(unit):
     # after commit, when players are told: a fetch in between may have cached
     # the old content.
     forget()
+    transaction.on_commit(push)
+
+
+def emergency_changed(unit):
+    """An interrupt reaching the unit started, ended or changed: only the
+    emergency of its manifests moves. Stale the cached bodies now (a fetch in
+    this transaction rebuilds from the cached base and sees the new rows);
+    after commit, splice the emergency into every board's manifest in one
+    pass, then tell the players (their fetch is then a Redis hit)."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    uids = list(Board.objects.filter(unit_id=unit_id).values_list("uid", flat=True))
+    if uids:
+        pipe = platform_redis.client().pipeline(transaction=False)
+        for uid in uids:
+            pipe.hdel(board_key(uid), "fresh", "version", "body")
+        pipe.execute()
+
+    def push():
+        refresh_emergency(unit_id)
+        platform_redis.client().publish(unit_channel(unit_id), "changed")
+
     transaction.on_commit(push)
 
 

@@ -14,9 +14,9 @@ from . import services
 
 @shared_task(acks_late=True)
 def push_at_boundary(unit_id, moment):
-    """An interrupt of ``unit_id`` starts or ends at ``moment`` (ISO): drop the
-    unit's cached manifests and tell its players to fetch again."""
-    services.content_changed(unit_id)
+    """An interrupt of ``unit_id`` starts or ends at ``moment`` (ISO): splice
+    the emergency into the unit's cached manifests and tell its players."""
+    services.emergency_changed(unit_id)
     return moment
 
 
@@ -34,7 +34,7 @@ def interrupt_boundaries():
         since = max(since, timezone.datetime.fromisoformat(last.decode()))
     missed = {unit for _, unit in services.interrupt_boundaries(None, since, now)}
     for unit_id in missed:
-        services.content_changed(unit_id)
+        services.emergency_changed(unit_id)
     upcoming = services.interrupt_boundaries(
         None, now, now + services.BOUNDARY_LOOKAHEAD
     )
