@@ -92,6 +92,7 @@ SHARED_APPS = [
     "signage",
     "broadcast",
     "reports",
+    "alerts",
     "rest_framework",
     "drf_spectacular",
     "csp",
@@ -573,6 +574,15 @@ CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
 CELERY_BEAT_SCHEDULE["broadcast-due-schedules"] = {
     "task": "broadcast.tasks.fire_due_schedules",
     "schedule": 30.0,
+}
+# CAP 1.2 in (alerts): upstream feeds read this often, with a timeout and a
+# size cap per document.
+CAP_POLL_SECONDS = float(os.environ.get("CAP_POLL_SECONDS", "120"))
+CAP_FETCH_TIMEOUT = float(os.environ.get("CAP_FETCH_TIMEOUT", "10"))
+CAP_MAX_FEED_BYTES = int(os.environ.get("CAP_MAX_FEED_BYTES", str(2 * 1024 * 1024)))
+CELERY_BEAT_SCHEDULE["alerts-poll-cap-sources"] = {
+    "task": "alerts.tasks.poll_cap_sources",
+    "schedule": CAP_POLL_SECONDS,
 }
 CELERY_BEAT_SCHEDULE["broadcast-sweep"] = {
     "task": "broadcast.tasks.sweep",
