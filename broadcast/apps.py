@@ -10,9 +10,14 @@ class BroadcastConfig(AppConfig):
 
         from bulletins.signals import bulletin_for_channel, bulletin_withdrawn
 
-        from . import broker_config, receivers
+        from . import broker_config, receivers, services
         from .models import SpeakerCluster
 
+        post_save.connect(
+            services.cluster_saved,
+            sender=SpeakerCluster,
+            dispatch_uid="broadcast-cluster-config",
+        )
         for signal in (post_save, post_delete):
             signal.connect(
                 broker_config.clusters_changed,

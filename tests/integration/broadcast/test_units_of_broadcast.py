@@ -497,3 +497,39 @@ def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
     client.post(f"/admin/truyen-thanh/chuong-trinh/{draft.pk}/xoa/")
     assert not Program.objects.filter(pk=draft.pk).exists()
     assert not Schedule.objects.filter(program_id=draft.pk).exists()
+
+
+def test_a_schedule_outside_the_clusters_hours_warns_and_a_dispatch_says_why(tree):
+    unit = tree.commune_b1
+    cluster, _ = services.create_cluster(
+        unit, "Cụm loa đình", device_id="hours-1", on_time="05:00", off_time="21:00"
+    )
+    program = Program.objects.create(unit=unit, title="Bản tin tối", duration_seconds=1)
+    client = admin_client(unit, username="quantrigio")
+    typed = {
+        "program": program.pk,
+        "priority": "normal",
+        "kind": "recurring",
+        "times": "23:30",
+        "target_units": [unit.pk],
+        "position": 0,
+    }
+    response = client.post("/admin/truyen-thanh/lich-phat/them/", typed)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 cụm loa ngoài giờ bật" in page and "Cụm loa đình (05:00–21:00)" in page
+    assert 'value="23:30"' in page  # what was typed is kept
+    assert not Schedule.objects.filter(program=program).exists()
+    response = client.post(
+        "/admin/truyen-thanh/lich-phat/them/", {**typed, "confirm_hours": "on"}
+    )
+    assert response.status_code == 302
+    assert Schedule.objects.filter(program=program).exists()
+
+    # At 23:30 the dispatch reaches nobody, and its page says why.
+    night = timezone.localtime().replace(hour=23, minute=30)
+    dispatch = services.dispatch_program(program, units=[unit], now=night, kick=False)
+    assert dispatch.target_count == 0 and dispatch.skipped_off_hours == 1
+    page = client.get(f"/admin/truyen-thanh/luot-phat/{dispatch.pk}/").content
+    assert "nằm ngoài giờ bật/tắt" in page.decode()
+    assert cluster.pk
