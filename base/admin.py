@@ -32,7 +32,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import ModelChoiceField
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from wagtail.admin import messages
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -139,10 +140,7 @@ class UnitScopedViewMixin:
             and instance.pk is None
             and getattr(instance, "unit_id", None) is None
         ):
-            unit = current_unit()
-            if unit is None:
-                raise Http404(NOT_IN_UNIT)
-            instance.unit = unit
+            instance.unit = unit_or_404(NOT_IN_UNIT)
         return instance
 
     def get_form(self, *args, **kwargs):
@@ -215,10 +213,26 @@ class UnitScopedViewSet(ModelViewSet):
 # --- hand-written admin views ------------------------------------------------------
 
 
+NO_RIGHT = (
+    "Tài khoản của bạn không có quyền dùng chức năng này. Hãy nhờ người duyệt "
+    "của đơn vị thực hiện, hoặc nhờ quản trị cấp quyền."
+)
+
+
+def refuse(request):
+    """Wagtail's refusal, in words an official understands: back to the
+    dashboard with the reason (a 403 for scripts and XHR)."""
+    if request.headers.get("x-requested-with") == "XMLHttpRequest":
+        raise PermissionDenied(NO_RIGHT)
+    messages.error(request, NO_RIGHT)
+    return redirect("wagtailadmin_home")
+
+
 def unit_permission_required(*perms):
     """A hand-written view of a unit's admin: the host's unit (404 elsewhere)
-    and every model permission in ``perms`` (403 otherwise). The unit is
-    passed as ``unit``; the view never takes it from the request."""
+    and every model permission in ``perms`` (refused otherwise, see
+    ``refuse``). The unit is passed as ``unit``; the view never takes it from
+    the request."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -226,7 +240,7 @@ def unit_permission_required(*perms):
             unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
             user = request.user
             if not (user.is_active and user.has_perms(perms)):
-                raise PermissionDenied
+                return refuse(request)
             return view(request, *args, unit=unit, **kwargs)
 
         wrapper.required_permissions = perms

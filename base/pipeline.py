@@ -114,6 +114,22 @@ class Pipeline:
             state = step
         return steps
 
+    def route(self, current, new):
+        """The shortest walk of single moves from ``current`` to ``new`` (not
+        including ``current``), or None: for actions that take the steps in
+        between on the user's behalf, each recorded as itself."""
+        current, new = self.states(current), self.states(new)
+        frontier, seen = [(current, ())], {current}
+        while frontier:
+            state, walked = frontier.pop(0)
+            for step in self.transitions.get(state, ()):
+                if step == new:
+                    return (*walked, step)
+                if step not in seen:
+                    seen.add(step)
+                    frontier.append((step, (*walked, step)))
+        return None
+
     def can_move(self, current, new):
         return self.path(current, new) is not None
 

@@ -14,13 +14,14 @@ Counters sit in the default cache, whose keys carry the schema: every unit
 counts its own visitors.
 """
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import JsonResponse
 from django_ratelimit import ALL, UNSAFE
-from django_ratelimit.core import _SIMPLE_KEYS, is_ratelimited
+from django_ratelimit.core import is_ratelimited
 
 __all__ = ["ALL", "UNSAFE", "LIMITED_MESSAGE", "client_ip", "is_limited", "ratelimit"]
 
@@ -30,10 +31,59 @@ LIMITED_MESSAGE = (
 )
 
 
+def _trusted_networks():
+    return [
+        ipaddress.ip_network(net.strip(), strict=False)
+        for net in settings.TRUSTED_PROXY_NETWORKS
+        if net.strip()
+    ]
+
+
+def _parse(address):
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def client_address(request):
+    """The address of the person behind the request, as a string.
+
+    Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (the shipped Caddy: one)
+    each proxy appends the address it received the request from to
+    ``X-Forwarded-For``, so the client is the N-th address from the right;
+    anything further left was written by the client and is ignored. The
+    header is read only when the request comes from a trusted proxy
+    (``REMOTE_ADDR`` in ``TRUSTED_PROXY_NETWORKS``): a client reaching the
+    app directly cannot choose its own address. IPv6 clients count per /64,
+    as django-ratelimit does.
+    """
+    remote = _parse(request.META.get("REMOTE_ADDR", "") or "")
+    count = settings.TRUSTED_PROXY_COUNT
+    address = remote
+    if count > 0 and remote is not None:
+        if any(remote in net for net in _trusted_networks()):
+            hops = [
+                hop
+                for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if hop.strip()
+            ]
+            if len(hops) >= count:
+                address = _parse(hops[-count]) or remote
+    if address is None:
+        return "0.0.0.0"
+    if address.version == 6:
+        mask = getattr(settings, "RATELIMIT_IPV6_MASK", 64)
+        return str(
+            ipaddress.ip_network(f"{address}/{mask}", strict=False).network_address
+        )
+    return str(address)
+
+
 def client_ip(group, request):
-    """The default ``RATELIMIT_KEY``: the client's address as django-ratelimit
-    reads it (``REMOTE_ADDR``, or ``RATELIMIT_IP_META_KEY`` if set)."""
-    return _SIMPLE_KEYS["ip"](request)
+    """The default ``RATELIMIT_KEY``: the real client address (see
+    ``client_address``), not the proxy's."""
+    return client_address(request)
 
 
 def rate_for(group, request=None):

@@ -245,8 +245,8 @@ def main():
         settings.SEARCH_BROAD_CANDIDATES = args.broad_candidates
     print(
         "broad query threshold / candidates: "
-        f"{getattr(settings, 'SEARCH_BROAD_THRESHOLD', None) or 'computed'} / "
-        f"{getattr(settings, 'SEARCH_BROAD_CANDIDATES', 300)}"
+        f"{settings.SEARCH_BROAD_THRESHOLD or 'computed'} / "
+        f"{settings.SEARCH_BROAD_CANDIDATES}"
     )
     rng = random.Random(args.seed)
 
@@ -291,7 +291,7 @@ def main():
 
     plan = query_plan(units)
     # Cold figures: the Redis result cache is off until the last pass.
-    cache_seconds = getattr(settings, "SEARCH_CACHE_SECONDS", 60)
+    cache_seconds = settings.SEARCH_CACHE_SECONDS
     settings.SEARCH_CACHE_SECONDS = 0
     for text, kw in plan[:5]:  # warm PostgreSQL's buffers
         services.search(text, **kw)

@@ -10,7 +10,12 @@ class BroadcastConfig(AppConfig):
 
         from bulletins.signals import bulletin_for_channel, bulletin_withdrawn
 
-        from . import broker_config, receivers, services
+        from . import (
+            broker_config,
+            checks,  # noqa: F401 - registers the system checks
+            receivers,
+            services,
+        )
         from .models import SpeakerCluster
 
         post_save.connect(

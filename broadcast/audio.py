@@ -87,7 +87,7 @@ def inspect(uploaded, duration_hint=None):
 
 def convert_for_speech(uploaded, ext):
     """(bytes, extension) converted by ffmpeg, or None without ffmpeg."""
-    ffmpeg = shutil.which("ffmpeg")
+    ffmpeg = shutil.which(settings.FFMPEG_BINARY)
     if not ffmpeg:
         return None
     with tempfile.TemporaryDirectory() as tmp:

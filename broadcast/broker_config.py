@@ -176,7 +176,7 @@ def write_files(directory, server_user=None, server_password=None, tables=True):
 
 def reload_broker(pid_file=None):
     """SIGHUP the broker: it re-reads its password and ACL files."""
-    pid_file = pid_file or getattr(settings, "BROADCAST_MOSQUITTO_PID_FILE", "")
+    pid_file = pid_file or settings.BROADCAST_MOSQUITTO_PID_FILE
     if not pid_file or not Path(pid_file).exists():
         return False
     try:
@@ -190,7 +190,7 @@ def reload_broker(pid_file=None):
 def sync_broker():
     """Regenerate the broker's files (when this installation manages them,
     ``BROADCAST_MOSQUITTO_DIR``) and reload it."""
-    directory = getattr(settings, "BROADCAST_MOSQUITTO_DIR", "")
+    directory = settings.BROADCAST_MOSQUITTO_DIR
     if not directory:
         return False
     write_files(directory)
@@ -208,7 +208,7 @@ def _sync_after_commit():
 def clusters_changed(**kwargs):
     """post_save/post_delete of SpeakerCluster: one sync per transaction
     (a callback already waiting for this transaction's commit is enough)."""
-    if not getattr(settings, "BROADCAST_MOSQUITTO_DIR", ""):
+    if not settings.BROADCAST_MOSQUITTO_DIR:
         return
     from django.db import connection, transaction
 

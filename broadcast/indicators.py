@@ -2,16 +2,24 @@
 
 from collections import defaultdict
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from reports.registry import HOURS, PERCENT, register
 from tenants.models import Hamlet
 
-from .models import PlayLog, ProgramKind, SpeakerCluster
+from .models import PlayLog, Program, ProgramKind, SpeakerCluster
 
 
 def _hamlet_coverage(subtree, period):
-    """{commune id: (hamlets with an active cluster, hamlets)}."""
+    """{commune id: (hamlets with an active cluster, hamlets)}, computed once
+    for the two coverage indicators."""
+    key = ("broadcast_hamlets", period)
+    if key not in subtree.memo:
+        subtree.memo[key] = _compute_coverage(subtree, period)
+    return subtree.memo[key]
+
+
+def _compute_coverage(subtree, period):
     hamlets = defaultdict(set)
     for pk, unit_id in Hamlet.objects.filter(
         unit_id__in=subtree.commune_ids, is_active=True
@@ -57,11 +65,39 @@ def speakers_hamlets(subtree, period):
 
 
 def _played(subtree, period):
-    return PlayLog.objects.filter(
-        unit_id__in=subtree.ids,
-        started_at__gte=period.start_dt,
-        started_at__lt=period.end_dt,
-    )
+    """{unit id: (seconds, tts seconds, minority-language seconds)}: one scan
+    of the period's play logs, shared by the three indicators below."""
+    key = ("broadcast_played", period)
+    if key not in subtree.memo:
+        rows = (
+            PlayLog.objects.filter(
+                unit_id__in=subtree.ids,
+                started_at__gte=period.start_dt,
+                started_at__lt=period.end_dt,
+            )
+            .values_list("unit_id", "program_id")
+            .annotate(s=Sum("seconds"))
+            .order_by()
+        )
+        # Grouped by program id, then the few programs looked up: no join
+        # over the year's play logs.
+        programs = dict(
+            (pk, (kind, language))
+            for pk, kind, language in Program.objects.filter(
+                pk__in={program for _, program, _ in rows if program}
+            ).values_list("pk", "kind", "language")
+        )
+        out = defaultdict(lambda: [0.0, 0.0, 0.0])
+        for unit_id, program, seconds in rows:
+            kind, language = programs.get(program, (None, None))
+            item = out[unit_id]
+            item[0] += seconds
+            if kind == ProgramKind.TTS:
+                item[1] += seconds
+            if language not in (None, "", "vi"):
+                item[2] += seconds
+        subtree.memo[key] = out
+    return subtree.memo[key]
 
 
 @register(
@@ -73,20 +109,17 @@ def _played(subtree, period):
     order=50,
 )
 def broadcast_hours(subtree, period):
-    rows = _played(subtree, period).values("unit_id").annotate(s=Sum("seconds"))
-    return {r["unit_id"]: (round(r["s"] / 3600, 2), 0) for r in rows}
-
-
-def _share(subtree, period, condition):
-    rows = (
-        _played(subtree, period)
-        .values("unit_id")
-        .annotate(part=Sum("seconds", filter=condition), total=Sum("seconds"))
-    )
     return {
-        r["unit_id"]: (round((r["part"] or 0) / 3600, 2), round(r["total"] / 3600, 2))
-        for r in rows
-        if r["total"]
+        pk: (round(total / 3600, 2), 0)
+        for pk, (total, _, _) in _played(subtree, period).items()
+    }
+
+
+def _share(subtree, period, index):
+    return {
+        pk: (round(item[index] / 3600, 2), round(item[0] / 3600, 2))
+        for pk, item in _played(subtree, period).items()
+        if item[0]
     }
 
 
@@ -99,7 +132,7 @@ def _share(subtree, period, condition):
     order=60,
 )
 def broadcast_tts(subtree, period):
-    return _share(subtree, period, Q(program__kind=ProgramKind.TTS))
+    return _share(subtree, period, 1)
 
 
 @register(
@@ -111,8 +144,4 @@ def broadcast_tts(subtree, period):
     order=70,
 )
 def broadcast_minority(subtree, period):
-    return _share(
-        subtree,
-        period,
-        Q(program__isnull=False) & ~Q(program__language__in=("vi", "")),
-    )
+    return _share(subtree, period, 2)

@@ -16,7 +16,6 @@ from . import credentials
 
 SCHEMA = 1
 VERSION = "1.1"
-ROOT = "ttcs/v1"
 # How far a device's ``ts`` may be from the platform's clock (seconds), and
 # how far in the future a command's ``issued_at`` may be for a device.
 CLOCK_WINDOW = 300
@@ -36,7 +35,7 @@ ACK_STATES = (
 
 
 def root():
-    return getattr(settings, "BROADCAST_TOPIC_ROOT", ROOT)
+    return settings.BROADCAST_TOPIC_ROOT
 
 
 def device_cmd(device_id):

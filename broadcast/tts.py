@@ -51,7 +51,7 @@ class EspeakEngine(Engine):
     }
 
     def binary(self):
-        return shutil.which("espeak-ng")
+        return shutil.which(settings.BROADCAST_ESPEAK_BINARY)
 
     def available(self):
         return bool(self.binary())
@@ -85,12 +85,12 @@ class PiperEngine(Engine):
     def configured(self):
         return {
             lang: path
-            for lang, path in getattr(settings, "BROADCAST_PIPER_VOICES", {}).items()
+            for lang, path in settings.BROADCAST_PIPER_VOICES.items()
             if path and Path(path).exists()
         }
 
     def binary(self):
-        return getattr(settings, "BROADCAST_PIPER_BINARY", "") or shutil.which("piper")
+        return settings.BROADCAST_PIPER_BINARY or shutil.which("piper")
 
     def available(self):
         return bool(self.binary()) and bool(self.configured())

@@ -11,7 +11,7 @@ from tenants.models import Unit
 from . import services
 from .models import AttachmentKind, Bulletin, Channel
 
-MAX_ATTACHMENT_BYTES = getattr(settings, "BULLETINS_MAX_ATTACHMENT_BYTES", 20 << 20)
+MAX_ATTACHMENT_BYTES = settings.BULLETINS_MAX_ATTACHMENT_BYTES
 # Allowed extensions and the MIME types their content must sniff as.
 ALLOWED = {
     AttachmentKind.DOCUMENT: {

@@ -138,6 +138,22 @@ class Bulletin(models.Model):
         return [Channel(c).label for c in self.channels]
 
 
+class BulletinTransition(models.Model):
+    """History of a bulletin's status (``pipeline.BULLETIN``): who sent or
+    withdrew it, and when."""
+
+    bulletin = models.ForeignKey(
+        Bulletin, on_delete=models.CASCADE, related_name="status_history"
+    )
+    from_status = models.CharField(max_length=16, choices=BulletinStatus.choices)
+    to_status = models.CharField(max_length=16, choices=BulletinStatus.choices)
+    actor = models.CharField("người thực hiện", max_length=200, blank=True)
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
 class AttachmentKind(models.TextChoices):
     DOCUMENT = "document", "Văn bản"
     IMAGE = "image", "Hình ảnh"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from base.pipeline import InvalidStatus, Pipeline
 
 from .choices import BulletinStatus, DeliveryState
-from .models import DeliveryTransition
+from .models import BulletinTransition, DeliveryTransition
 from .signals import bulletin_status_changed, delivery_state_changed
 
 __all__ = [
@@ -33,6 +33,14 @@ __all__ = [
 ]
 
 B = BulletinStatus
+
+
+def _record_bulletin(bulletin, old, new, *, actor="", **context):
+    BulletinTransition.objects.create(
+        bulletin=bulletin, from_status=old, to_status=new, actor=actor[:200]
+    )
+
+
 BULLETIN = Pipeline(
     BulletinStatus,
     {
@@ -42,6 +50,7 @@ BULLETIN = Pipeline(
     },
     signal=bulletin_status_changed,
     instance_arg="bulletin",
+    record=_record_bulletin,
     noun="thông tin nguồn",
 )
 

@@ -9,7 +9,6 @@ signals in ``bulletins.signals`` tell them what to show or play. Search
 follows a bulletin through ``bulletins.receivers``.
 """
 
-import datetime as dt
 import logging
 
 from django.conf import settings
@@ -41,13 +40,6 @@ logger = logging.getLogger(__name__)
 
 COMMUNE_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP)
 SYSTEM_ACTOR = "Hệ thống"
-# How long a delivery may stay unanswered before the dashboard flags it.
-OVERDUE_AFTER = {
-    Priority.EMERGENCY: dt.timedelta(minutes=15),
-    Priority.PRIORITY: dt.timedelta(hours=4),
-    Priority.NORMAL: dt.timedelta(hours=24),
-    **getattr(settings, "BULLETINS_OVERDUE_AFTER", {}),
-}
 
 __all__ = [
     "DeliveryNotFound",
@@ -514,12 +506,18 @@ def expire_deliveries(now=None):
     return expired
 
 
+def overdue_after(priority):
+    """How long a delivery of this priority may stay unanswered
+    (``settings.BULLETINS_OVERDUE_AFTER``)."""
+    return settings.BULLETINS_OVERDUE_AFTER[Priority(priority)]
+
+
 def is_overdue(delivery, now=None):
     now = now or timezone.now()
     bulletin = delivery.bulletin
     if delivery.state not in OPEN_STATES or bulletin.sent_at is None:
         return False
-    return now > bulletin.sent_at + OVERDUE_AFTER[Priority(bulletin.priority)]
+    return now > bulletin.sent_at + overdue_after(bulletin.priority)
 
 
 def dashboard_rows(deliveries):

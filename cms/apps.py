@@ -57,3 +57,16 @@ class CmsConfig(AppConfig):
                 sender=model_name,
                 dispatch_uid=f"cms-cache-delete-{model_name}",
             )
+
+        # A new language's home page gets the unit's groups' page permissions,
+        # so editors submit and approvers moderate translated pages too.
+        from wagtail.models import get_page_models
+
+        from .localize import locale_home_created
+
+        for model in get_page_models():
+            post_save.connect(
+                locale_home_created,
+                sender=model,
+                dispatch_uid=f"cms-locale-home-{model._meta.label}",
+            )

@@ -2,7 +2,9 @@
 
 Pages are cached whole in the default cache, whose keys carry the schema
 (django-tenants' ``make_key``), so one unit never serves another's page.
-Every key also carries the unit's *generation*: publishing, unpublishing,
+Every key also carries the unit's live emergency bulletins
+(``bulletins.emergency.page_token``: the banner on every page) and its
+*generation*: publishing, unpublishing,
 moving or deleting a page, or changing a setting or snippet a page shows,
 bumps the generation and so retires every cached page of that unit at once
 (a section lists its children, the home page lists the latest items, so a
@@ -21,7 +23,7 @@ GENERATION_KEY = "cms:page-cache:generation"
 
 
 def page_cache_timeout():
-    return getattr(settings, "CMS_PAGE_CACHE_TIMEOUT", 600)
+    return settings.CMS_PAGE_CACHE_TIMEOUT
 
 
 def _fresh_generation():
@@ -50,24 +52,53 @@ def invalidate_unit_pages(**kwargs):
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
 
 
+# The only query parameter a cached page varies on: listings' paging. A
+# request with any other parameter is served fresh and never stored, so
+# arbitrary query strings cannot fill the cache with page copies.
+CACHED_PAGE_PARAM = "page"
+MAX_CACHED_PAGE = 1000
+
+
+def cacheable_query(request):
+    """The canonical query of a cacheable request ("" or "page=N"), or None
+    when the query string has anything else."""
+    if not request.GET:
+        return ""
+    if set(request.GET) != {CACHED_PAGE_PARAM}:
+        return None
+    values = request.GET.getlist(CACHED_PAGE_PARAM)
+    if len(values) != 1 or not values[0].isdigit():
+        return None
+    number = int(values[0])
+    return f"page={number}" if 0 < number <= MAX_CACHED_PAGE else None
+
+
 def cache_key(request):
     raw = "|".join(
         [
             request.get_host(),
-            request.get_full_path(),
+            request.path,
+            cacheable_query(request) or "",
             translation.get_language() or "",
         ]
     )
     digest = hashlib.sha1(raw.encode()).hexdigest()
-    return f"cms:page:{current_generation()}:{digest}"
+    # Every page carries the site-wide emergency banner: a bulletin going
+    # live or ending changes the token, so the cached pages retire with it.
+    from bulletins.emergency import page_token
+
+    unit = getattr(request, "tenant", None)
+    return f"cms:page:{current_generation()}:{page_token(unit)}:{digest}"
 
 
 def is_cacheable_request(request):
-    if not getattr(settings, "CMS_PAGE_CACHE", True):
+    if not settings.CMS_PAGE_CACHE:
         return False
     if request.method not in ("GET", "HEAD"):
         return False
     if getattr(request, "is_preview", False):
+        return False
+    if cacheable_query(request) is None:
         return False
     # Staff carry a session cookie; readers do not.
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -84,7 +115,7 @@ def cached_response(request):
     response = HttpResponse(content, content_type=content_type)
     response["X-Page-Cache"] = "hit"
     # Middleware further in (clickjacking) does not see this response.
-    response["X-Frame-Options"] = getattr(settings, "X_FRAME_OPTIONS", "DENY")
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     return response
 
 

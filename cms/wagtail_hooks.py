@@ -1,6 +1,7 @@
 """Admin additions: pages due for review, contact messages."""
 
 from django.http import Http404
+from django.urls import path
 from django.utils import timezone, translation
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -8,7 +9,21 @@ from wagtail.models import get_page_models
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .localize import ReviewedUpdateTranslationsView
 from .models import ContactMessage, ReviewDateMixin
+
+
+@hooks.register("register_admin_urls", order=-1)
+def translations_through_review():
+    """Served before wagtail-localize's own view at the same URL (hooks run
+    by order): "publish immediately" only for who may publish every copy."""
+    return [
+        path(
+            "localize/update/<int:translation_source_id>/",
+            ReviewedUpdateTranslationsView.as_view(),
+            name="cms_update_translations",
+        )
+    ]
 
 
 def pages_due_for_review(today=None):

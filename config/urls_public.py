@@ -20,3 +20,7 @@ urlpatterns = [
     path("", include("reports.urls_public")),
     path("", platform_home, name="platform_home"),
 ]
+
+# Error pages with the site's chrome and a way back (base/views.py).
+handler400 = "base.views.bad_request"
+handler500 = "base.views.server_error"

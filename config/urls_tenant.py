@@ -19,9 +19,14 @@ urlpatterns = [
     path("", include("signage.urls")),
     path("", include("broadcast.urls")),
     path("", include("reports.urls")),
+    path("", include("themes.urls")),
 ]
 # Pages in the unit's extra languages live under /km/, /en/, ...; Vietnamese
 # (the source) stays at the root.
 urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)), prefix_default_language=False
 )
+
+# Error pages with the site's chrome and a way back (base/views.py).
+handler400 = "base.views.bad_request"
+handler500 = "base.views.server_error"

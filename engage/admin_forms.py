@@ -8,6 +8,7 @@ from .models import FROZEN_MESSAGE, SurveyFrozen
 from .pipeline import InvalidStatus
 
 TRANSFER = "transfer"
+ANSWER_NOW = "answer-now"
 
 
 class FeedbackAdminForm(WagtailAdminModelForm):
@@ -23,6 +24,8 @@ class FeedbackAdminForm(WagtailAdminModelForm):
         choices = [("", "— giữ nguyên —")]
         choices += [(s.value, s.label) for s in self.instance.next_statuses()]
         if self.instance.status in (FeedbackStatus.RECEIVED, FeedbackStatus.ACCEPTED):
+            # One step for the official; the history records each stage.
+            choices.append((ANSWER_NOW, "Trả lời ngay (ghi nhận thụ lý, xử lý)"))
             choices.append((TRANSFER, "Chuyển lên đơn vị cấp trên"))
         self.fields["action"].choices = choices
 
@@ -31,7 +34,8 @@ class FeedbackAdminForm(WagtailAdminModelForm):
         action = data.get("action")
         if action == FeedbackStatus.REJECTED and not data.get("note", "").strip():
             self.add_error("note", "Từ chối phải nêu rõ lý do.")
-        if action == FeedbackStatus.ANSWERED and not (data.get("answer") or "").strip():
+        answering = action in (FeedbackStatus.ANSWERED, ANSWER_NOW)
+        if answering and not (data.get("answer") or "").strip():
             self.add_error("answer", "Hãy nhập nội dung trả lời trước.")
         return data
 
@@ -43,6 +47,8 @@ class FeedbackAdminForm(WagtailAdminModelForm):
         try:
             if action == TRANSFER:
                 feedback.transfer_to_parent(actor=actor, note=note)
+            elif action == ANSWER_NOW:
+                feedback.answer_now(feedback.answer, actor=actor, note=note)
             elif action:
                 feedback.set_status(action, actor=actor, note=note, reason=note)
         except InvalidStatus as error:

@@ -1,5 +1,7 @@
 """Public forms: honeypot, size limits, HTML stripped, Vietnamese errors."""
 
+import re
+
 from django import forms
 from django.utils.html import strip_tags
 
@@ -12,8 +14,34 @@ REQUIRED = "Vui lòng nhập mục này."
 HONEYPOT_MESSAGE = "Không gửi được. Nếu bạn là người dùng, hãy để trống ô “Trang web”."
 
 
+PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
+PHONE_MESSAGE = (
+    "Số điện thoại chưa đúng: nhập 10 chữ số bắt đầu bằng 0 (ví dụ 0912345678)."
+)
+
+
+class CitizenBoundField(forms.BoundField):
+    """Errors tied to their input (aria-invalid, aria-describedby), as screen
+    readers and the error summary expect (GOV.UK error pattern)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{self.auto_id}-error"
+        return attrs
+
+    @property
+    def is_choice_group(self):
+        """Radios or several checkboxes: drawn as a fieldset with a legend."""
+        widget = self.field.widget
+        return isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
 class CitizenForm(forms.Form):
     """Every public form: a honeypot and plain text only."""
+
+    bound_field_class = CitizenBoundField
 
     website = forms.CharField(
         label="Trang web (để trống)",
@@ -23,6 +51,17 @@ class CitizenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Phones get the numeric keypad; browsers may fill in the contact.
+        hints = {
+            "phone": {"type": "tel", "inputmode": "tel", "autocomplete": "tel"},
+            "email": {"autocomplete": "email", "inputmode": "email"},
+            "name": {"autocomplete": "name"},
+        }
+        for name, attrs in hints.items():
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.input_type = attrs.pop("type", widget.input_type)
+                widget.attrs.update(attrs)
         for field in self.fields.values():
             field.error_messages.setdefault("required", REQUIRED)
             field.error_messages["required"] = REQUIRED
@@ -30,6 +69,16 @@ class CitizenForm(forms.Form):
                 field.error_messages["max_length"] = (
                     f"Tối đa {field.max_length} ký tự, hãy rút gọn."
                 )
+
+    def clean_phone(self):
+        """A Vietnamese phone number, spaces and dots allowed when typed."""
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        if not phone:
+            return ""
+        digits = re.sub(r"[\s.\-()]", "", phone)
+        if not PHONE.match(digits):
+            raise forms.ValidationError(PHONE_MESSAGE)
+        return digits
 
     def clean_website(self):
         if self.cleaned_data.get("website"):

@@ -36,8 +36,7 @@ def new_code(prefix):
 
 
 def deadline_from(moment):
-    days = getattr(settings, "ENGAGE_FEEDBACK_DEADLINE_DAYS", 15)
-    return moment + timedelta(days=days)
+    return moment + timedelta(days=settings.ENGAGE_FEEDBACK_DEADLINE_DAYS)
 
 
 ANSWER_REQUIRED = "Hãy nhập nội dung trả lời trước khi đăng."
@@ -221,6 +220,23 @@ class Feedback(models.Model):
         FEEDBACK.set_status(
             self, new_status, changes=changes, actor=actor, note=note or reason
         )
+        return self
+
+    def answer_now(self, answer, *, actor="", note=""):
+        """Answer in one step (ux B7/§2): the steps the pipeline asks for on
+        the way (thụ lý, đang xử lý) are taken and recorded one by one, in
+        one transaction, so the history stays true and nothing is skipped."""
+        if not (answer or "").strip():
+            raise InvalidStatus("Hãy nhập nội dung trả lời trước.")
+        path = FEEDBACK.route(self.status, FeedbackStatus.ANSWERED)
+        if path is None:
+            raise InvalidStatus(FEEDBACK.refusal(self.status, FeedbackStatus.ANSWERED))
+        with transaction.atomic():
+            for step in path:
+                if step == FeedbackStatus.ANSWERED:
+                    self.set_status(step, actor=actor, note=note, answer=answer)
+                else:
+                    self.set_status(step, actor=actor, note="Ghi nhận khi trả lời.")
         return self
 
     def transfer_to_parent(self, *, actor="", note=""):

@@ -89,7 +89,7 @@ def mail_the_citizen(sender, feedback, old_status, new_status, note="", **kwargs
         send_mail(
             f"[{feedback.code}] {FeedbackStatus(new_status).label}",
             "\n\n".join(lines),
-            getattr(settings, "DEFAULT_FROM_EMAIL", None),
+            settings.DEFAULT_FROM_EMAIL,
             [feedback.email],
         )
     except Exception:  # noqa: BLE001 - a mail failure must not undo the change

@@ -1,5 +1,7 @@
 """Public pages of citizen interaction on a unit's host."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
@@ -24,6 +26,28 @@ from .models import Feedback, Question, Survey, SurveyAnswer, SurveyResponse
 from .pipeline import PUBLIC_STATUSES
 
 INVALID = "Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới."
+
+
+def lookup_ratelimit(view):
+    """Tracking-code look-ups (RATELIMITS["engage.lookup"], GET): codes are
+    not guessable one by one, but finding *some* among many must be slow."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "GET" and is_limited(
+            request, "engage.lookup", method="GET"
+        ):
+            context = {"code": "", "error": LOOKUP_LIMITED}
+            return render(request, "engage/track.html", context, status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+LOOKUP_LIMITED = (
+    "Bạn đã tra cứu quá nhiều mã trong thời gian ngắn. Vui lòng chờ một phút "
+    "rồi thử lại."
+)
 
 
 def _limited(request, template, context):
@@ -68,11 +92,13 @@ def ask_question(request):
     return render(request, "engage/ask.html", context)
 
 
+@lookup_ratelimit
 def question_sent(request, code):
     question = get_object_or_404(Question, code=code, unit=unit_or_404())
     return render(request, "engage/sent.html", {"item": question, "kind": "question"})
 
 
+@lookup_ratelimit
 def question_detail(request, code):
     question = services.question_for_host(code, unit_or_404())
     if question is None:
@@ -150,6 +176,7 @@ def _host_feedback(code):
     return feedback
 
 
+@lookup_ratelimit
 def feedback_sent(request, code):
     feedback = _host_feedback(code)
     context = {"item": feedback, "kind": "feedback"}
@@ -158,6 +185,7 @@ def feedback_sent(request, code):
     return render(request, "engage/sent.html", context)
 
 
+@lookup_ratelimit
 @ratelimit("engage.form", method="POST")
 def feedback_detail(request, code):
     feedback = _host_feedback(code)
@@ -185,6 +213,7 @@ def feedback_detail(request, code):
     return render(request, "engage/feedback_detail.html", context)
 
 
+@lookup_ratelimit
 def track(request):
     """Tra cứu hồ sơ: follow a question or feedback by its code."""
     code = request.GET.get("ma", "")[:20].strip()

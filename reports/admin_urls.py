@@ -15,4 +15,5 @@ urlpatterns = [
     path("bao-cao/<int:pk>/", views_admin.own_report, name="reports_own_report"),
     path("don-vi/", views_unit.report_list, name="reports_unit_list"),
     path("don-vi/<int:pk>/", views_unit.report_edit, name="reports_unit_edit"),
+    path("don-vi/danh-muc/", views_unit.registries, name="reports_unit_registries"),
 ]

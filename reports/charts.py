@@ -7,7 +7,6 @@ Both take the same series, so the picture in the report is the dashboard's.
 import io
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -129,19 +128,19 @@ def line_chart(points, *, title, band=None, percent=True):
 # --- PNG for the DOCX --------------------------------------------------------------
 
 
-def _font(size):
+def _font(size, bold=False):
+    """Noto Sans from fonts-noto-core (scripts/system_packages.sh, also used by
+    signage's slide images): full Vietnamese; DejaVu, then Pillow's default."""
     from PIL import ImageFont
 
+    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
     for candidate in (
-        Path(settings.BASE_DIR) / "static" / "fonts" / "BeVietnamPro-Regular.ttf",
+        Path("/usr/share/fonts/truetype/noto") / name,
         Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     ):
         if candidate.exists():
             return ImageFont.truetype(str(candidate), size)
-    found = sorted((Path(settings.BASE_DIR) / "static" / "fonts").rglob("*.ttf"))
-    if found:
-        return ImageFont.truetype(str(found[0]), size)
-    return ImageFont.load_default()
+    return ImageFont.load_default(size)
 
 
 def bar_chart_png(bars, *, title, percent=True, target=None):
@@ -154,7 +153,7 @@ def bar_chart_png(bars, *, title, percent=True, target=None):
     height = 34 * k + len(bars) * (bar_h + gap) + 26 * k
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    font, bold = _font(13 * k), _font(15 * k)
+    font, bold = _font(13 * k), _font(15 * k, bold=True)
     draw.text((8 * k, 6 * k), title[:90], fill="black", font=bold)
     values = [v for _, v, _ in bars if v is not None]
     top = 100 if percent else max([*values, target or 0, 1])

@@ -135,3 +135,149 @@ class ReportForm(forms.Form):
             value = self.cleaned_data.get(name)
             out[key] = float(value) if value is not None else None
         return out
+
+
+# --- a unit's own registries (its admin) ------------------------------------------
+
+
+class _UnitRowFormSet(forms.BaseModelFormSet):
+    """Rows of one unit; names must be unique within it (checked here, so a
+    duplicate is a form error, not a database error)."""
+
+    unique_field = "name"
+    duplicate_message = "Tên này đã có trong danh mục."
+
+    def __init__(self, *args, unit, **kwargs):
+        self.unit = unit
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            value = " ".join(str(form.cleaned_data.get(self.unique_field, "")).split())
+            if not value:
+                continue
+            key = value.lower()
+            if key in seen:
+                form.add_error(self.unique_field, self.duplicate_message)
+            seen.add(key)
+
+    def save(self, commit=True):
+        objects = super().save(commit=False)
+        for obj in objects:
+            obj.unit = self.unit
+            obj.save()
+        for obj in self.deleted_objects:
+            obj.delete()
+        return objects
+
+
+def hamlet_formset(unit, data=None):
+    from tenants.models import Hamlet
+
+    FormSet = forms.modelformset_factory(
+        Hamlet,
+        fields=["name", "kind", "population", "households", "is_active"],
+        formset=_UnitRowFormSet,
+        extra=2,
+        can_delete=True,
+    )
+    return FormSet(
+        data, unit=unit, prefix="ap", queryset=Hamlet.objects.filter(unit=unit)
+    )
+
+
+class StationForm(forms.ModelForm):
+    class Meta:
+        from .models import LegacyStation
+
+        model = LegacyStation
+        fields = [
+            "name",
+            "kind",
+            "year_installed",
+            "condition",
+            "planned_conversion_year",
+            "converted_year",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        self.instance.year_installed = data.get("year_installed")
+        self.instance.converted_year = data.get("converted_year")
+        try:
+            self.instance.clean()
+        except forms.ValidationError as problem:
+            for field, errors in problem.message_dict.items():
+                for error in errors:
+                    self.add_error(field, error)
+        return data
+
+
+def station_formset(unit, data=None):
+    from .models import LegacyStation
+
+    FormSet = forms.modelformset_factory(
+        LegacyStation,
+        form=StationForm,
+        formset=_UnitRowFormSet,
+        extra=1,
+        can_delete=True,
+    )
+    return FormSet(
+        data, unit=unit, prefix="dai", queryset=LegacyStation.objects.filter(unit=unit)
+    )
+
+
+class PropagandistForm(forms.ModelForm):
+    class Meta:
+        from .models import Propagandist
+
+        model = Propagandist
+        fields = ["hamlet", "name", "phone", "is_active"]
+
+
+def propagandist_formset(unit, data=None):
+    from tenants.models import Hamlet
+
+    from .models import Propagandist
+
+    FormSet = forms.modelformset_factory(
+        Propagandist, form=PropagandistForm, extra=2, can_delete=True
+    )
+    formset = FormSet(
+        data,
+        prefix="ttv",
+        queryset=Propagandist.objects.filter(hamlet__unit=unit),
+    )
+    for form in formset.forms:
+        form.fields["hamlet"].queryset = Hamlet.objects.filter(unit=unit)
+        form.fields["hamlet"].error_messages["invalid_choice"] = (
+            "Hãy chọn một ấp/khóm của đơn vị (lưu danh mục ấp/khóm trước)."
+        )
+    return formset
+
+
+class TrainingForm(forms.Form):
+    officials = forms.IntegerField(label="Số cán bộ làm công tác TTCS", min_value=0)
+    trained = forms.IntegerField(
+        label="Số cán bộ đã được bồi dưỡng, tập huấn", min_value=0
+    )
+    trained_online = forms.IntegerField(
+        label="Trong đó tập huấn trực tuyến", min_value=0, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("trained") or 0) > (data.get("officials") or 0):
+            self.add_error("trained", "Số cán bộ đã tập huấn lớn hơn tổng số cán bộ.")
+        if (data.get("trained_online") or 0) > (data.get("trained") or 0):
+            self.add_error(
+                "trained_online", "Số tập huấn trực tuyến lớn hơn số đã tập huấn."
+            )
+        return data

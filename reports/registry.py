@@ -142,6 +142,8 @@ class Subtree:
 
     def __init__(self, root):
         self.root = root
+        # Providers that share one query (e.g. play logs) keep it here.
+        self.memo = {}
         units = list(root.descendants(include_self=True).order_by("path"))
         self.units = units
         self.by_id = {u.pk: u for u in units}

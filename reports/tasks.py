@@ -79,7 +79,7 @@ def send_report_reminders():
                 subject=f"[TTCS] Nhắc nộp báo cáo: {report.period.title}",
                 message=text
                 + "\n\nVào trang quản trị của đơn vị, mục “Báo cáo định kỳ”.",
-                from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
+                from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=emails,
                 fail_silently=False,
             )

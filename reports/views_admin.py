@@ -16,6 +16,7 @@ from . import dashboard, exports, importers, scope, services
 from .forms import PeriodForm, RegistryUploadForm, ReturnForm, TargetFormSet
 from .models import PeriodicReport, Plan, ReportPeriod
 from .pipeline import ReportStatus, TransitionError
+from .registry import Period
 
 
 def officer_view(view):
@@ -72,7 +73,10 @@ def dashboard_view(request, root):
         {
             "heading": "Đánh giá – Báo cáo",
             "years": list(range(scope.default_report_year(), 2020, -1)),
-            "chosen_year": request.GET.get("nam", ""),
+            # The year in the list only when the period is exactly that year's.
+            "chosen_year": period.year
+            if period == Period.report_year(period.year)
+            else None,
             "ancestors": [
                 u
                 for u in unit.ancestors()

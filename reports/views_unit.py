@@ -11,9 +11,22 @@ from .forms import ReportForm
 from .models import PeriodicReport, ReportReminder
 from .pipeline import ReportStatus, TransitionError
 
+REFUSED = (
+    "Tài khoản của bạn chưa được giao quyền lập báo cáo của đơn vị. Hãy liên hệ "
+    "người quản trị trang của đơn vị."
+)
+
+
+def _refused(request):
+    return render(
+        request, "reports/admin/refused.html", {"message": REFUSED}, status=403
+    )
+
 
 def report_list(request):
     unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    if not request.user.has_perm("reports.view_periodicreport"):
+        return _refused(request)
     reports = (
         PeriodicReport.objects.filter(unit=unit)
         .select_related("period", "period__unit")
@@ -36,6 +49,8 @@ def report_list(request):
 
 def report_edit(request, pk):
     unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    if not request.user.has_perm("reports.change_periodicreport"):
+        return _refused(request)
     report = get_object_or_404(
         PeriodicReport.objects.select_related("period", "unit"), pk=pk, unit=unit
     )
@@ -89,5 +104,72 @@ def report_form_response(request, report, *, back):
             "back": back,
             "heading": str(report.period),
         },
+        status=status,
+    )
+
+
+SECTIONS = ("ap", "dai", "ttv", "taphuan")
+
+
+def registries(request):
+    """The unit's own registries: hamlets, legacy stations, propagandists and
+    this year's training figures, each saved on its own (nothing typed is
+    lost when another section has an error)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .forms import (
+        TrainingForm,
+        hamlet_formset,
+        propagandist_formset,
+        station_formset,
+    )
+    from .models import TrainingRecord
+
+    unit = unit_or_404(ONLY_IN_UNIT_ADMIN)
+    if not request.user.has_perm("tenants.change_hamlet"):
+        return _refused(request)
+    year = timezone.localdate().year
+    section = request.POST.get("section") if request.method == "POST" else None
+    data = request.POST if section in SECTIONS else None
+    record = TrainingRecord.objects.filter(unit=unit, year=year).first()
+    forms = {
+        "ap": hamlet_formset(unit, data if section == "ap" else None),
+        "dai": station_formset(unit, data if section == "dai" else None),
+        "ttv": propagandist_formset(unit, data if section == "ttv" else None),
+        "taphuan": TrainingForm(
+            data if section == "taphuan" else None,
+            initial={
+                "officials": record.officials if record else None,
+                "trained": record.trained if record else None,
+                "trained_online": record.trained_online if record else None,
+            },
+        ),
+    }
+    status = 200
+    if section in SECTIONS:
+        form = forms[section]
+        if form.is_valid():
+            with transaction.atomic():
+                if section == "taphuan":
+                    TrainingRecord.objects.update_or_create(
+                        unit=unit,
+                        year=year,
+                        defaults={
+                            "officials": form.cleaned_data["officials"],
+                            "trained": form.cleaned_data["trained"],
+                            "trained_online": form.cleaned_data["trained_online"] or 0,
+                        },
+                    )
+                else:
+                    form.save()
+            messages.success(request, "Đã lưu danh mục.")
+            return redirect(request.path + f"#{section}")
+        messages.error(request, "Chưa lưu được: hãy sửa các mục được đánh dấu.")
+        status = 400
+    return render(
+        request,
+        "reports/admin/unit_registries.html",
+        {"unit": unit, "forms": forms, "year": year, "heading": "Danh mục của đơn vị"},
         status=status,
     )

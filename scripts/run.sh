@@ -8,7 +8,15 @@ export DJANGO_DEBUG=${DJANGO_DEBUG:-0}
 export PORT=${PORT:-8000}
 export PYTHONUNBUFFERED=1
 export PUBLIC_PORT=${PUBLIC_PORT:-$PORT}
+# Boards' event streams: their own ASGI process, next port up (deploy/Procfile.dev).
+export SIGNAGE_EVENTS_PORT=${SIGNAGE_EVENTS_PORT:-$((PORT + 1))}
 mkdir -p .local
+# This installation's own secret key (.local/secret_key, made once), never
+# the repository's default.
+if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
+    DJANGO_SECRET_KEY=$($PY scripts/secret_key.py .local/secret_key)
+    export DJANGO_SECRET_KEY
+fi
 echo "[run] migrate_schemas"
 $PY manage.py migrate_schemas --noinput -v 0
 # Units made by an earlier version get the group permissions of this one.

@@ -6,4 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Tìm kiếm"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects Wagtail's signals
+        from . import (
+            checks,  # noqa: F401 - registers the system checks
+            receivers,  # noqa: F401 - connects Wagtail's signals
+        )

@@ -5,8 +5,8 @@ Common queries ("thông tin", "kế hoạch") asked again within
 Redis. Keys hold a version that every index write bumps (``bump()``), so a
 publish is visible at once. The keys do not depend on the tenant schema of
 the connection (a worker indexing in a unit's schema must invalidate what
-the platform host cached), hence the plain redis client with the cache
-alias' key prefix. Redis being down only means no cache.
+the platform host cached), hence the platform client (``base.redis``, the
+fast one). Redis being down only means no cache.
 """
 
 import hashlib
@@ -16,26 +16,21 @@ import pickle
 import redis
 from django.conf import settings
 
+from base import redis as platform_redis
+
 log = logging.getLogger(__name__)
-_clients = {}
 
 
 def _client():
-    url = settings.REDIS_URL
-    if url not in _clients:
-        _clients[url] = redis.Redis.from_url(
-            url, socket_timeout=0.2, socket_connect_timeout=0.2
-        )
-    return _clients[url]
+    return platform_redis.client(fast=True)
 
 
 def _prefix():
-    prefix = settings.CACHES.get("default", {}).get("KEY_PREFIX", "ttcs")
-    return f"{prefix}:search-results:"
+    return platform_redis.key("search-results", "")
 
 
 def ttl():
-    return int(getattr(settings, "SEARCH_CACHE_SECONDS", 60) or 0)
+    return int(settings.SEARCH_CACHE_SECONDS or 0)
 
 
 def bump():

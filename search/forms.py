@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.html import strip_tags
 
+from .models import SCHEMA_NAME
 from .services import SCOPE_LABELS
 
 
@@ -17,7 +18,14 @@ class SearchForm(forms.Form):
     kind = forms.CharField(required=False, max_length=32)
     category = forms.CharField(required=False, max_length=200)
     year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
-    unit = forms.CharField(required=False, max_length=63)
+    # A unit's schema name (the unit facet); anything else is a form error,
+    # not a query the scope filter refuses with a 500.
+    unit = forms.RegexField(
+        regex=SCHEMA_NAME,
+        required=False,
+        max_length=63,
+        error_messages={"invalid": "Đơn vị không hợp lệ."},
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=1000)
 
     def clean_q(self):

@@ -42,7 +42,7 @@ def _on_unit():
 def _queue(task, *args):
     """The page is saved whatever happens here; ``manage.py reindex``
     repairs an index that missed it."""
-    if not getattr(settings, "SEARCH_INDEX_SYNC", False):
+    if not settings.SEARCH_INDEX_SYNC:
         enqueue_on_commit(task, *args)
         return
     # Inline: the commit may happen after the request left the unit's

@@ -13,6 +13,8 @@ import re
 
 from django.http import HttpResponseNotModified
 
+from base import redis as platform_redis
+
 from . import services
 
 MANIFEST_PATH = re.compile(r"^/signage/api/boards/([0-9a-f-]{36})/manifest/$")
@@ -33,7 +35,7 @@ class ManifestNotModifiedMiddleware:
 
     def not_modified(self, request, uid):
         try:
-            token_hash, hosts, fresh, version = services.redis_client().hmget(
+            token_hash, hosts, fresh, version = platform_redis.client().hmget(
                 services.board_key(uid), "token", "hosts", "fresh", "version"
             )
         except Exception:  # noqa: BLE001 - Redis down: the normal path answers

@@ -269,6 +269,32 @@ class Slide(models.Model):
     )
     image = models.ImageField("ảnh", upload_to="signage/slides/", blank=True)
     video = models.FileField("video", upload_to="signage/videos/", blank=True)
+    # What signage.video made of the upload (a Celery task, see tasks.py).
+    video_status = models.CharField(
+        "xử lý video",
+        max_length=12,
+        choices=[
+            ("", "—"),
+            ("pending", "Đang chờ xử lý"),
+            ("processing", "Đang chuyển mã"),
+            ("ready", "Sẵn sàng"),
+            ("failed", "Lỗi"),
+        ],
+        blank=True,
+        default="",
+        editable=False,
+    )
+    video_error = models.CharField(max_length=255, blank=True, editable=False)
+    video_mp4 = models.FileField(
+        upload_to="signage/videos/mp4/", blank=True, editable=False
+    )
+    video_poster = models.ImageField(
+        upload_to="signage/videos/poster/", blank=True, editable=False
+    )
+    video_led = models.FileField(
+        upload_to="signage/videos/led/", blank=True, editable=False
+    )
+    video_info = models.JSONField(default=dict, blank=True, editable=False)
     duration = models.PositiveIntegerField("thời lượng (giây)", default=10)
     valid_from = models.DateTimeField("hiệu lực từ", null=True, blank=True)
     valid_until = models.DateTimeField("hiệu lực đến", null=True, blank=True)

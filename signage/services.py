@@ -15,11 +15,9 @@ import hashlib
 import io
 import json
 import logging
-import os
 import secrets
 from datetime import datetime, time, timedelta
 
-import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
@@ -27,6 +25,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tenants.utils import tenant_context
 
+from base import redis as platform_redis
 from base.choices import Priority
 
 from . import render
@@ -49,7 +48,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 PLAYER_VERSION = "1.0.0"
-HEARTBEAT_SECONDS = 60
+HEARTBEAT_SECONDS = settings.SIGNAGE_HEARTBEAT_SECONDS
 # A board is offline after this many heartbeats are missed (plus grace).
 OFFLINE_AFTER = timedelta(seconds=HEARTBEAT_SECONDS * 2 + 30)
 PREFETCH_HOURS = 48
@@ -57,37 +56,19 @@ PAIRING_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/
 PAIRING_CODE_LENGTH = 6
 # A technician may mount the board and an official enter the code the next
 # day: the request lives SIGNAGE_PAIRING_TTL_HOURS (default 24 h).
-PAIRING_TTL = timedelta(
-    hours=float(
-        getattr(settings, "SIGNAGE_PAIRING_TTL_HOURS", None)
-        or os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", 24)
-    )
-)
+PAIRING_TTL = timedelta(hours=settings.SIGNAGE_PAIRING_TTL_HOURS)
 DEFAULT_PLAYLIST_NAME = "Danh sách phát mặc định"
 
 
-# --- Redis ---
-
-_redis = None
-
-
-def redis_client():
-    global _redis
-    if _redis is None:
-        _redis = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-    return _redis
-
-
-def _prefix():
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'ttcs')}:signage:"
+# --- Redis (base.redis: keys without the tenant schema) ---
 
 
 def board_key(uid):
-    return f"{_prefix()}b:{uid}"
+    return platform_redis.key("signage", "b", uid)
 
 
 def unit_channel(unit_id):
-    return f"{_prefix()}unit:{unit_id}"
+    return platform_redis.key("signage", "unit", unit_id)
 
 
 # --- tokens and pairing ---
@@ -391,6 +372,40 @@ def slide_items(playlist, at):
     return items
 
 
+def video_saved(slide):
+    """A slide's video was uploaded or replaced: transcode it in the worker
+    (status shown in the admin); the slide plays once it is ready."""
+    if slide.kind != SlideKind.VIDEO or not slide.video:
+        return False
+    if slide.video_info.get("source") == slide.video.name and slide.video_status:
+        return False
+    Slide.objects.filter(pk=slide.pk).update(video_status="pending", video_error="")
+    slide.video_status = "pending"
+    from .tasks import transcode_video
+
+    pk = slide.pk
+    transaction.on_commit(lambda: transcode_video.delay(pk))
+    return True
+
+
+def video_state(slide):
+    """What the admin says about a slide's video, in Vietnamese."""
+    if slide.kind != SlideKind.VIDEO:
+        return ""
+    status = slide.get_video_status_display()
+    if slide.video_status == "failed":
+        return f"{status}: {slide.video_error}"
+    if slide.video_status == "ready":
+        out = slide.video_info.get("output", {})
+        led = (
+            f"bảng LED: ảnh GIF {slide.video_info.get('led_seconds', 5)} giây"
+            if slide.video_led
+            else "bảng LED: ảnh tĩnh"
+        )
+        return f"{status} · MP4 H.264 {out.get('width')}×{out.get('height')} · {led}"
+    return status
+
+
 def default_playlist(unit):
     """The unit's always-available playlist, created on first use."""
     playlist = Playlist.objects.filter(unit=unit, is_default=True).first()
@@ -644,10 +659,10 @@ def schedule_boundary_pushes(boundaries):
     """Ask the worker to rebuild and push each unit at each moment (eta)."""
     from .tasks import push_at_boundary
 
-    client = redis_client()
+    client = platform_redis.client()
     for moment, unit_id in boundaries:
         stamp = moment.isoformat()
-        once = f"{_prefix()}boundary:{unit_id}:{stamp}"
+        once = platform_redis.key("signage", "boundary", unit_id, stamp)
         keep = int(BOUNDARY_LOOKAHEAD.total_seconds()) * 4
         if not client.set(once, 1, nx=True, ex=keep):
             continue  # already handed to the worker
@@ -782,8 +797,13 @@ def _items_for(playlist, board, unit, at, cache):
             auto.sort(key=lambda item: -item["priority"])
             cache["auto"] = auto
         items = cache["auto"] + items
-    if board.kind == BoardKind.LED:
-        items = [i for i in items if i["kind"] != SlideKind.VIDEO]
+    # A video plays once transcoded (LED boards get its short GIF).
+    items = [
+        i
+        for i in items
+        if i["kind"] != SlideKind.VIDEO
+        or (i.get("_slide") is not None and i["_slide"].video_status == "ready")
+    ]
     cache[playlist.pk] = items
     return items
 
@@ -816,9 +836,16 @@ def build_manifest(board, now=None):
         if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
             entry["media"] = slide.image.url
             files[slide.image.url] = _media_file(slide.image)
-        if slide is not None and slide.kind == SlideKind.VIDEO and slide.video:
-            entry["media"] = slide.video.url
-            files[slide.video.url] = _media_file(slide.video)
+        if slide is not None and slide.kind == SlideKind.VIDEO and slide.video_mp4:
+            if board.kind == BoardKind.LED:
+                if slide.video_led:
+                    entry["led_media"] = slide.video_led.url
+                    files[slide.video_led.url] = _media_file(slide.video_led)
+            else:
+                entry["media"] = slide.video_mp4.url
+                files[slide.video_mp4.url] = _media_file(slide.video_mp4)
+            entry["poster"] = slide.video_poster.url
+            files[slide.video_poster.url] = _media_file(slide.video_poster)
         slides[entry["key"]] = entry
         return entry["key"]
 
@@ -876,9 +903,23 @@ def build_manifest(board, now=None):
         "segments": segments,
         "slides": slides,
         "files": sorted(files.values(), key=lambda f: f["url"]),
+        "events": events_url(board),
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         "player_version": PLAYER_VERSION,
     }
+
+
+def events_url(board):
+    """Where the board's event stream is: the site's own path (the proxy
+    sends it to the events process), or that process's port when there is
+    no proxy (SIGNAGE_EVENTS_PORT, make run)."""
+    path = f"/signage/api/boards/{board.uid}/events/"
+    port = settings.SIGNAGE_EVENTS_PORT
+    if not port:
+        return path
+    from tenants.services import unit_hostname
+
+    return f"http://{unit_hostname(board.unit.slug)}:{port}{path}"
 
 
 def _hour_stamp(now=None):
@@ -910,7 +951,7 @@ def manifest_for(board, now=None):
     """(version, JSON bytes) of the board's manifest, cached in Redis until
     something in it may change (``fresh_until``)."""
     now = now or timezone.now()
-    client = redis_client()
+    client = platform_redis.client()
     key = board_key(board.uid)
     cached = client.hmget(key, "fresh", "version", "body")
     if cached[2] and is_fresh(cached[0] and cached[0].decode(), now):
@@ -938,7 +979,9 @@ def manifest_for(board, now=None):
 
 def cached_auth(uid):
     """(token_hash, unit_id, fresh, version) from Redis, or None: the 304 path."""
-    values = redis_client().hmget(board_key(uid), "token", "unit", "fresh", "version")
+    values = platform_redis.client().hmget(
+        board_key(uid), "token", "unit", "fresh", "version"
+    )
     if values[0] is None:
         return None
     return tuple(v.decode() if v is not None else None for v in values)
@@ -957,7 +1000,7 @@ def unit_hosts(unit_id):
 
 
 def remember_auth(board):
-    client = redis_client()
+    client = platform_redis.client()
     key = board_key(board.uid)
     client.hset(
         key,
@@ -971,7 +1014,7 @@ def remember_auth(board):
 
 
 def forget_board(uid):
-    redis_client().delete(board_key(uid))
+    platform_redis.client().delete(board_key(uid))
 
 
 def sse_event(data, uid):
@@ -994,11 +1037,11 @@ def content_changed(unit):
 
     def forget():
         if uids:
-            redis_client().delete(*[board_key(uid) for uid in uids])
+            platform_redis.client().delete(*[board_key(uid) for uid in uids])
 
     def push():
         forget()
-        redis_client().publish(unit_channel(unit_id), "changed")
+        platform_redis.client().publish(unit_channel(unit_id), "changed")
 
     # Forget now (a rebuild in this transaction sees the new rows) and again
     # after commit, when players are told: a fetch in between may have cached
@@ -1106,7 +1149,9 @@ def send_command(board, kind, value=None, by=""):
     )
     if kind in (CommandKind.SCREENSHOT, CommandKind.RELOAD):
         uid, channel = str(board.uid), unit_channel(board.unit_id)
-        transaction.on_commit(lambda: redis_client().publish(channel, f"command:{uid}"))
+        transaction.on_commit(
+            lambda: platform_redis.client().publish(channel, f"command:{uid}")
+        )
     else:
         command.done_at = timezone.now()
         command.result = "Đã áp dụng vào lịch phát của bảng."
@@ -1234,8 +1279,8 @@ def record_plays(board, data):
         key = (hour, slide)
         previous = rows.get(key, (title, 0, 0))
         rows[key] = (title or previous[0], previous[1] + plays, previous[2] + seconds)
-    seen_key = f"{_prefix()}batch:{board.pk}:{batch}"
-    if not redis_client().set(seen_key, 1, nx=True, ex=3 * 86400):
+    seen_key = platform_redis.key("signage", "batch", board.pk, batch)
+    if not platform_redis.client().set(seen_key, 1, nx=True, ex=3 * 86400):
         return 0  # already stored (the player retried after a lost reply)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -1254,7 +1299,7 @@ def record_plays(board, data):
                 ],
             )
     except Exception:
-        redis_client().delete(seen_key)
+        platform_redis.client().delete(seen_key)
         raise
     _mark_played(board, {slide for _, slide in rows})
     return len(rows)
@@ -1524,7 +1569,7 @@ def create_demo_boards(unit):
         )
         token = issue_token(board)
         host = unit_hostname(unit.slug)
-        port = getattr(settings, "DEMO_PORT", None) or _env_port()
+        port = settings.DEMO_PORT
         result.append(
             (
                 board,
@@ -1534,9 +1579,3 @@ def create_demo_boards(unit):
         )
     content_changed(unit)
     return result
-
-
-def _env_port():
-    import os
-
-    return os.environ.get("PORT", "8000")

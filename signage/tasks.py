@@ -7,6 +7,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from base import redis as platform_redis
+
 from . import services
 
 
@@ -23,8 +25,8 @@ def interrupt_boundaries():
     """Beat sweep: push units whose boundary passed since the last sweep (a
     timed task lost with a worker), and hand the worker timed pushes for the
     boundaries of the next ``BOUNDARY_LOOKAHEAD``."""
-    client = services.redis_client()
-    key = f"{services._prefix()}boundary-sweep"
+    client = platform_redis.client()
+    key = platform_redis.key("signage", "boundary-sweep")
     now = timezone.now()
     last = client.getset(key, now.isoformat())
     since = now - timedelta(minutes=10)
@@ -38,3 +40,51 @@ def interrupt_boundaries():
     )
     services.schedule_boundary_pushes(upcoming)
     return {"pushed": len(missed), "scheduled": len(upcoming)}
+
+
+@shared_task(acks_late=True)
+def transcode_video(slide_id):
+    """Make a slide's uploaded video playable on its unit's boards."""
+    import shutil
+
+    from django_tenants.utils import tenant_context
+
+    from . import video
+    from .models import Board, BoardKind, Slide
+
+    slide = Slide.objects.select_related("playlist__unit").filter(pk=slide_id).first()
+    if slide is None or not slide.video:
+        return "gone"
+    unit = slide.playlist.unit
+    Slide.objects.filter(pk=slide.pk).update(video_status="processing", video_error="")
+    boards = list(Board.objects.filter(unit=unit))
+    lcd = [b for b in boards if b.kind == BoardKind.LCD]
+    led = [b for b in boards if b.kind == BoardKind.LED]
+    size = max(((b.width, b.height) for b in lcd), default=(1920, 1080))
+    led_size = min(((b.width, b.height) for b in led), default=None)
+    try:
+        with tenant_context(unit):
+            mp4, poster, gif, info = video.transcode(slide.video.path, size, led_size)
+            try:
+                info["source"] = slide.video.name
+                video.save_outputs(slide, mp4, poster, gif, info)
+            finally:
+                shutil.rmtree(mp4.parent, ignore_errors=True)
+        slide.video_status, slide.video_error = "ready", ""
+    except video.NotAVideo as error:
+        slide.video_status, slide.video_error = "failed", str(error)
+    except Exception as error:  # noqa: BLE001 - told to the official, not lost
+        slide.video_status = "failed"
+        slide.video_error = f"Không chuyển mã được video: {str(error)[:180]}"
+    slide.save(
+        update_fields=[
+            "video_status",
+            "video_error",
+            "video_mp4",
+            "video_poster",
+            "video_led",
+            "video_info",
+        ]
+    )
+    services.content_changed(unit.pk)
+    return slide.video_status

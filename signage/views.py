@@ -7,7 +7,6 @@ another unit is a 404 here, exactly like an unknown one.
 
 import hmac
 import json
-import os
 import re
 import time
 import uuid
@@ -22,11 +21,13 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.request import RawPostDataException
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from base import redis as platform_redis
 from base.ratelimit import ratelimit
 from base.units import unit_or_404
 
@@ -34,12 +35,9 @@ from . import services
 from .models import Board
 
 ONLY_ON_UNIT = "Bảng tin chỉ có trên trang của đơn vị."
+PAIRING_LIMITED = "Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau."
+POLLING_LIMITED = "Quá nhiều yêu cầu, vui lòng thử lại sau."
 
-# How long one event stream holds a worker thread before the browser reconnects.
-SSE_SECONDS = int(
-    getattr(settings, "SIGNAGE_SSE_SECONDS", 0)
-    or os.environ.get("SIGNAGE_SSE_SECONDS", 25)
-)
 STATIC_DIR = Path(settings.BASE_DIR) / "static" / "signage"
 
 
@@ -113,6 +111,9 @@ def _json_body(request):
         return json.loads(request.body.decode("utf-8") or "null")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise services.BadReport(f"Nội dung không phải JSON hợp lệ: {error}.")
+    except RawPostDataException:
+        # A multipart form (already parsed for the NUL check) is not JSON.
+        raise services.BadReport("Nội dung phải là JSON.")
 
 
 @never_cache
@@ -140,11 +141,7 @@ def service_worker(request):
 
 @csrf_exempt
 @require_POST
-@ratelimit(
-    "signage.pair_start",
-    json=True,
-    message="Quá nhiều yêu cầu ghép nối, vui lòng thử lại sau.",
-)
+@ratelimit("signage.pair_start", json=True, message=PAIRING_LIMITED)
 def pair_start(request):
     unit = unit_or_404(ONLY_ON_UNIT)
     try:
@@ -160,11 +157,7 @@ def pair_start(request):
 
 @csrf_exempt
 @require_POST
-@ratelimit(
-    "signage.pair_status",
-    json=True,
-    message="Quá nhiều yêu cầu, vui lòng thử lại sau.",
-)
+@ratelimit("signage.pair_status", json=True, message=POLLING_LIMITED)
 def pair_status(request):
     unit = unit_or_404(ONLY_ON_UNIT)
     pairing, board = services.pairing_status(unit, _token(request))
@@ -221,7 +214,7 @@ def _event_stream(uid, unit_id, lifetime):
     starts with a ``changed`` event, so nothing published during a
     reconnect is lost.
     """
-    pubsub = services.redis_client().pubsub(ignore_subscribe_messages=True)
+    pubsub = platform_redis.client().pubsub(ignore_subscribe_messages=True)
     pubsub.subscribe(services.unit_channel(unit_id))
     try:
         yield "retry: 1000\n\nevent: changed\ndata: connect\n\n"
@@ -247,7 +240,7 @@ def events(request, uid):
     except AuthFailure as failure:
         return failure.response
     response = StreamingHttpResponse(
-        _event_stream(uid, connection.tenant.pk, SSE_SECONDS),
+        _event_stream(uid, connection.tenant.pk, settings.SIGNAGE_SSE_SECONDS),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"

@@ -21,7 +21,7 @@ from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 
 from . import services
 from .forms import InterruptNowForm, PairForm, PairNewForm
-from .models import Board, CommandKind, Interrupt
+from .models import Board, CommandKind, Interrupt, Slide
 
 ONLY_IN_ADMIN = ONLY_IN_UNIT_ADMIN
 
@@ -47,7 +47,10 @@ class ContentCreateView(generic.CreateView):
 
 
 def _changed(instance):
-    """Push the unit's boards; an interrupt also at its start and end."""
+    """Push the unit's boards; an interrupt also at its start and end; a new
+    video goes to the worker to be transcoded."""
+    if isinstance(instance, Slide):
+        services.video_saved(instance)
     if isinstance(instance, Interrupt):
         services.interrupt_saved(instance)
     else:

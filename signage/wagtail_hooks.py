@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from base.admin import UnitScopedViewSet
 
-from . import views_admin
+from . import services, views_admin
 from .forms import (
     BoardForm,
     BoardGroupForm,
@@ -126,7 +126,14 @@ class SlideViewSet(ScopedViewSet):
         "valid_until",
         "sort_order",
     ]
-    list_display = ["title", "playlist", "kind", "duration", "valid_until"]
+    list_display = [
+        "title",
+        "playlist",
+        "kind",
+        "duration",
+        "valid_until",
+        Column("video", label="Video", accessor=services.video_state),
+    ]
     base_form_class = SlideForm
     unit_lookup = "playlist__unit"
 

@@ -6,6 +6,8 @@ unit and everything below it, on the platform host every unit. Filters:
 8601: items changed at or after it). Paged by ``page``/``page_size``.
 """
 
+import datetime as dt
+
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,6 +20,18 @@ from tenants.services import current_unit
 
 from . import services
 from .models import SyndicatedItem
+
+
+def parse_since(value):
+    """An ISO 8601 moment in UTC, or None when it is not one PostgreSQL can
+    compare (month 13, an offset beyond ±15:59, a year out of range)."""
+    try:
+        since = parse_datetime(value.replace(" ", "+"))
+        if since is not None and since.tzinfo is not None:
+            since = since.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+    return since
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -72,7 +86,7 @@ class ItemList(generics.ListAPIView):
         params = self.request.query_params
         since = None
         if params.get("since"):
-            since = parse_datetime(params["since"].replace(" ", "+"))
+            since = parse_since(params["since"])
             if since is None:
                 raise ValidationError(
                     {"since": ["Thời điểm không hợp lệ, dùng dạng ISO 8601."]}

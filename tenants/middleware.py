@@ -34,7 +34,7 @@ for _model in (Domain, Unit):
 
 class UnitMainMiddleware(TenantMainMiddleware):
     def get_tenant(self, domain_model, hostname):
-        ttl = getattr(settings, "UNIT_LOOKUP_SECONDS", 30)
+        ttl = settings.UNIT_LOOKUP_SECONDS
         now = time.monotonic()
         cached = _lookup.get(hostname)
         if cached is not None and cached[0] > now:

@@ -135,7 +135,7 @@ def prepare_template_content():
                 title="Trang chủ",
                 slug="trang-chu",
                 locale=locale,
-                intro="<p>Cổng thông tin điện tử của đơn vị.</p>",
+                intro="",
             )
         )
         # "van-ban" filters legal documents, "lien-he" carries the contact
@@ -216,6 +216,21 @@ APPROVER_MODEL_PERMISSIONS += [
     ("broadcast", "send_emergency"),
     ("broadcast", "send_live"),
 ]
+# Periodic reports and the unit's registries (reports/views_unit.py).
+EDITOR_MODEL_PERMISSIONS += [
+    ("reports", "view_periodicreport"),
+    ("reports", "change_periodicreport"),
+    *[
+        (app, f"{action}_{model}")
+        for app, model in (
+            ("tenants", "hamlet"),
+            ("reports", "legacystation"),
+            ("reports", "propagandist"),
+            ("reports", "trainingrecord"),
+        )
+        for action in ("add", "change", "delete", "view")
+    ],
+]
 for _perm in EDITOR_MODEL_PERMISSIONS:
     if _perm not in APPROVER_MODEL_PERMISSIONS:
         APPROVER_MODEL_PERMISSIONS.append(_perm)
@@ -273,6 +288,11 @@ def ensure_unit_groups(home):
                     ),
                 )
         groups[group_name] = group
+    # The same page rights on every language's home (translated trees), so
+    # translations go through the review and approvers can moderate them.
+    from cms.localize import grant_locale_tree_permissions
+
+    grant_locale_tree_permissions(home)
     return groups
 
 

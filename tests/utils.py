@@ -187,3 +187,29 @@ def admin_log_in(page, login_url, username, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/admin/")
+
+
+AXE_JS = (
+    Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+)
+
+
+def axe_serious_violations(page):
+    """axe-core's serious and critical violations on a Playwright page.
+
+    axe is evaluated through the DevTools protocol: the sites' CSP refuses
+    an injected <script> tag (no inline script), as it should."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_JS.read_text() + "\n;undefined")
+    result = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -5,6 +5,7 @@ defaults suit a developer's machine where the services run on loopback.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -20,7 +21,16 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-not-secret")
+# The repository's key is public: only tests may run on it. `make run` makes
+# .local/secret_key (scripts/secret_key.py) and every command started here
+# reads it; production refuses to start with this default (production.py).
+INSECURE_SECRET_KEY = "dev-only-not-secret"
+_LOCAL_SECRET_KEY = BASE_DIR / ".local" / "secret_key"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    _LOCAL_SECRET_KEY.read_text().strip()
+    if _LOCAL_SECRET_KEY.exists()
+    else INSECURE_SECRET_KEY
+)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # Every unit lives on <slug>.<BASE_DOMAIN>; the platform itself on BASE_DOMAIN.
@@ -122,6 +132,8 @@ MIDDLEWARE = [
     # Before the page cache, so cached pages carry the policy too.
     "base.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes in the path, a parameter, a cookie or a JSON body: 400.
+    "base.middleware.RejectBadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Readers' pages from the unit's page cache, before auth and routing.
@@ -158,8 +170,15 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ttcs")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants sets search_path once per schema switch instead of before
+# every query (half of an uncached page's queries); it forgets it on rollback.
+TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# base.redis: seconds the platform client waits (state callers need) ...
+REDIS_SOCKET_TIMEOUT = 5.0
+# ... and the fast client waits (best-effort caches: a slow Redis is a miss).
+REDIS_FAST_TIMEOUT = 0.2
 MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # The cross-unit index (search/): PostgreSQL unless Elasticsearch is given.
@@ -170,6 +189,21 @@ SEARCH_BACKEND = os.environ.get(
     else "search.backends.postgres.PostgresBackend",
 )
 SEARCH_ELASTICSEARCH_INDEX = os.environ.get("SEARCH_ELASTICSEARCH_INDEX", "ttcs-search")
+# Elasticsearch: refresh after every write (tests; slow in production).
+SEARCH_ELASTICSEARCH_REFRESH = False
+# Index in the request instead of a Celery task (a demo without a worker).
+SEARCH_INDEX_SYNC = env_bool("SEARCH_INDEX_SYNC", False)
+# Seconds a result page stays in Redis (search/cache.py); 0 turns it off.
+SEARCH_CACHE_SECONDS = int(os.environ.get("SEARCH_CACHE_SECONDS", "60"))
+# PostgreSQL backend planning (docs/search.md): scopes of up to this many
+# schemas go into the tsquery as lexemes ...
+SEARCH_SCOPE_LEXEMES = 40
+# ... a broad query ranks at most this many candidates ...
+SEARCH_BROAD_CANDIDATES = 300
+# ... a query is broad above this many matches (None: computed from the table) ...
+SEARCH_BROAD_THRESHOLD = None
+# ... where walking the index costs this many times reading a match.
+SEARCH_WALK_COST_RATIO = 4
 
 # Every cache key carries the schema (django-tenants' make_key), renditions
 # included: Wagtail caches site root paths and renditions under global keys.
@@ -185,8 +219,20 @@ CACHES = {
     for alias in ("default", "renditions")
 }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+
+def redis_database(url, number):
+    """``url`` with its database number replaced (redis://host:port/N)."""
+    base, _, last = url.rstrip("/").rpartition("/")
+    return f"{base}/{number}" if last.isdigit() else f"{url.rstrip('/')}/{number}"
+
+
+# The broker has a Redis database of its own: the cache (REDIS_URL) may be
+# flushed or evicted (maxmemory + allkeys-lru) without losing queued tasks,
+# and page copies cannot crowd out the queue.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", redis_database(REDIS_URL, 1))
+CELERY_RESULT_BACKEND = os.environ.get(
+    "CELERY_RESULT_BACKEND", redis_database(REDIS_URL, 2)
+)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "ttcs")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -254,6 +300,9 @@ LANGUAGES = [
     ("en", "English"),
 ]
 WAGTAIL_I18N_ENABLED = True
+# Translations are drafts that go through the unit's review workflow, even of
+# a live page (wagtail-localize would publish them at once): cms/localize.py.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -304,6 +353,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Per-unit page cache for anonymous readers (cms.cache).
 CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
+# Seconds a page stays in that cache (a publish invalidates it at once).
 CMS_PAGE_CACHE_TIMEOUT = int(os.environ.get("CMS_PAGE_CACHE_TIMEOUT", "600"))
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"}
@@ -338,6 +388,19 @@ _CSP_COMMON = {
     "frame-ancestors": ["'self'"],
     "worker-src": ["'self'"],
 }
+# Boards' event streams run in their own ASGI process (signage/events.py).
+# Behind the proxy it has the site's origin; without one (make run) it
+# listens on SIGNAGE_EVENTS_PORT and players are sent there.
+SIGNAGE_EVENTS_PORT = os.environ.get("SIGNAGE_EVENTS_PORT", "")
+# Seconds one stream of that process stays open (it costs a coroutine, not a
+# thread); it still ends now and then so a revoked token is noticed.
+SIGNAGE_ASYNC_SSE_SECONDS = float(os.environ.get("SIGNAGE_ASYNC_SSE_SECONDS", "300"))
+if SIGNAGE_EVENTS_PORT:
+    _CSP_COMMON["connect-src"] = [
+        "'self'",
+        f"http://{BASE_DOMAIN}:{SIGNAGE_EVENTS_PORT}",
+        f"http://*.{BASE_DOMAIN}:{SIGNAGE_EVENTS_PORT}",
+    ]
 # Public sites: no inline script or style, nothing from outside the server.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -358,8 +421,17 @@ CSP_ADMIN_DIRECTIVES = {
 
 # --- rate limits of public views (base/ratelimit.py) ---------------------------
 # Who a client is: a django-ratelimit key ("ip", "user") or the dotted path of a
-# (group, request) -> str function. The default reads REMOTE_ADDR.
+# (group, request) -> str function. The default is the real client address
+# behind the trusted proxies (base.ratelimit.client_address).
 RATELIMIT_KEY = os.environ.get("RATELIMIT_KEY", "base.ratelimit.client_ip")
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For (deploy/Caddyfile: 1, set in production.py); 0 means
+# REMOTE_ADDR is the client. The header is believed only from these networks.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_NETWORKS = os.environ.get(
+    "TRUSTED_PROXY_NETWORKS",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+).split(",")
 # Every rate, by group: "count/period" (s, m, h, d; "5/10m" is 5 per 10 minutes).
 RATELIMITS = {
     # cms: the contact page's form (POST only).
@@ -368,6 +440,8 @@ RATELIMITS = {
     "search": os.environ.get("SEARCH_RATELIMIT", "120/m"),
     # engage: every citizen form (question, feedback, survey, rating; POST only).
     "engage.form": os.environ.get("ENGAGE_RATELIMIT", "5/m"),
+    # engage: opening tracking codes (question, feedback, look-up page; GET).
+    "engage.lookup": os.environ.get("ENGAGE_LOOKUP_RATE", "30/m"),
     # engage: answers to one survey from one address (on top of the signed
     # single-use ballot and the cookie; households and mobile carriers share
     # addresses, so not 1).
@@ -403,7 +477,34 @@ LOGGING = {
     },
 }
 
+# --- engage: citizen questions, feedback, surveys (engage/, docs/engage.md) -------
+# Days a unit has to settle a feedback (phản ánh) from its receipt.
+ENGAGE_FEEDBACK_DEADLINE_DAYS = 15
+
+# --- bulletins: essential information sent down (bulletins/, docs/bulletins.md) ---
+# How long a delivery may stay unanswered, by priority, before it is overdue.
+BULLETINS_OVERDUE_AFTER = {
+    "emergency": timedelta(minutes=15),
+    "priority": timedelta(hours=4),
+    "normal": timedelta(hours=24),
+}
+# Largest attachment an officer may add to a bulletin.
+BULLETINS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+# --- signage: public boards (signage/, docs/signage.md) --------------------------
+# Seconds one player event stream holds a worker thread before it reconnects.
+SIGNAGE_SSE_SECONDS = int(os.environ.get("SIGNAGE_SSE_SECONDS", "25"))
+# Seconds between a player's heartbeats (in its manifest); a board is offline
+# after two missed heartbeats plus 30 s.
+SIGNAGE_HEARTBEAT_SECONDS = 60
+# Hours a screen's pairing request waits for an official to enter its code.
+SIGNAGE_PAIRING_TTL_HOURS = float(os.environ.get("SIGNAGE_PAIRING_TTL_HOURS", "24"))
+# The port the demo boards' player links name (make run serves on 8000).
+DEMO_PORT = os.environ.get("DEMO_PORT") or os.environ.get("PORT", "8000")
+
 # --- broadcast: speaker clusters over MQTT (broadcast/, docs/broadcast.md) -------
+# Root of every MQTT topic (tests and each worktree use their own).
+BROADCAST_TOPIC_ROOT = os.environ.get("BROADCAST_TOPIC_ROOT", "ttcs/v1")
 BROADCAST_MQTT_USERNAME = os.environ.get("BROADCAST_MQTT_USERNAME", "")
 BROADCAST_MQTT_PASSWORD = os.environ.get("BROADCAST_MQTT_PASSWORD", "")
 # The broker address devices are given at provisioning (their own listener,
@@ -427,7 +528,12 @@ BROADCAST_HEARTBEAT_SECONDS = 60
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
 BROADCAST_MAX_ATTEMPTS = 5
 BROADCAST_TTS_ENGINES = ["broadcast.tts.EspeakEngine", "broadcast.tts.PiperEngine"]
+# espeak-ng, by name on PATH or a full path (broadcast.W001 if missing).
+BROADCAST_ESPEAK_BINARY = os.environ.get("BROADCAST_ESPEAK_BINARY", "espeak-ng")
 BROADCAST_PIPER_BINARY = os.environ.get("BROADCAST_PIPER_BINARY", "")
+# ffmpeg, by name on PATH or a full path: uploads and speech become small MP3s
+# (without it they are kept as they came; broadcast.W002).
+FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "ffmpeg")
 BROADCAST_PIPER_VOICES = {
     lang: os.environ[f"BROADCAST_PIPER_VOICE_{lang.upper()}"]
     for lang in ("vi", "km")

@@ -10,8 +10,6 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-DEFAULT_BACKEND = "search.backends.postgres.PostgresBackend"
-
 
 @lru_cache(maxsize=8)
 def _load(path):
@@ -19,4 +17,4 @@ def _load(path):
 
 
 def get_backend(path=None):
-    return _load(path or getattr(settings, "SEARCH_BACKEND", DEFAULT_BACKEND))
+    return _load(path or settings.SEARCH_BACKEND)

@@ -123,6 +123,8 @@ class Results:
 
 class BaseBackend:
     name = "base"
+    # Settings that must not be empty when this backend is chosen (search.E001).
+    required_settings = ()
 
     def index(self, documents):  # list[IndexDocument]
         raise NotImplementedError

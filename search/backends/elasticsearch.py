@@ -48,7 +48,7 @@ FACETS = {"schema": "schema", "kind": "kind", "category": "category", "year": "y
 
 
 def index_name():
-    return getattr(settings, "SEARCH_ELASTICSEARCH_INDEX", "ttcs-search")
+    return settings.SEARCH_ELASTICSEARCH_INDEX
 
 
 class IndexedDocument(Document):
@@ -75,6 +75,7 @@ class IndexedDocument(Document):
 
 class ElasticsearchBackend(BaseBackend):
     name = "elasticsearch"
+    required_settings = ("ELASTICSEARCH_URL",)
 
     def __init__(self):
         self.client = Elasticsearch(settings.ELASTICSEARCH_URL)
@@ -86,7 +87,7 @@ class ElasticsearchBackend(BaseBackend):
             IndexedDocument.init(index=self.index_name, using=self.client)
 
     def _refresh(self):
-        if getattr(settings, "SEARCH_ELASTICSEARCH_REFRESH", False):
+        if settings.SEARCH_ELASTICSEARCH_REFRESH:
             self.client.indices.refresh(index=self.index_name)
 
     def index(self, documents):

@@ -180,7 +180,7 @@ class PostgresBackend(BaseBackend):
                 qs if schemas is None else qs.filter(schema__in=schemas), query
             )
         tsquery = _tsquery(folded)
-        limit = getattr(settings, "SEARCH_SCOPE_LEXEMES", 40)
+        limit = settings.SEARCH_SCOPE_LEXEMES
         if schemas is not None and fenced and len(schemas) <= limit:
             return self._other_filters(
                 qs.filter(vector=tsquery & ScopeQuery(schemas)), query
@@ -236,7 +236,7 @@ class PostgresBackend(BaseBackend):
         that the results say ``approximate`` (paging stays within them).
         """
         folded = query.folded
-        cap = max(1, int(getattr(settings, "SEARCH_BROAD_CANDIDATES", 300)))
+        cap = max(1, int(settings.SEARCH_BROAD_CANDIDATES))
         relevance = bool(folded) and query.order == "relevance"
         # The planner's estimate comes from the plain filter (it has
         # statistics on schema, none on the fenced expression).
@@ -341,7 +341,7 @@ class PostgresBackend(BaseBackend):
         is not broad reads most of the table. ``SEARCH_BROAD_THRESHOLD``
         overrides the computed bar.
         """
-        threshold = getattr(settings, "SEARCH_BROAD_THRESHOLD", None)
+        threshold = settings.SEARCH_BROAD_THRESHOLD
         if threshold is None:
             # Reading a few thousand matches is always cheap: exact counts
             # there, without asking the table's size.
@@ -354,7 +354,7 @@ class PostgresBackend(BaseBackend):
     @staticmethod
     def walk_bar(cap):
         """``sqrt(SEARCH_WALK_COST_RATIO * cap * rows)`` (see ``_is_broad``)."""
-        ratio = getattr(settings, "SEARCH_WALK_COST_RATIO", 4)
+        ratio = settings.SEARCH_WALK_COST_RATIO
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT reltuples FROM pg_class "

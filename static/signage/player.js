@@ -469,8 +469,9 @@
   // --- push: server-sent events ---------------------------------------------------------
   function listen() {
     if (!window.EventSource) return;
-    var url = "/signage/api/boards/" + state.board + "/events/?token=" +
-      encodeURIComponent(state.token);
+    var base = (state.manifest && state.manifest.events) ||
+      "/signage/api/boards/" + state.board + "/events/";
+    var url = base + "?token=" + encodeURIComponent(state.token);
     state.events = new EventSource(url);
     state.events.addEventListener("changed", function () { fetchManifest(); });
     state.events.addEventListener("command", function () { fetchCommands(); });

@@ -48,7 +48,7 @@ def test_editor_changes_then_stops_a_schedule(
 
     page.goto(live_site.url(tree.commune_a1, "/admin/truyen-thanh/"))
     # The menu's and header's microphone icon is in the admin's icon sprite.
-    page.wait_for_function("document.getElementById('icon-microphone') !== null")
+    page.wait_for_function("() => document.getElementById('icon-microphone') !== null")
     row = page.locator("#lich-phat + table tr", has_text="Bản tin thời sự")
     assert "17:00" in row.inner_text()
     row.get_by_role("link", name="Sửa / dừng").click()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from broadcast import services
 from broadcast.models import Delivery, Dispatch, Program, SpeakerCluster
+from tests.factories.broadcast import make_cluster
 
 pytestmark = [pytest.mark.browser]
 
@@ -22,7 +23,7 @@ def played_program(tree, committed):
         "Bản tin nông nghiệp buổi sáng",
         "Bà con chú ý phòng trừ rầy nâu trên lúa hè thu trong tuần này.",
     )
-    cluster, _ = services.create_cluster(unit, "Cụm loa chợ", device_id="browser-lb-1")
+    cluster, _ = make_cluster(unit, "Cụm loa chợ", device_id="browser-lb-1")
     dispatch = Dispatch.objects.create(
         unit=unit,
         program=program,

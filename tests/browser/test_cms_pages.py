@@ -4,16 +4,16 @@ for serious or critical accessibility violations; screenshots are saved."""
 
 import datetime
 import json
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 from wagtail.rich_text import RichText
 
+from tests.utils import axe_serious_violations
+
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"mobile": (375, 812), "desktop": (1280, 900)}
 
 
@@ -104,22 +104,6 @@ def content(tree, committed):
     connection.set_schema_to_public()
 
 
-def serious_violations(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-        }
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_commune_pages_are_readable_and_accessible(
     tree, content, live_site, page, artifacts_dir, viewport
@@ -146,7 +130,7 @@ def test_commune_pages_are_readable_and_accessible(
         page.screenshot(
             path=artifacts_dir / f"cms-{name}-{viewport}.png", full_page=True
         )
-        violations = serious_violations(page)
+        violations = axe_serious_violations(page)
         assert violations == [], json.dumps(violations, ensure_ascii=False)
         if viewport == "mobile":
             # Nothing wider than the phone: no sideways scrolling.

@@ -99,4 +99,9 @@ def test_province_officer_reads_the_dashboard_with_charts_and_drills_down(
         "Huyện Bình Minh"
     )
     expect(page.locator("tr[data-indicator=boards_communes]")).to_contain_text("0 %")
+    # The period followed the link (2025), not the current year.
+    expect(page.locator("p", has_text="Kỳ số liệu")).to_contain_text(
+        "15/12/2024 – 14/12/2025"
+    )
+    expect(page.locator("select[name=nam]")).to_have_value("2025")
     page.screenshot(path=str(artifacts_dir / "reports-dashboard-district.png"))

@@ -45,7 +45,7 @@ def test_citizen_searches_province_without_diacritics(
         # Autocomplete fills suggestions from titles while typing.
         page.fill("#id_q", "lich tiep")
         page.wait_for_function(
-            "document.querySelectorAll('#search-suggestions option').length > 0"
+            "() => document.querySelectorAll('#search-suggestions option').length > 0"
         )
     finally:
         SearchDocument.objects.filter(object_id__in=["901", "902"]).delete()

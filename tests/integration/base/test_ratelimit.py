@@ -75,7 +75,8 @@ def test_group_without_a_rate_is_a_configuration_error(settings):
 
 
 def test_method_filter_counts_only_posts(settings):
-    settings.RATELIMITS = {**settings.RATELIMITS, "engage.form": "1/m"}
+    # An hour, not a minute: a slow run must not cross into the next window.
+    settings.RATELIMITS = {**settings.RATELIMITS, "engage.form": "1/h"}
     factory = RequestFactory(REMOTE_ADDR="10.7.8.1")
     for _ in range(3):
         request = factory.get("/")

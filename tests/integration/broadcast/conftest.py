@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 
+from tests.factories.broadcast import make_cluster
 from tests.mqtt_broker import ProjectBroker, device_can_connect
 from tests.utils import wait_for
 
@@ -61,6 +62,8 @@ def broadcast_rows(committed):
 
 @pytest.fixture
 def make_clusters(broadcast_rows):
+    """Committed clusters of a unit (on the air at any hour unless the test
+    gives ``on_time``/``off_time``); returns their device provisioning."""
     from broadcast import services
 
     def make(unit, count, **fields):
@@ -71,7 +74,7 @@ def make_clusters(broadcast_rows):
         broadcast_rows.units.add(unit)
         specs = []
         for index in range(count):
-            cluster, password = services.create_cluster(
+            cluster, password = make_cluster(
                 unit,
                 name=f"Cụm loa thử {index + 1}",
                 device_id=f"{broadcast_rows.prefix}-{unit.code}-{index:04d}",

@@ -19,6 +19,7 @@ from paho.mqtt.properties import Properties
 from broadcast import services
 from broadcast.models import Delivery, PlayLog, Program
 from broadcast.mqtt import publish_outbox
+from tests.factories.broadcast import make_cluster
 from tests.utils import wait_for
 
 pytestmark = [pytest.mark.slow]
@@ -162,12 +163,8 @@ def test_a_device_written_from_the_document_plays_and_is_stopped(
 ):
     unit = tree.commune_a2
     broadcast_rows.units.add(unit)
-    cluster, password = services.create_cluster(
-        unit,
-        "Cụm loa theo tài liệu",
-        device_id=f"{broadcast_rows.prefix}-doc",
-        on_time="00:00",
-        off_time="00:00",
+    cluster, password = make_cluster(
+        unit, "Cụm loa theo tài liệu", device_id=f"{broadcast_rows.prefix}-doc"
     )
     provisioning = json.loads(
         json.dumps(services.device_provisioning(cluster, password))

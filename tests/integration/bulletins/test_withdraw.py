@@ -52,9 +52,15 @@ def test_approver_withdraws_a_sent_bulletin_and_devices_stop(
     last = Delivery.objects.get(bulletin=item, unit=tree.commune_a2, channel="web")
     assert last.transitions.last().note == "Đã thu hồi."
 
+    name = user.get_full_name() or user.get_username()
+    history = list(item.status_history.values_list("from_status", "to_status", "actor"))
+    assert history == [("draft", "sent", name), ("sent", "withdrawn", name)]
+
     again = client.post(f"/admin/thong-tin-nguon/{item.pk}/thu-hoi/", follow=True)
-    assert "Thông tin này đã được thu hồi." in again.content.decode()
-    assert "Thu hồi</button>" not in again.content.decode()
+    page = again.content.decode()
+    assert "Thông tin này đã được thu hồi." in page
+    assert f"bởi {name}." in page and "Đã thu hồi lúc" in page
+    assert "Thu hồi</button>" not in page
 
 
 def test_only_an_approver_in_scope_may_withdraw(tree):

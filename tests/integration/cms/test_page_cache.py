@@ -55,3 +55,25 @@ def test_logged_in_staff_are_never_served_from_the_cache(tree, staff, login):
     client = login(editor)
     client.get("/")
     assert "X-Page-Cache" not in client.get("/")
+
+
+def test_uncached_page_sets_the_search_path_once_per_schema_switch(
+    tree, client_for, settings
+):
+    """TENANT_LIMIT_SET_CALLS: django-tenants issued `SET search_path` before
+    every query, half of an uncached page's 44 queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.cms import make_article
+
+    settings.CMS_PAGE_CACHE = False
+    with tenant_context(tree.commune_a1):
+        url = make_article("Bài đo số truy vấn").url
+    client = client_for(tree.commune_a1)
+    client.get(url)  # warm the per-process caches (content types, sites)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sets = [q for q in queries.captured_queries if "search_path" in q["sql"]]
+    assert len(sets) <= 2, len(sets)
+    assert len(queries.captured_queries) <= 26, len(queries.captured_queries)

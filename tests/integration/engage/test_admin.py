@@ -230,3 +230,28 @@ def test_official_sees_the_citizens_contact_and_photos_of_a_feedback(
     # Another commune's official gets nothing.
     other = admin_client_for(tree.commune_b1)
     assert other.get(photo_url).status_code == 404
+
+
+def test_official_answers_a_new_feedback_in_one_step_with_every_stage_recorded(
+    db, tree, admin_client_for
+):
+    feedback = file(tree.commune_a1, "Ổ gà trên đường liên ấp")
+    client = admin_client_for(tree.commune_a1)
+    url = f"/admin/engage/feedback/edit/{feedback.pk}/"
+    html = client.get(url).content.decode()
+    assert "Trả lời ngay" in html
+    form = {"category": "ha-tang", "deadline": "", "note": "", "action": "answer-now"}
+    empty = client.post(url, {**form, "answer": ""}).content.decode()
+    assert "Hãy nhập nội dung trả lời trước." in empty
+    response = client.post(
+        url, {**form, "answer": "Xã đã vá ổ gà ngày 02/12, cảm ơn bà con."}
+    )
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert feedback.status == "answered" and feedback.answered_at
+    steps = list(feedback.events.order_by("pk").values_list("from_status", "to_status"))
+    assert steps == [
+        ("received", "accepted"),
+        ("accepted", "in_progress"),
+        ("in_progress", "answered"),
+    ]

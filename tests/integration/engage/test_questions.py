@@ -103,3 +103,16 @@ def test_question_form_is_rate_limited_per_ip(db, tree, client_for, settings):
     # Another address is not affected.
     other = client_for(tree.commune_a1, REMOTE_ADDR="10.1.1.2")
     assert ask(other).status_code == 302
+
+
+def test_phone_is_checked_and_errors_are_tied_to_their_fields(db, tree, client_for):
+    """ux §1: "0912 abc 45" was accepted; the summary did not say which field."""
+    client = client_for(tree.commune_a1)
+    html = ask(client, phone="0912 abc 45").content.decode()
+    assert "Số điện thoại chưa đúng" in html
+    assert not Question.objects.exists()
+    assert 'type="tel"' in html and 'inputmode="tel"' in html
+    assert 'aria-invalid="true"' in html and 'aria-describedby="id_phone-error"' in html
+    assert 'href="#id_phone"' in html  # the summary links to the field
+    ask(client, phone="0912 345.678")
+    assert Question.objects.get().phone == "0912345678"

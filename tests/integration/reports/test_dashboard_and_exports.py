@@ -205,3 +205,36 @@ def test_province_edits_its_targets_and_a_district_cannot(tree, known):
         "/admin/danh-gia-bao-cao/chi-tieu/", data
     )
     assert refused.status_code == 403
+
+
+def test_demo_province_gets_registries_departments_plan_and_a_report_period(tree):
+    from reports.demo import load_demo_reports
+    from reports.models import PeriodicReport
+    from reports.registry import indicators
+
+    units = list(tree.province.descendants(include_self=True))
+    load_demo_reports(tree.province, units)
+    load_demo_reports(tree.province, units)  # idempotent
+    rows = {
+        r.indicator.key: r
+        for r in dashboard.build(tree.province, Period.report_year(YEAR))["rows"]
+    }
+    assert set(rows) == {i.key for i in indicators()}
+    untargeted = {k for k, r in rows.items() if r.target is None}
+    # Only the figures the plan sets no number for have no target.
+    assert untargeted == {
+        "broadcast_hours",
+        "broadcast_tts",
+        "broadcast_minority",
+        "bulletins_sent",
+    }
+    assert rows["departments_connected"].denominator == 4
+    assert rows["departments_connected"].numerator == 3
+    assert rows["communication_centres"].numerator == 2
+    assert rows["propagandists_hamlets"].denominator >= 3
+    assert (
+        PeriodicReport.objects.filter(
+            period__unit=tree.district_a, status="submitted"
+        ).count()
+        == 1
+    )

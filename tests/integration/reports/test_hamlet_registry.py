@@ -27,7 +27,7 @@ def test_hamlets_of_lists_only_the_units_active_hamlets(tree):
     Hamlet.objects.create(unit=tree.commune_a1, name="Khóm 2", is_active=False)
     Hamlet.objects.create(unit=tree.commune_b1, name="Khóm 3")
     assert [h.name for h in hamlets_of(tree.commune_a1)] == ["Khóm 1"]
-    assert str(Hamlet.objects.get(name="Khóm 2")) == "Khóm 2"
+    assert str(Hamlet.objects.get(unit=tree.commune_a1, name="Khóm 2")) == "Khóm 2"
     assert str(Hamlet(name="Phú Hữu", kind="ap")) == "Ấp Phú Hữu"
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -36,11 +36,7 @@ def commune_user(unit, email):
             password="matkhau-123",
             first_name="Văn thư",
         )
-        user.user_permissions.add(
-            Permission.objects.get(
-                content_type__app_label="wagtailadmin", codename="access_admin"
-            )
-        )
+        user.groups.add(Group.objects.get(name=settings.UNIT_EDITOR_GROUP))
     return user
 
 
@@ -267,3 +263,31 @@ def test_province_period_asks_its_districts_which_report_from_the_platform_admin
     province = admin_client(settings.BASE_DOMAIN, make_officer(tree.province))
     page = province.get(f"/admin/danh-gia-bao-cao/ky-bao-cao/{period.pk}/").content
     assert "Huyện An Phú" in page.decode() and "Đã nộp" in page.decode()
+
+
+@pytest.mark.django_db
+def test_a_unit_user_without_the_report_permission_is_refused(tree):
+    period = services.open_period(
+        unit=tree.district_a,
+        title="Báo cáo quyền",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        deadline=timezone.localdate(),
+    )
+    report = period.reports.get(unit=tree.commune_a1)
+    with tenant_context(tree.commune_a1):
+        user = get_user_model().objects.create_user("chixem", password="matkhau-123")
+        user.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label="wagtailadmin", codename="access_admin"
+            )
+        )
+    client = admin_client(tree.commune_a1, user)
+    for url in (
+        "/admin/danh-gia-bao-cao/don-vi/",
+        f"/admin/danh-gia-bao-cao/don-vi/{report.pk}/",
+        "/admin/danh-gia-bao-cao/don-vi/danh-muc/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "chưa được giao quyền lập báo cáo" in response.content.decode()

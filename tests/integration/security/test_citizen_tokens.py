@@ -76,7 +76,9 @@ def _answered(unit):
     return feedback
 
 
-def test_only_the_sender_can_rate_an_answered_feedback(tree, client_for):
+def test_only_the_sender_can_rate_an_answered_feedback(
+    tree, client_for, django_capture_on_commit_callbacks
+):
     unit = tree.commune_a1
     sender = client_for(unit)
     sent = sender.post(
@@ -96,9 +98,10 @@ def test_only_the_sender_can_rate_an_answered_feedback(tree, client_for):
     assert link, html[-2000:]
     rating_url = link.group(1)
     feedback = services.feedback_for_host(rating_url.split("/")[2], unit)
-    for status in ("accepted", "in_progress"):
-        feedback.set_status(status)
-    feedback.set_status("answered", answer="Đã nạo vét cống.")
+    with django_capture_on_commit_callbacks(execute=True):
+        for status in ("accepted", "in_progress"):
+            feedback.set_status(status)
+        feedback.set_status("answered", answer="Đã nạo vét cống.")
     # The answered mail carries the same private link.
     assert rating_url in mail.outbox[-1].body
 
@@ -199,3 +202,17 @@ def test_one_address_answers_a_survey_a_bounded_number_of_times(
         )
     assert codes == [302, 302, 302, 429, 429]
     assert SurveyResponse.objects.filter(survey=survey).count() == 3
+
+
+def test_tracking_code_lookups_are_rate_limited(tree, client_for, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "engage.lookup": "5/m"}
+    client = client_for(tree.commune_a1)
+    codes = [
+        client.get(path).status_code
+        for path in [f"/phan-anh-kien-nghi/PZZZZZZ{n}Z/" for n in range(4)]
+        + ["/tra-cuu-ho-so/?ma=HZZZZZZZZ", "/hoi-dap-truc-tuyen/HZZZZZZZZ/"]
+    ]
+    assert codes == [404, 404, 404, 404, 200, 429]
+    assert (
+        "tra cứu quá nhiều mã" in client.get("/tra-cuu-ho-so/?ma=H1").content.decode()
+    )

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from base import redis as platform_redis
 from signage import render, services
 from signage.models import Board, Interrupt
 from tests import conftest
@@ -108,7 +109,7 @@ def test_scheduled_interrupt_is_pushed_within_5_s_of_its_start_and_of_its_end(
     unit = tree.commune_a2
     board, token = make_board(unit, name="Bảng cổng chợ")
     try:
-        pubsub = services.redis_client().pubsub(ignore_subscribe_messages=True)
+        pubsub = platform_redis.client().pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(services.unit_channel(unit.pk))
         start = timezone.now() + timedelta(seconds=6)
         end = start + timedelta(seconds=6)

@@ -121,7 +121,7 @@ def _victims(unit):
     from broadcast.models import Schedule as SpeakerSchedule
     from bulletins.models import Attachment
     from engage.models import Feedback, FeedbackPhoto, Question, SiteRating, Survey
-    from reports.models import PeriodicReport, ReportPeriod
+    from reports.models import LegacyStation, PeriodicReport, ReportPeriod
     from signage.models import Board, Interrupt, Playlist, Schedule, Slide
     from tests.factories.bulletins import make_officer, make_sent_bulletin
 
@@ -216,6 +216,9 @@ def _victims(unit):
         period=rows.period, unit=unit, results=SECRET
     )
     rows.by_model[PeriodicReport] = rows.report
+    rows.by_model[LegacyStation] = LegacyStation.objects.create(
+        unit=unit, name=f"Đài {SECRET}", kind="wired"
+    )
     rows.by_model[Program] = program
     rows.by_model[Dispatch] = dispatch
     rows.by_model[SpeakerSchedule] = rows.speaker_schedule
@@ -237,6 +240,7 @@ def _png():
 HAND_WRITTEN = {
     "signage_admin_pair": lambda v: {"pk": v.by_model[_m("signage.Board")].pk},
     "signage_admin_pair_new": None,
+    "signage_admin_board_control": lambda v: {"pk": v.by_model[_m("signage.Board")].pk},
     "signage_admin_interrupt_now": None,
     "signage_admin_clear_interrupt": lambda v: {
         "pk": v.by_model[_m("signage.Interrupt")].pk
@@ -269,6 +273,7 @@ HAND_WRITTEN = {
     "bulletins_create": None,
     "bulletins_detail": lambda v: {"pk": v.bulletin.pk},
     "bulletins_send": lambda v: {"pk": v.bulletin.pk},
+    "bulletins_withdraw": lambda v: {"pk": v.bulletin.pk},
     "bulletins_unit": None,
     "bulletins_file": lambda v: {"pk": v.attachment.pk},
     "bulletins_inbox": None,
@@ -285,7 +290,15 @@ HAND_WRITTEN = {
     "reports_own_report": lambda v: {"pk": v.report.pk},
     "reports_unit_list": None,
     "reports_unit_edit": lambda v: {"pk": v.report.pk},
+    "reports_unit_registries": None,
+    # Translation sources live in each unit's own schema: another unit's are
+    # not even addressable; an unknown id must be a 404.
+    "cms_update_translations": lambda v: {"translation_source_id": 10**9},
 }
+
+
+# Form values a view needs beyond the common ones (its own "kind").
+POST_EXTRA = {"signage_admin_board_control": {"kind": "screen_off"}}
 
 
 def _m(label):
@@ -314,6 +327,7 @@ def _snapshot(victims):
         ("signage.Slide", "playlist__unit"),
         ("signage.Schedule", "unit"),
         ("signage.Interrupt", "unit"),
+        ("signage.BoardCommand", "board__unit"),
         ("broadcast.SpeakerCluster", "unit"),
         ("broadcast.Program", "unit"),
         ("broadcast.Schedule", "unit"),
@@ -325,6 +339,7 @@ def _snapshot(victims):
         ("engage.SiteRating", "unit"),
         ("bulletins.Delivery", "unit"),
         ("reports.PeriodicReport", "unit"),
+        ("reports.LegacyStation", "unit"),
         ("engage.FeedbackPhoto", "feedback__unit"),
     ):
         count = _m(label)._default_manager.filter(**{lookup: unit}).count()
@@ -483,5 +498,6 @@ def test_hand_written_admin_url_refuses_another_units_row(tree, role, url):
         "action": "decline",
         "reason": "Không phù hợp",
         "public": "on",
+        **POST_EXTRA.get(url.name, {}),
     }
     _attack(client, path, data, victims, object_view=bool(kwargs))

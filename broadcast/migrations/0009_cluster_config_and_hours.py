@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('broadcast', '0007_delivery_stopped'),
+        ('broadcast', '0008_playlog_unit_time_index'),
     ]
 
     operations = [

@@ -1,0 +1,17 @@
+"""Factories for broadcast tests: speaker clusters registered the way an
+installer registers them."""
+
+import datetime
+
+from broadcast import services
+
+# On the air at every hour (equal on and off times mean all day). The
+# model's default hours (05:00-21:00) would make a dispatch reach no cluster
+# when the suite runs at night; a test of the hours themselves passes its
+# own ``on_time``/``off_time``.
+ALL_DAY = {"on_time": datetime.time(0, 0), "off_time": datetime.time(0, 0)}
+
+
+def make_cluster(unit, name="Cụm loa thử", device_id=None, **fields):
+    """A registered cluster of ``unit``; returns (cluster, password)."""
+    return services.create_cluster(unit, name, device_id=device_id, **ALL_DAY | fields)

@@ -1,0 +1,200 @@
+"""The broadcast admin of a unit: its own clusters only, forms that refuse
+bad input in Vietnamese and keep what was typed, schedules edited and
+stopped, programs deleted only before they aired."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from broadcast.models import (
+    Delivery,
+    Dispatch,
+    Program,
+    Schedule,
+    SpeakerCluster,
+)
+from tests.factories.broadcast import make_cluster
+from tests.utils import admin_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
+    tree, client_for
+):
+
+    mine, _ = make_cluster(tree.commune_a1, "Cụm loa chợ", device_id="adm-a")
+    theirs, _ = make_cluster(tree.commune_b1, "Cụm loa bến đò", device_id="adm-b")
+    SpeakerCluster.objects.filter(pk=mine.pk).update(online=True)
+    program = Program.objects.create(unit=tree.commune_a1, title="Bản tin sáng")
+    dispatch = Dispatch.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        priority="normal",
+        expires_at=timezone.now(),
+    )
+    Delivery.objects.create(dispatch=dispatch, cluster=mine, state="acknowledged")
+    client = admin_client(tree.commune_a1, username="quantriloa")
+    clusters = client.get("/admin/cum-loa/").content.decode()
+    assert "Cụm loa chợ" in clusters and "Cụm loa bến đò" not in clusters
+    deliveries = client.get("/admin/trang-thai-phat/").content.decode()
+    assert "Đã xác nhận" in deliveries and "adm-a" in deliveries
+
+
+def test_admin_forms_refuse_bad_input_in_vietnamese_and_keep_what_was_typed(
+    tree, client_for, settings
+):
+
+    settings.BROADCAST_TTS_MAX_CHARS = 40
+    client = admin_client(tree.commune_a2, username="quantriform")
+    long_text = "Thông báo về việc tổ chức tiêm chủng mở rộng cho trẻ em."
+    response = client.post(
+        "/admin/truyen-thanh/chuong-trinh/them/",
+        {"title": "Quá dài", "kind": "tts", "language": "vi", "text": long_text},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "vượt giới hạn 40 ký tự" in html
+    assert long_text in html and not Program.objects.filter(title="Quá dài")
+    response = client.post(
+        "/admin/truyen-thanh/chuong-trinh/them/",
+        {
+            "title": "Không phải âm thanh",
+            "kind": "audio",
+            "language": "vi",
+            "audio": SimpleUploadedFile("a.mp3", b"%PDF-1.4 not audio"),
+        },
+    )
+    assert response.status_code == 200
+    assert not Program.objects.filter(title="Không phải âm thanh")
+    program = Program.objects.create(unit=tree.commune_a2, title="Bản tin")
+    response = client.post(
+        "/admin/truyen-thanh/lich-phat/them/",
+        {
+            "program": program.pk,
+            "priority": "normal",
+            "kind": "recurring",
+            "times": "6h sáng",
+            "position": 0,
+        },
+    )
+    html = response.content.decode()
+    assert "không phải giờ hợp lệ" in html and "Chọn ít nhất một đơn vị" in html
+    assert 'value="6h sáng"' in html
+    # Another commune's program cannot be scheduled from here.
+    theirs = Program.objects.create(unit=tree.commune_b1, title="Của xã khác")
+    response = client.post(
+        "/admin/truyen-thanh/lich-phat/them/",
+        {
+            "program": theirs.pk,
+            "priority": "normal",
+            "kind": "recurring",
+            "times": "06:00",
+            "target_units": [tree.commune_a2.pk],
+            "position": 0,
+        },
+    )
+    assert response.status_code == 200 and not Schedule.objects.filter(program=theirs)
+
+
+def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
+    tree, client_for
+):
+
+    client = admin_client(tree.commune_a1, username="quantrisua")
+    program = Program.objects.create(unit=tree.commune_a1, title="Bản tin chiều")
+    schedule = Schedule.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        kind="recurring",
+        times=["17:00"],
+        priority="normal",
+    )
+    schedule.target_units.add(tree.commune_a1)
+    index = client.get("/admin/truyen-thanh/").content.decode()
+    assert f"/admin/truyen-thanh/lich-phat/{schedule.pk}/" in index
+    assert f"/admin/truyen-thanh/chuong-trinh/{program.pk}/" in index
+
+    # Edit: a bad time is refused in Vietnamese, what was typed stays.
+    url = f"/admin/truyen-thanh/lich-phat/{schedule.pk}/"
+    form = client.get(url).content.decode()
+    assert 'value="17:00"' in form and "Dừng lịch phát này" in form
+    fields = {
+        "program": program.pk,
+        "priority": "normal",
+        "kind": "recurring",
+        "times": "25:99",
+        "target_units": [tree.commune_a1.pk],
+        "position": 0,
+    }
+    html = client.post(url, fields).content.decode()
+    assert "không phải giờ hợp lệ" in html and 'value="25:99"' in html
+    schedule.refresh_from_db()
+    assert schedule.times == ["17:00"]
+    response = client.post(
+        url, {**fields, "priority": "priority", "times": "06:00, 17:30"}
+    )
+    assert response.status_code == 302
+    schedule.refresh_from_db()
+    assert schedule.times == ["06:00", "17:30"] and schedule.priority == "priority"
+
+    # Stop: kept (history), no longer active or listed; a GET does nothing.
+    assert client.get(url + "dung/").status_code == 405
+    assert client.post(url + "dung/").status_code == 302
+    schedule.refresh_from_db()
+    assert not schedule.is_active
+    assert (
+        f"lich-phat/{schedule.pk}/"
+        not in client.get("/admin/truyen-thanh/").content.decode()
+    )
+
+    # Another unit's schedule and program are not reachable from here.
+    theirs = Program.objects.create(unit=tree.commune_b1, title="Của xã khác")
+    their_schedule = Schedule.objects.create(
+        unit=tree.commune_b1, program=theirs, kind="recurring", times=["06:00"]
+    )
+    assert (
+        client.get(f"/admin/truyen-thanh/lich-phat/{their_schedule.pk}/").status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/admin/truyen-thanh/lich-phat/{their_schedule.pk}/dung/"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/admin/truyen-thanh/chuong-trinh/{theirs.pk}/").status_code == 404
+    )
+    assert (
+        client.post(f"/admin/truyen-thanh/chuong-trinh/{theirs.pk}/xoa/").status_code
+        == 404
+    )
+    their_schedule.refresh_from_db()
+    assert their_schedule.is_active and Program.objects.filter(pk=theirs.pk).exists()
+
+    # Program: title and listen-back flag change; an aired one is kept.
+    edit = f"/admin/truyen-thanh/chuong-trinh/{program.pk}/"
+    assert client.post(edit, {"title": "  ", "public": "on"}).status_code == 200
+    client.post(edit, {"title": "Bản tin chiều thứ Bảy"})
+    program.refresh_from_db()
+    assert program.title == "Bản tin chiều thứ Bảy" and not program.public
+    Dispatch.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        priority="normal",
+        expires_at=timezone.now(),
+    )
+    assert "đã phát nên không xóa được" in client.get(edit).content.decode()
+    assert client.post(edit + "xoa/").status_code == 302
+    assert Program.objects.filter(pk=program.pk).exists()
+
+    # A program that never aired goes, with its schedules, after a confirmation.
+    draft = Program.objects.create(unit=tree.commune_a1, title="Bản nháp")
+    Schedule.objects.create(
+        unit=tree.commune_a1, program=draft, kind="recurring", times=["08:00"]
+    )
+    confirm = client.get(f"/admin/truyen-thanh/chuong-trinh/{draft.pk}/xoa/")
+    assert "08:00" in confirm.content.decode() and Program.objects.filter(pk=draft.pk)
+    client.post(f"/admin/truyen-thanh/chuong-trinh/{draft.pk}/xoa/")
+    assert not Program.objects.filter(pk=draft.pk).exists()
+    assert not Schedule.objects.filter(program_id=draft.pk).exists()

@@ -1,0 +1,112 @@
+"""Template tags of a unit's public site chrome: identity, the directory of
+units below, the emergency banner, news by category, feeds."""
+
+from django import template
+
+from ..identity import unit_identity as _unit_identity
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unit_identity(context, theme=None):
+    return _unit_identity(context.get("current_unit"), theme)
+
+
+def _unit_url(unit, hostname, request):
+    port = request.get_port() if request is not None else "80"
+    suffix = "" if str(port) in ("80", "443") else f":{port}"
+    scheme = request.scheme if request is not None else "http"
+    return f"{scheme}://{hostname}{suffix}/"
+
+
+@register.simple_tag(takes_context=True)
+def units_below(context, depth=2):
+    """The provisioned units below the current one, each with its link and
+    (for a province) its own units below: [{unit, url, children}, ...]."""
+    from tenants.models import Domain, Unit
+
+    unit = context.get("current_unit")
+    request = context.get("request")
+    if unit is None or getattr(unit, "schema_name", "public") == "public":
+        return []
+    units = list(
+        Unit.objects.filter(structure=unit.structure, path__startswith=unit.path + "/")
+        .exclude(kind="department")
+        .filter(provisioned_at__isnull=False)
+        .order_by("name")
+    )
+    top = unit.path.count("/")
+    units = [u for u in units if u.path.count("/") - top <= int(depth)]
+    hostnames = {}
+    for domain in Domain.objects.filter(tenant__in=units).order_by(
+        "-is_primary", "domain"
+    ):
+        hostnames.setdefault(domain.tenant_id, domain.domain)
+    nodes = {
+        u.pk: {
+            "unit": u,
+            "url": _unit_url(u, hostnames[u.pk], request) if u.pk in hostnames else "",
+            "children": [],
+        }
+        for u in units
+    }
+    roots = []
+    for u in units:
+        parent = nodes.get(u.parent_id)
+        (parent["children"] if parent else roots).append(nodes[u.pk])
+    return roots
+
+
+@register.simple_tag(takes_context=True)
+def live_emergencies(context):
+    from bulletins.emergency import live_bulletins
+
+    return live_bulletins(context.get("current_unit"))
+
+
+@register.simple_tag
+def news_by_category(page, per_category=3, limit=4):
+    """The latest articles of the home's locale grouped by category, the
+    categories with the newest articles first: [(category, [articles])]."""
+    from cms.models import ArticlePage
+
+    articles = (
+        ArticlePage.objects.live()
+        .public()
+        .descendant_of(page)
+        .filter(locale=page.locale, category__isnull=False)
+        .select_related("category", "image")
+        .order_by("-first_published_at")[:60]
+    )
+    groups = {}
+    for article in articles:
+        bucket = groups.setdefault(article.category_id, (article.category, []))
+        if len(bucket[1]) < int(per_category):
+            bucket[1].append(article)
+    return list(groups.values())[: int(limit)]
+
+
+@register.simple_tag(takes_context=True)
+def syndicated_cards(context, limit=6):
+    """The latest items of the units below, for "Tin từ cơ sở" cards."""
+    from syndication.services import portal_items
+
+    unit = context.get("current_unit")
+    if unit is None:
+        return []
+    return list(portal_items(unit).select_related("unit")[: int(limit)])
+
+
+@register.simple_tag
+def leaders(page, limit=4):
+    """The unit's first contacts (Person snippets by order), in the page's
+    language when translated."""
+    from cms.models import Person
+
+    people = Person.objects.filter(locale=page.locale).select_related("photo")
+    if not people.exists():
+        people = Person.objects.filter(locale__language_code="vi").select_related(
+            "photo"
+        )
+    return list(people[: int(limit)])
