@@ -9,6 +9,7 @@ origin. Responses that set their own policy (media files, Wagtail's document
 view) keep it.
 """
 
+from axes.backends import AxesStandaloneBackend
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 
@@ -23,3 +24,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and is_admin_path(request.path):
             parts.config = settings.CSP_ADMIN_DIRECTIVES
         return parts
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' check on every log-in form. A log-in without a request
+    (Django's test client, the shell) has no client to count and is not
+    checked; every log-in form passes its request."""
+
+    def authenticate(self, request=None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

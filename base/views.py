@@ -2,7 +2,7 @@
 
 import logging
 
-from django.http import HttpResponseBadRequest, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 
 logger = logging.getLogger(__name__)
@@ -24,3 +24,26 @@ def server_error(request):
         logger.exception("500 page with chrome failed; plain page instead")
         html = loader.render_to_string("500_plain.html")
     return HttpResponseServerError(html)
+
+
+LOCKED_OUT = (
+    "Tài khoản này đã đăng nhập sai quá nhiều lần từ địa chỉ của bạn và tạm "
+    "bị khóa {minutes} phút. Vui lòng thử lại sau, hoặc liên hệ quản trị "
+    "viên của đơn vị nếu quên mật khẩu."
+)
+
+
+def login_locked_out(request, response=None, credentials=None):
+    """django-axes' lockout answer: 429, in Vietnamese, with the chrome."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    html = loader.render_to_string(
+        "400.html",
+        {
+            "message": LOCKED_OUT.format(minutes=minutes),
+            "heading": "Tạm khóa đăng nhập",
+        },
+        request,
+    )
+    return HttpResponse(html, status=429)

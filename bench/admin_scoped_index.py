@@ -65,12 +65,12 @@ def main():
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.test import Client
     from django_tenants.utils import tenant_context
 
     from base import admin as scoped_admin
     from broadcast.models import SpeakerCluster
     from tenants.models import Unit
+    from tests.utils import admin_client
 
     communes = list(
         Unit.objects.filter(kind="commune", provisioned_at__isnull=False).order_by(
@@ -97,9 +97,7 @@ def main():
         user = get_user_model().objects.create_user(username, password="x" * 12)
         user.groups.add(Group.objects.get(name=settings.UNIT_APPROVER_GROUP))
     try:
-        client = Client(HTTP_HOST=unit.primary_hostname)
-        with tenant_context(unit):
-            client.force_login(user)
+        client = admin_client(unit, user)
         one = SpeakerCluster.objects.filter(unit=unit, device_id__startswith="bench-")
         last_page = (SpeakerCluster.objects.filter(unit=unit).count() + 19) // 20
         paths = {

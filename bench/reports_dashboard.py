@@ -37,7 +37,6 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from broadcast.models import PlayLog, Program, SpeakerCluster  # noqa: E402
@@ -54,6 +53,7 @@ from signage.models import Board  # noqa: E402
 from syndication.models import SyndicatedItem  # noqa: E402
 from tenants.models import Hamlet, Unit  # noqa: E402
 from tenants.services import create_unit  # noqa: E402
+from tests.utils import admin_client  # noqa: E402
 
 CODE = "B9"
 
@@ -242,8 +242,7 @@ def main():
     user = get_user_model().objects.create_user("bench-reports", password="x")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     OfficerProfile.objects.create(user=user, unit=province, role="approver")
-    client = Client(HTTP_HOST=settings.BASE_DOMAIN)
-    client.force_login(user)
+    client = admin_client(settings.BASE_DOMAIN, user)
     timings = []
     with override_settings(DEBUG=False):
         for _ in range(args.runs + 2):

@@ -757,11 +757,14 @@ def hours_aired_by_unit(units, year, month):
     return {row["unit"]: row["total"] / 3600 for row in rows}
 
 
-def listen_back(unit):
-    """Programs of ``unit`` that were played and may be listened to again."""
+def listen_back(unit, subtree=False):
+    """Programs of ``unit`` that were played and may be listened to again;
+    with ``subtree``, of the units below it too (a district or provincial
+    portal)."""
+    units = unit.descendants(include_self=True) if subtree else [unit]
     return (
         Program.objects.filter(
-            unit=unit,
+            unit__in=units,
             public=True,
             dispatch__deliveries__state__in=[
                 DeliveryState.PLAYING,

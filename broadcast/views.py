@@ -53,20 +53,40 @@ def listen_back(request):
     unit = unit_or_404()
     if request.limited:
         return render(request, "broadcast/rate_limited.html", status=429)
-    programs = Paginator(services.listen_back(unit), 20).get_page(
-        request.GET.get("trang")
-    )
+    portal = unit.kind in ("province", "district")
+    programs = services.listen_back(unit, subtree=portal).select_related("unit")
+    units, chosen = [], None
+    if portal:
+        # A portal lists its communes' programmes too, with a filter by unit.
+        units = list(
+            unit.descendants(include_self=True)
+            .exclude(kind="department")
+            .order_by("path")
+        )
+        code = request.GET.get("don-vi", "")
+        chosen = next((u for u in units if u.code == code), None)
+        if chosen is not None:
+            programs = programs.filter(unit=chosen)
+    programs = Paginator(programs, 20).get_page(request.GET.get("trang"))
     return render(
         request,
         "broadcast/listen_back.html",
-        {"unit": unit, "programs": programs},
+        {
+            "unit": unit,
+            "programs": programs,
+            "portal": portal,
+            "units": units,
+            "chosen": chosen,
+        },
     )
 
 
 def listen_back_audio(request, uid):
     unit = current_unit()
+    portal = unit is not None and unit.kind in ("province", "district")
     program = get_object_or_404(
-        services.listen_back(unit) if unit else Program.objects.none(), uid=uid
+        services.listen_back(unit, subtree=portal) if unit else Program.objects.none(),
+        uid=uid,
     )
     return _audio_response(program)
 

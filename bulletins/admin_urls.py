@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/gui/", views.bulletin_send, name="bulletins_send"),
     path("<int:pk>/thu-hoi/", views.bulletin_withdraw, name="bulletins_withdraw"),
     path("don-vi/", views.unit_dashboard, name="bulletins_unit"),
+    path("vao-don-vi/", views.officer_enter_unit, name="bulletins_enter_unit"),
     path("tep/<int:pk>/", views.officer_attachment, name="bulletins_file"),
     path("hop-thu/", views.inbox, name="bulletins_inbox"),
     path("hop-thu/<int:pk>/", views.inbox_detail, name="bulletins_inbox_detail"),

@@ -164,7 +164,10 @@ def target_units_of(bulletin):
 
 
 def create_bulletin(*, user, scope, target_units=(), **fields):
-    """A draft bulletin of the officer's unit, its targets checked."""
+    """A draft bulletin of the officer's unit, its targets checked.
+
+    ``user`` may be None for machine senders (an upstream CAP feed), who
+    pass ``created_by_name`` instead."""
     check_targets(
         scope=scope,
         target_mode=fields.get("target_mode", TargetMode.SUBTREE),
@@ -175,7 +178,9 @@ def create_bulletin(*, user, scope, target_units=(), **fields):
     with transaction.atomic():
         bulletin = Bulletin.objects.create(
             sender_unit=scope or fields.pop("sender_unit"),
-            created_by_name=user.get_full_name() or user.get_username(),
+            created_by_name=fields.pop("created_by_name", "")
+            or user.get_full_name()
+            or user.get_username(),
             **fields,
         )
         if target_units:

@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("thong-tin-nguon/<int:pk>/", views.public_bulletin, name="bulletins_public"),
+    path("dang-nhap-can-bo/", views.officer_ticket, name="bulletins_officer_ticket"),
 ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from base.units import unit_or_404
+from tenants.services import current_unit
 
 from . import services
 from .forms import BulletinForm, DeclineForm
@@ -372,3 +373,49 @@ def public_bulletin(request, pk):
     if bulletin is None:
         raise Http404("Không tìm thấy thông tin.")
     return render(request, "bulletins/public_detail.html", {"bulletin": bulletin})
+
+
+# --- one log-in for officers (bulletins.sso) ---------------------------------------
+
+
+def officer_enter_unit(request):
+    """Platform admin → the officer's own unit's admin, without a second
+    password (a signed, single-use ticket)."""
+    from . import sso
+    from .models import OfficerProfile
+
+    if connection.schema_name != "public":
+        raise Http404
+    profile = (
+        OfficerProfile.objects.filter(user=request.user).select_related("unit").first()
+    )
+    if profile is None:
+        return render(
+            request,
+            "bulletins/refused.html",
+            {
+                "message": "Chỉ cán bộ được gắn với một đơn vị mới vào được trang "
+                "quản trị của đơn vị đó.",
+                "heading": "Quản trị trang của đơn vị",
+            },
+            status=403,
+        )
+    return redirect(sso.unit_admin_url(profile, sso.ticket_for(profile)))
+
+
+def officer_ticket(request):
+    """On a unit's host: check the ticket, log the officer in, open the admin."""
+    from . import sso
+
+    if current_unit() is None:
+        raise Http404
+    try:
+        sso.enter(request, request.GET.get("t"))
+    except sso.TicketRefused as refusal:
+        return render(
+            request,
+            "bulletins/refused_public.html",
+            {"message": str(refusal)},
+            status=403,
+        )
+    return redirect("/admin/")

@@ -46,3 +46,47 @@ def inbox_menu():
         icon_name="mail",
         order=251,
     )
+
+
+class EnterUnitMenuItem(MenuItem):
+    """Platform admin: an officer's way into the own unit's admin."""
+
+    def is_shown(self, request):
+        from .models import OfficerProfile
+
+        return (
+            connection.schema_name == "public"
+            and OfficerProfile.objects.filter(user=request.user).exists()
+        )
+
+
+class PlatformMenuItem(MenuItem):
+    """Unit admin: back to the platform admin, where bulletins are written
+    (district and province officers)."""
+
+    def is_shown(self, request):
+        unit = current_unit()
+        return unit is not None and unit.kind in ("province", "district")
+
+
+@hooks.register("register_admin_menu_item")
+def enter_unit_menu():
+    return EnterUnitMenuItem(
+        "Quản trị trang của đơn vị",
+        reverse("bulletins_enter_unit"),
+        icon_name="site",
+        order=252,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def platform_menu():
+    from django.conf import settings
+
+    port = "" if settings.PUBLIC_PORT == 80 else f":{settings.PUBLIC_PORT}"
+    return PlatformMenuItem(
+        "Soạn thông tin nguồn (cổng tỉnh)",
+        f"http://{settings.BASE_DOMAIN}{port}/admin/thong-tin-nguon/",
+        icon_name="mail",
+        order=253,
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("engage.urls")),
     path("", include("bulletins.urls")),
+    path("", include("alerts.urls")),
     path("", include("signage.urls")),
     path("", include("broadcast.urls")),
     path("", include("reports.urls")),

@@ -162,3 +162,52 @@ def create_demo_survey(unit):
             required=kind != QuestionKind.TEXT,
         )
     return survey
+
+
+def hostnames(unit_ids):
+    """The primary hostname of each unit (one query)."""
+    from tenants.models import Domain
+
+    hosts = {}
+    for domain in Domain.objects.filter(tenant__in=unit_ids).order_by(
+        "-is_primary", "domain"
+    ):
+        hosts.setdefault(domain.tenant_id, domain.domain)
+    return hosts
+
+
+def ratings_by_level(unit):
+    """On a portal: citizens' ratings of the units below, per level (the
+    districts, the communes) and per unit, best first. Empty elsewhere."""
+    from django.db.models import Avg
+
+    from tenants.models import COMMUNE_KINDS
+
+    if unit.kind not in ("province", "district"):
+        return []
+    below = unit.descendants().exclude(kind="department")
+    rows = (
+        SiteRating.objects.filter(unit__in=below)
+        .values("unit", "unit__name_with_type", "unit__kind")
+        .annotate(
+            interface=Avg("interface"),
+            content=Avg("content"),
+            usefulness=Avg("usefulness"),
+            count=Count("pk"),
+        )
+    )
+    levels = {}
+    for row in rows:
+        row["overall"] = (row["interface"] + row["content"] + row["usefulness"]) / 3
+        level = "Cấp xã" if row["unit__kind"] in COMMUNE_KINDS else "Cấp huyện"
+        levels.setdefault(level, []).append(row)
+    result = []
+    for level in ("Cấp huyện", "Cấp xã"):
+        if level in levels:
+            units = sorted(levels[level], key=lambda r: -r["overall"])
+            total = sum(r["count"] for r in units)
+            overall = sum(r["overall"] * r["count"] for r in units) / total
+            result.append(
+                {"level": level, "units": units, "count": total, "overall": overall}
+            )
+    return result

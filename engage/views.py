@@ -136,10 +136,43 @@ def similar_questions(request):
 # --- feedback ----------------------------------------------------------------------
 
 
+def _portal_units(unit):
+    """The unit and, on a district or provincial portal, the units below."""
+    if unit.kind not in ("province", "district"):
+        return []
+    return list(
+        unit.descendants(include_self=True).exclude(kind="department").order_by("path")
+    )
+
+
 def feedback_list(request):
+    """Published results; a portal shows its communes' too, by unit, each
+    linked on the host of the unit that handles it."""
     unit = unit_or_404()
-    items = Feedback.objects.filter(unit=unit, status__in=PUBLIC_STATUSES)[:50]
-    return render(request, "engage/feedback_list.html", {"items": items})
+    units = _portal_units(unit)
+    chosen = None
+    items = Feedback.objects.filter(status__in=PUBLIC_STATUSES).select_related("unit")
+    if units:
+        chosen = next((u for u in units if u.code == request.GET.get("don-vi")), None)
+        items = items.filter(unit__in=[chosen] if chosen else units)
+    else:
+        items = items.filter(unit=unit)
+    items = list(items.order_by("-answered_at", "-pk")[:50])
+    hosts = services.hostnames({i.unit_id for i in items} - {unit.pk})
+    port = request.get_port()
+    suffix = "" if str(port) in ("80", "443") else f":{port}"
+    for item in items:
+        host = hosts.get(item.unit_id)
+        item.link = (
+            f"{request.scheme}://{host}{suffix}{item.public_url()}"
+            if host
+            else item.public_url()
+        )
+    return render(
+        request,
+        "engage/feedback_list.html",
+        {"items": items, "units": units, "chosen": chosen, "unit": unit},
+    )
 
 
 @ratelimit("engage.form", method="POST")
@@ -344,7 +377,11 @@ def survey_results_view(request, pk):
 def rate_site(request):
     unit = unit_or_404()
     form = SiteRatingForm(request.POST or None)
-    context = {"form": form, "summary": services.rating_summary(unit)}
+    context = {
+        "form": form,
+        "summary": services.rating_summary(unit),
+        "levels": services.ratings_by_level(unit),
+    }
     if request.method == "POST":
         if request.limited:
             return _limited(request, "engage/rate_site.html", context)

@@ -161,10 +161,18 @@ def document_document(document, unit):
         if hasattr(document, "tags")
         else "",
         "url": document.url,
-        "category": getattr(document.collection, "name", "") or "",
+        "category": collection_label(document.collection),
         "published_at": document.created_at,
         "extra": {"file": document.filename},
     }
+
+
+def collection_label(collection):
+    """A document's collection as a category; Wagtail's root collection
+    ("Root") is no category a citizen should read."""
+    if collection is None or collection.is_root():
+        return ""
+    return collection.name or ""
 
 
 def current_schema():

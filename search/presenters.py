@@ -7,6 +7,10 @@ from tenants.models import Domain, Unit
 
 from .services import KIND_LABELS
 
+# Wagtail's root collection, as documents indexed before collection_label
+# carried it: never a label a citizen reads.
+INTERNAL_CATEGORIES = {"Root"}
+
 
 def unit_directory(schemas):
     """schema -> (unit name, primary hostname) for the given schemas."""
@@ -51,13 +55,19 @@ def present(results, request):
         hit.unit_name = name
         hit.link = absolute_url(request, host, hit.url)
         hit.kind_label = KIND_LABELS.get(hit.kind, hit.kind)
+        if getattr(hit, "category", "") in INTERNAL_CATEGORIES:
+            hit.category = ""
     facets = results.facets
     results.facet_list = {
         "schema": [
             (v, directory.get(v, (v, None))[0], n) for v, n in facets.get("schema", [])
         ][:30],
         "kind": [(v, KIND_LABELS.get(v, v), n) for v, n in facets.get("kind", [])],
-        "category": [(v, v, n) for v, n in facets.get("category", [])][:20],
+        "category": [
+            (v, v, n)
+            for v, n in facets.get("category", [])
+            if v and v not in INTERNAL_CATEGORIES
+        ][:20],
         "year": sorted(
             [(v, str(v), n) for v, n in facets.get("year", [])], reverse=True
         ),

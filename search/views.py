@@ -22,7 +22,13 @@ LIMITED_MESSAGE = (
 
 
 def _default_scope(unit):
-    return "unit" if unit is not None else "province"
+    """A portal searches its whole subtree ("Toàn tỉnh", "Toàn huyện"); a
+    commune its own pages."""
+    if unit is None or unit.kind == "province":
+        return "province"
+    if unit.kind == "district":
+        return "district"
+    return "unit"
 
 
 @ratelimit("search")
@@ -32,6 +38,7 @@ def search_page(request):
     context = {"form": form, "results": None, "unit": unit, "scopes": []}
     if unit is not None:
         context["scopes"] = list(services.SCOPE_LABELS.items())
+        context["default_scope"] = _default_scope(unit)
     if request.limited:
         context["error"] = LIMITED_MESSAGE
         return render(request, "search/search.html", context, status=429)

@@ -32,7 +32,7 @@ class UnitScopedForm(WagtailAdminModelForm):
 class BoardForm(UnitScopedForm):
     """Power and brightness may be left as they are (their defaults)."""
 
-    optional = ("power", "brightness", "off_level")
+    optional = ("power", "brightness", "off_level", "layout")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,6 +59,17 @@ class Board(models.Model):
     )
     on_time = models.TimeField("giờ bật", null=True, blank=True)
     off_time = models.TimeField("giờ tắt", null=True, blank=True)
+    layout = models.CharField(
+        "bố cục",
+        max_length=8,
+        choices=[
+            ("", "Theo danh sách phát"),
+            ("full", "Toàn màn hình"),
+            ("ticker", "Nội dung chính + chữ chạy"),
+        ],
+        blank=True,
+        default="",
+    )
     power = models.CharField(
         "bật/tắt màn hình",
         max_length=8,
@@ -223,6 +234,18 @@ class Playlist(models.Model):
         "mặc định của đơn vị",
         default=False,
         help_text="Phát khi không có lịch nào đang áp dụng.",
+    )
+    layout = models.CharField(
+        "bố cục",
+        max_length=8,
+        choices=[("full", "Toàn màn hình"), ("ticker", "Nội dung chính + chữ chạy")],
+        default="full",
+    )
+    ticker_text = models.CharField(
+        "dòng chữ chạy",
+        max_length=500,
+        blank=True,
+        help_text="Để trống: tiêu đề các thông báo và bản tin tự động.",
     )
     include_auto = models.BooleanField(
         "kèm tin tự động",

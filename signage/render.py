@@ -454,6 +454,35 @@ def _draw(image, placed, margin, top, kind, tone):
             x += font.getlength(part)
 
 
+def ticker_height(kind, height):
+    """The bottom "chữ chạy" zone: one line at the smallest legible size."""
+    if kind == "led":
+        return max(12, min(20, height // 4))
+    return max(40, round(height * 0.09))
+
+
+def render_ticker(text, height, kind="lcd"):
+    """One long strip of the ticker text, ``height`` high, to scroll."""
+    prof = profile(kind)
+    size = max(8, height - (4 if kind == "led" else round(height * 0.3)))
+    ascent, descent = _line_metrics(True, size)
+    while size > 8 and ascent + descent > height:
+        size -= 1
+        ascent, descent = _line_metrics(True, size)
+    width = max(1, int(_width(text, True, size)) + 8)
+    image = Image.new("RGB", (width, height), (0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if not prof.antialias:
+        draw.fontmode = "1"
+    x, baseline = 4, (height - (ascent + descent)) // 2 + ascent
+    for script, part in _runs(text):
+        font = _font(script, True, size)
+        colour = prof.title["normal"]
+        draw.text((x, baseline), part, font=font, fill=colour, anchor="ls")
+        x += font.getlength(part)
+    return image
+
+
 def render_text(title, body, width, height, kind="lcd", tone="normal"):
     """The first page of a text slide (see ``text_pages`` for all of them)."""
     return text_pages(title, body, width, height, kind, tone)[0]

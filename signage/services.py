@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -762,6 +763,20 @@ def render_pages(board, item, tone="normal", size=None):
     ]
 
 
+def _store_png(board, image):
+    """Store a picture drawn here under its content hash; its file entry."""
+    data = render.png_bytes(image, board.kind)
+    name = hashlib.sha256(data).hexdigest()
+    folder = _media_root_for(board.unit.schema_name)
+    path = folder / f"{name}.png"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return {"url": f"/signage/files/{name}.png", "sha256": name, "size": len(data)}
+
+
 def _picture_of(slide):
     """The still a slide shows on a picture: its image, or a video's poster."""
     if slide.kind == SlideKind.IMAGE and slide.image:
@@ -849,11 +864,44 @@ def build_manifest(board, now=None):
         slides[entry["key"]] = entry
         return entry["key"]
 
+    tickers = {}
+
+    def ticker_for(playlist, items):
+        """The segment's "chữ chạy" strip (rendered once per playlist)."""
+        if playlist.pk in tickers:
+            return tickers[playlist.pk]
+        text = playlist.ticker_text or " • ".join(
+            i["title"] for i in items if i["key"][:1] in "pb"
+        )
+        text = " ".join(text.split()) or playlist.name
+        zone = render.ticker_height(board.kind, board.height)
+        strip = _store_png(board, render.render_ticker(text, zone, board.kind))
+        files[strip["url"]] = strip
+        tickers[playlist.pk] = {
+            "text": text,
+            "image": strip["url"],
+            "height": zone,
+            "speed": 40 if board.kind == "led" else 160,
+        }
+        return tickers[playlist.pk]
+
     with tenant_context(unit):
         segments = []
         for segment in timeline(board, start):
             items = _items_for(segment["playlist"], board, unit, now, cache)
             keys = [add(item) for item in items]
+            layout = board.layout or (
+                segment["playlist"].layout if segment["playlist"] else "full"
+            )
+            ticker = None
+            if layout == "ticker" and segment["playlist"] is not None:
+                ticker = ticker_for(segment["playlist"], items)
+                main = (board.width, board.height - ticker["height"])
+                for item in items:
+                    pages = render_pages(board, item, size=main)
+                    slides[item["key"]]["main_pages"] = [p["url"] for p in pages]
+                    for png in pages:
+                        files[png["url"]] = png
             off = segment["off"]
             segments.append(
                 {
@@ -861,6 +909,8 @@ def build_manifest(board, now=None):
                     "until": _iso(segment["until"]),
                     "off": off,
                     "brightness": board.off_level if off else board.brightness,
+                    "layout": layout if ticker else "full",
+                    "ticker": ticker,
                     "playlist": segment["playlist"].name if segment["playlist"] else "",
                     "slides": keys,
                 }
@@ -1253,6 +1303,9 @@ def _parse_hour(value):
     return moment
 
 
+SLIDE_KEY = re.compile(r"^[spbe][0-9]{1,18}$")
+
+
 def record_plays(board, data):
     """Add a batch of hourly counts; all-or-nothing, idempotent per batch id."""
     if not isinstance(data, dict):
@@ -1269,6 +1322,11 @@ def record_plays(board, data):
             raise BadReport(f"Dòng {index} phải là một đối tượng JSON.")
         hour = _parse_hour(item.get("hour"))
         slide = _short_str(item, "slide", 64, required=True)
+        if not SLIDE_KEY.match(slide):
+            raise BadReport(
+                f"Dòng {index}: mã trang “{slide[:20]}” không đúng dạng "
+                "(s, p, b hoặc e và một số)."
+            )
         title = _short_str(item, "title", 255)
         plays, seconds = item.get("plays"), item.get("seconds", 0)
         for name, value, top in (("plays", plays, 100_000), ("seconds", seconds, 3600)):
@@ -1291,7 +1349,9 @@ def record_plays(board, data):
                 "ON CONFLICT (board_id, hour, slide_key) DO UPDATE SET "
                 "plays = signage_playstat.plays + EXCLUDED.plays, "
                 "seconds = signage_playstat.seconds + EXCLUDED.seconds, "
-                "title = CASE WHEN EXCLUDED.title <> '' THEN EXCLUDED.title "
+                # The first title stays: a later report cannot rename what
+                # officials see in the CSV.
+                "title = CASE WHEN signage_playstat.title = '' THEN EXCLUDED.title "
                 "ELSE signage_playstat.title END",
                 [
                     (board.pk, hour, slide, title, plays, seconds)

@@ -77,6 +77,7 @@ class BoardViewSet(ScopedViewSet):
         "orientation",
         "on_time",
         "off_time",
+        "layout",
         "power",
         "brightness",
         "off_level",
@@ -102,7 +103,7 @@ class PlaylistViewSet(ScopedViewSet):
     menu_label = "Danh sách phát"
     name = "signage_playlists"
     url_prefix = "signage/playlists"
-    form_fields = ["name", "is_default", "include_auto"]
+    form_fields = ["name", "is_default", "include_auto", "layout", "ticker_text"]
     list_display = ["name", "is_default", "include_auto"]
     base_form_class = UnitScopedForm
 

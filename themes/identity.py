@@ -37,7 +37,8 @@ def unit_identity(unit, theme=None):
         "label": label,
         # "CỔNG THÔNG TIN ĐIỆN TỬ TỈNH SÓC TRĂNG"
         "banner": f"{label} {name}".upper(),
-        "owner_agency": field("owner_agency") or f"{_('Ủy ban nhân dân')} {name}",
+        # A proper name: Vietnamese whatever the page's language.
+        "owner_agency": field("owner_agency") or f"Ủy ban nhân dân {name}",
         "responsible_person": field("responsible_person"),
         "address": field("address"),
         "phone": field("phone"),

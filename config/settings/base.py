@@ -92,9 +92,12 @@ SHARED_APPS = [
     "signage",
     "broadcast",
     "reports",
+    "alerts",
     "rest_framework",
     "drf_spectacular",
     "csp",
+    # Log-in lockout (counters in the tenant-keyed cache: per unit schema).
+    "axes",
     *WAGTAIL_APPS,
     *DJANGO_APPS,
 ]
@@ -144,6 +147,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Answers a locked-out log-in with the Vietnamese 429 (base/views.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -272,6 +277,24 @@ CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "/admin/login/"
+
+# Log-in throttling (django-axes): 5 wrong passwords for one user name from
+# one client address lock that pair out for 15 minutes, on every log-in form
+# (unit admin, platform admin, /_util/login/). Counters live in the default
+# cache, whose keys carry the schema, so each unit counts its own; the
+# address is the real client behind the proxy (base.ratelimit).
+AUTHENTICATION_BACKENDS = [
+    "base.security.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "base.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "base.views.login_locked_out"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -551,6 +574,15 @@ CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
 CELERY_BEAT_SCHEDULE["broadcast-due-schedules"] = {
     "task": "broadcast.tasks.fire_due_schedules",
     "schedule": 30.0,
+}
+# CAP 1.2 in (alerts): upstream feeds read this often, with a timeout and a
+# size cap per document.
+CAP_POLL_SECONDS = float(os.environ.get("CAP_POLL_SECONDS", "120"))
+CAP_FETCH_TIMEOUT = float(os.environ.get("CAP_FETCH_TIMEOUT", "10"))
+CAP_MAX_FEED_BYTES = int(os.environ.get("CAP_MAX_FEED_BYTES", str(2 * 1024 * 1024)))
+CELERY_BEAT_SCHEDULE["alerts-poll-cap-sources"] = {
+    "task": "alerts.tasks.poll_cap_sources",
+    "schedule": CAP_POLL_SECONDS,
 }
 CELERY_BEAT_SCHEDULE["broadcast-sweep"] = {
     "task": "broadcast.tasks.sweep",

@@ -43,3 +43,11 @@ document.addEventListener("click", function (event) {
     }
   }
 });
+
+// Search on a phone: results first, the facets folded under "Lọc kết quả".
+document.addEventListener("DOMContentLoaded", function () {
+  var facets = document.querySelector("[data-facets]");
+  if (facets && window.matchMedia("(max-width: 48rem)").matches) {
+    facets.removeAttribute("open");
+  }
+});

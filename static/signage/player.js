@@ -196,7 +196,7 @@
     var board = m.board || {}, power = board.power || "auto";
     var off = power === "off" || (power !== "on" && segment.off);
     var level = off ? (board.off_level || 0) : (board.brightness || 100);
-    return { off: off, slides: slides, level: level };
+    return { off: off, slides: slides, level: level, segment: segment };
   }
 
   function isLed() { return state.manifest && state.manifest.board.kind === "led"; }
@@ -204,7 +204,8 @@
   // Text that needs more than one screen comes as several PNG pages: LED
   // boards always show the pictures, LCD boards only for paged text.
   function pagesOf(slide) {
-    var pages = slide.pages || (slide.image ? [slide.image] : []);
+    var pages = (state.ticker && slide.main_pages) || slide.pages ||
+      (slide.image ? [slide.image] : []);
     if (slide.kind === "text" && (isLed() || pages.length > 1)) return pages;
     return [];
   }
@@ -271,6 +272,32 @@
     }
   }
 
+  // Main + ticker layout: a bottom zone where the ticker strip scrolls.
+  function showTicker(ticker) {
+    var zone = $("ticker"), same = state.ticker && ticker &&
+      state.ticker.image === ticker.image;
+    state.ticker = ticker;
+    var b = (state.manifest && state.manifest.board) || {};
+    if (!ticker) { zone.hidden = true; $("stage").style.bottom = "0"; return; }
+    var share = ticker.height / (b.height || 1) * 100;
+    zone.hidden = false;
+    zone.style.height = share + "vh";
+    $("stage").style.bottom = share + "vh";
+    if (same) return;
+    var strip = $("ticker-strip");
+    strip.src = ticker.image; strip.alt = ticker.text;
+    strip.onload = function () {
+      // Scroll the strip across at ``speed`` board pixels per second.
+      var scale = zone.clientHeight / ticker.height;
+      var travel = strip.naturalWidth * scale + zone.clientWidth;
+      var seconds = (strip.naturalWidth + (b.width || 0)) / (ticker.speed || 40);
+      strip.animate(
+        [{ transform: "translateX(" + zone.clientWidth + "px)" },
+         { transform: "translateX(" + (zone.clientWidth - travel) + "px)" }],
+        { duration: seconds * 1000, iterations: Infinity });
+    };
+  }
+
   function setLevel(level) {
     state.level = level;
     document.body.dataset.level = String(level);
@@ -282,6 +309,7 @@
     var em = activeEmergency();
     if (em) {
       setLevel(100);  // an emergency is always shown, at full brightness
+      showTicker(null);
       showEmergency(em);
       state.current = { emergency: true, key: em.key, title: em.title, shown: true };
       state.timer = setTimeout(next, 1000);
@@ -299,6 +327,7 @@
       state.timer = setTimeout(next, 5000);
       return;
     }
+    showTicker(now_.segment && now_.segment.layout === "ticker" ? now_.segment.ticker : null);
     state.index = (state.index + 1) % now_.slides.length;
     var slide = now_.slides[state.index];
     var duration = Math.max(1, slide.duration || 10) * Math.max(1, pagesOf(slide).length);

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 from wagtail.rich_text import RichText
 
@@ -33,7 +34,7 @@ def content(tree, committed):
         created.append(page)
         return page
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     with tenant_context(tree.commune_a1):
         article = add(
             "tin-tuc",

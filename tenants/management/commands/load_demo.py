@@ -5,7 +5,9 @@
 Picks the province (default: the one with the most units), its first two
 districts (if any) and a few communes; gives each an administrator, an
 editor and an approver account, articles cut from the plans in
-../shared/corpus and the plans themselves as documents. Two communes get
+../shared/corpus and the plans themselves as documents, the unit's contacts,
+leaders, procedures and real legal documents (cms.demo), and Khmer pages
+for the first commune. Two communes get
 demo boards, speaker clusters and a survey. Idempotent.
 """
 
@@ -23,6 +25,7 @@ from tqdm import tqdm
 from wagtail.rich_text import RichText
 
 from broadcast.services import create_demo_clusters
+from cms.demo import load as load_unit_demo
 from engage.services import create_demo_survey
 from reports.demo import load_demo_reports
 from signage.services import create_demo_boards
@@ -80,12 +83,18 @@ class Command(BaseCommand):
             )
         units = demo_units(province)
         communes = [u for u in units if u.kind not in ("province", "district")]
+        # The seeds' minority language: the first commune shows Khmer pages.
+        if communes and "km" not in (communes[0].languages or []):
+            communes[0].languages = [*(communes[0].languages or []), "km"]
+            communes[0].save(update_fields=["languages"])
         for index, unit in enumerate(
             tqdm(units, desc="Nội dung mẫu", disable=options["no_progress"] or None)
         ):
             with tenant_context(unit):
                 self.create_accounts()
                 self.create_content(unit, corpus, index)
+                # Contacts, leaders, procedures, legal documents, Khmer.
+                load_unit_demo(unit)
         for unit in communes[:2]:
             create_demo_survey(unit)
             for board, url in create_demo_boards(unit) or []:

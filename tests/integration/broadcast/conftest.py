@@ -67,10 +67,6 @@ def make_clusters(broadcast_rows):
     from broadcast import services
 
     def make(unit, count, **fields):
-        # Tests pass at any hour: clusters play all day unless a test sets
-        # the on/off hours it is about.
-        fields.setdefault("on_time", "00:00")
-        fields.setdefault("off_time", "00:00")
         broadcast_rows.units.add(unit)
         specs = []
         for index in range(count):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from cms.models import ContactPage, LegalDocumentIndexPage, SectionPage
@@ -45,7 +46,7 @@ def test_every_section_and_page_type_renders(tree, client_for):
         make_announcement(
             "Thông báo cắt điện",
             priority="emergency",
-            valid_until=datetime.date.today() + datetime.timedelta(days=3),
+            valid_until=timezone.localdate() + datetime.timedelta(days=3),
         )
         make_document("01/2025/NQ-HĐND", doc_type="nghi-quyet")
         paths = [p.url for p in site_home().get_children().specific()]
@@ -60,7 +61,7 @@ def test_expired_announcement_leaves_the_listings(tree, client_for):
     with tenant_context(tree.commune_a1):
         make_announcement(
             "Thông báo đã hết hạn",
-            valid_until=datetime.date.today() - datetime.timedelta(days=1),
+            valid_until=timezone.localdate() - datetime.timedelta(days=1),
         )
         listing = section("thong-bao").url
     client = client_for(tree.commune_a1)

@@ -190,3 +190,41 @@ def test_emergency_banner_starts_and_ends_with_its_validity_window(
         # Kept no longer than until it starts (the cached answer expires).
         hit = sos.cache.get(sos.KEY)
         assert hit["until"] <= now.timestamp() + 3601 + 1
+
+
+def test_sending_and_withdrawing_an_emergency_moves_the_banner_through_signals(
+    tree, client_for, settings, django_capture_on_commit_callbacks
+):
+    """No manual forgetting: the fan-out's delivery signal and the
+    withdrawal's status signal retire the kept answer and the cached pages."""
+    from django.db import connection
+
+    from bulletins import services
+    from tests.factories.bulletins import make_bulletin, make_officer
+
+    settings.CMS_PAGE_CACHE = True
+    client = client_for(tree.commune_a2)
+    assert "emergency-banner" not in client.get("/").content.decode()
+    assert client.get("/").headers.get("X-Page-Cache") == "hit"
+    connection.set_schema_to_public()  # platform users live in public
+    officer = make_officer(tree.district_a)
+    bulletin = make_bulletin(
+        officer,
+        units=[tree.commune_a2],
+        priority="emergency",
+        title="Lốc xoáy: tạm dừng họp chợ sáng nay",
+        valid_from=timezone.now() - timedelta(minutes=1),
+        valid_until=timezone.now() + timedelta(hours=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_bulletin(bulletin, user=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        from bulletins.models import Outbox
+
+        services.fan_out(Outbox.objects.get(bulletin=bulletin).pk)
+    assert "Lốc xoáy: tạm dừng họp chợ sáng nay" in client.get("/").content.decode()
+    connection.set_schema_to_public()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_bulletin(bulletin, user=officer)
+    assert "emergency-banner" not in client.get("/").content.decode()
+    connection.set_schema_to_public()

@@ -4,7 +4,6 @@ sandboxing CSP, anything not an image, audio or video as a download)."""
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_tenants.utils import tenant_context
@@ -12,6 +11,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
 from signage.models import Playlist, Slide
+from tests.utils import admin_client
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +26,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def editor(tree, client_for):
-    unit = tree.commune_a1
-    with tenant_context(unit):
-        user = get_user_model().objects.create_superuser(
-            "quantri-upload", "qt-upload@example.vn", "mat-khau-dai-12"
-        )
-        client = client_for(unit)
-        client.force_login(user)
-    return client
+def editor(tree):
+    return admin_client(tree.commune_a1, username="quantri-upload")
 
 
 def slide_post(playlist, **files):

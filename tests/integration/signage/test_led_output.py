@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.conf import settings
+from PIL import Image
 
 from signage import render, services
 from tests.factories.signage import auth, make_board
@@ -132,3 +133,38 @@ def test_led_emergency_pages_keep_the_band(tree):
     for image in pages:
         top = image.crop((0, 0, 192, band.height))
         assert list(top.getdata()) == list(band.getdata())
+
+
+def test_main_and_ticker_layout_gives_a_strip_and_smaller_main_pages(tree, client_for):
+    from signage.models import Playlist
+
+    unit = tree.commune_a1
+    board, token = make_board(unit, kind="led", width=192, height=96)
+    playlist = Playlist.objects.create(
+        unit=unit,
+        name="Có chữ chạy",
+        include_auto=False,
+        layout="ticker",
+        ticker_text="Lịch cắt điện: thứ Năm 05/12 từ 7 giờ đến 11 giờ, ấp 3 và ấp 4",
+    )
+    slide = playlist.slides.create(title="Họp dân", body="Tối thứ Bảy", duration=5)
+    board.default_playlist = playlist
+    board.save()
+    services.content_changed(unit)
+    manifest = (
+        client_for(unit)
+        .get(f"/signage/api/boards/{board.uid}/manifest/", **auth(token))
+        .json()
+    )
+    segment = next(s for s in manifest["segments"] if not s["off"])
+    assert segment["layout"] == "ticker"
+    ticker = segment["ticker"]
+    assert ticker["text"].startswith("Lịch cắt điện")
+    with Image.open(_file(unit, ticker["image"])) as strip:
+        assert strip.height == ticker["height"] == render.ticker_height("led", 96)
+        assert strip.width > 192  # a strip to scroll, nothing cut
+    entry = manifest["slides"][f"s{slide.pk}"]
+    with Image.open(_file(unit, entry["main_pages"][0])) as main:
+        assert main.size == (192, 96 - ticker["height"])
+    listed = {f["url"] for f in manifest["files"]}
+    assert ticker["image"] in listed and entry["main_pages"][0] in listed

@@ -124,3 +124,36 @@ def test_reports_need_the_token(tree, client_for):
         "sai",
     )
     assert response.status_code == 401
+
+
+def test_unknown_slide_key_is_refused_and_a_later_title_does_not_rename(
+    tree, client_for
+):
+    from signage.models import PlayStat
+
+    board, token = make_board(tree.commune_a1)
+    client = client_for(tree.commune_a1)
+    url = f"/signage/api/boards/{board.uid}/plays/"
+    hour = this_hour().isoformat()
+
+    def send(batch, slide, title):
+        return client.post(
+            url,
+            data=json.dumps(
+                {
+                    "batch": batch,
+                    "items": [
+                        {"hour": hour, "slide": slide, "title": title, "plays": 1}
+                    ],
+                }
+            ),
+            content_type="application/json",
+            **auth(token),
+        )
+
+    refused = send("b-1", "zz999", "Lạ")
+    assert refused.status_code == 400 and "zz999" in refused.json()["error"]
+    assert send("b-2", "s7", "Họp dân").status_code == 200
+    assert send("b-3", "s7", "Tiêu đề khác").status_code == 200
+    row = PlayStat.objects.get(board=board, slide_key="s7")
+    assert (row.title, row.plays) == ("Họp dân", 2)

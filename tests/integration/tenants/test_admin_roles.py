@@ -87,9 +87,10 @@ def test_editor_is_refused_by_every_emergency_and_pairing_view(commune, client_f
     # The refusal says why, in Vietnamese, on the dashboard it sends back to.
     refused = editor.post(attempts[0][0], attempts[0][1], follow=True)
     assert "không có quyền dùng chức năng này" in refused.content.decode()
-    live = client_for(unit)
     with tenant_context(unit):
-        live.force_login(get_user_model().objects.get(username="bientap-vaitro"))
+        live = admin_client(
+            unit, get_user_model().objects.get(username="bientap-vaitro")
+        )
     assert live.get(reverse("broadcast_live")).status_code == 403
     take = SimpleUploadedFile("ghi-am.webm", b"\x1a\x45\xdf\xa3" + b"0" * 64)
     response = live.post(
