@@ -210,6 +210,7 @@ APPROVER_MODEL_PERMISSIONS += [
     ("signage", "change_interrupt"),
     ("signage", "view_interrupt"),
     ("signage", "delete_slide"),
+    ("broadcast", "add_speakercluster"),
     ("broadcast", "change_speakercluster"),
     ("broadcast", "view_delivery"),
     ("broadcast", "send_emergency"),

@@ -308,6 +308,17 @@ HAND_WRITTEN = {
     "broadcast_admin_program_delete": lambda v: {"pk": v.program.pk},
     "broadcast_admin_emergency": None,
     "broadcast_admin_dispatch": lambda v: {"pk": v.dispatch.pk},
+    "broadcast_admin_dispatch_stop": lambda v: {"pk": v.dispatch.pk},
+    "broadcast_admin_cluster_add": None,
+    "broadcast_admin_cluster_credentials": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
+    "broadcast_admin_cluster_rotate": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
+    "broadcast_admin_cluster_revoke": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
     "bulletins_list": None,
     "bulletins_create": None,
     "bulletins_detail": lambda v: {"pk": v.bulletin.pk},
