@@ -418,6 +418,9 @@ SIGNAGE_EVENTS_PORT = os.environ.get("SIGNAGE_EVENTS_PORT", "")
 # Seconds one stream of that process stays open (it costs a coroutine, not a
 # thread); it still ends now and then so a revoked token is noticed.
 SIGNAGE_ASYNC_SSE_SECONDS = float(os.environ.get("SIGNAGE_ASYNC_SSE_SECONDS", "300"))
+# Open event streams one board may hold at once (a second for a reconnect
+# that overlaps the old stream's end); more answer 429.
+SIGNAGE_STREAMS_PER_BOARD = int(os.environ.get("SIGNAGE_STREAMS_PER_BOARD", "2"))
 if SIGNAGE_EVENTS_PORT:
     _CSP_COMMON["connect-src"] = [
         "'self'",

@@ -240,13 +240,39 @@ def test_an_oversized_feed_is_refused(tree, upstream, settings):
     assert source.last_error == row.reason
 
 
-def test_cap_sources_are_managed_in_the_province_admin_only(tree, upstream):
-    source_for(tree, upstream)
-    province = admin_client(tree.province)
+def unit_user(unit, group):
+    """A user of ``unit``'s own schema in one of its role groups."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(unit):
+        user = get_user_model().objects.create_user(
+            f"{group[:4].lower()}-{unit.code}", password="mat-khau-dai-12"
+        )
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def test_cap_sources_are_managed_by_the_province_approver_only(
+    tree, upstream, settings
+):
+    source = source_for(tree, upstream)
+    approver = settings.UNIT_APPROVER_GROUP
+    province = admin_client(tree.province, unit_user(tree.province, approver))
     page = province.get("/admin/cap/nguon/")
     assert page.status_code == 200
     assert "Trung ương" in page.content.decode()
-    district = admin_client(tree.district_a)
-    refused = district.get("/admin/cap/nguon/")
-    assert refused.status_code in (302, 403)
-    assert district.get("/admin/cap/da-nhan/").status_code in (302, 403)
+    assert province.get(f"/admin/cap/nguon/edit/{source.pk}/").status_code == 200
+    assert province.get("/admin/cap/da-nhan/").status_code == 200
+
+    editor = settings.UNIT_EDITOR_GROUP
+    clerk = admin_client(tree.province, unit_user(tree.province, editor))
+    assert clerk.get("/admin/cap/nguon/").status_code == 302
+    district = admin_client(tree.district_a, unit_user(tree.district_a, approver))
+    assert district.get("/admin/cap/nguon/").status_code == 302
+    assert district.get(f"/admin/cap/nguon/edit/{source.pk}/").status_code in (
+        302,
+        404,
+    )
+    assert district.get("/admin/cap/da-nhan/").status_code == 302

@@ -223,6 +223,15 @@ def _victims(unit):
     rows.by_model[Program] = program
     rows.by_model[Dispatch] = dispatch
     rows.by_model[SpeakerSchedule] = rows.speaker_schedule
+    from alerts.models import CapIntake, CapSource
+
+    source = CapSource.objects.create(
+        unit=unit, name=f"Nguồn {SECRET}", url="http://127.0.0.1:9/cap.xml"
+    )
+    rows.by_model[CapSource] = source
+    rows.by_model[CapIntake] = CapIntake.objects.create(
+        source=source, identifier=f"cap-{SECRET}", outcome="refused", reason=SECRET
+    )
     return rows
 
 
