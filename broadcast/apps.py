@@ -14,9 +14,15 @@ class BroadcastConfig(AppConfig):
             broker_config,
             checks,  # noqa: F401 - registers the system checks
             receivers,
+            services,
         )
         from .models import SpeakerCluster
 
+        post_save.connect(
+            services.cluster_saved,
+            sender=SpeakerCluster,
+            dispatch_uid="broadcast-cluster-config",
+        )
         for signal in (post_save, post_delete):
             signal.connect(
                 broker_config.clusters_changed,

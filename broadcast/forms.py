@@ -145,11 +145,61 @@ class ScheduleForm(forms.ModelForm):
             "position"
         ].help_text = "Thứ tự giữa các chương trình cùng mức ưu tiên, cùng giờ."
 
+    confirm_hours = forms.BooleanField(
+        label="Vẫn lưu lịch này dù có cụm loa ngoài giờ bật",
+        required=False,
+        help_text="Cụm loa ngoài giờ bật/tắt không phát chương trình bình "
+        "thường và ưu tiên (chỉ khẩn cấp phát mọi lúc).",
+    )
+
     def clean_times(self):
         return parse_times(self.cleaned_data.get("times"))
 
+    def hours_warning(self, data):
+        """Clusters that would not play at one of the schedule's times
+        (outside their on/off hours), as a sentence; "" when all would."""
+        from django.utils import timezone
+
+        if data.get("priority") == Priority.EMERGENCY:
+            return ""
+        moments = []
+        if data.get("kind") == ScheduleKind.ONCE and data.get("start_at"):
+            moments.append(timezone.localtime(data["start_at"]))
+        for text in data.get("times") or []:
+            hour, minute = (int(x) for x in text.split(":"))
+            moments.append(timezone.localtime().replace(hour=hour, minute=minute))
+        if not moments:
+            return ""
+        clusters = set(data.get("target_clusters") or [])
+        for unit in data.get("target_units") or []:
+            clusters.update(
+                SpeakerCluster.objects.filter(
+                    unit__in=unit.descendants(include_self=True), is_active=True
+                )
+            )
+        asleep = sorted(
+            {
+                f"{c.name} ({c.on_time:%H:%M}–{c.off_time:%H:%M})"
+                for c in clusters
+                for at in moments
+                if not c.in_hours(at)
+            }
+        )
+        if not asleep:
+            return ""
+        shown = ", ".join(asleep[:5]) + (" …" if len(asleep) > 5 else "")
+        return (
+            f"{len(asleep)} cụm loa ngoài giờ bật vào giờ phát này và sẽ không "
+            f"phát: {shown}. Đổi giờ phát, đổi giờ bật/tắt của cụm loa, hoặc "
+            "đánh dấu “Vẫn lưu lịch này…” để lưu."
+        )
+
     def clean(self):
         data = super().clean()
+        if not self.errors and not data.get("confirm_hours"):
+            warning = self.hours_warning(data)
+            if warning:
+                self.add_error("confirm_hours", warning)
         kind = data.get("kind")
         if kind == ScheduleKind.ONCE and not data.get("start_at"):
             self.add_error("start_at", "Lịch một lần cần thời điểm phát.")
@@ -227,3 +277,60 @@ class EmergencyForm(forms.Form):
 
 
 PRIORITY_LABELS = dict(Priority.choices)
+
+
+DEVICE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
+
+
+class ClusterAddForm(forms.ModelForm):
+    """A new cluster: what the installer reads off the controller (its id)
+    and where it stands. Credentials are made on save and shown once."""
+
+    device_id = forms.CharField(
+        label="Mã thiết bị",
+        max_length=64,
+        help_text="Mã in trên bộ điều khiển (chữ thường, số, dấu gạch ngang; "
+        "3–64 ký tự), ví dụ cl-31573-0001. Dùng làm tên đăng nhập MQTT.",
+    )
+
+    class Meta:
+        model = SpeakerCluster
+        fields = [
+            "name",
+            "hamlet_ref",
+            "device_id",
+            "volume",
+            "on_time",
+            "off_time",
+            "has_fm_fallback",
+        ]
+        labels = {"hamlet_ref": "Ấp/khóm/tổ dân phố"}
+        help_texts = {"on_time": "Giờ bật = giờ tắt: phát cả ngày."}
+
+    def __init__(self, *args, unit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tenants.services import hamlets_of
+
+        self.fields["hamlet_ref"].queryset = (
+            hamlets_of(unit) if unit is not None else self.fields["hamlet_ref"].queryset
+        )
+        self.fields["hamlet_ref"].required = False
+
+    def clean_device_id(self):
+        value = (self.cleaned_data.get("device_id") or "").strip().lower()
+        if not DEVICE_ID_RE.match(value):
+            raise ValidationError(
+                "Mã thiết bị gồm chữ thường không dấu, số và dấu gạch ngang, "
+                "3–64 ký tự, bắt đầu bằng chữ hoặc số."
+            )
+        if SpeakerCluster.objects.filter(device_id=value).exists():
+            raise ValidationError(
+                "Mã thiết bị này đã được đăng ký cho một cụm loa khác."
+            )
+        return value
+
+    def clean_volume(self):
+        volume = self.cleaned_data.get("volume")
+        if volume is not None and not 0 <= volume <= 100:
+            raise ValidationError("Âm lượng từ 0 đến 100 (%).")
+        return volume

@@ -56,6 +56,15 @@ STATE_ORDER = [
 ]
 
 
+def _uuid(value):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _ts(value):
     try:
         return datetime.fromtimestamp(float(value), tz=UTC)
@@ -333,7 +342,7 @@ class Listener:
         for device_id, data, seen in acks:
             state = data.get("state")
             cid = data.get("cid")
-            if state not in ACK_TO_STATE or not isinstance(cid, str):
+            if state not in ACK_TO_STATE or _uuid(cid) is None:
                 self.drop("bad_ack", device_id, repr(state))
                 continue
             states, items = wanted.setdefault((cid, device_id), ([], []))
@@ -379,6 +388,22 @@ class Listener:
                 cid__in={cid for cid, _ in unknown}, expires_at__gt=timezone.now()
             ).values_list("cid", flat=True)
         }
+        # A config command's ack: the cluster took its volume and hours.
+        configs = dict(
+            SpeakerCluster.objects.filter(
+                config_cid__in=[cid for cid, _ in unknown if cid not in live],
+            ).values_list("config_cid", "device_id")
+        )
+        acked = [
+            (cid, device)
+            for cid, device in unknown
+            if configs.get(_uuid(cid)) == device and "done" in wanted[(cid, device)][0]
+        ]
+        for cid, device in acked:
+            SpeakerCluster.objects.filter(device_id=device, config_cid=cid).update(
+                config_acked_at=timezone.now()
+            )
+        unknown = [key for key in unknown if _uuid(key[0]) not in configs]
         # A stop's own cid (v1.1) has no delivery: its "done" is expected.
         stops = {
             cid

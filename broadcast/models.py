@@ -92,6 +92,12 @@ class SpeakerCluster(models.Model):
     now_playing = models.CharField(
         "đang phát", max_length=64, blank=True, default="", editable=False
     )
+    # The last ``config`` command (volume, on/off hours) and its ack.
+    config_cid = models.UUIDField(null=True, blank=True, editable=False)
+    config_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    config_acked_at = models.DateTimeField(
+        "thiết bị nhận cấu hình lúc", null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -121,6 +127,16 @@ class SpeakerCluster(models.Model):
         if self.on_time < self.off_time:
             return self.on_time <= local < self.off_time
         return local >= self.on_time or local < self.off_time
+
+    @property
+    def config_state(self):
+        """What the officer reads about the last volume/hours change."""
+        if self.config_cid is None:
+            return "Theo tệp cấu hình lúc cấp khóa"
+        if self.config_acked_at:
+            local = timezone.localtime(self.config_acked_at)
+            return f"Thiết bị đã nhận lúc {local:%H:%M %d/%m/%Y}"
+        return "Đã gửi, chờ thiết bị xác nhận"
 
     @property
     def is_stale(self):
@@ -292,6 +308,11 @@ class Dispatch(models.Model):
     # Clusters targeted; their Delivery rows are written once the broker
     # accepted the publish (pipeline.record_new), so this counts them before.
     target_count = models.PositiveIntegerField("số cụm loa nhận", default=0)
+    # Clusters of the targets left out because they were outside their on/off
+    # hours (normal and priority only): said on the dispatch's page.
+    skipped_off_hours = models.PositiveIntegerField(
+        "số cụm loa ngoài giờ bật", default=0
+    )
 
     class Meta:
         verbose_name = "lượt phát"

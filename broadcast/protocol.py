@@ -115,6 +115,20 @@ def stop_command(*, cid, target, reason="withdrawn", expires_at):
     }
 
 
+def config_command(*, cid, volume, on_time, off_time, expires_at):
+    """Settings the device applies at once and keeps (acknowledged done)."""
+    return {
+        "v": SCHEMA,
+        "type": "config",
+        "cid": str(cid),
+        "volume": volume,
+        "on_time": on_time,
+        "off_time": off_time,
+        "issued_at": round(time.time(), 3),
+        "expires_at": round(expires_at, 3),
+    }
+
+
 class BadMessage(ValueError):
     """A device message that is dropped; ``reason`` is the counter name."""
 

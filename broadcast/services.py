@@ -101,6 +101,43 @@ def rotate_credentials(cluster):
     return password
 
 
+def push_config(cluster):
+    """Send the cluster's volume and on/off hours now (a ``config`` command
+    with its own cid; the device acknowledges it ``done``). Kept by the
+    broker for a day if the device is offline."""
+    now = timezone.now()
+    cid = uuid.uuid4()
+    expires_at = now + timedelta(days=1)
+    with transaction.atomic():
+        OutboxMessage.objects.create(
+            topic=FANOUT_TOPIC,
+            payload=protocol.config_command(
+                cid=cid,
+                volume=cluster.volume,
+                on_time=str(cluster.on_time)[:5],
+                off_time=str(cluster.off_time)[:5],
+                expires_at=expires_at.timestamp(),
+            ),
+            device_ids=[cluster.device_id],
+            expires_at=expires_at,
+        )
+        SpeakerCluster.objects.filter(pk=cluster.pk).update(
+            config_cid=cid, config_sent_at=now, config_acked_at=None
+        )
+    transaction.on_commit(_kick_publisher)
+    return cid
+
+
+def cluster_saved(sender, instance, created, update_fields=None, raw=False, **kw):
+    """post_save: a cluster edited in the admin (a full save of an existing
+    row) tells its device the volume and hours at once."""
+    if created or raw or update_fields is not None or not instance.is_active:
+        return
+    if not instance.signing_key:
+        return
+    push_config(instance)
+
+
 def revoke_credentials(cluster):
     """Take a cluster out of service: it can no longer connect or sign."""
     cluster.password_hash = ""
@@ -267,6 +304,7 @@ def dispatch_program(
     now = now or timezone.now()
     priority = Priority(priority)
     targets = _targets_clusters(units, clusters)
+    reachable = len(targets)
     if priority != Priority.EMERGENCY:
         targets = [c for c in targets if c.in_hours(now)]
     expires_at = now + (expires_in or EXPIRY[priority])
@@ -280,6 +318,7 @@ def dispatch_program(
             created_at=now,
             expires_at=expires_at,
             target_count=len(targets),
+            skipped_off_hours=reachable - len(targets),
         )
         _write_outbox(dispatch, targets)
     if kick:
@@ -357,18 +396,35 @@ def emergency(program, units):
     return dispatch_program(program, units=units, priority=Priority.EMERGENCY)
 
 
+LIVE_STATES = [
+    DeliveryState.QUEUED,
+    DeliveryState.SENT,
+    DeliveryState.ACKNOWLEDGED,
+    DeliveryState.PLAYING,
+]
+
+
 def stop_program(program, reason="withdrawn"):
     """Tell every device still holding ``program`` to drop it."""
+    return _stop(Q(dispatch__program=program), reason)
+
+
+def stop_dispatch(dispatch, reason="operator"):
+    """ "Dừng phát ngay": stop one dispatch wherever it is queued or plays."""
+    return _stop(Q(dispatch=dispatch), reason)
+
+
+def _stop(which, reason):
+    """One stop command (its own cid, ``target`` = the play's cid) per
+    dispatch, fanned out to the devices still holding it; devices answer
+    ``stopped`` for the play and ``done`` for the stop. Plays not published
+    yet are cancelled before they reach any device."""
     now = timezone.now()
-    live = Delivery.objects.filter(
-        dispatch__program=program,
-        state__in=[
-            DeliveryState.QUEUED,
-            DeliveryState.SENT,
-            DeliveryState.ACKNOWLEDGED,
-            DeliveryState.PLAYING,
-        ],
-    ).select_related("dispatch", "cluster")
+    live = (
+        Delivery.objects.filter(which, state__in=LIVE_STATES)
+        .exclude(dispatch__expires_at__lte=now - timedelta(minutes=5))
+        .select_related("dispatch", "cluster")
+    )
     by_dispatch = {}
     for delivery in live:
         by_dispatch.setdefault(delivery.dispatch, []).append(delivery.cluster.device_id)
@@ -388,12 +444,11 @@ def stop_program(program, reason="withdrawn"):
         for dispatch, device_ids in by_dispatch.items()
     ]
     OutboxMessage.objects.bulk_create(rows)
-    # Plays not published yet are dropped before they reach any device.
     OutboxMessage.objects.filter(
-        dispatch__program=program, sent_at__isnull=True, payload__type="play"
+        which, sent_at__isnull=True, payload__type="play"
     ).update(sent_at=now, last_error=f"cancelled: {reason}")
-    _kick_publisher()
-    return len(rows)
+    transaction.on_commit(_kick_publisher)
+    return sum(len(ids) for ids in by_dispatch.values())
 
 
 def retry_unacknowledged(now=None):

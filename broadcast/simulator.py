@@ -38,6 +38,11 @@ from . import credentials, protocol
 logger = logging.getLogger(__name__)
 
 RANK = {"normal": 0, "priority": 1, "emergency": 2}
+FIRMWARE = "ttcs-sim/1.1"
+# A device keeps a small window: the broker sends it at most this many QoS 1
+# commands before its PUBACKs (the broker-wide max_inflight_messages is large
+# for the platform's listener).
+DEVICE_RECEIVE_MAXIMUM = 10
 
 
 class SimDevice:
@@ -108,6 +113,7 @@ class SimDevice:
         self.set_will()
         props = Properties(PacketTypes.CONNECT)
         props.SessionExpiryInterval = 24 * 3600
+        props.ReceiveMaximum = DEVICE_RECEIVE_MAXIMUM
         try:
             self.client.connect(
                 self.fleet.host,
@@ -126,7 +132,7 @@ class SimDevice:
         client.subscribe(protocol.device_cmd(self.device_id), qos=1)
         self.send(
             protocol.STATUS,
-            {"online": True, "volume": self.volume, "firmware": "ttcs-sim/1"},
+            {"online": True, "volume": self.volume, "firmware": FIRMWARE},
             retain=True,
         )
         self.fleet.record(self.device_id, "online", None)
@@ -151,7 +157,9 @@ class SimDevice:
         ):
             self.fleet.record(self.device_id, "forged", command.get("cid"))
             return
-        handler = {"stop": self.on_stop}.get(command.get("type"))
+        handler = {"stop": self.on_stop, "config": self.on_config}.get(
+            command.get("type")
+        )
         if handler is not None:
             handler(command)
             return
@@ -240,6 +248,23 @@ class SimDevice:
         self.fleet.record(self.device_id, result, command["cid"])
         if result != "preempted":
             self.play_next()
+
+    def on_config(self, command):
+        """Volume and on/off hours, applied at once; the new volume is
+        reported in a retained status, the command acknowledged done."""
+        cid = command.get("cid")
+        if cid not in self.seen:
+            self.seen.add(cid)
+            if isinstance(command.get("volume"), int):
+                self.volume = command["volume"]
+            self.hours = (command.get("on_time"), command.get("off_time"))
+            self.fleet.record(self.device_id, "config", cid)
+            self.send(
+                protocol.STATUS,
+                {"online": True, "volume": self.volume, "firmware": FIRMWARE},
+                retain=True,
+            )
+        self.ack(cid, "done")
 
     def on_stop(self, command):
         """A stop has its own cid (acknowledged ``done`` once handled) and

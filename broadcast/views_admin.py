@@ -369,5 +369,131 @@ def dispatch_detail(request, pk, unit):
             "deliveries": deliveries,
             "waiting": max(0, waiting),
             "acked": sum(1 for d in deliveries if d.acknowledged_at),
+            "stoppable": any(d.state in services.LIVE_STATES for d in deliveries)
+            and dispatch.expires_at > timezone.now(),
+            "stopped": sum(1 for d in deliveries if d.state == DeliveryState.STOPPED),
         },
     )
+
+
+@unit_permission_required("broadcast.change_schedule")
+@require_POST
+def dispatch_stop(request, pk, unit):
+    """ "Dừng phát ngay": every cluster still holding this dispatch stops it
+    (a stop command with its own cid; each device answers "Đã dừng")."""
+    dispatch = get_object_or_404(
+        Dispatch, pk=pk, unit__in=unit.descendants(include_self=True)
+    )
+    count = services.stop_dispatch(dispatch)
+    if count:
+        messages.success(
+            request, f"Đã gửi lệnh dừng tới {count} cụm loa; chờ thiết bị xác nhận."
+        )
+    else:
+        messages.info(request, "Không còn cụm loa nào đang giữ lượt phát này.")
+    return redirect("broadcast_admin_dispatch", pk=dispatch.pk)
+
+
+# --- clusters: registration and credentials ---------------------------------
+
+CREDENTIALS_SESSION_KEY = "broadcast_cluster_credentials"
+
+
+def _cluster_of(unit, pk):
+    """A cluster of the unit (a commune) or of a unit below it."""
+    units = unit.descendants(include_self=True)
+    return get_object_or_404(SpeakerCluster, pk=pk, unit__in=units)
+
+
+def _show_credentials_once(request, cluster, password):
+    # Kept in the session only until the page that shows them is rendered.
+    request.session[CREDENTIALS_SESSION_KEY] = {
+        "pk": cluster.pk,
+        "provisioning": services.device_provisioning(cluster, password),
+    }
+    return redirect("broadcast_admin_cluster_credentials", pk=cluster.pk)
+
+
+@unit_permission_required("broadcast.add_speakercluster")
+def cluster_add(request, unit):
+    from .forms import ClusterAddForm
+
+    form = ClusterAddForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cluster, password = services.create_cluster(
+            unit,
+            name=data["name"],
+            device_id=data["device_id"],
+            hamlet_ref=data.get("hamlet_ref"),
+            hamlet=data["hamlet_ref"].name if data.get("hamlet_ref") else "",
+            volume=data["volume"],
+            on_time=data["on_time"],
+            off_time=data["off_time"],
+            has_fm_fallback=data["has_fm_fallback"],
+        )
+        messages.success(request, f"Đã đăng ký cụm loa “{cluster.name}”.")
+        return _show_credentials_once(request, cluster, password)
+    return _form_page(
+        request, unit, form, title="Thêm cụm loa", submit="Đăng ký và cấp khóa"
+    )
+
+
+@unit_permission_required("broadcast.change_speakercluster")
+def cluster_credentials(request, pk, unit):
+    """The credentials of a cluster just registered or re-keyed: shown once,
+    as text, a file to download and a QR code of the same JSON."""
+    import base64
+    import json
+
+    import segno
+
+    cluster = _cluster_of(unit, pk)
+    stash = request.session.get(CREDENTIALS_SESSION_KEY)
+    provisioning = None
+    if stash and stash.get("pk") == cluster.pk:
+        provisioning = stash["provisioning"]
+        del request.session[CREDENTIALS_SESSION_KEY]
+    context = {"unit": unit, "cluster": cluster, "provisioning": provisioning}
+    if provisioning:
+        text = json.dumps(provisioning, ensure_ascii=False, indent=1)
+        context.update(
+            text=text,
+            download=base64.b64encode(text.encode()).decode(),
+            filename=f"{cluster.device_id}.json",
+            qr_svg=segno.make(
+                json.dumps(provisioning, ensure_ascii=False, separators=(",", ":")),
+                error="m",
+            ).svg_inline(scale=3),
+        )
+    response = render(request, "broadcast/admin/credentials.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@unit_permission_required("broadcast.change_speakercluster")
+@require_POST
+def cluster_rotate(request, pk, unit):
+    cluster = _cluster_of(unit, pk)
+    if not cluster.is_active:
+        cluster.is_active = True
+        cluster.save(update_fields=["is_active"])
+    password = services.rotate_credentials(cluster)
+    messages.success(
+        request,
+        f"Đã cấp mật khẩu và khóa mới cho “{cluster.name}”; khóa cũ hết hiệu lực.",
+    )
+    return _show_credentials_once(request, cluster, password)
+
+
+@unit_permission_required("broadcast.change_speakercluster")
+@require_POST
+def cluster_revoke(request, pk, unit):
+    cluster = _cluster_of(unit, pk)
+    services.revoke_credentials(cluster)
+    messages.warning(
+        request,
+        f"Đã thu hồi khóa của “{cluster.name}”: thiết bị không kết nối được nữa "
+        "cho đến khi được cấp khóa mới.",
+    )
+    return redirect("broadcast_admin_cluster_credentials", pk=cluster.pk)

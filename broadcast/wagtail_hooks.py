@@ -16,16 +16,41 @@ from .models import Delivery, SpeakerCluster
 
 
 class ClusterViewSet(UnitScopedViewSet):
-    """The unit's own clusters (``add_speakercluster`` is the platform's)."""
+    """The unit's own clusters. "Thêm cụm loa" (``new/``) is the registration
+    view that issues the credentials (views_admin.cluster_add)."""
 
     model = SpeakerCluster
     icon = "microphone"
     menu_label = "Cụm loa"
     name = "cum-loa"
-    list_display = ["name", "hamlet", "device_id", "online", "last_seen", "volume"]
+    list_display = [
+        "name",
+        "hamlet",
+        "device_id",
+        "online",
+        "last_seen",
+        "volume",
+        "reported_volume",
+        "firmware",
+        "config_state",
+    ]
     list_filter = ["online", "is_active"]
     search_fields = ["name", "hamlet", "device_id"]
-    form_fields = ["name", "hamlet", "volume", "on_time", "off_time", "is_active"]
+    form_fields = [
+        "name",
+        "hamlet_ref",
+        "volume",
+        "on_time",
+        "off_time",
+        "has_fm_fallback",
+        "is_active",
+    ]
+
+    @property
+    def add_view(self):
+        from django.views.generic import RedirectView
+
+        return RedirectView.as_view(pattern_name="broadcast_admin_cluster_add")
 
 
 class DeliveryViewSet(UnitScopedViewSet):
@@ -132,5 +157,30 @@ def register_broadcast_admin_urls():
             "truyen-thanh/luot-phat/<int:pk>/",
             views_admin.dispatch_detail,
             name="broadcast_admin_dispatch",
+        ),
+        path(
+            "truyen-thanh/luot-phat/<int:pk>/dung/",
+            views_admin.dispatch_stop,
+            name="broadcast_admin_dispatch_stop",
+        ),
+        path(
+            "truyen-thanh/cum-loa/them/",
+            views_admin.cluster_add,
+            name="broadcast_admin_cluster_add",
+        ),
+        path(
+            "truyen-thanh/cum-loa/<int:pk>/khoa/",
+            views_admin.cluster_credentials,
+            name="broadcast_admin_cluster_credentials",
+        ),
+        path(
+            "truyen-thanh/cum-loa/<int:pk>/cap-lai-khoa/",
+            views_admin.cluster_rotate,
+            name="broadcast_admin_cluster_rotate",
+        ),
+        path(
+            "truyen-thanh/cum-loa/<int:pk>/thu-hoi/",
+            views_admin.cluster_revoke,
+            name="broadcast_admin_cluster_revoke",
         ),
     ]

@@ -169,31 +169,61 @@ KM_HOME_INTRO = (
     "<p>សូមស្វាគមន៍មកកាន់គេហទំព័រព័ត៌មានអេឡិចត្រូនិក។ នៅទីនេះ បងប្អូនអាចអានព័ត៌មាន "
     "សេចក្តីជូនដំណឹង ឯកសាររបស់អាជ្ញាធរ ផ្ញើសំណួរ និងរាយការណ៍បញ្ហា។</p>"
 )
-KM_ARTICLES = [
-    (
-        "ចាក់វ៉ាក់សាំងជូនកុមារអាយុក្រោម ៥ ឆ្នាំ",
-        "ស្ថានីយ៍សុខាភិបាលចាក់វ៉ាក់សាំងជូនកុមារនៅថ្ងៃទី ១៥ រៀងរាល់ខែ។",
-        "<p>ស្ថានីយ៍សុខាភិបាលឃុំ ចាក់វ៉ាក់សាំងជូនកុមារអាយុក្រោម ៥ ឆ្នាំ "
-        "នៅថ្ងៃទី ១៥ រៀងរាល់ខែ ចាប់ពីម៉ោង ៧ ព្រឹក។ សូមមាតាបិតានាំយកសៀវភៅតាមដានសុខភាពមកជាមួយ។</p>",
-    ),
-    (
-        "ប្រជាពលរដ្ឋចូលរួមសាងសង់ផ្លូវបេតុងក្នុងភូមិ",
-        "ប្រជាពលរដ្ឋជាង ៣០០ នាក់ បានចូលរួមកម្លាំង និងថវិកាសាងសង់ផ្លូវ ១,២ គីឡូម៉ែត្រ។",
-        "<p>ប្រជាពលរដ្ឋជាង ៣០០ នាក់ រួមទាំងបងប្អូនជនជាតិខ្មែរ បានចូលរួមកម្លាំង និងថវិកា "
-        "ដើម្បីសាងសង់ផ្លូវបេតុងប្រវែង ១,២ គីឡូម៉ែត្រ ក្នុងភូមិ។</p>",
-    ),
-    (
-        "ផ្សព្វផ្សាយព័ត៌មានមូលដ្ឋានតាមប្រព័ន្ធវិទ្យុ និងក្តារព័ត៌មានអេឡិចត្រូនិក",
-        "ព័ត៌មានសំខាន់ៗត្រូវបានផ្សាយតាមឧបករណ៍បំពងសំឡេង និងក្តារព័ត៌មាននៅភូមិ។",
-        "<p>អាជ្ញាធរមូលដ្ឋានផ្សព្វផ្សាយព័ត៌មានសំខាន់ៗ ជាភាសាវៀតណាម និងភាសាខ្មែរ "
-        "តាមឧបករណ៍បំពងសំឡេង និងក្តារព័ត៌មានអេឡិចត្រូនិក ដើម្បីឱ្យប្រជាពលរដ្ឋទទួលបានព័ត៌មានទាន់ពេល។</p>",
-    ),
+# Three short news items written in both languages (the Khmer is the
+# translation of the Vietnamese, as a reviewer would publish it).
+BILINGUAL_ARTICLES = [
+    {
+        "vi": (
+            "Tiêm chủng cho trẻ em dưới 5 tuổi",
+            "Trạm y tế tiêm chủng cho trẻ vào ngày 15 hằng tháng.",
+            "<p>Trạm y tế tiêm chủng cho trẻ em dưới 5 tuổi vào ngày 15 hằng "
+            "tháng, từ 7 giờ sáng. Cha mẹ mang theo sổ theo dõi sức khỏe.</p>",
+        ),
+        "km": (
+            "ចាក់វ៉ាក់សាំងជូនកុមារអាយុក្រោម ៥ ឆ្នាំ",
+            "ស្ថានីយ៍សុខាភិបាលចាក់វ៉ាក់សាំងជូនកុមារនៅថ្ងៃទី ១៥ រៀងរាល់ខែ។",
+            "<p>ស្ថានីយ៍សុខាភិបាល ចាក់វ៉ាក់សាំងជូនកុមារអាយុក្រោម ៥ ឆ្នាំ "
+            "នៅថ្ងៃទី ១៥ រៀងរាល់ខែ ចាប់ពីម៉ោង ៧ ព្រឹក។ "
+            "សូមមាតាបិតានាំយកសៀវភៅតាមដានសុខភាពមកជាមួយ។</p>",
+        ),
+    },
+    {
+        "vi": (
+            "Người dân góp công làm đường bê tông trong ấp",
+            "Hơn 300 người dân góp công, góp tiền làm 1,2 km đường.",
+            "<p>Hơn 300 người dân, trong đó có đồng bào Khmer, góp công và "
+            "kinh phí làm tuyến đường bê tông dài 1,2 km trong ấp.</p>",
+        ),
+        "km": (
+            "ប្រជាពលរដ្ឋចូលរួមសាងសង់ផ្លូវបេតុងក្នុងភូមិ",
+            "ប្រជាពលរដ្ឋជាង ៣០០ នាក់ បានចូលរួមកម្លាំង និងថវិកាសាងសង់ផ្លូវ ១,២ គីឡូម៉ែត្រ។",
+            "<p>ប្រជាពលរដ្ឋជាង ៣០០ នាក់ រួមទាំងបងប្អូនជនជាតិខ្មែរ "
+            "បានចូលរួមកម្លាំង និងថវិកា ដើម្បីសាងសង់ផ្លូវបេតុងប្រវែង "
+            "១,២ គីឡូម៉ែត្រ ក្នុងភូមិ។</p>",
+        ),
+    },
+    {
+        "vi": (
+            "Thông tin cơ sở trên loa truyền thanh và bảng tin điện tử",
+            "Tin quan trọng được phát trên loa và bảng tin điện tử ở các ấp.",
+            "<p>Chính quyền địa phương phát các tin quan trọng bằng tiếng Việt "
+            "và tiếng Khmer trên loa truyền thanh và bảng tin điện tử, để bà "
+            "con nhận thông tin kịp thời.</p>",
+        ),
+        "km": (
+            "ផ្សព្វផ្សាយព័ត៌មានមូលដ្ឋានតាមវិទ្យុ និងក្តារព័ត៌មានអេឡិចត្រូនិក",
+            "ព័ត៌មានសំខាន់ៗត្រូវបានផ្សាយតាមឧបករណ៍បំពងសំឡេង និងក្តារព័ត៌មាននៅភូមិ។",
+            "<p>អាជ្ញាធរមូលដ្ឋានផ្សព្វផ្សាយព័ត៌មានសំខាន់ៗ ជាភាសាវៀតណាម "
+            "និងភាសាខ្មែរ តាមឧបករណ៍បំពងសំឡេង និងក្តារព័ត៌មានអេឡិចត្រូនិក "
+            "ដើម្បីឱ្យប្រជាពលរដ្ឋទទួលបានព័ត៌មានទាន់ពេល។</p>",
+        ),
+    },
 ]
 
 
 def add_khmer(unit):
-    """Khmer copies of the home, the sections and three articles (reviewed
-    demo translations, published)."""
+    """Khmer copies of the home, the sections and three bilingual articles
+    (reviewed demo translations, published)."""
     from cms.models import ArticlePage, HomePage
     from cms.services import section, translate_page
 
@@ -203,16 +233,27 @@ def add_khmer(unit):
     vi = Locale.objects.get(language_code="vi")
     if ArticlePage.objects.filter(locale=locale).exists():
         return
-    articles = list(
-        ArticlePage.objects.live().filter(locale=vi).order_by("first_published_at")[:3]
-    )
-    for article, (title, summary, body) in zip(articles, KM_ARTICLES, strict=False):
+    news = section("tin-tuc")
+    for item in BILINGUAL_ARTICLES:
+        title, summary, body = item["vi"]
+        article = ArticlePage.objects.filter(locale=vi, title=title).first()
+        if article is None:
+            article = ArticlePage(
+                title=title,
+                summary=summary,
+                body=[("paragraph", RichText(body))],
+                date=timezone.localdate(),
+                locale=vi,
+            )
+            news.add_child(instance=article)
+            article.save_revision().publish()
+        title, summary, body = item["km"]
         km = translate_page(article, "km")
         km.title = title
         km.draft_title = title
         km.summary = summary
         km.body = [("paragraph", RichText(body))]
-        km.date = article.date or timezone.localdate()
+        km.date = article.date
         km.save_revision().publish()
     for slug, title in KM_SECTIONS.items():
         page = section(slug)

@@ -20,7 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from .pipeline import ReportStatus
+from .choices import ReportStatus
 
 
 def this_year():

@@ -1,38 +1,49 @@
-"""The periodic report's status pipeline (chưa nộp → đã nộp → đã duyệt, or
-trả lại → nộp lại). Transitions are data; ``set_status`` in services checks
-them in one place and sends ``signals.report_status_changed`` after each.
+"""The periodic report's status pipeline, as data (``base.pipeline``).
 
-Written as a small explicit pipeline; when ``base/pipeline.py`` lands this is
-the one place to switch to it."""
+    chưa nộp → đã nộp → đã duyệt
+               đã nộp → trả lại → đã nộp (again)
+    đã duyệt → trả lại (the reviewer reopens it)
 
-from django.db import models
+``services.set_status`` adds the fields each step writes (who submitted,
+late or not, the return reason) and calls ``REPORT.set_status``: checked
+here, one ``ReportTransition`` per step, ``signals.report_status_changed``
+(``old_status``/``new_status``) after commit.
+"""
 
+from base.pipeline import InvalidStatus, Pipeline
 
-class ReportStatus(models.TextChoices):
-    NOT_SUBMITTED = "pending", "Chưa nộp"
-    SUBMITTED = "submitted", "Đã nộp"
-    APPROVED = "approved", "Đã duyệt"
-    RETURNED = "returned", "Trả lại"
+from .choices import ReportStatus
+from .signals import report_status_changed
 
+__all__ = ["EDITABLE", "REPORT", "ReportStatus", "TransitionError"]
 
-PIPELINE = {
-    ReportStatus.NOT_SUBMITTED: (ReportStatus.SUBMITTED,),
-    ReportStatus.SUBMITTED: (ReportStatus.APPROVED, ReportStatus.RETURNED),
-    ReportStatus.RETURNED: (ReportStatus.SUBMITTED,),
-    ReportStatus.APPROVED: (ReportStatus.RETURNED,),
+S = ReportStatus
+TRANSITIONS = {
+    S.NOT_SUBMITTED: (S.SUBMITTED,),
+    S.SUBMITTED: (S.APPROVED, S.RETURNED),
+    S.RETURNED: (S.SUBMITTED,),
+    S.APPROVED: (S.RETURNED,),
 }
 
 # Statuses in which the unit may still edit its report.
-EDITABLE = (ReportStatus.NOT_SUBMITTED, ReportStatus.RETURNED)
+EDITABLE = (S.NOT_SUBMITTED, S.RETURNED)
+
+# The refusal reports' views catch: the one exception of every pipeline.
+TransitionError = InvalidStatus
 
 
-class TransitionError(ValueError):
-    pass
+def record_transition(report, old, new, *, actor="", note="", final=True, **context):
+    """One ReportTransition per step."""
+    report.transitions.create(
+        from_status=old, to_status=new, actor=actor[:150], note=note or ""
+    )
 
 
-def check_transition(current, new):
-    if new not in PIPELINE.get(current, ()):
-        raise TransitionError(
-            f"Không thể chuyển báo cáo từ “{ReportStatus(current).label}” sang "
-            f"“{ReportStatus(new).label}”."
-        )
+REPORT = Pipeline(
+    ReportStatus,
+    TRANSITIONS,
+    signal=report_status_changed,
+    instance_arg="report",
+    record=record_transition,
+    noun="báo cáo",
+)

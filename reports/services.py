@@ -8,9 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import registry
-from .models import PeriodicReport, Plan, ReportPeriod, ReportTransition
-from .pipeline import EDITABLE, ReportStatus, check_transition
-from .signals import report_status_changed
+from .models import PeriodicReport, Plan, ReportPeriod
+from .pipeline import EDITABLE, REPORT, ReportStatus
 
 MET, BEHIND, MISSED, NO_TARGET, NOT_APPLICABLE = (
     "Đạt",
@@ -226,33 +225,24 @@ def prefill(report):
 
 
 def set_status(report, new, *, actor="", note=""):
-    """The one place a report changes status; a signal after each change."""
-    old = report.status
-    check_transition(old, new)
+    """The one place a report changes status (``pipeline.REPORT``): the fields
+    each step writes, then the pipeline's check, history and signal."""
+    new = ReportStatus(new)
+    REPORT.check(report.status, new)  # a repeated move is refused too
     now = timezone.now()
-    with transaction.atomic():
-        report.status = new
-        if new == ReportStatus.SUBMITTED:
-            report.submitted_at = now
-            report.submitted_by = actor
-            report.is_late = timezone.localdate() > report.period.deadline
-            report.return_reason = ""
-        elif new == ReportStatus.APPROVED:
-            report.reviewed_at, report.reviewed_by = now, actor
-        elif new == ReportStatus.RETURNED:
-            report.reviewed_at, report.reviewed_by = now, actor
-            report.return_reason = note
-        report.save()
-        ReportTransition.objects.create(
-            report=report, from_status=old, to_status=new, actor=actor, note=note
-        )
-    report_status_changed.send(
-        sender=PeriodicReport,
-        report=report,
-        from_status=old,
-        to_status=new,
-        actor=actor,
-    )
+    changes = {}
+    if new == ReportStatus.SUBMITTED:
+        changes = {
+            "submitted_at": now,
+            "submitted_by": actor,
+            "is_late": timezone.localdate() > report.period.deadline,
+            "return_reason": "",
+        }
+    elif new == ReportStatus.APPROVED:
+        changes = {"reviewed_at": now, "reviewed_by": actor}
+    elif new == ReportStatus.RETURNED:
+        changes = {"reviewed_at": now, "reviewed_by": actor, "return_reason": note}
+    REPORT.set_status(report, new, changes=changes, actor=actor, note=note)
     return report
 
 

@@ -2,5 +2,5 @@
 
 from django.dispatch import Signal
 
-# provides args: report, from_status, to_status, actor
+# provides args: report, old_status, new_status, actor, note (after commit)
 report_status_changed = Signal()

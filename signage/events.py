@@ -161,6 +161,42 @@ async def application(scope, receive, send):
     if status != 200:
         await _answer(send, status, message, cors)
         return
+    # At most SIGNAGE_STREAMS_PER_BOARD open streams per board, across every
+    # events process (a Redis counter that expires with the streams): one
+    # board's token cannot open thousands (security review M4).
+    slot = platform_redis.key("signage", "streams", uid)
+    redis = _client()
+    try:
+        open_now = await redis.incr(slot)
+        await redis.expire(slot, int(LIFETIME) + 60)
+    except (OSError, aioredis.RedisError):
+        open_now = 1  # no Redis: the stream still works, unbounded
+        slot = None
+    if open_now > settings.SIGNAGE_STREAMS_PER_BOARD:
+        await _release(slot)
+        await _answer(
+            send,
+            429,
+            "Bảng tin này đã mở đủ kênh nhận sự kiện; hãy đóng kênh cũ rồi thử lại.",
+            [*cors, (b"retry-after", b"30")],
+        )
+        return
+    try:
+        await _stream(scope, receive, send, uid, unit_id, cors)
+    finally:
+        await _release(slot)
+
+
+async def _release(slot):
+    if slot is None:
+        return
+    try:
+        await _client().decr(slot)
+    except (OSError, aioredis.RedisError):
+        pass  # the counter expires anyway
+
+
+async def _stream(scope, receive, send, uid, unit_id, cors):
     channel = services.unit_channel(unit_id)
     queue = hub.join(channel)
     await send(

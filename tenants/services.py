@@ -210,6 +210,7 @@ APPROVER_MODEL_PERMISSIONS += [
     ("signage", "change_interrupt"),
     ("signage", "view_interrupt"),
     ("signage", "delete_slide"),
+    ("broadcast", "add_speakercluster"),
     ("broadcast", "change_speakercluster"),
     ("broadcast", "view_delivery"),
     ("broadcast", "send_emergency"),
@@ -229,6 +230,15 @@ EDITOR_MODEL_PERMISSIONS += [
         )
         for action in ("add", "change", "delete", "view")
     ],
+]
+# Upstream CAP sources (alerts): the admin shows them in a province's admin
+# only (alerts.wagtail_hooks), so only the province's approver uses these.
+APPROVER_MODEL_PERMISSIONS += [
+    *[
+        ("alerts", f"{action}_capsource")
+        for action in ("add", "change", "delete", "view")
+    ],
+    ("alerts", "view_capintake"),
 ]
 for _perm in EDITOR_MODEL_PERMISSIONS:
     if _perm not in APPROVER_MODEL_PERMISSIONS:

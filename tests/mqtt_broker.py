@@ -116,6 +116,33 @@ class ProjectBroker:
         }
 
 
+def device_can_connect(spec, url=None):
+    """CONNECT with a device's credentials (clean start: no session kept)."""
+    import paho.mqtt.client as mqtt
+    from django.conf import settings
+
+    from broadcast.mqtt import broker_address
+
+    host, port, _ = broker_address(url or settings.BROADCAST_DEVICE_MQTT_URL)
+    client = mqtt.Client(
+        callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+        client_id=spec["device_id"],
+        protocol=mqtt.MQTTv5,
+    )
+    client.username_pw_set(spec["username"], spec["password"])
+    try:
+        client.connect(host, port, clean_start=True)
+    except OSError:
+        return False
+    result = []
+    client.on_connect = lambda c, u, f, rc, p: result.append(rc)
+    deadline = time.monotonic() + 3
+    while not result and time.monotonic() < deadline:
+        client.loop(0.05)
+    client.disconnect()
+    return bool(result) and not result[0].is_failure
+
+
 @pytest.fixture(scope="session")
 def project_broker(django_db_setup, django_db_blocker):
     """One project broker for the session; settings and the environment of

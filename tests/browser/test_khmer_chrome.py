@@ -77,6 +77,8 @@ def test_khmer_reader_switches_language_and_reads_khmer_chrome(
     main = page.locator("main").inner_text()
     assert "ព័ត៌មានថ្មីៗ" in main and "ផ្ញើសំណួរ" in main
     assert "Tin mới" not in main
+    # The home's title is the unit's Vietnamese name: tagged as such.
+    assert page.locator("main h1").get_attribute("lang") == "vi"
     page.screenshot(path=artifacts_dir / f"khmer-home-{width}.png")
     assert axe_serious_violations(page) == []
     # And back to Vietnamese.

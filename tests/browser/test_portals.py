@@ -157,3 +157,44 @@ def test_emergency_banner_shows_while_a_bulletin_is_live_and_goes_after(
     finally:
         bulletin.delete()
         sos.forget([tree.commune_a1, tree.district_a])
+
+
+def test_phone_search_on_a_portal_shows_results_first_with_folded_facets(
+    tree, committed, live_site, page, artifacts_dir
+):
+    import datetime as dt
+
+    from search import services
+    from search.models import SearchDocument
+
+    for unit, object_id in ((tree.commune_a1, 931), (tree.commune_b1, 932)):
+        services.index_document(
+            unit=unit,
+            kind="announcement",
+            object_id=object_id,
+            title=f"Lịch tiêm chủng mở rộng {unit.name}",
+            body="Trạm y tế tiêm chủng cho trẻ dưới 5 tuổi.",
+            url=f"/thong-bao/tiem-chung-{object_id}/",
+            category="Y tế",
+            published_at=dt.date(2025, 6, 1),
+        )
+    try:
+        page.set_viewport_size(PHONE)
+        page.goto(live_site.url(tree.province, "/tim-kiem/?q=tiem+chung"))
+        # The province searches its whole subtree by default.
+        assert page.locator("input[name=scope][value=province]").is_checked()
+        assert page.locator(".result").count() == 2
+        first = page.locator(".result").first.bounding_box()
+        facets = page.locator(".facets").bounding_box()
+        assert first["y"] < facets["y"]
+        assert first["y"] + first["height"] < 812  # on the first screen
+        toggle = page.locator("[data-facets]")
+        assert toggle.get_attribute("open") is None  # folded on a phone
+        assert not page.locator(".facet").first.is_visible()
+        page.screenshot(path=artifacts_dir / "portal-search-phone-375.png")
+        page.locator("[data-facets] > summary").click()
+        assert page.locator(".facet").first.is_visible()
+        assert "Root" not in page.locator(".facets").inner_text()
+        assert axe_serious_violations(page) == []
+    finally:
+        SearchDocument.objects.filter(object_id__in=["931", "932"]).delete()

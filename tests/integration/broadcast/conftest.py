@@ -3,7 +3,6 @@ and restarts), simulated devices, the listener, and clean-up of the rows
 committed for them."""
 
 import shutil
-import time
 import uuid
 from types import SimpleNamespace
 
@@ -11,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories.broadcast import make_cluster
-from tests.mqtt_broker import ProjectBroker
+from tests.mqtt_broker import ProjectBroker, device_can_connect
 from tests.utils import wait_for
 
 
@@ -59,32 +58,6 @@ def broadcast_rows(committed):
     SpeakerCluster.objects.filter(device_id__startswith=made.prefix).delete()
     Program.objects.filter(unit__in=made.units).delete()
     ListenerCounter.objects.all().delete()
-
-
-def device_can_connect(spec, url=None):
-    """CONNECT with a device's credentials (clean start: no session kept)."""
-    import paho.mqtt.client as mqtt
-
-    from broadcast.mqtt import broker_address
-
-    host, port, _ = broker_address(url or settings.BROADCAST_DEVICE_MQTT_URL)
-    client = mqtt.Client(
-        callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-        client_id=spec["device_id"],
-        protocol=mqtt.MQTTv5,
-    )
-    client.username_pw_set(spec["username"], spec["password"])
-    try:
-        client.connect(host, port, clean_start=True)
-    except OSError:
-        return False
-    result = []
-    client.on_connect = lambda c, u, f, rc, p: result.append(rc)
-    deadline = time.monotonic() + 3
-    while not result and time.monotonic() < deadline:
-        client.loop(0.05)
-    client.disconnect()
-    return bool(result) and not result[0].is_failure
 
 
 @pytest.fixture

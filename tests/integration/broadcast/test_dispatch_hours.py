@@ -1,5 +1,5 @@
 """A dispatch leaves out clusters outside their on/off hours, except an
-emergency."""
+emergency, and says so; a schedule outside them warns before it is saved."""
 
 import pytest
 from django.utils import timezone
@@ -7,8 +7,10 @@ from django.utils import timezone
 from broadcast import services
 from broadcast.models import (
     Program,
+    Schedule,
     SpeakerCluster,
 )
+from tests.utils import admin_client
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +37,39 @@ def test_dispatch_skips_clusters_outside_hours_except_for_emergency(tree):
         ["h-asleep", "h-awake"]
     ]
     assert SpeakerCluster.objects.filter(unit=tree.commune_a2).count() == 2
+
+
+def test_a_schedule_outside_the_clusters_hours_warns_and_a_dispatch_says_why(tree):
+    unit = tree.commune_b1
+    cluster, _ = services.create_cluster(
+        unit, "Cụm loa đình", device_id="hours-1", on_time="05:00", off_time="21:00"
+    )
+    program = Program.objects.create(unit=unit, title="Bản tin tối", duration_seconds=1)
+    client = admin_client(unit, username="quantrigio")
+    typed = {
+        "program": program.pk,
+        "priority": "normal",
+        "kind": "recurring",
+        "times": "23:30",
+        "target_units": [unit.pk],
+        "position": 0,
+    }
+    response = client.post("/admin/truyen-thanh/lich-phat/them/", typed)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 cụm loa ngoài giờ bật" in page and "Cụm loa đình (05:00–21:00)" in page
+    assert 'value="23:30"' in page  # what was typed is kept
+    assert not Schedule.objects.filter(program=program).exists()
+    response = client.post(
+        "/admin/truyen-thanh/lich-phat/them/", {**typed, "confirm_hours": "on"}
+    )
+    assert response.status_code == 302
+    assert Schedule.objects.filter(program=program).exists()
+
+    # At 23:30 the dispatch reaches nobody, and its page says why.
+    night = timezone.localtime().replace(hour=23, minute=30)
+    dispatch = services.dispatch_program(program, units=[unit], now=night, kick=False)
+    assert dispatch.target_count == 0 and dispatch.skipped_off_hours == 1
+    page = client.get(f"/admin/truyen-thanh/luot-phat/{dispatch.pk}/").content
+    assert "nằm ngoài giờ bật/tắt" in page.decode()
+    assert cluster.pk

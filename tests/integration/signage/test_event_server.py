@@ -138,3 +138,39 @@ def test_event_server_refuses_wrong_token_and_other_units_host(
         assert elsewhere.status_code == 404
     finally:
         board.delete()
+
+
+def test_one_board_cannot_hold_more_than_its_share_of_streams(
+    tree, committed, events_server
+):
+    """Security review M4: one board's token opened streams until the site
+    stalled. Two at once per board (a reconnect may overlap); the third is
+    a Vietnamese 429, and a closed stream frees its place."""
+    board, token = make_board(tree.commune_b1, name="Bảng thử giới hạn kênh")
+    url = f"http://127.0.0.1:{events_server}/signage/api/boards/{board.uid}/events/"
+    headers = {
+        "Host": tree.commune_b1.primary_hostname,
+        "Authorization": f"Bearer {token}",
+    }
+    held = []
+    try:
+        for _ in range(2):
+            stream = requests.get(url, headers=headers, stream=True, timeout=10)
+            assert stream.status_code == 200
+            held.append(stream)
+        third = requests.get(url, headers=headers, timeout=10)
+        assert third.status_code == 429
+        assert "đã mở đủ kênh" in third.json()["error"]
+        held.pop().close()
+        for _ in range(100):  # the server notices at its next ping (10 s)
+            again = requests.get(url, headers=headers, stream=True, timeout=10)
+            if again.status_code == 200:
+                held.append(again)
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("a closed stream never freed its place")
+    finally:
+        for stream in held:
+            stream.close()
+        board.delete()

@@ -223,6 +223,15 @@ def _victims(unit):
     rows.by_model[Program] = program
     rows.by_model[Dispatch] = dispatch
     rows.by_model[SpeakerSchedule] = rows.speaker_schedule
+    from alerts.models import CapIntake, CapSource
+
+    source = CapSource.objects.create(
+        unit=unit, name=f"Nguồn {SECRET}", url="http://127.0.0.1:9/cap.xml"
+    )
+    rows.by_model[CapSource] = source
+    rows.by_model[CapIntake] = CapIntake.objects.create(
+        source=source, identifier=f"cap-{SECRET}", outcome="refused", reason=SECRET
+    )
     return rows
 
 
@@ -299,6 +308,17 @@ HAND_WRITTEN = {
     "broadcast_admin_program_delete": lambda v: {"pk": v.program.pk},
     "broadcast_admin_emergency": None,
     "broadcast_admin_dispatch": lambda v: {"pk": v.dispatch.pk},
+    "broadcast_admin_dispatch_stop": lambda v: {"pk": v.dispatch.pk},
+    "broadcast_admin_cluster_add": None,
+    "broadcast_admin_cluster_credentials": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
+    "broadcast_admin_cluster_rotate": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
+    "broadcast_admin_cluster_revoke": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
     "bulletins_list": None,
     "bulletins_create": None,
     "bulletins_detail": lambda v: {"pk": v.bulletin.pk},
