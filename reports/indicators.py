@@ -66,17 +66,20 @@ def stations_converted_year(subtree, period):
 
 
 def conversion_by_year(subtree, years):
-    """{year: (converted that year, converted by then, stations)} for the chart."""
+    """{year: (converted that year, converted by then, stations)} for the chart:
+    the stations counted per (year installed, year converted) in SQL, the few
+    combinations summed per year."""
     rows = list(
-        LegacyStation.objects.filter(unit_id__in=subtree.ids).values_list(
-            "year_installed", "converted_year"
-        )
+        LegacyStation.objects.filter(unit_id__in=subtree.ids)
+        .values_list("year_installed", "converted_year")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     out = {}
     for year in years:
-        total = sum(1 for inst, _ in rows if inst is None or inst <= year)
-        done = sum(1 for _, conv in rows if conv is not None and conv <= year)
-        that_year = sum(1 for _, conv in rows if conv == year)
+        total = sum(n for inst, _, n in rows if inst is None or inst <= year)
+        done = sum(n for _, conv, n in rows if conv is not None and conv <= year)
+        that_year = sum(n for _, conv, n in rows if conv == year)
         out[year] = (that_year, done, total)
     return out
 
