@@ -129,6 +129,27 @@ def bench_emergency(unit, count, url, device_url, processes):
             break
         time.sleep(0.05)
     total = time.monotonic() - t0
+    missing = {}
+    if n < count:
+        # Why: the states of the deliveries never acknowledged, what the
+        # listener dropped, what is left in the outbox.
+        from broadcast.models import ListenerCounter, OutboxMessage
+
+        missing = {
+            "states": list(
+                Delivery.objects.filter(
+                    dispatch=dispatch, acknowledged_at__isnull=True
+                ).values_list("cluster__device_id", "state", "attempts")[:10]
+            ),
+            "unacked_without_row": count
+            - Delivery.objects.filter(dispatch=dispatch).count(),
+            "counters": dict(ListenerCounter.objects.values_list("name", "count")),
+            "outbox_unsent": list(
+                OutboxMessage.objects.filter(
+                    dispatch=dispatch, sent_at__isnull=True
+                ).values_list("device_ids", "attempts", "last_error")[:5]
+            ),
+        }
     stop.set()
     for proc in procs:
         proc.join(20)
@@ -145,6 +166,7 @@ def bench_emergency(unit, count, url, device_url, processes):
         "publish_and_rows_s": round(sent - published, 3),
         "half_acked_s": round(half or 0, 2),
         "all_acked_s": round(total, 2),
+        **({"missing": missing} if missing else {}),
     }
 
 

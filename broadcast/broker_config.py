@@ -90,6 +90,11 @@ def mosquitto_conf(
         f"persistence_location {Path(data_dir)}/",
         "autosave_interval 10",
         "max_queued_messages 100000",
+        # Global in Mosquitto (no per-listener form): the window of QoS 1
+        # messages the broker sends a client before PUBACKs, i.e. to the
+        # platform's listener (5,000 acks in a burst). Devices announce their
+        # own small Receive Maximum, which caps what they are sent.
+        f"max_inflight_messages {settings.BROADCAST_MQTT_MAX_INFLIGHT}",
     ]
     if log_file:
         lines.append(f"log_dest file {log_file}")

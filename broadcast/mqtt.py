@@ -80,6 +80,8 @@ class Publisher:
             )
             if tls:
                 client.tls_set()
+            # One copy per device (v1.1): keep many QoS 1 copies in flight.
+            client.max_inflight_messages_set(settings.BROADCAST_MQTT_MAX_INFLIGHT)
             connected = threading.Event()
             client.on_connect = lambda c, u, f, rc, p: connected.set()
             client.connect(host, port, keepalive=30, clean_start=True)

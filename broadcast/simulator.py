@@ -39,6 +39,10 @@ logger = logging.getLogger(__name__)
 
 RANK = {"normal": 0, "priority": 1, "emergency": 2}
 FIRMWARE = "ttcs-sim/1.1"
+# A device keeps a small window: the broker sends it at most this many QoS 1
+# commands before its PUBACKs (the broker-wide max_inflight_messages is large
+# for the platform's listener).
+DEVICE_RECEIVE_MAXIMUM = 10
 
 
 class SimDevice:
@@ -109,6 +113,7 @@ class SimDevice:
         self.set_will()
         props = Properties(PacketTypes.CONNECT)
         props.SessionExpiryInterval = 24 * 3600
+        props.ReceiveMaximum = DEVICE_RECEIVE_MAXIMUM
         try:
             self.client.connect(
                 self.fleet.host,

@@ -533,6 +533,10 @@ DEMO_PORT = os.environ.get("DEMO_PORT") or os.environ.get("PORT", "8000")
 BROADCAST_TOPIC_ROOT = os.environ.get("BROADCAST_TOPIC_ROOT", "ttcs/v1")
 BROADCAST_MQTT_USERNAME = os.environ.get("BROADCAST_MQTT_USERNAME", "")
 BROADCAST_MQTT_PASSWORD = os.environ.get("BROADCAST_MQTT_PASSWORD", "")
+# QoS 1 window of the platform's publisher (paho's default, 20, makes an
+# emergency to 5,000 devices wait on 250 round trips); also written to the
+# broker conf as max_inflight_messages (broker -> listener window).
+BROADCAST_MQTT_MAX_INFLIGHT = int(os.environ.get("BROADCAST_MQTT_MAX_INFLIGHT", "1000"))
 # The broker address devices are given at provisioning (their own listener,
 # TLS in production); MQTT_URL is the platform's own listener.
 BROADCAST_DEVICE_MQTT_URL = os.environ.get("BROADCAST_DEVICE_MQTT_URL", MQTT_URL)
