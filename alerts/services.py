@@ -311,6 +311,10 @@ def intake_alert(source, text, *, link=""):
     done = CapIntake.objects.filter(
         identifier=key[0], sender=key[1], sent=key[2], outcome=IntakeOutcome.ACCEPTED
     ).first()
+    if done is not None and done.source_id == source.pk:
+        # The source's feed still lists an alert taken in before: nothing new.
+        logger.debug("CAP alert %s from %s already taken in", key[0], source)
+        return None
     if done is not None:
         when = timezone.localtime(done.received_at).strftime("%H:%M %d/%m/%Y")
         return _refuse(

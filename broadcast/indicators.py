@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 
 from reports.registry import HOURS, PERCENT, register
 from tenants.models import Hamlet
@@ -20,22 +20,23 @@ def _hamlet_coverage(subtree, period):
 
 
 def _compute_coverage(subtree, period):
-    hamlets = defaultdict(set)
-    for pk, unit_id in Hamlet.objects.filter(
-        unit_id__in=subtree.commune_ids, is_active=True
-    ).values_list("pk", "unit_id"):
-        hamlets[unit_id].add(pk)
-    covered = set(
+    """Hamlets and covered hamlets counted per commune in one grouped query."""
+    covered = Exists(
         SpeakerCluster.objects.filter(
+            hamlet_ref=OuterRef("pk"),
             unit_id__in=subtree.commune_ids,
             is_active=True,
-            hamlet_ref__isnull=False,
             created_at__lt=period.end_dt,
-        ).values_list("hamlet_ref_id", flat=True)
+        )
     )
-    return {
-        pk: (len(hamlets[pk] & covered), len(hamlets[pk])) for pk in subtree.commune_ids
-    }
+    rows = (
+        Hamlet.objects.filter(unit_id__in=subtree.commune_ids, is_active=True)
+        .values("unit_id")
+        .annotate(total=Count("pk"), covered=Count("pk", filter=covered))
+        .order_by()
+    )
+    counts = {r["unit_id"]: (r["covered"], r["total"]) for r in rows}
+    return {pk: counts.get(pk, (0, 0)) for pk in subtree.commune_ids}
 
 
 @register(

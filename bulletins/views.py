@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from base.choices import Priority
 from base.units import unit_or_404
 from tenants.services import current_unit
 
@@ -309,6 +310,17 @@ def inbox_detail(request, pk, unit):
                     return redirect("bulletins_inbox")
                 messages.error(request, "Hãy ghi lý do từ chối.")
             elif action == "devices":
+                # Above "Bình thường" boards and speakers interrupt or
+                # pre-empt: the approver's right, as on the devices' own
+                # emergency views (security review H2).
+                if bulletin.priority != Priority.NORMAL and not (
+                    request.user.has_perm("broadcast.send_emergency")
+                    and request.user.has_perm("signage.add_interrupt")
+                ):
+                    raise ValidationError(
+                        "Chỉ người duyệt (hoặc lãnh đạo) được chuyển thông tin "
+                        "ưu tiên, khẩn cấp tới bảng tin và loa."
+                    )
                 services.pass_to_devices(bulletin, unit, request.user)
                 messages.success(request, "Đã chuyển tới bảng tin và loa của đơn vị.")
                 return redirect("bulletins_inbox_detail", pk=pk)

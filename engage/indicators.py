@@ -20,6 +20,33 @@ def _feedback(subtree, period):
 HANDLED = ~open_q()
 
 
+ANSWERED = Q(status__in=(FeedbackStatus.ANSWERED, FeedbackStatus.CLOSED))
+ON_TIME = ANSWERED & (Q(deadline__isnull=True) | Q(answered_at__lte=F("deadline")))
+
+
+def _feedback_counts(subtree, period):
+    """{unit id: (handled, received, on time, answered)}: one grouped scan of
+    the period's feedback shared by the two indicators below."""
+    key = ("engage_feedback", period)
+    if key not in subtree.memo:
+        rows = (
+            _feedback(subtree, period)
+            .values("unit_id")
+            .annotate(
+                handled=Count("pk", filter=HANDLED),
+                total=Count("pk"),
+                on_time=Count("pk", filter=ON_TIME),
+                answered=Count("pk", filter=ANSWERED),
+            )
+            .order_by()
+        )
+        subtree.memo[key] = {
+            r["unit_id"]: (r["handled"], r["total"], r["on_time"], r["answered"])
+            for r in rows
+        }
+    return subtree.memo[key]
+
+
 @register(
     "feedback_handled",
     label="Phản ánh, kiến nghị của người dân được tiếp nhận và xử lý xong",
@@ -28,12 +55,10 @@ HANDLED = ~open_q()
     order=10,
 )
 def feedback_handled(subtree, period):
-    rows = (
-        _feedback(subtree, period)
-        .values("unit_id")
-        .annotate(n=Count("pk", filter=HANDLED), total=Count("pk"))
-    )
-    return {r["unit_id"]: (r["n"], r["total"]) for r in rows}
+    return {
+        pk: (handled, total)
+        for pk, (handled, total, _, _) in _feedback_counts(subtree, period).items()
+    }
 
 
 @register(
@@ -44,15 +69,11 @@ def feedback_handled(subtree, period):
     order=20,
 )
 def feedback_on_time(subtree, period):
-    answered = Q(status__in=(FeedbackStatus.ANSWERED, FeedbackStatus.CLOSED))
-    on_time = answered & (Q(deadline__isnull=True) | Q(answered_at__lte=F("deadline")))
-    rows = (
-        _feedback(subtree, period)
-        .filter(answered)
-        .values("unit_id")
-        .annotate(n=Count("pk", filter=on_time), total=Count("pk"))
-    )
-    return {r["unit_id"]: (r["n"], r["total"]) for r in rows}
+    return {
+        pk: (on_time, answered)
+        for pk, (_, _, on_time, answered) in _feedback_counts(subtree, period).items()
+        if answered
+    }
 
 
 @register(

@@ -1,8 +1,6 @@
 """Indicators owned by reports' own registries."""
 
-from collections import defaultdict
-
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from tenants.models import Hamlet
 
@@ -16,6 +14,27 @@ def _stations(subtree, year):
     )
 
 
+def _station_counts(subtree, year):
+    """{unit id: (converted by ``year``, converted in ``year``, stations)}: one
+    grouped query shared by the two station indicators."""
+    key = ("reports_stations", year)
+    if key not in subtree.memo:
+        rows = (
+            _stations(subtree, year)
+            .values("unit_id")
+            .annotate(
+                done=Count("pk", filter=Q(converted_year__lte=year)),
+                that_year=Count("pk", filter=Q(converted_year=year)),
+                total=Count("pk"),
+            )
+            .order_by()
+        )
+        subtree.memo[key] = {
+            r["unit_id"]: (r["done"], r["that_year"], r["total"]) for r in rows
+        }
+    return subtree.memo[key]
+
+
 @register(
     "stations_converted",
     label="Đài truyền thanh có dây/FM đã chuyển đổi sang truyền thanh CNTT-VT",
@@ -25,14 +44,10 @@ def _stations(subtree, year):
     help="Luỹ kế đến năm của kỳ báo cáo.",
 )
 def stations_converted(subtree, period):
-    rows = (
-        _stations(subtree, period.year)
-        .values("unit_id")
-        .annotate(
-            n=Count("pk", filter=Q(converted_year__lte=period.year)), total=Count("pk")
-        )
-    )
-    return {r["unit_id"]: (r["n"], r["total"]) for r in rows}
+    return {
+        pk: (done, total)
+        for pk, (done, _, total) in _station_counts(subtree, period.year).items()
+    }
 
 
 @register(
@@ -44,28 +59,27 @@ def stations_converted(subtree, period):
     help="Kế hoạch: mỗi năm 15–25 % số đài, ưu tiên đài hư hỏng, trên 5 năm.",
 )
 def stations_converted_year(subtree, period):
-    rows = (
-        _stations(subtree, period.year)
-        .values("unit_id")
-        .annotate(
-            n=Count("pk", filter=Q(converted_year=period.year)), total=Count("pk")
-        )
-    )
-    return {r["unit_id"]: (r["n"], r["total"]) for r in rows}
+    return {
+        pk: (that_year, total)
+        for pk, (_, that_year, total) in _station_counts(subtree, period.year).items()
+    }
 
 
 def conversion_by_year(subtree, years):
-    """{year: (converted that year, converted by then, stations)} for the chart."""
+    """{year: (converted that year, converted by then, stations)} for the chart:
+    the stations counted per (year installed, year converted) in SQL, the few
+    combinations summed per year."""
     rows = list(
-        LegacyStation.objects.filter(unit_id__in=subtree.ids).values_list(
-            "year_installed", "converted_year"
-        )
+        LegacyStation.objects.filter(unit_id__in=subtree.ids)
+        .values_list("year_installed", "converted_year")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     out = {}
     for year in years:
-        total = sum(1 for inst, _ in rows if inst is None or inst <= year)
-        done = sum(1 for _, conv in rows if conv is not None and conv <= year)
-        that_year = sum(1 for _, conv in rows if conv == year)
+        total = sum(n for inst, _, n in rows if inst is None or inst <= year)
+        done = sum(n for _, conv, n in rows if conv is not None and conv <= year)
+        that_year = sum(n for _, conv, n in rows if conv == year)
         out[year] = (that_year, done, total)
     return out
 
@@ -94,17 +108,14 @@ def communication_centres(subtree, period):
     order=20,
 )
 def propagandists_hamlets(subtree, period):
-    hamlets = defaultdict(set)
-    for pk, unit_id in Hamlet.objects.filter(
-        unit_id__in=subtree.ids, is_active=True
-    ).values_list("pk", "unit_id"):
-        hamlets[unit_id].add(pk)
-    staffed = set(
-        Propagandist.objects.filter(
-            hamlet__unit_id__in=subtree.ids, is_active=True
-        ).values_list("hamlet_id", flat=True)
+    staffed = Exists(Propagandist.objects.filter(hamlet=OuterRef("pk"), is_active=True))
+    rows = (
+        Hamlet.objects.filter(unit_id__in=subtree.ids, is_active=True)
+        .values("unit_id")
+        .annotate(total=Count("pk"), staffed=Count("pk", filter=staffed))
+        .order_by()
     )
-    return {pk: (len(h & staffed), len(h)) for pk, h in hamlets.items()}
+    return {r["unit_id"]: (r["staffed"], r["total"]) for r in rows}
 
 
 @register(

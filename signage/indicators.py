@@ -11,6 +11,8 @@ def _connected_units(unit_ids, period):
         Board.objects.filter(
             unit_id__in=unit_ids, paired_at__isnull=False, paired_at__lt=period.end_dt
         )
+        # No model ordering: DISTINCT on unit_id alone, not on (unit_id, name).
+        .order_by()
         .values_list("unit_id", flat=True)
         .distinct()
     )

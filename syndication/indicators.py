@@ -25,6 +25,8 @@ def websites_active(subtree, period):
             published_at__gte=since,
             published_at__lt=period.end_dt,
         )
+        # No model ordering: DISTINCT on unit_id alone, not on every article.
+        .order_by()
         .values_list("unit_id", flat=True)
         .distinct()
     )

@@ -149,8 +149,9 @@ def test_upstream_alert_becomes_a_draft_for_the_right_units_and_a_replay_does_no
     assert bulletin.valid_until is not None
     assert Bulletin.objects.count() == before + 1
 
-    # The same feed read again, and the same alert replayed by another feed.
-    poll_source(source)
+    # The same feed read again (it still lists the alert): nothing new; the
+    # same alert replayed by another feed: refused.
+    assert poll_source(source) == []
     other = CapSource.objects.create(
         unit=tree.province, name="Tỉnh lân cận", url=upstream.url + "/other.xml"
     )

@@ -268,3 +268,37 @@ def test_delivery_counts_and_table_agree_and_fan_out_is_announced(tree, platform
     html = client.get(f"/admin/thong-tin-nguon/{waiting.pk}/").content.decode()
     assert "Đang tạo các lượt chuyển" in html
     assert "Chưa có lượt chuyển nào" not in html
+
+
+def test_only_the_approver_passes_a_priority_bulletin_to_boards_and_speakers(
+    tree,
+):
+    """Above "Bình thường", passing a bulletin on interrupts boards and
+    pre-empts speakers: the approver's right, not the editor's."""
+    from django.contrib.auth.models import Group
+
+    item = make_sent_bulletin(
+        make_officer(tree.district_a),
+        units=[tree.commune_a1],
+        channels=("web", "board"),
+        priority="priority",
+        title="Thông báo ưu tiên cho bảng tin",
+    )
+    url = f"/admin/thong-tin-nguon/hop-thu/{item.pk}/"
+
+    def member(name, group):
+        with tenant_context(tree.commune_a1):
+            user = get_user_model().objects.create_user(name, password="mk-123456")
+            user.groups.add(Group.objects.get(name=group))
+        return admin_client(tree.commune_a1, user)
+
+    editor = member("bientap-uu-tien", settings.UNIT_EDITOR_GROUP)
+    refused = editor.post(url, {"action": "devices"}, follow=True).content.decode()
+    assert "Chỉ người duyệt" in refused
+    board = Delivery.objects.get(bulletin=item, channel="board")
+    assert board.state != "used"
+    approver = member("duyet-uu-tien", settings.UNIT_APPROVER_GROUP)
+    passed = approver.post(url, {"action": "devices"}, follow=True).content.decode()
+    assert "Đã chuyển tới bảng tin và loa" in passed
+    board.refresh_from_db()
+    assert board.state == "used"
