@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -116,7 +117,10 @@ def test_site_answers_while_500_boards_hold_event_streams(
             await asyncio.gather(*tasks, return_exceptions=True)
             return pages
 
-        pages = asyncio.run(scenario())
+        # A loop of its own, on a thread of its own: the session's Playwright
+        # (browser tests) keeps an event loop running on this thread.
+        with ThreadPoolExecutor(1) as pool:
+            pages = pool.submit(asyncio.run, scenario()).result()
         assert len(connected) == BOARDS
         assert pages == [200] * 10
         assert len(pushed) == BOARDS
