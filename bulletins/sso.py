@@ -41,10 +41,15 @@ def ticket_for(profile):
     )
 
 
+def public_root(hostname):
+    """``http://host[:PUBLIC_PORT]``: the address people reach a host at."""
+    port = "" if settings.PUBLIC_PORT == 80 else f":{settings.PUBLIC_PORT}"
+    return f"http://{hostname}{port}"
+
+
 def unit_admin_url(profile, ticket):
-    site_port = settings.PUBLIC_PORT
-    port = "" if site_port == 80 else f":{site_port}"
-    return f"http://{profile.unit.primary_hostname}{port}/dang-nhap-can-bo/?t={ticket}"
+    root = public_root(profile.unit.primary_hostname)
+    return f"{root}/dang-nhap-can-bo/?t={ticket}"
 
 
 def enter(request, ticket):

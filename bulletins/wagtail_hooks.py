@@ -83,10 +83,11 @@ def enter_unit_menu():
 def platform_menu():
     from django.conf import settings
 
-    port = "" if settings.PUBLIC_PORT == 80 else f":{settings.PUBLIC_PORT}"
+    from .sso import public_root
+
     return PlatformMenuItem(
         "Soạn thông tin nguồn (cổng tỉnh)",
-        f"http://{settings.BASE_DOMAIN}{port}/admin/thong-tin-nguon/",
+        f"{public_root(settings.BASE_DOMAIN)}/admin/thong-tin-nguon/",
         icon_name="mail",
         order=253,
     )

@@ -10,9 +10,11 @@ def clear_root_paths_after_commit(sender, instance, **kwargs):
     without a new home translation for an hour, and that home's pages have no
     URL (a switcher to "None", syndicated links relative to the wrong host).
     Clear them again once the home level change is committed, in its unit."""
-    if getattr(instance, "depth", None) != 2:
+    from wagtail.models import Page, Site
+
+    # Collections are treebeard nodes with a depth too: pages only.
+    if not isinstance(instance, Page) or instance.depth != 2:
         return
-    from wagtail.models import Site
 
     schema = connection.schema_name
 
