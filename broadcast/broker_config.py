@@ -139,6 +139,19 @@ def give_to_broker_user(*paths):
         path.mkdir(parents=True, exist_ok=True)
         for item in [path, *path.rglob("*")]:
             os.chown(item, entry.pw_uid, entry.pw_gid)
+        _let_broker_through(path)
+
+
+def _let_broker_through(path):
+    """A checkout under a private folder (``mktemp -d`` makes 0700) keeps
+    the broker's user out of its own files: give the folders above them
+    search permission (x, not read) for others, nothing more."""
+    import stat
+
+    for parent in path.resolve().parents:
+        mode = parent.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            os.chmod(parent, mode | stat.S_IXOTH)
 
 
 def _same_owner(path, directory):
