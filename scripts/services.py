@@ -36,7 +36,17 @@ ENV_FILE = LOCAL / "services.env"
 VENV_PY = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PY if VENV_PY.exists() else Path(sys.executable))
 
-LOCAL_PORTS = {"postgres": 55432, "redis": 56379, "mqtt": 51883, "mqtt-server": 51884}
+# Two checkouts on one machine each start their own by moving these:
+# TTCS_PORT_POSTGRES, TTCS_PORT_REDIS, TTCS_PORT_MQTT, TTCS_PORT_MQTT_SERVER.
+LOCAL_PORTS = {
+    name: int(os.environ.get("TTCS_PORT_" + name.upper().replace("-", "_"), port))
+    for name, port in {
+        "postgres": 55432,
+        "redis": 56379,
+        "mqtt": 51883,
+        "mqtt-server": 51884,
+    }.items()
+}
 
 
 def log(message):
