@@ -309,11 +309,12 @@ FORMAT_MODULE_PATH = ["config.formats"]
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
-# Wagtail 8's autosave posts the editor's form in the background; one that
-# lands just after "Duyệt và xuất bản" saved a stale copy over the published
-# page (ux B2: left unpublished while already syndicated). Off until it
-# respects workflow actions; editors save with "Lưu nháp".
-WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "0"))
+# Wagtail 8's autosave posts the editor's form in the background (every
+# 500 ms of changes, its default). One that landed just after "Duyệt và xuất
+# bản" wrote a stale copy over the published page (ux B2); cms/admin_edit.py
+# now runs a page's saves one at a time and refuses an autosave made before
+# the page was published. 0 turns autosave off.
+WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "500"))
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
