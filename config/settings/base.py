@@ -572,6 +572,9 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# Speech, uploads and streams reach devices as mono CBR MP3 at this rate
+# (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
+BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
 # Interrupts start and end on time on every board (the sweep also hands the
 # worker timed pushes for the next 90 s).
 CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
