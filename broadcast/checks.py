@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
-ESPEAK = "broadcast.tts.EspeakEngine"
+ESPEAK = "broadcast.speech.tts.EspeakEngine"
 
 
 @register("broadcast")
