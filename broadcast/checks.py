@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
-ESPEAK = "broadcast.tts.EspeakEngine"
+ESPEAK = "broadcast.speech.tts.EspeakEngine"
 # MPEG-2 Layer III rates at 22.05 kHz within what 3G carries comfortably.
 MP3_KBPS = (32, 40, 48, 56, 64)
 

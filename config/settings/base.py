@@ -557,7 +557,10 @@ BROADCAST_AUDIO_TOKEN_SECONDS = int(
 BROADCAST_HEARTBEAT_SECONDS = 60
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
 BROADCAST_MAX_ATTEMPTS = 5
-BROADCAST_TTS_ENGINES = ["broadcast.tts.EspeakEngine", "broadcast.tts.PiperEngine"]
+BROADCAST_TTS_ENGINES = [
+    "broadcast.speech.tts.EspeakEngine",
+    "broadcast.speech.tts.PiperEngine",
+]
 # espeak-ng, by name on PATH or a full path (broadcast.W001 if missing).
 BROADCAST_ESPEAK_BINARY = os.environ.get("BROADCAST_ESPEAK_BINARY", "espeak-ng")
 BROADCAST_PIPER_BINARY = os.environ.get("BROADCAST_PIPER_BINARY", "")

@@ -70,14 +70,14 @@ def test_missing_espeak_is_broadcast_w001_and_missing_ffmpeg_w002(tmp_path):
 
 def test_espeak_not_chosen_is_not_required(tmp_path):
     with override_settings(
-        BROADCAST_TTS_ENGINES=["broadcast.tts.PiperEngine"],
+        BROADCAST_TTS_ENGINES=["broadcast.speech.tts.PiperEngine"],
         BROADCAST_ESPEAK_BINARY=str(tmp_path / "espeak-ng"),
     ):
         assert check_speech_tools() == []
 
 
 def test_tts_engine_that_does_not_import_is_broadcast_e001():
-    engines = [*settings.BROADCAST_TTS_ENGINES, "broadcast.tts.FestivalEngine"]
+    engines = [*settings.BROADCAST_TTS_ENGINES, "broadcast.speech.tts.FestivalEngine"]
     with override_settings(BROADCAST_TTS_ENGINES=engines):
         assert ids(check_speech_tools()) == ["broadcast.E001"]
 

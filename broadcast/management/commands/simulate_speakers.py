@@ -6,8 +6,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from broadcast import services
+from broadcast.devices.simulator import Fleet, run_fleet_processes
 from broadcast.models import SpeakerCluster
-from broadcast.simulator import Fleet, run_fleet_processes
 
 
 def simulated_specs(unit, count):
@@ -82,7 +82,7 @@ class Command(BaseCommand):
             raise CommandError("Không tìm thấy đơn vị.")
         specs = simulated_specs(unit, opts["count"])
         if opts["mosquitto_dir"]:
-            from broadcast.broker_config import write_files
+            from broadcast.devices.broker_config import write_files
 
             write_files(opts["mosquitto_dir"])
         if opts["specs_out"]:

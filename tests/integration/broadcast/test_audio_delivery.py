@@ -6,9 +6,10 @@ import hashlib
 
 import pytest
 
-from broadcast import encoding, services
+from broadcast import services
+from broadcast.devices.mqtt import publish_outbox
 from broadcast.models import Delivery, OutboxMessage
-from broadcast.mqtt import publish_outbox
+from broadcast.speech import encoding
 from tests.utils import wait_for
 
 pytestmark = [pytest.mark.slow]

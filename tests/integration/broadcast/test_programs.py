@@ -11,10 +11,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from broadcast import encoding, services
+from broadcast import services
 from broadcast.models import (
     Program,
 )
+from broadcast.speech import encoding
 
 pytestmark = pytest.mark.django_db
 
