@@ -262,6 +262,17 @@ def pair_board(board, code):
     return True
 
 
+def revoke_board(board):
+    """Take the board's token back (a stolen or replaced player): every call
+    with it is a 401 from now on, open streams end within their lifetime;
+    the board stays registered, to be paired again."""
+    Board.objects.filter(pk=board.pk).update(token_hash="", paired_at=None)
+    PairingRequest.objects.filter(board=board).delete()
+    board.token_hash, board.paired_at = "", None
+    forget_board(board.uid)
+    transaction.on_commit(lambda: forget_board(board.uid))
+
+
 def pairing_status(unit, token):
     """(request, board) for the player holding ``token``; board None until
     paired. A paired board answers for as long as it keeps that token, even
