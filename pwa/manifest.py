@@ -23,7 +23,10 @@ def theme_colour(theme):
     return THEME_COLOURS.get(getattr(theme, "theme", ""), THEME_COLOURS["truyen-thong"])
 
 
-KIND_WORDS = ("Thành phố", "Thị trấn", "Thị xã", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
+KIND_WORDS = (
+    *("Thành phố", "Thị trấn", "Thị xã", "Phường"),
+    *("Huyện", "Quận", "Tỉnh", "Xã"),
+)
 
 
 def short_name(unit):

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from base.choices import Priority
@@ -414,7 +415,8 @@ def latest_items(limit=None):
         pages = (
             model.objects.live()
             .public()
-            .order_by(F("date").desc(nulls_last=True), "-first_published_at")[:limit]
+            .annotate(day=Coalesce("date", TruncDate("first_published_at")))
+            .order_by(F("day").desc(nulls_last=True), "-first_published_at")[:limit]
         )
         for page in pages:
             date = page.display_date
