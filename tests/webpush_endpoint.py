@@ -43,8 +43,11 @@ class WebPushEndpoint:
     """``start()`` then ``subscription(status=201)`` for each phone; what
     arrived is in ``received`` (decrypted), refusals in ``errors``."""
 
-    def __init__(self, decrypt=True):
+    def __init__(self, decrypt=True, sample=1):
+        # Decrypt every ``sample``-th message (a bench checks a sample and
+        # keeps its CPU for the sender).
         self.decrypt = decrypt
+        self.sample = max(1, int(sample))
         self.phones = {}
         self.received = []
         self.errors = []
@@ -113,7 +116,10 @@ class WebPushEndpoint:
                 raise ValueError("Content-Encoding is not aes128gcm")
             vapid_key = self._check_vapid(headers.get("Authorization", ""))
             payload = None
-            if self.decrypt:
+            with self.lock:
+                self.hits += 1
+                decrypt = self.decrypt and self.hits % self.sample == 0
+            if decrypt:
                 import http_ece
 
                 plain = http_ece.decrypt(
@@ -129,8 +135,7 @@ class WebPushEndpoint:
             return 400, {}
         message_id = uuid.uuid4().hex
         with self.lock:
-            self.hits += 1
-            if self.decrypt:
+            if decrypt:
                 self.received.append(
                     {
                         "token": token,
@@ -161,6 +166,21 @@ class WebPushEndpoint:
                     self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def do_GET(self):  # noqa: N802 - counters, for a bench in another process
+                body = json.dumps(
+                    {
+                        "hits": endpoint.hits,
+                        "decrypted": len(endpoint.received),
+                        "errors": endpoint.errors[:5],
+                        "error_count": len(endpoint.errors),
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def log_message(self, *args):
                 pass
