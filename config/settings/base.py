@@ -587,7 +587,10 @@ BROADCAST_AUDIO_TOKEN_SECONDS = int(
 BROADCAST_HEARTBEAT_SECONDS = 60
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
 BROADCAST_MAX_ATTEMPTS = 5
-BROADCAST_TTS_ENGINES = ["broadcast.tts.EspeakEngine", "broadcast.tts.PiperEngine"]
+BROADCAST_TTS_ENGINES = [
+    "broadcast.speech.tts.EspeakEngine",
+    "broadcast.speech.tts.PiperEngine",
+]
 # espeak-ng, by name on PATH or a full path (broadcast.W001 if missing).
 BROADCAST_ESPEAK_BINARY = os.environ.get("BROADCAST_ESPEAK_BINARY", "espeak-ng")
 BROADCAST_PIPER_BINARY = os.environ.get("BROADCAST_PIPER_BINARY", "")
@@ -602,6 +605,9 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# Speech, uploads and streams reach devices as mono CBR MP3 at this rate
+# (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
+BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
 # Interrupts start and end on time on every board (the sweep also hands the
 # worker timed pushes for the next 90 s).
 CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
