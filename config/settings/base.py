@@ -93,6 +93,7 @@ SHARED_APPS = [
     "broadcast",
     "reports",
     "alerts",
+    "pwa",
     "rest_framework",
     "drf_spectacular",
     "csp",
@@ -478,6 +479,8 @@ RATELIMITS = {
     # broadcast: the citizens' listen-back page; an official's live take (per user).
     "broadcast.listen_back": "120/m",
     "broadcast.live_upload": "20/m",
+    # pwa: a phone subscribing to or leaving a unit's alerts.
+    "pwa.subscribe": os.environ.get("PWA_SUBSCRIBE_RATE", "20/m"),
 }
 
 # --- read APIs (DRF + drf-spectacular for the OpenAPI schema) ---------------------
@@ -516,6 +519,33 @@ BULLETINS_OVERDUE_AFTER = {
 }
 # Largest attachment an officer may add to a bulletin.
 BULLETINS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+# --- pwa: the citizen app and Web Push alerts (pwa/, docs/pwa.md) ---------------
+# Latest articles and announcements (each) the service worker keeps offline.
+PWA_OFFLINE_ITEMS = int(os.environ.get("PWA_OFFLINE_ITEMS", "10"))
+# VAPID (RFC 8292): the private key as a PEM (production: from the
+# environment), else this file, made on first use (pwa/vapid.py).
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_KEY_FILE = os.environ.get(
+    "WEBPUSH_VAPID_KEY_FILE", str(BASE_DIR / ".local" / "vapid_private.pem")
+)
+# Who push services may contact about our messages (the JWT's "sub").
+WEBPUSH_VAPID_SUBJECT = os.environ.get(
+    "WEBPUSH_VAPID_SUBJECT", "mailto:quantri@ttcs.example.vn"
+)
+# Push services a subscription may point to (https, these names and their
+# subdomains): the server POSTs to the endpoint, so it must not be any URL.
+WEBPUSH_ENDPOINT_HOSTS = os.environ.get(
+    "WEBPUSH_ENDPOINT_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+).split(",")
+# Hosts reached over plain http (a local test endpoint); none in production.
+WEBPUSH_INSECURE_HOSTS = [
+    h for h in os.environ.get("WEBPUSH_INSECURE_HOSTS", "").split(",") if h
+]
+# Concurrent requests of one fan-out, and the timeout of each (seconds).
+WEBPUSH_WORKERS = int(os.environ.get("WEBPUSH_WORKERS", "8"))
+WEBPUSH_TIMEOUT = float(os.environ.get("WEBPUSH_TIMEOUT", "10"))
 
 # --- signage: public boards (signage/, docs/signage.md) --------------------------
 # Seconds one player event stream holds a worker thread before it reconnects.
