@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("engage.urls")),
     path("", include("bulletins.urls")),
     path("", include("alerts.urls")),
+    path("", include("pwa.urls")),
     path("", include("signage.urls")),
     path("", include("broadcast.urls")),
     path("", include("reports.urls")),
