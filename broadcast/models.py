@@ -109,12 +109,12 @@ class SpeakerCluster(models.Model):
         return f"{self.name} ({self.device_id})"
 
     def set_password(self, raw):
-        from .credentials import mosquitto_hash
+        from .devices.credentials import mosquitto_hash
 
         self.password_hash = mosquitto_hash(raw)
 
     def check_password(self, raw):
-        from .credentials import mosquitto_check
+        from .devices.credentials import mosquitto_check
 
         return bool(self.password_hash) and mosquitto_check(raw, self.password_hash)
 
