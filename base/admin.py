@@ -172,7 +172,8 @@ def add_errors(form, error):
 
 def scope_choices(form, unit):
     """Foreign-key and many-to-many choices of a form list only ``unit``'s rows
-    (models with a ``unit`` field) and units of its subtree (``tenants.Unit``)."""
+    (models with a ``unit`` field; rows of its subtree for a field marked
+    ``subtree = True``) and units of its subtree (``tenants.Unit``)."""
     from tenants.models import Unit
 
     for field in form.fields.values():
@@ -184,7 +185,14 @@ def scope_choices(form, unit):
                 unit.descendants(include_self=True) if unit else Unit.objects.none()
             )
         elif any(f.name == "unit" for f in related._meta.get_fields()):
-            field.queryset = UnitScope(related).filter(field.queryset, unit)
+            if getattr(field, "subtree", False) and unit is not None:
+                # A field that offers rows of the units below too (a
+                # district's board group holds its communes' boards).
+                field.queryset = field.queryset.filter(
+                    unit__in=unit.descendants(include_self=True)
+                )
+            else:
+                field.queryset = UnitScope(related).filter(field.queryset, unit)
 
 
 @functools.cache

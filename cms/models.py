@@ -417,12 +417,21 @@ class AnnouncementPage(PublicationMixin, BasePage):
         through=AnnouncementTag, blank=True, verbose_name="thẻ"
     )
     show_on_boards = models.BooleanField("Hiện trên bảng tin điện tử", default=True)
+    # Pushed once, when first published, to the phones that follow the unit
+    # (pwa.receivers); nothing is pushed unless the unit ticks it.
+    push_to_phones = models.BooleanField(
+        "Gửi đến điện thoại người theo dõi",
+        default=False,
+        help_text="Khi xuất bản, gửi thông báo đến điện thoại của người dân đã "
+        "bấm “Nhận cảnh báo” của đơn vị (một lần).",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
         FieldPanel("priority"),
+        FieldPanel("push_to_phones"),
         FieldPanel("image"),
         FieldPanel("category"),
         FieldPanel("tags"),

@@ -111,11 +111,28 @@ def index_page(page_id):
         page_id=page_id,
         defaults={"unit_path": unit.path, **row_for(page, parts)},
     )
+    retire_portal_pages(unit)
     return item
 
 
 def remove_page(unit, page_id):
-    return SyndicatedItem.objects.filter(unit=unit, page_id=page_id).delete()[0]
+    removed = SyndicatedItem.objects.filter(unit=unit, page_id=page_id).delete()[0]
+    if removed:
+        retire_portal_pages(unit)
+    return removed
+
+
+def retire_portal_pages(unit):
+    """The portals above ``unit`` list its items ("Tin từ cơ sở" on their
+    home pages): their cached pages retire when an item comes, changes or
+    goes, as the unit's own do when it publishes."""
+    from django_tenants.utils import schema_context
+
+    from cms.cache import invalidate_unit_pages
+
+    for portal in unit.ancestors():
+        with schema_context(portal.schema_name):
+            invalidate_unit_pages()
 
 
 # --- reading ------------------------------------------------------------------

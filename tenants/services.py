@@ -160,12 +160,21 @@ EDITOR_MODEL_PERMISSIONS += [
     for action in ("add", "change", "view")
 ] + [
     ("signage", "view_board"),
+    # Editors aim schedules at the unit's board groups (they see them; the
+    # approver makes them and sends them commands).
+    ("signage", "view_boardgroup"),
     ("broadcast", "view_speakercluster"),
     # A program that never aired may go (broadcast_admin_program_delete).
     ("broadcast", "delete_program"),
 ]
 APPROVER_MODEL_PERMISSIONS += [
     ("signage", "change_board"),
+    # Board groups of the unit: a district's or province's may hold boards of
+    # the units below (signage.forms.BoardGroupForm), so its approvers address
+    # the subtree's boards through them.
+    ("signage", "add_boardgroup"),
+    ("signage", "change_boardgroup"),
+    ("signage", "delete_boardgroup"),
     ("signage", "add_interrupt"),
     ("signage", "change_interrupt"),
     ("signage", "view_interrupt"),
