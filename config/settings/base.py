@@ -93,6 +93,7 @@ SHARED_APPS = [
     "broadcast",
     "reports",
     "alerts",
+    "api",
     "rest_framework",
     "drf_spectacular",
     "csp",
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     # lookup (signage/middleware.py); everything else passes straight through.
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
+    # /api/ answers browsers on the province's own sites (api/cors.py).
+    "api.cors.ApiCorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the page cache, so cached pages carry the policy too.
     "base.security.ContentSecurityPolicyMiddleware",
@@ -478,18 +481,38 @@ RATELIMITS = {
     # broadcast: the citizens' listen-back page; an official's live take (per user).
     "broadcast.listen_back": "120/m",
     "broadcast.live_upload": "20/m",
+    # api: anonymous reading, per address (a key has its own rate, ApiKey.rate);
+    # what anonymous clients send counts against "engage.form" like the forms.
+    "api": os.environ.get("API_RATELIMIT", "120/m"),
 }
 
-# --- read APIs (DRF + drf-spectacular for the OpenAPI schema) ---------------------
+# --- API v1 (DRF + drf-spectacular for the one OpenAPI document; api/) -------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Keys of machine clients (api.models.ApiKey); no key: anonymous, public rates.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTCS API",
-    "DESCRIPTION": "API đọc của Hệ thống thông tin cơ sở.",
+    "DESCRIPTION": (
+        "API mở của Hệ thống thông tin cơ sở: tin bài, thông báo, văn bản, "
+        "thông tin nguồn, hỏi đáp, phản ánh kiến nghị, khảo sát, nghe lại. Mỗi "
+        "thao tác làm việc với đơn vị của địa chỉ được gọi. Khóa API (tùy chọn): "
+        "tiêu đề Authorization: ApiKey <khóa>."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+# Browser pages that may call /api/ besides the platform's own hosts and the
+# units' domains (api/cors.py), comma-separated origins.
+API_CORS_ORIGINS = [
+    o.strip() for o in os.environ.get("API_CORS_ORIGINS", "").split(",") if o.strip()
+]
 
 LOGGING = {
     "version": 1,
