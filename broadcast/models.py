@@ -528,3 +528,29 @@ class PlayDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "day"], name="bc_playday_unit_day")
         ]
+
+
+class PlayMonth(models.Model):
+    """The same totals per unit and calendar month (``month`` is its first
+    day), kept by the same triggers in the same statements (migration 0011):
+    a year's figures read whole months here and only the days of the
+    period's first and last months from ``PlayDay`` (the report year runs
+    15/12 to 14/12), about a tenth of the rows."""
+
+    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("tháng")
+    plays = models.PositiveIntegerField("số lượt phát", default=0)
+    seconds = models.FloatField("số giây đã phát", default=0)
+    tts_seconds = models.FloatField("số giây phát bằng TTS", default=0)
+    minority_seconds = models.FloatField(
+        "số giây phát bằng tiếng dân tộc thiểu số", default=0
+    )
+
+    class Meta:
+        verbose_name = "thời lượng phát trong tháng"
+        verbose_name_plural = "thời lượng phát trong tháng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month"], name="bc_playmonth_unit_month"
+            )
+        ]
