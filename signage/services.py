@@ -262,6 +262,17 @@ def pair_board(board, code):
     return True
 
 
+def revoke_board(board):
+    """Take the board's token back (a stolen or replaced player): every call
+    with it is a 401 from now on, open streams end within their lifetime;
+    the board stays registered, to be paired again."""
+    Board.objects.filter(pk=board.pk).update(token_hash="", paired_at=None)
+    PairingRequest.objects.filter(board=board).delete()
+    board.token_hash, board.paired_at = "", None
+    forget_board(board.uid)
+    transaction.on_commit(lambda: forget_board(board.uid))
+
+
 def pairing_status(unit, token):
     """(request, board) for the player holding ``token``; board None until
     paired. A paired board answers for as long as it keeps that token, even
@@ -299,11 +310,12 @@ def _board_priority(priority):
 
 
 def page_items(unit, at):
-    """Published pages of the unit marked for boards (read inside its schema)."""
-    from cms.models import AnnouncementPage, ArticlePage
+    """Published pages of the unit marked for boards (read inside its schema),
+    of every page type that says ``board_items`` (cms.models.BasePage)."""
+    from wagtail.models import get_page_models
 
     items = []
-    for model in (AnnouncementPage, ArticlePage):
+    for model in [m for m in get_page_models() if getattr(m, "board_items", False)]:
         with tenant_context(unit):
             pages = list(model.objects.live().public().filter(show_on_boards=True))
         for page in pages:
@@ -1608,6 +1620,13 @@ def record_plays(board, data):
         key = (hour, slide)
         previous = rows.get(key, (title, 0, 0))
         rows[key] = (title or previous[0], previous[1] + plays, previous[2] + seconds)
+    # Titles come from the server's records when it has them (a key it no
+    # longer knows, say a deleted slide, keeps the player's).
+    known = server_titles(board, {slide for _, slide in rows})
+    rows = {
+        (hour, slide): (known.get(slide, title)[:255], plays, seconds)
+        for (hour, slide), (title, plays, seconds) in rows.items()
+    }
     seen_key = platform_redis.key("signage", "batch", board.pk, batch)
     if not platform_redis.client().set(seen_key, 1, nx=True, ex=3 * 86400):
         return 0  # already stored (the player retried after a lost reply)
@@ -1779,6 +1798,40 @@ def _mark_delivery(bulletin, unit, state):
         bulletin_services.mark_delivery(bulletin, unit, "board", state)
     except Exception as error:  # noqa: BLE001 - bookkeeping must not stop a board
         logger.info("bulletin delivery not marked %s: %r", state, error)
+
+
+def server_titles(board, keys):
+    """{key: title} from the server's own records for the slide keys a board
+    reports: its unit's or a unit above's slides and interrupts (through
+    groups), its unit's pages and bulletins. Officials read these titles in
+    the proof of play, not what a player says."""
+    ids = {}
+    for key in keys:
+        if key[1:].isdigit():
+            ids.setdefault(key[0], set()).add(int(key[1:]))
+    units = [board.unit_id, *(u.pk for u in board.unit.ancestors())]
+    titles = {}
+    for pk, title in Slide.objects.filter(
+        pk__in=ids.get("s", ()), playlist__unit_id__in=units
+    ).values_list("pk", "title"):
+        titles[f"s{pk}"] = title
+    for pk, title in Interrupt.objects.filter(
+        pk__in=ids.get("e", ()), unit_id__in=units
+    ).values_list("pk", "title"):
+        titles[f"e{pk}"] = title
+    for pk, title in BulletinItem.objects.filter(
+        bulletin_id__in=ids.get("b", ()), unit_id=board.unit_id
+    ).values_list("bulletin_id", "title"):
+        titles[f"b{pk}"] = title
+    if ids.get("p"):
+        from wagtail.models import Page
+
+        with tenant_context(board.unit):
+            for pk, title in Page.objects.filter(pk__in=ids["p"]).values_list(
+                "pk", "title"
+            ):
+                titles[f"p{pk}"] = title
+    return titles
 
 
 def _mark_played(board, slide_keys):

@@ -158,6 +158,14 @@ def _command_from(request):
 def board_control(request, pk, unit):
     """One board's health, last screenshot and remote commands."""
     board = get_object_or_404(Board, pk=pk, unit=unit)
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        services.revoke_board(board)
+        messages.warning(
+            request,
+            f"Đã thu hồi mã xác thực của “{board.name}”: màn hình cũ không còn "
+            "nhận nội dung mới. Ghép nối lại để dùng màn hình khác.",
+        )
+        return redirect("signage_boards:index")
     if request.method == "POST":
         command = _command_from(request)
         if command is not None:

@@ -358,6 +358,9 @@ HAND_WRITTEN = {
     # Translation sources live in each unit's own schema: another unit's are
     # not even addressable; an unknown id must be a 404.
     "cms_update_translations": lambda v: {"translation_source_id": 10**9},
+    # Wagtail's page editor (cms/admin_edit.py): pages too live in the unit's
+    # own schema.
+    "cms_page_edit": lambda v: {"page_id": 10**9},
 }
 
 
