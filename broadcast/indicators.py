@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from reports.registry import HOURS, PERCENT, register
 from tenants.models import Hamlet
 
-from .models import PlayLog, Program, ProgramKind, SpeakerCluster
+from .models import PlayDay, PlayLog, Program, ProgramKind, SpeakerCluster
 
 
 def _hamlet_coverage(subtree, period):
@@ -66,39 +66,55 @@ def speakers_hamlets(subtree, period):
 
 
 def _played(subtree, period):
-    """{unit id: (seconds, tts seconds, minority-language seconds)}: one scan
-    of the period's play logs, shared by the three indicators below."""
+    """{unit id: [seconds, tts seconds, minority-language seconds]} for the
+    units that played in the period, shared by the three indicators below:
+    summed from the per-day running totals (``PlayDay``, a row per unit and
+    day) rather than a year of play logs. ``played_from_logs`` is what they
+    total; the tests hold the two equal."""
     key = ("broadcast_played", period)
     if key not in subtree.memo:
         rows = (
-            PlayLog.objects.filter(
-                unit_id__in=subtree.ids,
-                started_at__gte=period.start_dt,
-                started_at__lt=period.end_dt,
+            PlayDay.objects.filter(
+                unit_id__in=subtree.ids, day__gte=period.start, day__lte=period.end
             )
-            .values_list("unit_id", "program_id")
-            .annotate(s=Sum("seconds"))
+            .values_list("unit_id")
+            .annotate(
+                s=Sum("seconds"), tts=Sum("tts_seconds"), other=Sum("minority_seconds")
+            )
             .order_by()
         )
-        # Grouped by program id, then the few programs looked up: no join
-        # over the year's play logs.
-        programs = dict(
-            (pk, (kind, language))
-            for pk, kind, language in Program.objects.filter(
-                pk__in={program for _, program, _ in rows if program}
-            ).values_list("pk", "kind", "language")
-        )
-        out = defaultdict(lambda: [0.0, 0.0, 0.0])
-        for unit_id, program, seconds in rows:
-            kind, language = programs.get(program, (None, None))
-            item = out[unit_id]
-            item[0] += seconds
-            if kind == ProgramKind.TTS:
-                item[1] += seconds
-            if language not in (None, "", "vi"):
-                item[2] += seconds
-        subtree.memo[key] = out
+        subtree.memo[key] = {unit_id: list(sums) for unit_id, *sums in rows}
     return subtree.memo[key]
+
+
+def played_from_logs(subtree, period):
+    """The same sums read from the period's play logs themselves."""
+    rows = (
+        PlayLog.objects.filter(
+            unit_id__in=subtree.ids,
+            started_at__gte=period.start_dt,
+            started_at__lt=period.end_dt,
+        )
+        .values_list("unit_id", "program_id")
+        .annotate(s=Sum("seconds"))
+        .order_by()
+    )
+    programs = dict(
+        (pk, (kind, language))
+        for pk, kind, language in Program.objects.filter(
+            pk__in={program for _, program, _ in rows if program}
+        ).values_list("pk", "kind", "language")
+    )
+    out = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for unit_id, program, seconds in rows:
+        kind, language = programs.get(program, (None, None))
+        item = out[unit_id]
+        item[0] += seconds
+        if kind == ProgramKind.TTS:
+            item[1] += seconds
+        if language not in (None, "", "vi"):
+            item[2] += seconds
+    return dict(out)
 
 
 @register(
