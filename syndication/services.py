@@ -17,15 +17,14 @@ from .models import SyndicatedItem
 
 logger = logging.getLogger(__name__)
 
-# Page models whose published pages go up to the portals.
-SYNDICATED_MODELS = {"cms.articlepage", "cms.announcementpage"}
 IMAGE_RENDITION = "fill-640x360"
 
 
 def is_syndicated(page):
-    """A live page of a syndicated type whose editor left "syndicate" on."""
+    """A live page of a syndicated type (its class says ``syndicated``,
+    cms.models.BasePage) whose editor left "syndicate" on."""
     return (
-        page._meta.label_lower in SYNDICATED_MODELS
+        getattr(page, "syndicated", False)
         and page.live
         and getattr(page, "syndicate", True)
         and not page.get_view_restrictions().exists()

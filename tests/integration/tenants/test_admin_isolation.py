@@ -320,6 +320,7 @@ HAND_WRITTEN = {
     "broadcast_admin_program_edit": lambda v: {"pk": v.program.pk},
     "broadcast_admin_program_delete": lambda v: {"pk": v.program.pk},
     "broadcast_admin_emergency": None,
+    "broadcast_admin_subtree_schedules": None,
     "broadcast_admin_dispatch": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_dispatch_stop": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_cluster_add": None,
