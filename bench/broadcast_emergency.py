@@ -30,11 +30,12 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from broadcast import broker_config, credentials, services  # noqa: E402
-from broadcast.listener import Listener  # noqa: E402
+from broadcast import services  # noqa: E402
+from broadcast.devices import broker_config, credentials  # noqa: E402
+from broadcast.devices.listener import Listener  # noqa: E402
+from broadcast.devices.mqtt import Publisher, publish_outbox  # noqa: E402
+from broadcast.devices.simulator import run_fleet_processes  # noqa: E402
 from broadcast.models import Delivery, Program, SpeakerCluster  # noqa: E402
-from broadcast.mqtt import Publisher, publish_outbox  # noqa: E402
-from broadcast.simulator import run_fleet_processes  # noqa: E402
 from tenants.models import Unit  # noqa: E402
 
 PREFIX = "bench"
@@ -220,7 +221,7 @@ def bench_tts(unit):
         "điện thoại 0299 3812 345."
     )
     results = {}
-    from broadcast import tts
+    from broadcast.speech import tts
 
     for voice in ("vi", "vi-vn-x-central", "vi-vn-x-south"):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -11,11 +11,11 @@ class BroadcastConfig(AppConfig):
         from bulletins.signals import bulletin_for_channel, bulletin_withdrawn
 
         from . import (
-            broker_config,
             checks,  # noqa: F401 - registers the system checks
             receivers,
             services,
         )
+        from .devices import broker_config
         from .models import SpeakerCluster
 
         post_save.connect(

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from base.choices import Priority
 
-from . import tts
 from .models import WEEKDAYS, Program, Schedule, ScheduleKind, SpeakerCluster
+from .speech import tts
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 

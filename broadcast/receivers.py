@@ -6,53 +6,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from base.tasks import enqueue_on_commit
-from bulletins import services as bulletin_services
 
 from .models import BulletinRequest, Program
 
 logger = logging.getLogger(__name__)
-
-
-ACTOR = "Hệ thống truyền thanh"
-
-
-def _report(bulletin, unit, state, note=""):
-    """Tell the bulletins pipeline how the speaker delivery went.
-
-    ``bulletins.services.mark_delivery(bulletin, unit, channel, state,
-    actor=None, note="")``: the speakers report "used" once the bulletin is
-    a program (played at once for an emergency). By the time the signal
-    arrives the commune (or the emergency fan-out) usually moved the
-    delivery to "used" already, and a repeat is accepted as a no-op. There
-    is no pipeline state for a failure: that is logged.
-    """
-    try:
-        return bulletin_services.mark_delivery(
-            bulletin, unit, "speaker", state, actor=ACTOR, note=note
-        )
-    except (bulletin_services.DeliveryNotFound, bulletin_services.InvalidStatus) as exc:
-        # A stand-in bulletin (no delivery row) or one already past "used".
-        logger.info(
-            "speaker delivery of bulletin %s not marked %s: %s",
-            getattr(bulletin, "pk", bulletin),
-            state,
-            exc,
-        )
-    except Exception:  # noqa: BLE001 - reporting must not break dispatch
-        logger.exception("bulletins.services.mark_delivery failed")
-    return None
-
-
-def report_used(request):
-    """After a request became a program (and, for an emergency, was sent)."""
-    if request.bulletin_id is None:
-        return None
-    note = (
-        "Phát ngay trên mọi cụm loa (khẩn cấp)."
-        if request.emergency
-        else "Đã thành chương trình phát thanh."
-    )
-    return _report(request.bulletin_id, request.unit, "used", note)
 
 
 def on_bulletin_for_channel(sender, bulletin, unit, channel, emergency=False, **kw):

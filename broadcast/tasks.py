@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from . import services
-from .mqtt import publish_outbox as _publish_outbox
+from .devices.mqtt import publish_outbox as _publish_outbox
 
 
 @shared_task(

@@ -86,7 +86,7 @@ class ProjectBroker:
 
     def sync(self):
         """Rewrite the password/ACL files from the database and reload."""
-        from broadcast import broker_config
+        from broadcast.devices import broker_config
 
         broker_config.write_files(self.conf_dir, self.user, self.password)
         broker_config.reload_broker(self.pid_file)
@@ -121,7 +121,7 @@ def device_can_connect(spec, url=None):
     import paho.mqtt.client as mqtt
     from django.conf import settings
 
-    from broadcast.mqtt import broker_address
+    from broadcast.devices.mqtt import broker_address
 
     host, port, _ = broker_address(url or settings.BROADCAST_DEVICE_MQTT_URL)
     client = mqtt.Client(

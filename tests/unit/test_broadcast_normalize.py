@@ -1,7 +1,7 @@
 """Text to speech reads numbers, dates, times and abbreviations as
-Vietnamese words (broadcast.normalize)."""
+Vietnamese words (broadcast.speech.normalize)."""
 
-from broadcast.normalize import normalize, number_to_words
+from broadcast.speech.normalize import normalize, number_to_words
 
 
 def test_numbers_dates_times_and_abbreviations_are_read_as_vietnamese_words():

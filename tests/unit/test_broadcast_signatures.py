@@ -1,7 +1,7 @@
 """Device messages are authenticated by the HMAC of their exact bytes
-(broadcast.credentials)."""
+(broadcast.devices.credentials)."""
 
-from broadcast import credentials
+from broadcast.devices import credentials
 
 
 def test_messages_are_authenticated_by_the_mac_of_their_exact_bytes():

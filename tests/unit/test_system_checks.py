@@ -70,14 +70,14 @@ def test_missing_espeak_is_broadcast_w001_and_missing_ffmpeg_w002(tmp_path):
 
 def test_espeak_not_chosen_is_not_required(tmp_path):
     with override_settings(
-        BROADCAST_TTS_ENGINES=["broadcast.tts.PiperEngine"],
+        BROADCAST_TTS_ENGINES=["broadcast.speech.tts.PiperEngine"],
         BROADCAST_ESPEAK_BINARY=str(tmp_path / "espeak-ng"),
     ):
         assert check_speech_tools() == []
 
 
 def test_tts_engine_that_does_not_import_is_broadcast_e001():
-    engines = [*settings.BROADCAST_TTS_ENGINES, "broadcast.tts.FestivalEngine"]
+    engines = [*settings.BROADCAST_TTS_ENGINES, "broadcast.speech.tts.FestivalEngine"]
     with override_settings(BROADCAST_TTS_ENGINES=engines):
         assert ids(check_speech_tools()) == ["broadcast.E001"]
 
@@ -111,3 +111,10 @@ def test_admin_viewset_over_a_shared_table_without_the_scope_is_base_e003():
     assert ids(messages) == ["base.E003"]
     assert "signage.Board" in messages[0].msg
     assert check_admin_is_unit_scoped(viewsets=[ScopedBoards("scoped")]) == []
+
+
+def test_an_mp3_rate_too_heavy_for_3g_is_broadcast_e002():
+    with override_settings(BROADCAST_MP3_KBPS=128):
+        assert ids(check_speech_tools()) == ["broadcast.E002"]
+    with override_settings(BROADCAST_MP3_KBPS=32):
+        assert check_speech_tools() == []

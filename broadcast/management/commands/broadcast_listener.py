@@ -3,7 +3,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from broadcast.listener import Listener
+from broadcast.devices.listener import Listener
 
 
 class Command(BaseCommand):

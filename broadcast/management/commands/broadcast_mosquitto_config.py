@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from broadcast import broker_config
+from broadcast.devices import broker_config
 
 
 class Command(BaseCommand):

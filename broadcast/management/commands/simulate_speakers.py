@@ -6,8 +6,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from broadcast import services
+from broadcast.devices.simulator import Fleet, run_fleet_processes
 from broadcast.models import SpeakerCluster
-from broadcast.simulator import Fleet, run_fleet_processes
 
 
 def simulated_specs(unit, count):
@@ -58,6 +58,12 @@ class Command(BaseCommand):
             default=None,
             help="also rewrite Mosquitto's passwd/acl here (then SIGHUP the broker)",
         )
+        parser.add_argument(
+            "--no-download",
+            action="store_true",
+            help="do not download the audio and check its sha256 before playing "
+            "(always off with --processes > 1)",
+        )
         parser.add_argument("--seconds", type=float, default=None, help="run time")
         parser.add_argument(
             "--specs-out", default=None, help="write the credentials as JSON here"
@@ -76,7 +82,7 @@ class Command(BaseCommand):
             raise CommandError("Không tìm thấy đơn vị.")
         specs = simulated_specs(unit, opts["count"])
         if opts["mosquitto_dir"]:
-            from broadcast.broker_config import write_files
+            from broadcast.devices.broker_config import write_files
 
             write_files(opts["mosquitto_dir"])
         if opts["specs_out"]:
@@ -108,6 +114,7 @@ class Command(BaseCommand):
             url=opts["url"],
             heartbeat=opts["heartbeat"],
             play_seconds=opts["play_seconds"],
+            fetch_audio=not opts["no_download"],
         ).start()
         fleet.wait_online(timeout=300)
         self.stdout.write(f"ready: {fleet.online_count()} trực tuyến", ending="\n")

@@ -18,7 +18,7 @@ from tests.utils import wait_for
 def _project_broker(project_broker):
     """Every broadcast test talks to the project's own broker (password, ACL,
     anonymous refused), never to a shared anonymous one."""
-    from broadcast.mqtt import Publisher
+    from broadcast.devices.mqtt import Publisher
 
     if settings.MQTT_URL != project_broker.url:
         Publisher.reset()
@@ -29,7 +29,7 @@ def _project_broker(project_broker):
 def own_broker(project_broker, settings):
     """A project broker of the test's own (to kill and restart); settings
     point at it for the test, so cluster changes update its files."""
-    from broadcast.mqtt import Publisher
+    from broadcast.devices.mqtt import Publisher
 
     brokers = []
 
@@ -90,7 +90,7 @@ def make_clusters(broadcast_rows):
 
 @pytest.fixture
 def fleet_factory():
-    from broadcast.simulator import Fleet
+    from broadcast.devices.simulator import Fleet
 
     fleets = []
 
@@ -109,7 +109,7 @@ def fleet_factory():
 
 @pytest.fixture
 def listener_factory():
-    from broadcast.listener import Listener
+    from broadcast.devices.listener import Listener
 
     listeners = []
 

@@ -9,14 +9,16 @@ import uuid
 import paho.mqtt.client as mqtt
 import pytest
 
-from broadcast import protocol, services
-from broadcast.models import Delivery, Program, SpeakerCluster
-from broadcast.mqtt import (
+from broadcast import services
+from broadcast.devices import protocol
+from broadcast.devices.mqtt import (
     Publisher,
     connect_properties,
     publish_outbox,
     publish_properties,
 )
+from broadcast.models import Delivery, Program, SpeakerCluster
+from broadcast.services import dispatch as dispatch_service
 from tests.utils import wait_for
 
 pytestmark = [pytest.mark.slow]
@@ -205,7 +207,7 @@ def test_broker_killed_mid_dispatch_loses_nothing(
     settings.BROADCAST_ACK_TIMEOUT_SECONDS = 2
     Publisher.reset()
     # No Celery here: this test plays the worker, calling the same function.
-    monkeypatch.setattr(services, "_kick_publisher", lambda: None)
+    monkeypatch.setattr(dispatch_service, "kick_publisher", lambda: None)
     specs = make_clusters(tree.commune_a2, 10)
     listener_factory(url=broker.url)
     fleet = fleet_factory(specs, url=broker.device_url, play_seconds=0.05)

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from broadcast import broker_config, protocol, services
+from broadcast import services
+from broadcast.devices import broker_config, protocol
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from broadcast import services
+from broadcast.devices.mqtt import publish_outbox
 from broadcast.models import Delivery, PlayLog, Program
-from broadcast.mqtt import publish_outbox
 from tests.factories.broadcast import make_cluster
 from tests.utils import wait_for
 

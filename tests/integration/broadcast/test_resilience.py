@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from broadcast import credentials, protocol, services
+from broadcast import services
+from broadcast.devices import credentials, protocol
 from broadcast.models import (
     Delivery,
     ListenerCounter,
@@ -57,7 +58,7 @@ def signed(spec, kind, body, key=None, n=None, ts=None, device=None):
 def test_listener_drops_counts_and_logs_bad_replayed_and_forged_messages(
     tree, make_clusters, listener_factory, caplog
 ):
-    caplog.set_level(logging.WARNING, logger="broadcast.listener")
+    caplog.set_level(logging.WARNING, logger="broadcast.devices.listener")
     a, b = make_clusters(tree.commune_a1, 2)
     listener = listener_factory()
     reasons = (

@@ -38,7 +38,7 @@ ACL = "acl"
 
 
 def password_lines():
-    from .models import SpeakerCluster
+    from ..models import SpeakerCluster
 
     return [
         f"{device_id}:{hashed}"

@@ -121,8 +121,8 @@ def publish_outbox(limit=2000, timeout=10):
     the sweep every 15 s) sends them again; devices drop duplicates by
     correlation id. Returns (published, failed) device copies.
     """
-    from .models import OutboxMessage, SpeakerCluster
-    from .pipeline import DeliveryState, record_new
+    from ..models import OutboxMessage, SpeakerCluster
+    from ..pipeline import DeliveryState, record_new
 
     now = timezone.now()
     with transaction.atomic():

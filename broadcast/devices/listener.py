@@ -21,16 +21,16 @@ from datetime import UTC, datetime
 from django.db import close_old_connections
 from django.utils import timezone
 
-from . import credentials, protocol
-from .models import (
+from ..models import (
     Delivery,
     ListenerCounter,
     OutboxMessage,
     PlayLog,
     SpeakerCluster,
 )
+from ..pipeline import DeliveryState, bulk_set_state
+from . import credentials, protocol
 from .mqtt import broker_address, connect_properties, new_client
-from .pipeline import DeliveryState, bulk_set_state
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ class Listener:
         if time.monotonic() - self._last_sweep < every:
             return
         self._last_sweep = time.monotonic()
-        from .services import expire_overdue, retry_unacknowledged
+        from ..services import expire_overdue, retry_unacknowledged
 
         expire_overdue()
         retry_unacknowledged()
@@ -380,7 +380,7 @@ class Listener:
         unknown = [key for key in wanted if key not in deliveries]
         if not unknown:
             return
-        from .models import Dispatch
+        from ..models import Dispatch
 
         live = {
             str(cid)
@@ -438,7 +438,7 @@ class Listener:
     def record_plays(self, plays, known):
         if not plays:
             return
-        from .models import Dispatch
+        from ..models import Dispatch
 
         cids = {
             data.get("cid") for _, data in plays if isinstance(data.get("cid"), str)

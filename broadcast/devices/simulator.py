@@ -179,6 +179,25 @@ class SimDevice:
             self.ack(cid, "expired")
             self.fleet.record(self.device_id, "expired", cid)
             return
+        if self.fleet.fetch_audio and command.get("url"):
+            # Download and check the audio before it counts as received
+            # (docs: check the length and the SHA-256; mismatch = failed).
+            self.fleet.fetch(self, command)
+            return
+        self.enqueue(command)
+
+    def fetched(self, command, error):
+        """Back on the loop after the download (``Fleet.fetch``)."""
+        cid = command["cid"]
+        if error:
+            self.fleet.record(self.device_id, "failed", cid)
+            self.ack(cid, "failed", detail=error)
+            return
+        self.fleet.record(self.device_id, "verified", cid)
+        self.enqueue(command)
+
+    def enqueue(self, command):
+        cid = command.get("cid")
         self.fleet.record(self.device_id, "received", cid)
         rank = RANK.get(command.get("priority"), 0)
         if (
@@ -206,9 +225,12 @@ class SimDevice:
         else:
             self.play_next()
 
-    def ack(self, cid, state):
+    def ack(self, cid, state, detail=None):
         self.last_ack[cid] = state
-        self.send(protocol.ACK, {"cid": cid, "state": state})
+        body = {"cid": cid, "state": state}
+        if detail:
+            body["detail"] = detail[:200]
+        self.send(protocol.ACK, body)
 
     def play_next(self):
         now = time.time()
@@ -291,6 +313,27 @@ class SimDevice:
             self.send(protocol.HEARTBEAT, {"playing": playing}, qos=0)
 
 
+def download_error(command, timeout=30):
+    """None when the body at ``url`` has the command's length and SHA-256,
+    else the ack's ``detail`` (``HTTP 404``, ``sha256 mismatch``...)."""
+    import hashlib
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(command["url"], timeout=timeout) as response:
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except OSError as exc:
+        return f"download: {exc}"[:200]
+    if "bytes" in command and len(body) != command["bytes"]:
+        return "length mismatch"
+    if hashlib.sha256(body).hexdigest() != command.get("sha256"):
+        return "sha256 mismatch"
+    return None
+
+
 class Fleet:
     """Many simulated devices on one selectors loop in one thread."""
 
@@ -302,6 +345,7 @@ class Fleet:
         play_seconds=None,
         keepalive=60,
         connect_batch=200,
+        fetch_audio=False,
     ):
         from django.conf import settings
 
@@ -314,6 +358,10 @@ class Fleet:
         self.play_seconds = play_seconds
         self.keepalive = keepalive
         self.connect_batch = connect_batch
+        # Download each play's audio and check its length and SHA-256 (off
+        # for the big benches: thousands of devices fetching one file).
+        self.fetch_audio = fetch_audio
+        self.downloads = None
         self.selector = selectors.DefaultSelector()
         self.seq = itertools.count()
         self.timers = []
@@ -370,6 +418,20 @@ class Fleet:
         with self.calls_lock:
             self.calls.append((fn, args))
 
+    def fetch(self, device, command):
+        """GET the command's ``url`` on a worker thread, check ``bytes`` and
+        ``sha256``, then hand the result back to the loop."""
+        if self.downloads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.downloads = ThreadPoolExecutor(4, thread_name_prefix="sim-fetch")
+
+        def run():
+            error = download_error(command)
+            self.call_soon_threadsafe(device.fetched, command, error)
+
+        self.downloads.submit(run)
+
     def record(self, device_id, event, cid):
         with self.events_lock:
             self.events.append((time.time(), device_id, event, cid))
@@ -425,6 +487,8 @@ class Fleet:
         self.stopping.set()
         if self.thread:
             self.thread.join(timeout=10)
+        if self.downloads is not None:
+            self.downloads.shutdown(wait=False, cancel_futures=True)
 
     # --- the loop -----------------------------------------------------------------
     def run(self):

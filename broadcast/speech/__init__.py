@@ -1,0 +1,1 @@
+"""Speech and audio: text normalisation, TTS engines, uploaded audio."""
