@@ -28,7 +28,7 @@ emergency before it goes out).
 
 import functools
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import ModelChoiceField
 from django.http import Http404
@@ -147,6 +147,27 @@ class UnitScopedViewMixin:
         form = super().get_form(*args, **kwargs)
         scope_choices(form, current_unit())
         return form
+
+    def form_valid(self, form):
+        # A guard in model.save() or form.save() that refuses (a frozen
+        # survey, a status move that became invalid meanwhile) gives the
+        # form back with its message instead of a 500. Wagtail saves inside
+        # a transaction, so nothing of the refused save is kept.
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+
+
+def add_errors(form, error):
+    """``error``'s messages on the form: on their field when the form has
+    it, at the top otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def scope_choices(form, unit):

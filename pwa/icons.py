@@ -1,6 +1,6 @@
 """The app's icons, drawn with Pillow from the unit's emblem (ThemeSettings
 logo) on its theme colour, or from the national-style emblem every site
-shows when it has none (static/img/emblem.svg, drawn again here: Pillow does
+shows when it has none (themes/static/img/emblem.svg, drawn again here: Pillow does
 not read SVG).
 
 "any" icons fill the square with the emblem; "maskable" ones keep it inside

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from themes.identity import site_label
 
-# The theme palettes' --brand colour (static/css/site.css): the title bar
+# The theme palettes' --brand colour (themes/static/css/site.css): the title bar
 # and splash screen of the installed app match the site's header.
 THEME_COLOURS = {
     "truyen-thong": "#a50e0e",

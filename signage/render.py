@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 RENDERER_VERSION = "6"
@@ -107,7 +106,8 @@ def _first(*candidates):
 @lru_cache(maxsize=1)
 def font_files():
     """Fonts shipped with the project first, Debian's fonts-noto-core next."""
-    shipped = Path(settings.BASE_DIR) / "static" / "fonts"
+    from themes.assets import FONTS_DIR as shipped
+
     latin_regular = _first(
         (shipped, "**/BeVietnamPro-Regular.ttf"),
         (SYSTEM_FONTS, "NotoSans-Regular.ttf"),

@@ -310,11 +310,12 @@ def _board_priority(priority):
 
 
 def page_items(unit, at):
-    """Published pages of the unit marked for boards (read inside its schema)."""
-    from cms.models import AnnouncementPage, ArticlePage
+    """Published pages of the unit marked for boards (read inside its schema),
+    of every page type that says ``board_items`` (cms.models.BasePage)."""
+    from wagtail.models import get_page_models
 
     items = []
-    for model in (AnnouncementPage, ArticlePage):
+    for model in [m for m in get_page_models() if getattr(m, "board_items", False)]:
         with tenant_context(unit):
             pages = list(model.objects.live().public().filter(show_on_boards=True))
         for page in pages:

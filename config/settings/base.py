@@ -132,6 +132,8 @@ MIDDLEWARE = [
     # lookup (signage/middleware.py); everything else passes straight through.
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
+    # The unit's site, locales, settings and menu kept per process (cms.memo).
+    "cms.memo.UnitMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the page cache, so cached pages carry the policy too.
     "base.security.ContentSecurityPolicyMiddleware",
@@ -175,7 +177,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- services ---------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ttcs")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend with a content-type cache per schema (base/db/base.py).
+DATABASES["default"]["ENGINE"] = "base.db"
 # django-tenants sets search_path once per schema switch instead of before
 # every query (half of an uncached page's queries); it forgets it on rollback.
 TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)
@@ -310,11 +313,12 @@ FORMAT_MODULE_PATH = ["config.formats"]
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
-# Wagtail 8's autosave posts the editor's form in the background; one that
-# lands just after "Duyệt và xuất bản" saved a stale copy over the published
-# page (ux B2: left unpublished while already syndicated). Off until it
-# respects workflow actions; editors save with "Lưu nháp".
-WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "0"))
+# Wagtail 8's autosave posts the editor's form in the background (every
+# 500 ms of changes, its default). One that landed just after "Duyệt và xuất
+# bản" wrote a stale copy over the published page (ux B2); cms/admin_edit.py
+# now runs a page's saves one at a time and refuses an autosave made before
+# the page was published. 0 turns autosave off.
+WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "500"))
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -379,6 +383,11 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
 # Seconds a page stays in that cache (a publish invalidates it at once).
 CMS_PAGE_CACHE_TIMEOUT = int(os.environ.get("CMS_PAGE_CACHE_TIMEOUT", "600"))
+# cms.memo: a unit's site, locales, settings and menu kept in each web
+# process (until the unit's next save, at most this many seconds), for the
+# units served last.
+CMS_UNIT_MEMO_SECONDS = int(os.environ.get("CMS_UNIT_MEMO_SECONDS", "300"))
+CMS_UNIT_MEMO_UNITS = int(os.environ.get("CMS_UNIT_MEMO_UNITS", "500"))
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"}
 }

@@ -223,6 +223,21 @@ def test_a_bulletin_is_pushed_only_once(tree, client_for, endpoint):
     [received] = endpoint.messages_for(phone)
     assert received["payload"]["title"] == "Thông tin ưu tiên – Tỉnh Thử Nghiệm"
 
+    # The officer reads the phone delivery figures beside the bulletin's.
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.utils import admin_client
+
+    connection.set_schema_to_public()  # the citizen's requests left a unit's
+    body = (
+        admin_client(settings.BASE_DOMAIN, officer)
+        .get(f"/admin/thong-tin-nguon/{bulletin.pk}/")
+        .content.decode()
+    )
+    assert "Thông báo đến điện thoại" in body
+    assert "Đã gửi: <strong>1</strong>" in body and "Lỗi: <strong>0</strong>" in body
+
 
 # --- announcements the commune marks for push ----------------------------------
 

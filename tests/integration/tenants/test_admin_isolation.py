@@ -320,6 +320,7 @@ HAND_WRITTEN = {
     "broadcast_admin_program_edit": lambda v: {"pk": v.program.pk},
     "broadcast_admin_program_delete": lambda v: {"pk": v.program.pk},
     "broadcast_admin_emergency": None,
+    "broadcast_admin_subtree_schedules": None,
     "broadcast_admin_dispatch": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_dispatch_stop": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_cluster_add": None,
@@ -358,6 +359,9 @@ HAND_WRITTEN = {
     # Translation sources live in each unit's own schema: another unit's are
     # not even addressable; an unknown id must be a 404.
     "cms_update_translations": lambda v: {"translation_source_id": 10**9},
+    # Wagtail's page editor (cms/admin_edit.py): pages too live in the unit's
+    # own schema.
+    "cms_page_edit": lambda v: {"page_id": 10**9},
 }
 
 
