@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from base.admin import UnitScopedViewSet
 
-from . import views_admin, views_streams
+from . import views_admin, views_streams, views_subtree
 from .models import Delivery, SpeakerCluster
 
 
@@ -99,14 +99,34 @@ class BroadcastGroup(ViewSetGroup):
                 icon_name="warning",
                 order=40,
             ),
+            BelowMenuItem(
+                "Lịch phát của đơn vị cấp dưới",
+                reverse("broadcast_admin_subtree_schedules"),
+                icon_name="date",
+                order=50,
+            ),
             MenuItem(
                 "Trực tiếp và tiếp sóng",
                 reverse("broadcast_admin_streams"),
                 icon_name="microphone",
-                order=50,
+                order=60,
             ),
         ]
         return items + super().get_submenu_items()
+
+
+class BelowMenuItem(MenuItem):
+    """Shown in a district's or the province's admin (units below it)."""
+
+    def is_shown(self, request):
+        from tenants.services import current_unit
+
+        unit = current_unit()
+        return (
+            unit is not None
+            and request.user.has_perm("broadcast.view_schedule")
+            and unit.descendants().exists()
+        )
 
 
 @hooks.register("register_icons")
@@ -224,5 +244,10 @@ def register_broadcast_admin_urls():
             "truyen-thanh/luong/<int:pk>/am-thanh/",
             views_streams.stream_chunk,
             name="broadcast_admin_stream_chunk",
+        ),
+        path(
+            "truyen-thanh/lich-cap-duoi/",
+            views_subtree.subtree_schedules,
+            name="broadcast_admin_subtree_schedules",
         ),
     ]

@@ -46,6 +46,9 @@ FIRMWARE = "ttcs-sim/1.1"
 # commands before its PUBACKs (the broker-wide max_inflight_messages is large
 # for the platform's listener).
 DEVICE_RECEIVE_MAXIMUM = 10
+# Seconds a stream's reader waits for a stop after the mount closed before
+# reporting the stream completed (the document allows up to 30).
+STREAM_END_GRACE = 5
 
 
 class SimDevice:
@@ -511,7 +514,10 @@ class Fleet:
                         device.stream_failed, command, f"stream: {exc}"[:200]
                     )
                 return
-            if not stop.is_set():
+            # The mount closed: the platform's stop usually follows at once
+            # (it ends the encoder and tells the devices together), so wait
+            # a little for it before calling the stream ended.
+            if not stop.wait(STREAM_END_GRACE):
                 self.call_soon_threadsafe(device.stream_ended, command)
 
         threading.Thread(target=run, daemon=True, name="sim-stream").start()
