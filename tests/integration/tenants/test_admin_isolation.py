@@ -44,6 +44,8 @@ pytestmark = pytest.mark.django_db
 SECRET = "Bimat90201x"
 PHONE = "0988777666"
 PROJECT_APPS = {
+    "alerts",
+    "api",
     "base",
     "broadcast",
     "bulletins",
