@@ -493,6 +493,9 @@ RATELIMITS = {
     # broadcast: the citizens' listen-back page; an official's live take (per user).
     "broadcast.listen_back": "120/m",
     "broadcast.live_upload": "20/m",
+    # Live streams: a start or stop per press; a chunk every 500 ms.
+    "broadcast.stream_start": "20/m",
+    "broadcast.stream_chunk": "600/m",
     # api: anonymous reading, per address (a key has its own rate, ApiKey.rate);
     # what anonymous clients send counts against "engage.form" like the forms.
     "api": os.environ.get("API_RATELIMIT", "120/m"),
@@ -642,6 +645,26 @@ BROADCAST_MAX_AUDIO_SECONDS = 3600
 # Speech, uploads and streams reach devices as mono CBR MP3 at this rate
 # (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
 BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
+# Live and relayed audio: ffmpeg pushes each stream to a mount of Icecast
+# (ICECAST_URL, the address the platform reaches; scripts/services.py
+# starts Debian's icecast2 and writes these); devices get
+# BROADCAST_STREAM_BASE_URL/<mount>?t=<token>, the token checked by
+# Icecast's URL authentication against /_icecast/auth/ while the stream is
+# on the air.
+ICECAST_URL = os.environ.get("ICECAST_URL", "http://127.0.0.1:58000")
+ICECAST_SOURCE_PASSWORD = os.environ.get("ICECAST_SOURCE_PASSWORD", "")
+# The streamer reads which mounts have audio from Icecast's admin pages.
+ICECAST_ADMIN_PASSWORD = os.environ.get("ICECAST_ADMIN_PASSWORD", "")
+BROADCAST_STREAM_BASE_URL = os.environ.get(
+    "BROADCAST_STREAM_BASE_URL",
+    f"http://{BASE_DOMAIN}:" + ICECAST_URL.rstrip("/").rsplit(":", 1)[-1],
+)
+# Longest a stream stays on the air (its command's expiry, its token's life).
+BROADCAST_STREAM_MAX_SECONDS = int(
+    os.environ.get("BROADCAST_STREAM_MAX_SECONDS", str(4 * 3600))
+)
+# A live take's chunk from the browser (MediaRecorder, every 500 ms).
+BROADCAST_STREAM_CHUNK_BYTES = 256 * 1024
 # Interrupts start and end on time on every board (the sweep also hands the
 # worker timed pushes for the next 90 s).
 CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
