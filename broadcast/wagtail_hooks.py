@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 
 from base.admin import UnitScopedViewSet
 
-from . import views_admin
+from . import views_admin, views_streams, views_subtree
 from .models import Delivery, SpeakerCluster
 
 
@@ -99,8 +99,34 @@ class BroadcastGroup(ViewSetGroup):
                 icon_name="warning",
                 order=40,
             ),
+            BelowMenuItem(
+                "Lịch phát của đơn vị cấp dưới",
+                reverse("broadcast_admin_subtree_schedules"),
+                icon_name="date",
+                order=50,
+            ),
+            MenuItem(
+                "Trực tiếp và tiếp sóng",
+                reverse("broadcast_admin_streams"),
+                icon_name="microphone",
+                order=60,
+            ),
         ]
         return items + super().get_submenu_items()
+
+
+class BelowMenuItem(MenuItem):
+    """Shown in a district's or the province's admin (units below it)."""
+
+    def is_shown(self, request):
+        from tenants.services import current_unit
+
+        unit = current_unit()
+        return (
+            unit is not None
+            and request.user.has_perm("broadcast.view_schedule")
+            and unit.descendants().exists()
+        )
 
 
 @hooks.register("register_icons")
@@ -182,5 +208,46 @@ def register_broadcast_admin_urls():
             "truyen-thanh/cum-loa/<int:pk>/thu-hoi/",
             views_admin.cluster_revoke,
             name="broadcast_admin_cluster_revoke",
+        ),
+        # Live and relayed streams (views_streams.py).
+        path(
+            "truyen-thanh/luong/",
+            views_streams.stream_list,
+            name="broadcast_admin_streams",
+        ),
+        path(
+            "truyen-thanh/luong/tiep-song/",
+            views_streams.relay_add,
+            name="broadcast_admin_relay_add",
+        ),
+        path(
+            "truyen-thanh/luong/truc-tiep/",
+            views_streams.live,
+            name="broadcast_admin_stream_live",
+        ),
+        path(
+            "truyen-thanh/luong/truc-tiep/bat-dau/",
+            views_streams.live_start,
+            name="broadcast_admin_stream_live_start",
+        ),
+        path(
+            "truyen-thanh/luong/<int:pk>/",
+            views_streams.stream_detail,
+            name="broadcast_admin_stream",
+        ),
+        path(
+            "truyen-thanh/luong/<int:pk>/dung/",
+            views_streams.stream_stop,
+            name="broadcast_admin_stream_stop",
+        ),
+        path(
+            "truyen-thanh/luong/<int:pk>/am-thanh/",
+            views_streams.stream_chunk,
+            name="broadcast_admin_stream_chunk",
+        ),
+        path(
+            "truyen-thanh/lich-cap-duoi/",
+            views_subtree.subtree_schedules,
+            name="broadcast_admin_subtree_schedules",
         ),
     ]
