@@ -24,6 +24,7 @@ import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from bulletins import services as bulletin_services
@@ -262,6 +263,7 @@ def test_follow_units_subscribe_receive_notification_and_unsubscribe(
             "false"
         )
     finally:
+        connection.set_schema_to_public()  # the citizen's requests left a unit's
         context.close()
         endpoint.stop()
         PushSubscription.objects.filter(endpoint=phone["endpoint"]).delete()
