@@ -73,6 +73,7 @@ def _played(subtree, period):
         rows = (
             PlayLog.objects.filter(
                 unit_id__in=subtree.ids,
+                accepted=True,
                 started_at__gte=period.start_dt,
                 started_at__lt=period.end_dt,
             )
