@@ -24,7 +24,7 @@ requirements: .venv/.stamp
 system-packages:
 	@bash scripts/system_packages.sh
 
-# npm packages for tests (axe-core); the fonts are already in static/fonts.
+# npm packages for tests (axe-core); the fonts are already in themes/static/fonts.
 node_modules/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@

@@ -28,7 +28,7 @@ emergency before it goes out).
 
 import functools
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import ModelChoiceField
 from django.http import Http404
@@ -148,10 +148,32 @@ class UnitScopedViewMixin:
         scope_choices(form, current_unit())
         return form
 
+    def form_valid(self, form):
+        # A guard in model.save() or form.save() that refuses (a frozen
+        # survey, a status move that became invalid meanwhile) gives the
+        # form back with its message instead of a 500. Wagtail saves inside
+        # a transaction, so nothing of the refused save is kept.
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            add_errors(form, error)
+            return self.form_invalid(form)
+
+
+def add_errors(form, error):
+    """``error``'s messages on the form: on their field when the form has
+    it, at the top otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
 
 def scope_choices(form, unit):
     """Foreign-key and many-to-many choices of a form list only ``unit``'s rows
-    (models with a ``unit`` field) and units of its subtree (``tenants.Unit``)."""
+    (models with a ``unit`` field; rows of its subtree for a field marked
+    ``subtree = True``) and units of its subtree (``tenants.Unit``)."""
     from tenants.models import Unit
 
     for field in form.fields.values():
@@ -163,7 +185,14 @@ def scope_choices(form, unit):
                 unit.descendants(include_self=True) if unit else Unit.objects.none()
             )
         elif any(f.name == "unit" for f in related._meta.get_fields()):
-            field.queryset = UnitScope(related).filter(field.queryset, unit)
+            if getattr(field, "subtree", False) and unit is not None:
+                # A field that offers rows of the units below too (a
+                # district's board group holds its communes' boards).
+                field.queryset = field.queryset.filter(
+                    unit__in=unit.descendants(include_self=True)
+                )
+            else:
+                field.queryset = UnitScope(related).filter(field.queryset, unit)
 
 
 @functools.cache

@@ -13,7 +13,9 @@ training per commune; 100 syndicated articles per commune; 240 bulletins
 target with transitions; 20 feedback and 10 questions per commune; a play
 log per cluster and day. Then times GET /admin/danh-gia-bao-cao/ (an officer
 of the province, Django test client, nothing cached: the dashboard has no
-cache) and annual_report to XLSX and DOCX. Deletes it all unless --keep.
+cache) and annual_report to XLSX and DOCX. Deletes it all unless --keep;
+--reuse times what a --keep run left. The tables are ANALYZEd after the data
+is generated (as autovacuum would soon do) unless --no-analyze.
 """
 
 import argparse
@@ -37,6 +39,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from broadcast.models import PlayLog, Program, SpeakerCluster  # noqa: E402
@@ -52,7 +55,7 @@ from reports.registry import Period  # noqa: E402
 from signage.models import Board  # noqa: E402
 from syndication.models import SyndicatedItem  # noqa: E402
 from tenants.models import Hamlet, Unit  # noqa: E402
-from tenants.services import create_unit  # noqa: E402
+from tenants.services import create_unit, ensure_platform  # noqa: E402
 from tests.utils import admin_client  # noqa: E402
 
 CODE = "B9"
@@ -226,17 +229,40 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the data a previous --keep run left (generated with the same "
+        "seed) instead of generating it again",
+    )
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="time the freshly inserted rows before ANALYZE (the planner then "
+        "guesses the tables' sizes, as before autovacuum has run)",
+    )
     args = parser.parse_args()
     year = datetime.date.today().year
-    clean()
+    ensure_platform()
     t = time.perf_counter()
-    province = generate(year, random.Random(7))
+    existing = Unit.objects.filter(structure=2020, code=CODE).first()
+    if args.reuse and existing is not None:
+        province = existing
+        get_user_model().objects.filter(username="bench-reports").delete()
+    else:
+        clean()
+        province = generate(year, random.Random(7))
+    if not args.no_analyze:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     below = CODE + "/"
     plays = PlayLog.objects.filter(unit__path__startswith=below).count()
     deliveries = Delivery.objects.filter(unit__path__startswith=below).count()
     articles = SyndicatedItem.objects.filter(unit_path__startswith=below).count()
     print(
-        f"generated in {time.perf_counter() - t:.1f} s: {plays} play logs, "
+        f"{'reused' if province is existing else 'generated'}"
+        f"{'' if args.no_analyze else ' and analysed'} in "
+        f"{time.perf_counter() - t:.1f} s: {plays} play logs, "
         f"{deliveries} deliveries, {articles} articles"
     )
     user = get_user_model().objects.create_user("bench-reports", password="x")

@@ -8,13 +8,16 @@ from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 ESPEAK = "broadcast.speech.tts.EspeakEngine"
+# MPEG-2 Layer III rates at 22.05 kHz within what 3G carries comfortably.
+MP3_KBPS = (32, 40, 48, 56, 64)
 
 
 @register("broadcast")
 def check_speech_tools(app_configs=None, **kwargs):
     """broadcast.E001: a TTS engine path that cannot be imported;
     broadcast.W001: espeak-ng chosen but not installed (no Vietnamese voice);
-    broadcast.W002: no ffmpeg (audio is kept as uploaded, not as small MP3)."""
+    broadcast.W002: no ffmpeg (audio is kept as uploaded, not as small MP3);
+    broadcast.E002: BROADCAST_MP3_KBPS outside 32-64 kbit/s."""
     problems = []
     for path in settings.BROADCAST_TTS_ENGINES:
         try:
@@ -49,6 +52,16 @@ def check_speech_tools(app_configs=None, **kwargs):
                 hint="apt-get install ffmpeg, or set FFMPEG_BINARY to its path.",
                 obj="FFMPEG_BINARY",
                 id="broadcast.W002",
+            )
+        )
+    kbps = settings.BROADCAST_MP3_KBPS
+    if kbps not in MP3_KBPS:
+        problems.append(
+            Error(
+                f"BROADCAST_MP3_KBPS is {kbps!r}: devices on 3G get mono MP3 "
+                "at 32, 40, 48, 56 or 64 kbit/s.",
+                obj="BROADCAST_MP3_KBPS",
+                id="broadcast.E002",
             )
         )
     return problems

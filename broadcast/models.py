@@ -700,3 +700,62 @@ class ListenerCounter(models.Model):
     def value(cls, name):
         row = cls.objects.filter(name=name).first()
         return row.count if row else 0
+
+
+class PlayDay(models.Model):
+    """Seconds played per unit and day (Vietnam time): the running total the
+    reports' hours-broadcast figures read instead of a year of ``PlayLog``
+    rows (a province has hundreds of thousands).
+
+    Kept by PostgreSQL triggers (migration 0010), never written by Django:
+    per statement on ``PlayLog`` (insert, update, delete) and on ``Program``
+    (a changed kind or language moves its seconds between the TTS and
+    minority-language totals). A new log is added to its day's row; a log
+    changed or removed has its days counted again from the logs, so nothing
+    is subtracted and no rounding is left behind. Every way a log is
+    written (the listener's bulk insert, a cascade, a queryset update, a
+    program deleted) keeps the total exact, in the same transaction. A row
+    exists while its day has at least one log (``plays``). Tested against
+    the logs themselves in tests/integration/reports/test_stored_totals.py."""
+
+    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("ngày")
+    plays = models.PositiveIntegerField("số lượt phát", default=0)
+    seconds = models.FloatField("số giây đã phát", default=0)
+    tts_seconds = models.FloatField("số giây phát bằng TTS", default=0)
+    minority_seconds = models.FloatField(
+        "số giây phát bằng tiếng dân tộc thiểu số", default=0
+    )
+
+    class Meta:
+        verbose_name = "thời lượng phát trong ngày"
+        verbose_name_plural = "thời lượng phát trong ngày"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="bc_playday_unit_day")
+        ]
+
+
+class PlayMonth(models.Model):
+    """The same totals per unit and calendar month (``month`` is its first
+    day), kept by the same triggers in the same statements (migration 0011):
+    a year's figures read whole months here and only the days of the
+    period's first and last months from ``PlayDay`` (the report year runs
+    15/12 to 14/12), about a tenth of the rows."""
+
+    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("tháng")
+    plays = models.PositiveIntegerField("số lượt phát", default=0)
+    seconds = models.FloatField("số giây đã phát", default=0)
+    tts_seconds = models.FloatField("số giây phát bằng TTS", default=0)
+    minority_seconds = models.FloatField(
+        "số giây phát bằng tiếng dân tộc thiểu số", default=0
+    )
+
+    class Meta:
+        verbose_name = "thời lượng phát trong tháng"
+        verbose_name_plural = "thời lượng phát trong tháng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month"], name="bc_playmonth_unit_month"
+            )
+        ]

@@ -14,7 +14,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from base.admin import UnitScopedViewSet
 from tenants.services import current_unit
 
-from . import views_admin
+from . import views_admin, views_subtree
 from .models import Delivery, SpeakerCluster
 
 
@@ -103,6 +103,12 @@ class BroadcastGroup(ViewSetGroup):
                 icon_name="warning",
                 order=40,
             ),
+            BelowMenuItem(
+                "Lịch phát của đơn vị cấp dưới",
+                reverse("broadcast_admin_subtree_schedules"),
+                icon_name="date",
+                order=50,
+            ),
         ]
         return items + super().get_submenu_items()
 
@@ -150,6 +156,20 @@ def add_offline_alerts(request, panels):
     )
     if alerts:
         panels.append(OfflineAlertPanel(alerts))
+
+
+class BelowMenuItem(MenuItem):
+    """Shown in a district's or the province's admin (units below it)."""
+
+    def is_shown(self, request):
+        from tenants.services import current_unit
+
+        unit = current_unit()
+        return (
+            unit is not None
+            and request.user.has_perm("broadcast.view_schedule")
+            and unit.descendants().exists()
+        )
 
 
 @hooks.register("register_icons")
@@ -241,5 +261,10 @@ def register_broadcast_admin_urls():
             "truyen-thanh/cum-loa/<int:pk>/thu-hoi/",
             views_admin.cluster_revoke,
             name="broadcast_admin_cluster_revoke",
+        ),
+        path(
+            "truyen-thanh/lich-cap-duoi/",
+            views_subtree.subtree_schedules,
+            name="broadcast_admin_subtree_schedules",
         ),
     ]

@@ -12,6 +12,7 @@ from .models import (
     Delivery,
     DeliveryState,
     DeliveryTransition,
+    FirstAnswer,
     OfficerProfile,
 )
 from .services import overdue_after
@@ -52,12 +53,24 @@ def departments_connected(subtree, period):
     order=20,
 )
 def departments_supplying(subtree, period):
-    supplying = set(
-        _sent_in(period)
-        .filter(sender_unit_id__in=subtree.department_ids)
-        .values_list("sender_unit_id", flat=True)
-    )
+    supplying = _sent_by(subtree, period)
     return {pk: (int(pk in supplying), 1) for pk in subtree.department_ids}
+
+
+def _sent_by(subtree, period):
+    """{sender unit id: bulletins sent in the period} for the subtree's units
+    (departments included): one grouped query for the two indicators."""
+    key = ("bulletins_sent", period)
+    if key not in subtree.memo:
+        rows = (
+            _sent_in(period)
+            .filter(sender_unit_id__in=subtree.ids)
+            .values_list("sender_unit_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        subtree.memo[key] = dict(rows)
+    return subtree.memo[key]
 
 
 @register(
@@ -69,13 +82,7 @@ def departments_supplying(subtree, period):
     order=30,
 )
 def bulletins_sent(subtree, period):
-    rows = (
-        _sent_in(period)
-        .filter(sender_unit_id__in=subtree.ids)
-        .values("sender_unit_id")
-        .annotate(n=Count("pk"))
-    )
-    return {r["sender_unit_id"]: (r["n"], 0) for r in rows}
+    return {pk: (n, 0) for pk, n in _sent_by(subtree, period).items()}
 
 
 DELIVERY_COUNTS_SQL = """
@@ -83,31 +90,34 @@ SELECT d.unit_id,
        count(*),
        count(*) FILTER (WHERE d.state = ANY(%(reached)s)),
        count(*) FILTER (WHERE d.state = %(used)s),
-       count(*) FILTER (
-           WHERE t.first_at <= b.sent_at + make_interval(secs => CASE b.priority
-               {cases} END)
-       )
+       count(*) FILTER (WHERE f.at <= b.due)
 FROM {delivery} d
-JOIN {bulletin} b ON b.id = d.bulletin_id
-LEFT JOIN LATERAL (
-    SELECT min(tr.at) AS first_at FROM {transition} tr
-    WHERE tr.delivery_id = d.id AND tr.from_state = %(sent)s
-) t ON true
-WHERE d.unit_id = ANY(%(units)s) AND b.status = ANY(%(statuses)s)
-  AND b.sent_at >= %(start)s AND b.sent_at < %(end)s
+JOIN (
+    SELECT id, sent_at + make_interval(secs => CASE priority {cases} END) AS due
+    FROM {bulletin}
+    WHERE status = ANY(%(statuses)s) AND sent_at >= %(start)s AND sent_at < %(end)s
+) b ON b.id = d.bulletin_id
+{first_answer}
+WHERE d.unit_id = ANY(%(units)s::bigint[])
 GROUP BY d.unit_id
 """
+# The unit ids are cast: psycopg sends small ints as smallint[], and
+# bigint = ANY(smallint[]) is not hashed (10x slower over a year's rows).
+# Where a delivery's first answer (f.at) comes from: the stored one, or its
+# history (one index lookup per delivery; what FirstAnswer keeps).
+STORED_FIRST_ANSWER = "LEFT JOIN {first} f ON f.delivery_id = d.id"
+FIRST_ANSWER_FROM_HISTORY = """LEFT JOIN LATERAL (
+    SELECT min(tr.at) AS at FROM {transition} tr
+    WHERE tr.delivery_id = d.id AND tr.from_state = %(sent)s
+) f ON true"""
 
 
-def _delivery_counts(subtree, period):
-    """{unit id: (deliveries, reached, used, on time)} in one query shared by
-    the four delivery indicators. On time: the first answer (the transition
-    out of "sent") by sent_at plus the priority's delay, compared in SQL: the
-    first answer of every delivery (one index lookup each) is never parsed
-    in Python."""
-    key = ("bulletin_deliveries", period)
-    if key in subtree.memo:
-        return subtree.memo[key]
+def delivery_counts(subtree, period, *, from_history=False):
+    """{unit id: (deliveries, reached, used, on time)} in one query. On time:
+    the first answer (the transition out of "sent", stored in FirstAnswer) by
+    sent_at plus the priority's delay, compared in SQL. ``from_history``
+    reads the first answers from the transitions instead (the tests hold
+    the two equal)."""
     params = {
         "reached": list(REACHED),
         "used": DeliveryState.USED,
@@ -122,17 +132,30 @@ def _delivery_counts(subtree, period):
         delay = overdue_after(priority)
         params[f"p{index}"], params[f"s{index}"] = str(priority), delay.total_seconds()
         cases.append(f"WHEN %(p{index})s THEN %(s{index})s")
+    first_answer = (
+        FIRST_ANSWER_FROM_HISTORY if from_history else STORED_FIRST_ANSWER
+    ).format(
+        first=FirstAnswer._meta.db_table,
+        transition=DeliveryTransition._meta.db_table,
+    )
     sql = DELIVERY_COUNTS_SQL.format(
         cases=" ".join(cases),
         delivery=Delivery._meta.db_table,
         bulletin=Bulletin._meta.db_table,
-        transition=DeliveryTransition._meta.db_table,
+        first_answer=first_answer,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        counts = {row[0]: row[1:] for row in cursor.fetchall()}
-    subtree.memo[key] = counts
-    return counts
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _delivery_counts(subtree, period):
+    """``delivery_counts`` once per dashboard, shared by the four delivery
+    indicators."""
+    key = ("bulletin_deliveries", period)
+    if key not in subtree.memo:
+        subtree.memo[key] = delivery_counts(subtree, period)
+    return subtree.memo[key]
 
 
 @register(

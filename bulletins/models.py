@@ -255,11 +255,36 @@ class DeliveryTransition(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [
-            # The reports' "on time" figure looks up each delivery's first
-            # answer (min(at) of its transitions out of "sent"): an index-only
-            # lookup per delivery instead of a heap fetch per transition.
+            # A delivery's first answer (min(at) of its transitions out of
+            # "sent", kept in FirstAnswer) is counted again from here when a
+            # transition changes: an index-only lookup.
             models.Index(
                 fields=["delivery", "from_state", "at"],
                 name="bul_transition_from_at",
             ),
         ]
+
+
+class FirstAnswer(models.Model):
+    """When a delivery first left "sent" (the earliest of its transitions out
+    of "sent": opened, or expired unopened), the moment its "on time" is
+    judged by. The reports read one row per delivery instead of looking up
+    every delivery's history.
+
+    Kept by PostgreSQL triggers on ``DeliveryTransition`` (migration 0004),
+    never written by Django: an answer recorded by the pipeline, a bulk
+    insert, a transition's time corrected or deleted all keep it equal to
+    the history, in the same transaction. Tested against the history in
+    tests/integration/reports/test_stored_totals.py."""
+
+    delivery = models.OneToOneField(
+        Delivery,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="first_answer",
+    )
+    at = models.DateTimeField("trả lời lần đầu lúc")
+
+    class Meta:
+        verbose_name = "lần trả lời đầu tiên"
+        verbose_name_plural = "lần trả lời đầu tiên"

@@ -73,6 +73,16 @@ def officer_scope(user):
     )
 
 
+def is_officer(request):
+    """Whether the signed-in user has an officer profile, looked up once per
+    request: the admin menu asks for each of its officer items."""
+    known = getattr(request, "_ttcs_is_officer", None)
+    if known is None:
+        known = OfficerProfile.objects.filter(user=request.user).exists()
+        request._ttcs_is_officer = known
+    return known
+
+
 def can_approve(user):
     profile = OfficerProfile.objects.filter(user=user).first()
     return bool(user.is_superuser or (profile and profile.can_approve))

@@ -18,11 +18,10 @@ def register_urls():
 
 class OfficerMenuItem(MenuItem):
     def is_shown(self, request):
-        from .models import OfficerProfile
+        from .services import is_officer
 
         return connection.schema_name == "public" and (
-            request.user.is_superuser
-            or OfficerProfile.objects.filter(user=request.user).exists()
+            request.user.is_superuser or is_officer(request)
         )
 
 
@@ -52,12 +51,9 @@ class EnterUnitMenuItem(MenuItem):
     """Platform admin: an officer's way into the own unit's admin."""
 
     def is_shown(self, request):
-        from .models import OfficerProfile
+        from .services import is_officer
 
-        return (
-            connection.schema_name == "public"
-            and OfficerProfile.objects.filter(user=request.user).exists()
-        )
+        return connection.schema_name == "public" and is_officer(request)
 
 
 class PlatformMenuItem(MenuItem):

@@ -15,7 +15,18 @@ class CmsConfig(AppConfig):
             post_page_move,
         )
 
+        from tenants import signals as tenant_signals
+
+        from . import memo, receivers
         from .cache import invalidate_unit_pages
+
+        memo.install()
+
+        # tenants provisions the schemas; cms builds the pages inside them.
+        for name in ("template_schema_ready", "unit_schema_ready", "unit_groups_ready"):
+            getattr(tenant_signals, name).connect(
+                getattr(receivers, name), dispatch_uid=f"cms-{name}"
+            )
         from .receivers import clear_root_paths_after_commit
 
         # Home pages (and their translations) are site roots.
@@ -39,6 +50,9 @@ class CmsConfig(AppConfig):
         # A privacy change takes effect at once: no cached copy of a page made
         # private (or of a list showing it) is served afterwards.
         for model_name in (
+            # Read by every page through the unit's memo (cms.memo).
+            "wagtailcore.Site",
+            "wagtailcore.Locale",
             "cms.Category",
             "cms.Person",
             "themes.ThemeSettings",

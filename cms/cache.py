@@ -16,8 +16,10 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import translation
+from django_tenants.utils import schema_context
 
 GENERATION_KEY = "cms:page-cache:generation"
 
@@ -46,6 +48,21 @@ def invalidate_unit_pages(**kwargs):
         "ThemeSettings"
     ):
         return
+    _bump()
+    if connection.in_atomic_block:
+        # Again once committed: a request between the first bump and the
+        # commit reads the old rows and keeps them (page, unit memo) under
+        # the new generation.
+        schema = connection.schema_name
+
+        def bump_committed():
+            with schema_context(schema):
+                _bump()
+
+        transaction.on_commit(bump_committed)
+
+
+def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -88,7 +105,8 @@ def cache_key(request):
     from bulletins.emergency import page_token
 
     unit = getattr(request, "tenant", None)
-    return f"cms:page:{current_generation()}:{page_token(unit)}:{digest}"
+    generation = getattr(request, "cms_generation", None) or current_generation()
+    return f"cms:page:{generation}:{page_token(unit)}:{digest}"
 
 
 def is_cacheable_request(request):

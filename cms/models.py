@@ -1,7 +1,8 @@
 """Page types of a unit's website.
 
 The home page and its mandated sections (Nghị định 42/2022) are created at
-provisioning (``tenants.services.prepare_template_content``):
+provisioning (``cms.services.prepare_unit_site``, on tenants'
+``template_schema_ready``):
 
     HomePage
     ├── SectionPage "gioi-thieu"   → StandardPage, OrganisationPage, ProceduresPage
@@ -11,10 +12,13 @@ provisioning (``tenants.services.prepare_template_content``):
     ├── SectionPage "hoi-dap"      (slot for the Q&A of ``engage``)
     └── ContactPage "lien-he"
 
-Other apps read a few attributes of article and announcement pages
-(``syndicate``, ``summary``, ``category_name``, ``image``,
-``show_on_boards``); keep their names stable.
+Other apps read what they need from the page types: the class attributes
+``search_kind``, ``syndicated`` and ``board_items`` (see ``BasePage``), and a
+few fields of article and announcement pages (``syndicate``, ``summary``,
+``category_name``, ``image``, ``show_on_boards``); keep their names stable.
 """
+
+import functools
 
 from django import forms
 from django.conf import settings
@@ -45,6 +49,7 @@ from search.folding import fold
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from .cache import CachedPageMixin
+from .queries import public_q, route_by_path, view_restrictions
 
 IMAGE_MODEL = "wagtailimages.Image"
 DOCUMENT_MODEL = "wagtaildocs.Document"
@@ -132,12 +137,47 @@ class ReviewDateMixin(models.Model):
 
 
 class BasePage(CachedPageMixin, ReviewDateMixin, Page):
-    """Every page type of a unit's site: cached for citizens, reviewable."""
+    """Every page type of a unit's site: cached for citizens, reviewable.
+
+    Routing and the privacy check cost one query each (``cms.queries``)
+    instead of two per level and two."""
 
     settings_panels = Page.settings_panels + [FieldPanel("review_date")]
 
+    # What other apps need from a page type, read from these class attributes
+    # (so a new page type says it here, not in their code):
+    #: search: the kind of its entries in the cross-unit index (a facet);
+    #: None keeps the type out of the index (containers such as the home).
+    search_kind = "page"
+    #: syndication: its live pages go up to the portals above (the editor's
+    #: per-page "syndicate" field can still keep one page back).
+    syndicated = False
+    #: signage: its live pages marked "show_on_boards" are board items.
+    board_items = False
+
     class Meta:
         abstract = True
+
+    def get_view_restrictions(self):
+        return view_restrictions(self)
+
+    def route(self, request, path_components):
+        if path_components and _routes_by_path():
+            target = route_by_path(self, path_components)
+            if target is not None:
+                return target.route(request, [])
+        return super().route(request, path_components)
+
+
+@functools.cache
+def _routes_by_path():
+    """True while no page type routes its own sub-paths (RoutablePageMixin
+    and the like): then a URL names a page by its ``url_path`` alone."""
+    from wagtail.models import get_page_models
+
+    return all(
+        model.route in (Page.route, BasePage.route) for model in get_page_models()
+    )
 
 
 class ArticleTag(TaggedItemBase):
@@ -198,6 +238,8 @@ class PublicationMixin(models.Model):
 class HomePage(BasePage):
     """The root of a unit's site; its children are the mandated sections."""
 
+    search_kind = None
+
     intro = RichTextField("lời giới thiệu", blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -215,30 +257,30 @@ class HomePage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         context["latest"] = (
             ArticlePage.objects.live()
-            .public()
+            .filter(public_q())
             .descendant_of(self)
-            .filter(locale=self.locale)
+            .filter(locale_id=self.locale_id)
             .select_related("image")
             .order_by("-first_published_at")[:6]
         )
         context["announcements"] = AnnouncementPage.current(
             AnnouncementPage.objects.live()
-            .public()
+            .filter(public_q())
             .descendant_of(self)
-            .filter(locale=self.locale)
+            .filter(locale_id=self.locale_id)
         )[:5]
         context["documents"] = (
             LegalDocumentPage.objects.live()
-            .public()
+            .filter(public_q())
             .descendant_of(self)
-            .filter(locale=self.locale)
+            .filter(locale_id=self.locale_id)
             .order_by("-issued_on")[:5]
         )
         context["events"] = (
             EventPage.objects.live()
-            .public()
+            .filter(public_q())
             .descendant_of(self)
-            .filter(locale=self.locale, starts_at__gte=timezone.now())
+            .filter(locale_id=self.locale_id, starts_at__gte=timezone.now())
             .order_by("starts_at")[:3]
         )
         return context
@@ -272,7 +314,7 @@ class SectionPage(BasePage):
         children = (
             self.get_children()
             .live()
-            .public()
+            .filter(public_q())
             .specific()
             .order_by("-first_published_at")
         )
@@ -320,6 +362,10 @@ def _check_board_text(page):
 class ArticlePage(PublicationMixin, BasePage):
     """A news item written by an editor."""
 
+    search_kind = "article"
+    syndicated = True
+    board_items = True
+
     tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name="thẻ")
     show_on_boards = models.BooleanField("Hiện trên bảng tin điện tử", default=False)
 
@@ -355,6 +401,10 @@ class ArticlePage(PublicationMixin, BasePage):
 class AnnouncementPage(PublicationMixin, BasePage):
     """An announcement with a validity window and a priority."""
 
+    search_kind = "announcement"
+    syndicated = True
+    board_items = True
+
     valid_from = models.DateField("hiệu lực từ ngày", null=True, blank=True)
     valid_until = models.DateField("hiệu lực đến ngày", null=True, blank=True)
     priority = models.CharField(
@@ -367,12 +417,21 @@ class AnnouncementPage(PublicationMixin, BasePage):
         through=AnnouncementTag, blank=True, verbose_name="thẻ"
     )
     show_on_boards = models.BooleanField("Hiện trên bảng tin điện tử", default=True)
+    # Pushed once, when first published, to the phones that follow the unit
+    # (pwa.receivers); nothing is pushed unless the unit ticks it.
+    push_to_phones = models.BooleanField(
+        "Gửi đến điện thoại người theo dõi",
+        default=False,
+        help_text="Khi xuất bản, gửi thông báo đến điện thoại của người dân đã "
+        "bấm “Nhận cảnh báo” của đơn vị (một lần).",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
         FieldPanel("priority"),
+        FieldPanel("push_to_phones"),
         FieldPanel("image"),
         FieldPanel("category"),
         FieldPanel("tags"),
@@ -425,6 +484,8 @@ class AnnouncementPage(PublicationMixin, BasePage):
 class EventPage(BasePage):
     """A meeting, a vaccination day, a festival: a time and a place."""
 
+    search_kind = "event"
+
     starts_at = models.DateTimeField("bắt đầu")
     ends_at = models.DateTimeField("kết thúc", null=True, blank=True)
     place = models.CharField("địa điểm", max_length=255)
@@ -464,7 +525,7 @@ class OrganisationPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        people = Person.objects.filter(locale=self.locale).select_related("photo")
+        people = Person.objects.filter(locale_id=self.locale_id).select_related("photo")
         if not people.exists():
             people = Person.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
         context["people"] = people
@@ -582,7 +643,7 @@ class LegalDocumentIndexPage(BasePage):
     def documents(self):
         return (
             LegalDocumentPage.objects.live()
-            .public()
+            .filter(public_q())
             .child_of(self)
             .select_related("document")
             .order_by("-issued_on", "number")
@@ -626,6 +687,8 @@ class LegalDocumentIndexPage(BasePage):
 
 class LegalDocumentPage(BasePage):
     """A legal document: number, type, issuer, signer, dates, status, file."""
+
+    search_kind = "legal"
 
     number = models.CharField("số hiệu", max_length=60)
     doc_type = models.CharField(

@@ -23,3 +23,23 @@ def clear_root_paths_after_commit(sender, instance, **kwargs):
             Site.clear_site_root_paths_cache()
 
     transaction.on_commit(clear)
+
+
+def template_schema_ready(sender, schema_name, **kwargs):
+    from .services import prepare_unit_site
+
+    prepare_unit_site()
+
+
+def unit_schema_ready(sender, unit, hostname, **kwargs):
+    from .services import configure_unit_site
+
+    configure_unit_site(unit, hostname)
+
+
+def unit_groups_ready(sender, home, groups, **kwargs):
+    # The same page rights on every language's home (translated trees), so
+    # translations go through the review and approvers can moderate them.
+    from .localize import grant_locale_tree_permissions
+
+    grant_locale_tree_permissions(home)

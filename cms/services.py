@@ -3,7 +3,11 @@
 - ``create_page_from_bulletin``: a commune turns a bulletin into a draft
   page and sends it for review (used by ``bulletins``).
 - ``ensure_review_workflow``: the "commune review" workflow every unit gets
-  from the template schema (used by ``tenants.services``).
+  from the template schema.
+- ``prepare_unit_site`` and ``configure_unit_site``: the template schema's
+  home page, sections and Site, and a new unit's hostname and title
+  (receivers of ``tenants.signals.template_schema_ready`` and
+  ``unit_schema_ready``: tenants provisions schemas, cms fills them).
 - ``sanitise_rich_text``: HTML from outside the editor, cleaned to what the
   editor itself could have produced.
 """
@@ -172,3 +176,78 @@ def unit_language_codes():
     codes = list(Locale.objects.values_list("language_code", flat=True))
     default = settings.LANGUAGE_CODE
     return [default] + sorted(c for c in codes if c != default)
+
+
+# --- the pages every unit starts with (tenants' provisioning signals) ---------
+
+TEMPLATE_HOSTNAME = "unit-template.invalid"
+
+
+def prepare_unit_site():
+    """Inside the template schema: the home page, the mandated sections,
+    the Site, the unit's groups' rights and the review workflow. Idempotent
+    (runs after every migrate_schemas that reaches the template)."""
+    from wagtail.models import Locale, Page, Site
+
+    from tenants.services import ensure_unit_groups
+
+    from .models import ContactPage, HomePage, LegalDocumentIndexPage, SectionPage
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node()
+    home = HomePage.objects.filter(depth=2).first()
+    if home is None:
+        # Wagtail's starter "Welcome" page is replaced by our home page.
+        for starter in Page.objects.filter(depth=2).exclude(
+            content_type__model="homepage"
+        ):
+            Site.objects.filter(root_page=starter).delete()
+            starter.delete()
+        root.refresh_from_db()
+        home = root.add_child(
+            instance=HomePage(
+                title="Trang chủ",
+                slug="trang-chu",
+                locale=locale,
+                intro="",
+            )
+        )
+        # "van-ban" filters legal documents, "lien-he" carries the contact
+        # form; every other mandated section is a plain SectionPage.
+        section_types = {"van-ban": LegalDocumentIndexPage, "lien-he": ContactPage}
+        for slug, title in settings.UNIT_HOME_SECTIONS:
+            model = section_types.get(slug, SectionPage)
+            home.add_child(
+                instance=model(
+                    title=title, slug=slug, locale=locale, show_in_menus=True
+                )
+            )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": TEMPLATE_HOSTNAME,
+            "port": 80,
+            "root_page": home,
+            "site_name": "Trang chủ",
+        },
+    )
+    groups = ensure_unit_groups(home)
+    ensure_review_workflow(home, groups[settings.UNIT_APPROVER_GROUP])
+    return home
+
+
+def configure_unit_site(unit, hostname):
+    """Inside a unit's schema: its Site answers on its hostname and the home
+    page carries its name."""
+    from wagtail.models import Site
+
+    from .models import HomePage
+
+    title = unit.name_with_type or unit.name
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = hostname
+    site.site_name = title
+    site.port = settings.PUBLIC_PORT
+    site.save()
+    HomePage.objects.filter(pk=site.root_page_id).update(title=title, draft_title=title)
+    Site.clear_site_root_paths_cache()

@@ -6,9 +6,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import admin_edit
 from tenants.views import unit_media
 
 urlpatterns = [
+    # Wagtail's page editor, one write at a time and autosave-safe (ux B2).
+    path("admin/pages/<int:page_id>/edit/", admin_edit.edit, name="cms_page_edit"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
@@ -17,6 +20,7 @@ urlpatterns = [
     path("", include("engage.urls")),
     path("", include("bulletins.urls")),
     path("", include("alerts.urls")),
+    path("", include("pwa.urls")),
     path("", include("signage.urls")),
     path("", include("broadcast.urls")),
     path("", include("reports.urls")),

@@ -26,8 +26,16 @@ class FeedbackAdminForm(WagtailAdminModelForm):
         if self.instance.status in (FeedbackStatus.RECEIVED, FeedbackStatus.ACCEPTED):
             # One step for the official; the history records each stage.
             choices.append((ANSWER_NOW, "Trả lời ngay (ghi nhận thụ lý, xử lý)"))
-            choices.append((TRANSFER, "Chuyển lên đơn vị cấp trên"))
+            if self._has_parent():
+                choices.append((TRANSFER, "Chuyển lên đơn vị cấp trên"))
         self.fields["action"].choices = choices
+
+    def _has_parent(self):
+        # The province has no unit above to send to (it was offered, and
+        # refused in save(): a 500).
+        unit = getattr(self.instance, "unit", None)
+        parent = unit.parent if unit is not None and unit.parent_id else None
+        return parent is not None and parent.kind != "platform"
 
     def clean(self):
         data = super().clean()

@@ -7,11 +7,10 @@ from . import charts, registry, services
 from .indicators import conversion_by_year
 
 
-def _unit_href(unit, period):
+def _unit_href(unit, period, base=None):
     return (
-        reverse("reports_dashboard")
-        + f"?don-vi={unit.code}&tu={period.start:%d/%m/%Y}&den={period.end:%d/%m/%Y}"
-    )
+        base or reverse("reports_dashboard")
+    ) + f"?don-vi={unit.code}&tu={period.start:%d/%m/%Y}&den={period.end:%d/%m/%Y}"
 
 
 def chart_bars(row):
@@ -23,10 +22,15 @@ def build(root, period, *, with_charts=True, links=True):
     plan = services.plan_for(root)
     rows = services.evaluate(root, period, plan=plan, subtree=subtree)
     groups = {}
+    base = reverse("reports_dashboard") if links else None
     for row in rows:
         if with_charts and row.by_child:
             bars = [
-                (p.unit.name, p.value, _unit_href(p.unit, period) if links else None)
+                (
+                    p.unit.name,
+                    p.value,
+                    _unit_href(p.unit, period, base) if links else None,
+                )
                 for p in row.by_child
             ]
             row.chart = charts.bar_chart(
@@ -39,7 +43,7 @@ def build(root, period, *, with_charts=True, links=True):
             row.chart = None
         if links:
             for part in row.laggards:
-                part.href = _unit_href(part.unit, period)
+                part.href = _unit_href(part.unit, period, base)
         groups.setdefault(row.indicator.group, []).append(row)
     conversion = None
     if with_charts:

@@ -1,6 +1,6 @@
 """Indicators owned by reports' own registries."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 
 from tenants.models import Hamlet
 
@@ -8,31 +8,35 @@ from .models import CommunicationCentre, LegacyStation, Propagandist, TrainingRe
 from .registry import register
 
 
-def _stations(subtree, year):
-    return LegacyStation.objects.filter(unit_id__in=subtree.ids).filter(
-        Q(year_installed__isnull=True) | Q(year_installed__lte=year)
-    )
+def _station_rows(subtree):
+    """[(unit id, year installed, year converted, stations)]: the subtree's
+    legacy stations counted per combination in one query, shared by the two
+    station indicators and the conversion chart (a few rows per unit)."""
+    key = "reports_stations"
+    if key not in subtree.memo:
+        subtree.memo[key] = list(
+            LegacyStation.objects.filter(unit_id__in=subtree.ids)
+            .values_list("unit_id", "year_installed", "converted_year")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    return subtree.memo[key]
 
 
 def _station_counts(subtree, year):
-    """{unit id: (converted by ``year``, converted in ``year``, stations)}: one
-    grouped query shared by the two station indicators."""
-    key = ("reports_stations", year)
-    if key not in subtree.memo:
-        rows = (
-            _stations(subtree, year)
-            .values("unit_id")
-            .annotate(
-                done=Count("pk", filter=Q(converted_year__lte=year)),
-                that_year=Count("pk", filter=Q(converted_year=year)),
-                total=Count("pk"),
-            )
-            .order_by()
+    """{unit id: (converted by ``year``, converted in ``year``, stations)} for
+    the units with a station installed by ``year`` (or of unknown year)."""
+    out = {}
+    for unit_id, installed, converted, n in _station_rows(subtree):
+        if installed is not None and installed > year:
+            continue
+        done, that_year, total = out.get(unit_id, (0, 0, 0))
+        out[unit_id] = (
+            done + (n if converted is not None and converted <= year else 0),
+            that_year + (n if converted == year else 0),
+            total + n,
         )
-        subtree.memo[key] = {
-            r["unit_id"]: (r["done"], r["that_year"], r["total"]) for r in rows
-        }
-    return subtree.memo[key]
+    return out
 
 
 @register(
@@ -66,20 +70,14 @@ def stations_converted_year(subtree, period):
 
 
 def conversion_by_year(subtree, years):
-    """{year: (converted that year, converted by then, stations)} for the chart:
-    the stations counted per (year installed, year converted) in SQL, the few
-    combinations summed per year."""
-    rows = list(
-        LegacyStation.objects.filter(unit_id__in=subtree.ids)
-        .values_list("year_installed", "converted_year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    """{year: (converted that year, converted by then, stations)} for the chart,
+    from the same counted rows as the station indicators."""
+    rows = _station_rows(subtree)
     out = {}
     for year in years:
-        total = sum(n for inst, _, n in rows if inst is None or inst <= year)
-        done = sum(n for _, conv, n in rows if conv is not None and conv <= year)
-        that_year = sum(n for _, conv, n in rows if conv == year)
+        total = sum(n for _, inst, _, n in rows if inst is None or inst <= year)
+        done = sum(n for _, _, conv, n in rows if conv is not None and conv <= year)
+        that_year = sum(n for _, _, conv, n in rows if conv == year)
         out[year] = (that_year, done, total)
     return out
 

@@ -155,19 +155,22 @@ class Subtree:
         self.departments = [u for u in units if u.kind == UnitKind.DEPARTMENT]
         self.department_ids = [u.pk for u in self.departments]
         depth = root.path.count("/")
-        self._child_code = {
-            u.pk: u.path.split("/")[depth + 1] for u in units if u.pk != root.pk
-        }
         self.children = [
             u for u in units if u.parent_id == root.pk and u.kind != UnitKind.DEPARTMENT
         ]
+        by_code = {c.code: c for c in self.children}
+        # Every unit below the root -> the root's child it is under (None for
+        # a department, which is no child bar): one dict look-up per figure.
+        self._child = {
+            u.pk: by_code.get(u.path.split("/")[depth + 1])
+            for u in units
+            if u.pk != root.pk
+        }
+        self.position = {u.pk: i for i, u in enumerate(units)}
 
     def child_of(self, unit_id):
         """The root's direct child a unit belongs to (None for the root)."""
-        code = self._child_code.get(unit_id)
-        if code is None:
-            return None
-        return next((c for c in self.children if c.code == code), None)
+        return self._child.get(unit_id)
 
 
 def all_units_queryset():

@@ -122,7 +122,7 @@ def evaluate(root, period, *, plan=None, subtree=None, keys=None, laggards=8):
             part = children.setdefault(child.pk, Part(child, 0, 0, pct))
             part.numerator += n
             part.denominator += d
-        order = {u.pk: i for i, u in enumerate(subtree.units)}
+        order = subtree.position
         by_child = sorted(children.values(), key=lambda p: order.get(p.unit.pk, 0))
         target = target_for(plan, indicator.key, period)
         value = (100 * num / den if den else None) if pct else num

@@ -21,11 +21,10 @@ def register_urls():
 
 class OfficerMenuItem(MenuItem):
     def is_shown(self, request):
-        from bulletins.models import OfficerProfile
+        from bulletins.services import is_officer
 
         return connection.schema_name == "public" and (
-            request.user.is_superuser
-            or OfficerProfile.objects.filter(user=request.user).exists()
+            request.user.is_superuser or is_officer(request)
         )
 
 

@@ -14,22 +14,23 @@ from wagtail.fields import RichTextField, StreamField
 
 from .backends.base import make_doc_id
 
-# Page model name -> index kind; any other page is "page".
-PAGE_KINDS = {
-    "articlepage": "article",
-    "legaldocumentpage": "legal",
-    "announcementpage": "announcement",
-    "eventpage": "event",
-}
-ALL_PAGE_KINDS = sorted({*PAGE_KINDS.values(), "page"})
-# Pages that are only containers: nothing a citizen searches for.
-SKIPPED_MODELS = {"homepage"}
-SUMMARY_FIELDS = ("summary", "search_description", "intro")
-SKIPPED_FIELDS = {"title", "draft_title", "seo_title", "slug", "url_path"}
-
 
 def page_kind(page):
-    return PAGE_KINDS.get(page.specific_class._meta.model_name, "page")
+    """The page type's ``search_kind`` (cms.models.BasePage): its facet in
+    the index; "page" for a type that does not say."""
+    return getattr(page.specific_class, "search_kind", "page")
+
+
+def all_page_kinds():
+    """Every kind a page can have in the index (its type may change)."""
+    from wagtail.models import get_page_models
+
+    kinds = {getattr(model, "search_kind", "page") for model in get_page_models()}
+    return sorted((kinds - {None}) | {"page"})
+
+
+SUMMARY_FIELDS = ("summary", "search_description", "intro")
+SKIPPED_FIELDS = {"title", "draft_title", "seo_title", "slug", "url_path"}
 
 
 def _stream_text(data):
@@ -98,14 +99,14 @@ def legal_extra(page):
 def page_document(page, unit):
     """kwargs for services.index_document, or None if the page is skipped."""
     page = page.specific
-    model_name = page.specific_class._meta.model_name
-    if page.depth <= 2 or model_name in SKIPPED_MODELS or not page.live:
+    kind = page_kind(page)
+    # A type whose search_kind is None (the home page) is only a container.
+    if page.depth <= 2 or kind is None or not page.live:
         return None
     # Private pages (login, password or groups, on the page or an ancestor)
     # stay out of the cross-unit index: titles and snippets included.
     if page.get_view_restrictions().exists():
         return None
-    kind = page_kind(page)
     parts = page.get_url_parts()
     url = parts[2] if parts else page.url_path
     parent = page.get_parent()
@@ -138,7 +139,7 @@ def page_document(page, unit):
 
 def page_doc_ids(schema, page_id):
     """Every id a page could have in the index (its kind may have changed)."""
-    return [make_doc_id(schema, kind, page_id) for kind in ALL_PAGE_KINDS]
+    return [make_doc_id(schema, kind, page_id) for kind in all_page_kinds()]
 
 
 def document_is_private(document):

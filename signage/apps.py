@@ -20,4 +20,16 @@ class SignageConfig(AppConfig):
         )
         page_published.connect(services.on_page_changed, dispatch_uid="signage_pub")
         page_unpublished.connect(services.on_page_changed, dispatch_uid="signage_unpub")
+        from django.db.models.signals import m2m_changed, pre_delete
+
+        from .models import BoardGroup
+
+        m2m_changed.connect(
+            services.group_members_changed,
+            sender=BoardGroup.boards.through,
+            dispatch_uid="signage_group_members",
+        )
+        pre_delete.connect(
+            services.group_deleted, sender=BoardGroup, dispatch_uid="signage_group_del"
+        )
         from . import indicators  # noqa: F401 - registers its reports indicators

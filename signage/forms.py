@@ -57,6 +57,7 @@ class BoardGroupForm(UnitScopedForm):
         super().__init__(*args, **kwargs)
         unit = current_unit()
         if unit is not None and "boards" in self.fields:
+            self.fields["boards"].subtree = True  # base.admin.scope_choices
             self.fields["boards"].queryset = (
                 Board.objects.filter(unit__in=unit.descendants(include_self=True))
                 .select_related("unit")

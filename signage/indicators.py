@@ -5,17 +5,23 @@ from reports.registry import register
 from .models import Board
 
 
-def _connected_units(unit_ids, period):
-    """Units with a board paired (connected to the platform) by the period's end."""
-    return set(
-        Board.objects.filter(
-            unit_id__in=unit_ids, paired_at__isnull=False, paired_at__lt=period.end_dt
+def _connected_units(subtree, period):
+    """Communes and districts with a board paired (connected to the platform)
+    by the period's end: one query shared by the two indicators below."""
+    key = ("signage_connected", period)
+    if key not in subtree.memo:
+        subtree.memo[key] = set(
+            Board.objects.filter(
+                unit_id__in=subtree.commune_ids + subtree.district_ids,
+                paired_at__isnull=False,
+                paired_at__lt=period.end_dt,
+            )
+            # No model ordering: DISTINCT on unit_id alone, not (unit_id, name).
+            .order_by()
+            .values_list("unit_id", flat=True)
+            .distinct()
         )
-        # No model ordering: DISTINCT on unit_id alone, not on (unit_id, name).
-        .order_by()
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
+    return subtree.memo[key]
 
 
 @register(
@@ -26,7 +32,7 @@ def _connected_units(unit_ids, period):
     order=20,
 )
 def boards_communes(subtree, period):
-    connected = _connected_units(subtree.commune_ids, period)
+    connected = _connected_units(subtree, period)
     return {pk: (int(pk in connected), 1) for pk in subtree.commune_ids}
 
 
@@ -39,5 +45,5 @@ def boards_communes(subtree, period):
     order=30,
 )
 def boards_districts(subtree, period):
-    connected = _connected_units(subtree.district_ids, period)
+    connected = _connected_units(subtree, period)
     return {pk: (int(pk in connected), 1) for pk in subtree.district_ids}

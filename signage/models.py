@@ -334,7 +334,11 @@ class Slide(models.Model):
 
 
 class Schedule(models.Model):
-    """Plays a playlist on some days between two times; the highest priority wins."""
+    """Plays a playlist on some days between two times; the highest priority wins.
+
+    It plays on the boards chosen, and on every board of the groups chosen
+    (boards of the units below too); with neither, on every board of the unit.
+    """
 
     unit = models.ForeignKey(
         "tenants.Unit", on_delete=models.CASCADE, related_name="+", editable=False
@@ -347,7 +351,14 @@ class Schedule(models.Model):
         Board,
         verbose_name="bảng áp dụng",
         blank=True,
-        help_text="Để trống: mọi bảng của đơn vị.",
+        help_text="Để trống (và không chọn nhóm): mọi bảng của đơn vị.",
+    )
+    groups = models.ManyToManyField(
+        BoardGroup,
+        verbose_name="nhóm bảng áp dụng",
+        blank=True,
+        related_name="schedules",
+        help_text="Mọi bảng trong nhóm, kể cả của các đơn vị cấp dưới.",
     )
     # ISO weekdays 1 (Monday) .. 7 (Sunday); empty means every day.
     weekdays = models.JSONField("các ngày trong tuần", default=list, blank=True)

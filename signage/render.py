@@ -13,12 +13,12 @@ Results are cached on disk by a hash of everything that affects the pixels.
 import hashlib
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 RENDERER_VERSION = "6"
@@ -106,7 +106,8 @@ def _first(*candidates):
 @lru_cache(maxsize=1)
 def font_files():
     """Fonts shipped with the project first, Debian's fonts-noto-core next."""
-    shipped = Path(settings.BASE_DIR) / "static" / "fonts"
+    from themes.assets import FONTS_DIR as shipped
+
     latin_regular = _first(
         (shipped, "**/BeVietnamPro-Regular.ttf"),
         (SYSTEM_FONTS, "NotoSans-Regular.ttf"),
@@ -191,15 +192,43 @@ def _split_long(word, bold, size, max_width):
     return pieces
 
 
+_NUMBER_GROUP = re.compile(r"^[(+]?\d[\d.,:;)/-]*$")
+
+
+def _units(paragraph):
+    """The words of a paragraph, with a number written in groups ("0299
+    3822 111", "1 500 000") kept as one unit: a phone number is not broken
+    across lines when it fits one."""
+    units = []
+    for word in paragraph.split():
+        if (
+            units
+            and _NUMBER_GROUP.match(word)
+            and _NUMBER_GROUP.match(units[-1][-1])
+            and units[-1][-1][-1].isdigit()
+        ):
+            units[-1].append(word)
+        else:
+            units.append([word])
+    return units
+
+
 def wrap(text, bold, size, max_width):
     """Greedy wrap by measured width; None when one cluster cannot fit."""
     lines = []
     for paragraph in text.splitlines() or [""]:
         current = ""
-        for word in paragraph.split():
+        queue = _units(paragraph)
+        while queue:
+            unit = queue.pop(0)
+            word = " ".join(unit)
             candidate = f"{current} {word}" if current else word
             if _width(candidate, bold, size) <= max_width:
                 current = candidate
+                continue
+            if len(unit) > 1 and _width(word, bold, size) > max_width:
+                # A number group wider than a line: its groups go one by one.
+                queue[:0] = [[part] for part in unit]
                 continue
             if current:
                 lines.append(current)

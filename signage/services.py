@@ -15,8 +15,10 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 import secrets
+import shutil
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -260,6 +262,17 @@ def pair_board(board, code):
     return True
 
 
+def revoke_board(board):
+    """Take the board's token back (a stolen or replaced player): every call
+    with it is a 401 from now on, open streams end within their lifetime;
+    the board stays registered, to be paired again."""
+    Board.objects.filter(pk=board.pk).update(token_hash="", paired_at=None)
+    PairingRequest.objects.filter(board=board).delete()
+    board.token_hash, board.paired_at = "", None
+    forget_board(board.uid)
+    transaction.on_commit(lambda: forget_board(board.uid))
+
+
 def pairing_status(unit, token):
     """(request, board) for the player holding ``token``; board None until
     paired. A paired board answers for as long as it keeps that token, even
@@ -297,11 +310,12 @@ def _board_priority(priority):
 
 
 def page_items(unit, at):
-    """Published pages of the unit marked for boards (read inside its schema)."""
-    from cms.models import AnnouncementPage, ArticlePage
+    """Published pages of the unit marked for boards (read inside its schema),
+    of every page type that says ``board_items`` (cms.models.BasePage)."""
+    from wagtail.models import get_page_models
 
     items = []
-    for model in (AnnouncementPage, ArticlePage):
+    for model in [m for m in get_page_models() if getattr(m, "board_items", False)]:
         with tenant_context(unit):
             pages = list(model.objects.live().public().filter(show_on_boards=True))
         for page in pages:
@@ -446,18 +460,23 @@ def schedule_covers(schedule, at):
 
 
 def board_schedules(board):
-    return list(
-        Schedule.objects.filter(unit_id=board.unit_id)
-        .filter(
-            # a schedule with no boards applies to every board of the unit
-            pk__in=Schedule.objects.filter(unit_id=board.unit_id, boards=board)
-            .values("pk")
-            .union(
-                Schedule.objects.filter(
-                    unit_id=board.unit_id, boards__isnull=True
-                ).values("pk")
-            )
+    """Schedules that may play on ``board``, by priority then newest: its
+    unit's schedules aimed at it or at no board and no group (every board of
+    the unit), and any unit's schedules aimed at a group holding it (a
+    district's or province's group may hold boards of the units below)."""
+    unit_schedules = Schedule.objects.filter(unit_id=board.unit_id)
+    chosen = (
+        unit_schedules.filter(boards=board)
+        .values("pk")
+        .union(
+            unit_schedules.filter(boards__isnull=True, groups__isnull=True).values(
+                "pk"
+            ),
+            Schedule.objects.filter(groups__boards=board).values("pk"),
         )
+    )
+    return list(
+        Schedule.objects.filter(pk__in=chosen)
         .select_related("playlist")
         .order_by("-priority", "-created_at", "-pk")
     )
@@ -736,8 +755,9 @@ def render_pages(board, item, tone="normal", size=None):
     if slide is not None and slide.kind != SlideKind.TEXT:
         picture = _picture_of(slide)
         if picture is not None:
-            spec = {**spec, "picture": picture.path, "picture_name": picture.name}
-            spec["picture_size"] = picture.size
+            path = _source_path(slide, picture)
+            spec = {**spec, "picture": str(path), "picture_name": picture.name}
+            spec["picture_size"] = path.stat().st_size
     key = render.render_key(spec)
     folder = _media_root_for(board.unit.schema_name)
     index = folder / f"{key}.json"
@@ -800,12 +820,53 @@ def render_item(board, item, tone="normal"):
     return render_pages(board, item, tone)[0]
 
 
-def _media_file(field):
-    return {
-        "url": field.url,
-        "sha256": _file_sha(field.path),
-        "size": field.size,
-    }
+def _source_path(slide, field):
+    """Where an uploaded file of ``slide`` lies: under its playlist's unit
+    (a district's playlist plays on communes' boards through a group, and
+    media are stored per unit)."""
+    return settings.MEDIA_ROOT / slide.playlist.unit.schema_name / field.name
+
+
+_SHA_MEMO = {}
+
+
+def _known_sha(path):
+    """The SHA-256 of a file, remembered while its size and mtime hold (a
+    video is hashed once, not on every rebuild)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _SHA_MEMO:
+        if len(_SHA_MEMO) > 4096:
+            _SHA_MEMO.clear()
+        _SHA_MEMO[key] = _file_sha(path)
+    return _SHA_MEMO[key], stat.st_size
+
+
+MEDIA_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp4"}
+
+
+def _media_file(board, slide, field):
+    """A slide's picture or video for ``board``, content-addressed like the
+    rendered pages: ``/signage/files/<sha256><ext>`` on the board's own host
+    (linked, not copied, into the board's unit folder), so a board fetches
+    it once, caches it for good, and gets it even when the playlist belongs
+    to the unit above."""
+    source = _source_path(slide, field)
+    sha, size = _known_sha(source)
+    suffix = source.suffix.lower()
+    if suffix not in MEDIA_SUFFIXES:
+        suffix = ".bin"
+    folder = _media_root_for(board.unit.schema_name)
+    target = folder / f"{sha}{suffix}"
+    if not target.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{secrets.token_hex(4)}.tmp")
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    return {"url": f"/signage/files/{sha}{suffix}", "sha256": sha, "size": size}
 
 
 def _items_for(playlist, board, unit, at, cache):
@@ -850,19 +911,21 @@ def _slide_entry(board, item, tone, files):
     for png in pages:
         files[png["url"]] = png
     slide = item.get("_slide")
+
+    def media(field):
+        entry_ = _media_file(board, slide, field)
+        files[entry_["url"]] = entry_
+        return entry_["url"]
+
     if slide is not None and slide.kind == SlideKind.IMAGE and slide.image:
-        entry["media"] = slide.image.url
-        files[slide.image.url] = _media_file(slide.image)
+        entry["media"] = media(slide.image)
     if slide is not None and slide.kind == SlideKind.VIDEO and slide.video_mp4:
         if board.kind == BoardKind.LED:
             if slide.video_led:
-                entry["led_media"] = slide.video_led.url
-                files[slide.video_led.url] = _media_file(slide.video_led)
+                entry["led_media"] = media(slide.video_led)
         else:
-            entry["media"] = slide.video_mp4.url
-            files[slide.video_mp4.url] = _media_file(slide.video_mp4)
-        entry["poster"] = slide.video_poster.url
-        files[slide.video_poster.url] = _media_file(slide.video_poster)
+            entry["media"] = media(slide.video_mp4)
+        entry["poster"] = media(slide.video_poster)
     return entry
 
 
@@ -1189,9 +1252,17 @@ def sse_event(data, uid):
 
 def content_changed(unit):
     """Something a unit's boards show changed: drop cached manifests and tell
-    every connected player to fetch again now."""
+    every connected player to fetch again now. The unit's content also plays
+    on the boards of its groups (a district's group holds communes' boards),
+    so those are told too, on their own units' channels."""
     unit_id = unit if isinstance(unit, int) else unit.pk
-    uids = list(Board.objects.filter(unit_id=unit_id).values_list("uid", flat=True))
+    boards = list(
+        Board.objects.filter(Q(unit_id=unit_id) | Q(groups__unit_id=unit_id))
+        .distinct()
+        .values_list("uid", "unit_id")
+    )
+    uids = [uid for uid, _ in boards]
+    units = {unit_id} | {board_unit for _, board_unit in boards}
 
     def forget():
         if uids:
@@ -1199,13 +1270,38 @@ def content_changed(unit):
 
     def push():
         forget()
-        platform_redis.client().publish(unit_channel(unit_id), "changed")
+        client = platform_redis.client()
+        for each in sorted(units):
+            client.publish(unit_channel(each), "changed")
 
     # Forget now (a rebuild in this transaction sees the new rows) and again
     # after commit, when players are told: a fetch in between may have cached
     # the old content.
     forget()
     transaction.on_commit(push)
+
+
+def group_members_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A board joined or left a group (either side of the relation): its
+    unit's boards may now play other schedules and interrupts."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # board.groups.add(...): the board itself moved
+        unit_ids = {instance.unit_id}
+    elif action == "pre_clear":
+        unit_ids = set(instance.boards.values_list("unit_id", flat=True))
+    else:
+        unit_ids = set(
+            Board.objects.filter(pk__in=pk_set or ()).values_list("unit_id", flat=True)
+        )
+    for unit_id in unit_ids:
+        content_changed(unit_id)
+
+
+def group_deleted(sender, instance, **kwargs):
+    """A group goes (its memberships with it, without m2m signals)."""
+    for unit_id in set(instance.boards.values_list("unit_id", flat=True)):
+        content_changed(unit_id)
 
 
 def emergency_changed(unit):
@@ -1313,10 +1409,12 @@ def record_heartbeat(board, data):
 SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
 
 
-def send_command(board, kind, value=None, by=""):
+def send_command(board, kind, value=None, by="", push=True):
     """Order a board to do something now. Power and brightness change the
     board (and so its manifest, which the player keeps offline); screenshot
-    and reload are one-off commands the player fetches when pushed."""
+    and reload are one-off commands the player fetches when pushed.
+    ``push=False`` leaves telling the unit's boards to the caller (a group
+    command tells each unit once)."""
     if kind in (CommandKind.SCREEN_OFF, CommandKind.SCREEN_ON, CommandKind.AUTO):
         board.power = {"screen_off": "off", "screen_on": "on"}.get(kind, "auto")
         board.save(update_fields=["power"])
@@ -1335,12 +1433,68 @@ def send_command(board, kind, value=None, by=""):
         command.done_at = timezone.now()
         command.result = "Đã áp dụng vào lịch phát của bảng."
         command.save(update_fields=["done_at", "result"])
-        content_changed(board.unit_id)
+        if push:
+            content_changed(board.unit_id)
     return command
 
 
+def group_boards(group):
+    """The boards of a group that lie in its unit's subtree (the form only
+    offers those; a board moved away since is left out)."""
+    return (
+        group.boards.filter(unit__in=group.unit.descendants(include_self=True))
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+
+
 def send_group_command(group, kind, value=None, by=""):
-    return [send_command(b, kind, value, by) for b in group.boards.all()]
+    """The same command to every board of ``group``, in one transaction;
+    each unit whose boards changed is told once. Returns the commands."""
+    with transaction.atomic():
+        commands = [
+            send_command(board, kind, value, by, push=False)
+            for board in group_boards(group)
+        ]
+        if kind not in (CommandKind.SCREENSHOT, CommandKind.RELOAD):
+            for unit_id in sorted({c.board.unit_id for c in commands}):
+                content_changed(unit_id)
+    return commands
+
+
+def group_status(group, now=None):
+    """Per board of the group: the board, whether it is online, and its
+    latest command (what an official sees after a group command)."""
+    now = now or timezone.now()
+    boards = list(group_boards(group))
+    latest = {}
+    for command in BoardCommand.objects.filter(board__in=boards).order_by(
+        "board_id", "-created_at", "-pk"
+    ):
+        latest.setdefault(command.board_id, command)
+    rows = []
+    for board in boards:
+        command = latest.get(board.pk)
+        if command is None:
+            state = "—"
+        elif command.done_at is not None:
+            state = "Đã thực hiện"
+        elif board_is_online(board, now):
+            state = "Đang chờ bảng thực hiện"
+        else:
+            state = (
+                "Đang chờ: bảng mất kết nối, sẽ nhận lệnh khi kết nối lại "
+                "(trong 24 giờ)"
+            )
+        rows.append(
+            {
+                "board": board,
+                "online": board_is_online(board, now),
+                "command": command,
+                "state": state,
+            }
+        )
+    return rows
 
 
 def health_rows(board):
@@ -1466,6 +1620,13 @@ def record_plays(board, data):
         key = (hour, slide)
         previous = rows.get(key, (title, 0, 0))
         rows[key] = (title or previous[0], previous[1] + plays, previous[2] + seconds)
+    # Titles come from the server's records when it has them (a key it no
+    # longer knows, say a deleted slide, keeps the player's).
+    known = server_titles(board, {slide for _, slide in rows})
+    rows = {
+        (hour, slide): (known.get(slide, title)[:255], plays, seconds)
+        for (hour, slide), (title, plays, seconds) in rows.items()
+    }
     seen_key = platform_redis.key("signage", "batch", board.pk, batch)
     if not platform_redis.client().set(seen_key, 1, nx=True, ex=3 * 86400):
         return 0  # already stored (the player retried after a lost reply)
@@ -1637,6 +1798,40 @@ def _mark_delivery(bulletin, unit, state):
         bulletin_services.mark_delivery(bulletin, unit, "board", state)
     except Exception as error:  # noqa: BLE001 - bookkeeping must not stop a board
         logger.info("bulletin delivery not marked %s: %r", state, error)
+
+
+def server_titles(board, keys):
+    """{key: title} from the server's own records for the slide keys a board
+    reports: its unit's or a unit above's slides and interrupts (through
+    groups), its unit's pages and bulletins. Officials read these titles in
+    the proof of play, not what a player says."""
+    ids = {}
+    for key in keys:
+        if key[1:].isdigit():
+            ids.setdefault(key[0], set()).add(int(key[1:]))
+    units = [board.unit_id, *(u.pk for u in board.unit.ancestors())]
+    titles = {}
+    for pk, title in Slide.objects.filter(
+        pk__in=ids.get("s", ()), playlist__unit_id__in=units
+    ).values_list("pk", "title"):
+        titles[f"s{pk}"] = title
+    for pk, title in Interrupt.objects.filter(
+        pk__in=ids.get("e", ()), unit_id__in=units
+    ).values_list("pk", "title"):
+        titles[f"e{pk}"] = title
+    for pk, title in BulletinItem.objects.filter(
+        bulletin_id__in=ids.get("b", ()), unit_id=board.unit_id
+    ).values_list("bulletin_id", "title"):
+        titles[f"b{pk}"] = title
+    if ids.get("p"):
+        from wagtail.models import Page
+
+        with tenant_context(board.unit):
+            for pk, title in Page.objects.filter(pk__in=ids["p"]).values_list(
+                "pk", "title"
+            ):
+                titles[f"p{pk}"] = title
+    return titles
 
 
 def _mark_played(board, slide_keys):

@@ -47,6 +47,7 @@ def transcode_video(slide_id):
     """Make a slide's uploaded video playable on its unit's boards."""
     import shutil
 
+    from django.db.models import Q
     from django_tenants.utils import tenant_context
 
     from . import video
@@ -57,7 +58,9 @@ def transcode_video(slide_id):
         return "gone"
     unit = slide.playlist.unit
     Slide.objects.filter(pk=slide.pk).update(video_status="processing", video_error="")
-    boards = list(Board.objects.filter(unit=unit))
+    # The unit's boards, and those of its groups (boards of the units below
+    # that play its playlists).
+    boards = list(Board.objects.filter(Q(unit=unit) | Q(groups__unit=unit)).distinct())
     lcd = [b for b in boards if b.kind == BoardKind.LCD]
     led = [b for b in boards if b.kind == BoardKind.LED]
     size = max(((b.width, b.height) for b in lcd), default=(1920, 1080))

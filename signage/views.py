@@ -326,19 +326,29 @@ def plays(request, uid):
     return JsonResponse({"ok": True, "rows": stored})
 
 
-RENDER_NAME = re.compile(r"^[0-9a-f]{64}\.png$")
+RENDER_NAME = re.compile(r"^[0-9a-f]{64}\.(png|jpg|jpeg|gif|webp|mp4)$")
+FILE_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "mp4": "video/mp4",
+}
 
 
 @require_GET
 def rendered_file(request, name):
-    """A slide image of this unit, immutable: its name is the SHA-256 of its
-    bytes (the manifest's ``sha256``)."""
+    """A slide page, picture or video of this unit's boards, immutable: its
+    name is the SHA-256 of its bytes (the manifest's ``sha256``)."""
     unit_or_404(ONLY_ON_UNIT)
-    if not RENDER_NAME.match(name):
+    match = RENDER_NAME.match(name)
+    if not match:
         raise Http404
     path = services._media_root_for(connection.schema_name) / name
     if not path.exists():
         raise Http404
-    response = FileResponse(open(path, "rb"), content_type="image/png")
+    response = FileResponse(open(path, "rb"), content_type=FILE_TYPES[match[1]])
     response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -9,8 +9,9 @@ pairing are the approver's).
 import csv
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from base.units import ONLY_IN_UNIT_ADMIN, unit_or_404
 
 from . import services
 from .forms import InterruptNowForm, PairForm, PairNewForm
-from .models import Board, CommandKind, Interrupt, Slide
+from .models import Board, BoardGroup, CommandKind, Interrupt, Slide
 
 ONLY_IN_ADMIN = ONLY_IN_UNIT_ADMIN
 
@@ -136,30 +137,44 @@ def pair_new(request, unit):
     )
 
 
+def _command_from(request):
+    """(kind, value) of a posted command, or None after telling why."""
+    kind = request.POST.get("kind", "")
+    value = request.POST.get("value") or None
+    if kind not in CommandKind.values:
+        messages.error(request, "Lệnh không hợp lệ.")
+        return None
+    try:
+        value = int(value) if value is not None else None
+    except ValueError:
+        value = None
+    if kind == CommandKind.BRIGHTNESS and not (value and 1 <= value <= 100):
+        messages.error(request, "Độ sáng phải là số từ 1 đến 100.")
+        return None
+    return kind, value
+
+
 @unit_permission_required("signage.change_board")
 def board_control(request, pk, unit):
     """One board's health, last screenshot and remote commands."""
     board = get_object_or_404(Board, pk=pk, unit=unit)
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        services.revoke_board(board)
+        messages.warning(
+            request,
+            f"Đã thu hồi mã xác thực của “{board.name}”: màn hình cũ không còn "
+            "nhận nội dung mới. Ghép nối lại để dùng màn hình khác.",
+        )
+        return redirect("signage_boards:index")
     if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        value = request.POST.get("value") or None
-        if kind not in CommandKind.values:
-            messages.error(request, "Lệnh không hợp lệ.")
-        else:
-            try:
-                value = int(value) if value is not None else None
-            except ValueError:
-                value = None
-            if kind == CommandKind.BRIGHTNESS and not (value and 1 <= value <= 100):
-                messages.error(request, "Độ sáng phải là số từ 1 đến 100.")
-            else:
-                services.send_command(
-                    board, kind, value, by=request.user.get_username()
-                )
-                messages.success(
-                    request,
-                    f"Đã gửi lệnh “{CommandKind(kind).label}” tới “{board.name}”.",
-                )
+        command = _command_from(request)
+        if command is not None:
+            kind, value = command
+            services.send_command(board, kind, value, by=request.user.get_username())
+            messages.success(
+                request,
+                f"Đã gửi lệnh “{CommandKind(kind).label}” tới “{board.name}”.",
+            )
         return redirect("signage_admin_board_control", pk=board.pk)
     board.refresh_from_db()
     return render(
@@ -172,6 +187,55 @@ def board_control(request, pk, unit):
             "kinds": CommandKind,
         },
     )
+
+
+@unit_permission_required("signage.change_board", "signage.view_boardgroup")
+def group_control(request, pk, unit):
+    """A group's boards (of this unit and the units below) and one command
+    for all of them, with what each board did with it."""
+    group = get_object_or_404(BoardGroup, pk=pk, unit=unit)
+    if request.method == "POST":
+        command = _command_from(request)
+        if command is not None:
+            kind, value = command
+            sent = services.send_group_command(
+                group, kind, value, by=request.user.get_username()
+            )
+            messages.success(
+                request,
+                f"Đã gửi lệnh “{CommandKind(kind).label}” tới {len(sent)} bảng "
+                f"của nhóm “{group.name}”.",
+            )
+        return redirect("signage_admin_group_control", pk=group.pk)
+    rows = services.group_status(group)
+    return render(
+        request,
+        "signage/admin/group_control.html",
+        {
+            "group": group,
+            "rows": rows,
+            "waiting": any(r["command"] and not r["command"].done_at for r in rows),
+        },
+    )
+
+
+@unit_permission_required("signage.change_board", "signage.view_boardgroup")
+def group_screenshot(request, pk, board_pk, unit):
+    """The last screenshot of one board of the group: boards of the units
+    below keep theirs in their own unit's media, which this host does not
+    serve."""
+    group = get_object_or_404(BoardGroup, pk=pk, unit=unit)
+    board = get_object_or_404(services.group_boards(group), pk=board_pk)
+    if not board.screenshot:
+        raise Http404("Chưa có ảnh chụp.")
+    path = settings.MEDIA_ROOT / board.unit.schema_name / board.screenshot.name
+    if not path.is_file():
+        raise Http404("Chưa có ảnh chụp.")
+    kind = "image/png" if path.suffix == ".png" else "image/jpeg"
+    response = FileResponse(open(path, "rb"), content_type=kind)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @unit_permission_required("signage.add_interrupt")

@@ -139,6 +139,12 @@ class SlideViewSet(ScopedViewSet):
     unit_lookup = "playlist__unit"
 
 
+def schedule_targets(schedule):
+    names = [b.name for b in schedule.boards.all()]
+    names += [f"nhóm {g.name}" for g in schedule.groups.all()]
+    return ", ".join(names) or "Mọi bảng của đơn vị"
+
+
 class ScheduleViewSet(ScopedViewSet):
     model = Schedule
     icon = "date"
@@ -149,6 +155,7 @@ class ScheduleViewSet(ScopedViewSet):
         "name",
         "playlist",
         "boards",
+        "groups",
         "weekdays",
         "start_time",
         "end_time",
@@ -156,7 +163,14 @@ class ScheduleViewSet(ScopedViewSet):
         "valid_from",
         "valid_until",
     ]
-    list_display = ["name", "playlist", "start_time", "end_time", "priority"]
+    list_display = [
+        "name",
+        "playlist",
+        Column("targets", label="Áp dụng cho", accessor=schedule_targets),
+        "start_time",
+        "end_time",
+        "priority",
+    ]
     base_form_class = ScheduleForm
 
 
@@ -191,6 +205,11 @@ class InterruptViewSet(ScopedViewSet):
     base_form_class = InterruptForm
 
 
+def group_control_link(group):
+    link = reverse("signage_admin_group_control", args=[group.pk])
+    return format_html('<a href="{}">Gửi lệnh cho cả nhóm</a>', link)
+
+
 class BoardGroupViewSet(ScopedViewSet):
     model = BoardGroup
     icon = "group"
@@ -201,6 +220,7 @@ class BoardGroupViewSet(ScopedViewSet):
     list_display = [
         "name",
         Column("count", label="Số bảng", accessor=lambda g: g.boards.count()),
+        Column("control", label="Điều khiển", accessor=group_control_link),
     ]
     base_form_class = BoardGroupForm
 
@@ -269,6 +289,16 @@ def register_signage_admin_urls():
             "signage/boards/<int:pk>/control/",
             views_admin.board_control,
             name="signage_admin_board_control",
+        ),
+        path(
+            "signage/groups/<int:pk>/control/",
+            views_admin.group_control,
+            name="signage_admin_group_control",
+        ),
+        path(
+            "signage/groups/<int:pk>/boards/<int:board_pk>/screenshot/",
+            views_admin.group_screenshot,
+            name="signage_admin_group_screenshot",
         ),
         path(
             "signage/interrupt-now/",

@@ -17,15 +17,14 @@ from .models import SyndicatedItem
 
 logger = logging.getLogger(__name__)
 
-# Page models whose published pages go up to the portals.
-SYNDICATED_MODELS = {"cms.articlepage", "cms.announcementpage"}
 IMAGE_RENDITION = "fill-640x360"
 
 
 def is_syndicated(page):
-    """A live page of a syndicated type whose editor left "syndicate" on."""
+    """A live page of a syndicated type (its class says ``syndicated``,
+    cms.models.BasePage) whose editor left "syndicate" on."""
     return (
-        page._meta.label_lower in SYNDICATED_MODELS
+        getattr(page, "syndicated", False)
         and page.live
         and getattr(page, "syndicate", True)
         and not page.get_view_restrictions().exists()
@@ -112,11 +111,28 @@ def index_page(page_id):
         page_id=page_id,
         defaults={"unit_path": unit.path, **row_for(page, parts)},
     )
+    retire_portal_pages(unit)
     return item
 
 
 def remove_page(unit, page_id):
-    return SyndicatedItem.objects.filter(unit=unit, page_id=page_id).delete()[0]
+    removed = SyndicatedItem.objects.filter(unit=unit, page_id=page_id).delete()[0]
+    if removed:
+        retire_portal_pages(unit)
+    return removed
+
+
+def retire_portal_pages(unit):
+    """The portals above ``unit`` list its items ("Tin từ cơ sở" on their
+    home pages): their cached pages retire when an item comes, changes or
+    goes, as the unit's own do when it publishes."""
+    from django_tenants.utils import schema_context
+
+    from cms.cache import invalidate_unit_pages
+
+    for portal in unit.ancestors():
+        with schema_context(portal.schema_name):
+            invalidate_unit_pages()
 
 
 # --- reading ------------------------------------------------------------------

@@ -3,8 +3,9 @@
 django-tenants' middleware reads Domain and Unit from the database on every
 request; with the page cache answering a cached page in a few milliseconds
 that query is a large share of the time. The mapping changes only when a
-unit is provisioned or renamed, so each process keeps it for
-``UNIT_LOOKUP_SECONDS`` (default 30) and drops it at once on its own saves.
+unit is provisioned or renamed, so each process keeps it (with the unit
+above it, which every page names) for ``UNIT_LOOKUP_SECONDS`` (default 30)
+and drops it at once on its own saves.
 """
 
 import time
@@ -39,10 +40,22 @@ class UnitMainMiddleware(TenantMainMiddleware):
         cached = _lookup.get(hostname)
         if cached is not None and cached[0] > now:
             # A fresh copy: the middleware sets attributes on it per request.
-            return cached[1].__class__.from_db("default", cached[2], cached[3])
+            return _copy(cached[1])
         tenant = super().get_tenant(domain_model, hostname)
-        fields = [f.attname for f in tenant._meta.concrete_fields]
-        values = [getattr(tenant, name) for name in fields]
+        # Every page shows the unit above (footer, identity): read with it.
+        tenant.parent  # noqa: B018 - cached on the unit
         if ttl > 0:
-            _lookup[hostname] = (now + ttl, tenant, fields, values)
+            _lookup[hostname] = (now + ttl, tenant)
         return tenant
+
+
+def _copy(unit):
+    fresh = unit.__class__.from_db(
+        "default",
+        [f.attname for f in unit._meta.concrete_fields],
+        [getattr(unit, f.attname) for f in unit._meta.concrete_fields],
+    )
+    parent = unit._state.fields_cache.get("parent")
+    if parent is not None:
+        fresh._state.fields_cache["parent"] = _copy(parent)
+    return fresh

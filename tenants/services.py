@@ -24,11 +24,15 @@ from base.text import vietnamese_slug
 
 from .clone import clone_schema
 from .models import Domain, Unit, UnitKind
-from .signals import unit_provisioned
+from .signals import (
+    template_schema_ready,
+    unit_groups_ready,
+    unit_provisioned,
+    unit_schema_ready,
+)
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_HOSTNAME = "unit-template.invalid"
 PLATFORM_CODE = "000"
 
 
@@ -108,58 +112,14 @@ def ensure_template_schema(verbosity=0):
 
 
 def prepare_template_content():
-    """Home page, mandated sections, locale and groups every unit starts with."""
-    from wagtail.models import Locale, Page, Site
+    """What every unit starts with: the Vietnamese locale, then what the
+    apps build on ``template_schema_ready`` (cms: the home page, the
+    mandated sections, the Site, the groups and the review workflow).
+    Runs inside the template schema; idempotent."""
+    from wagtail.models import Locale
 
-    from cms.models import (
-        ContactPage,
-        HomePage,
-        LegalDocumentIndexPage,
-        SectionPage,
-    )
-    from cms.services import ensure_review_workflow
-
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    root = Page.get_first_root_node()
-    home = HomePage.objects.filter(depth=2).first()
-    if home is None:
-        # Wagtail's starter "Welcome" page is replaced by our home page.
-        for starter in Page.objects.filter(depth=2).exclude(
-            content_type__model="homepage"
-        ):
-            Site.objects.filter(root_page=starter).delete()
-            starter.delete()
-        root.refresh_from_db()
-        home = root.add_child(
-            instance=HomePage(
-                title="Trang chủ",
-                slug="trang-chu",
-                locale=locale,
-                intro="",
-            )
-        )
-        # "van-ban" filters legal documents, "lien-he" carries the contact
-        # form; every other mandated section is a plain SectionPage.
-        section_types = {"van-ban": LegalDocumentIndexPage, "lien-he": ContactPage}
-        for slug, title in settings.UNIT_HOME_SECTIONS:
-            model = section_types.get(slug, SectionPage)
-            home.add_child(
-                instance=model(
-                    title=title, slug=slug, locale=locale, show_in_menus=True
-                )
-            )
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={
-            "hostname": TEMPLATE_HOSTNAME,
-            "port": 80,
-            "root_page": home,
-            "site_name": "Trang chủ",
-        },
-    )
-    groups = ensure_unit_groups(home)
-    ensure_review_workflow(home, groups[settings.UNIT_APPROVER_GROUP])
-    return home
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    template_schema_ready.send(sender=Unit, schema_name=connection.schema_name)
 
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
@@ -200,12 +160,21 @@ EDITOR_MODEL_PERMISSIONS += [
     for action in ("add", "change", "view")
 ] + [
     ("signage", "view_board"),
+    # Editors aim schedules at the unit's board groups (they see them; the
+    # approver makes them and sends them commands).
+    ("signage", "view_boardgroup"),
     ("broadcast", "view_speakercluster"),
     # A program that never aired may go (broadcast_admin_program_delete).
     ("broadcast", "delete_program"),
 ]
 APPROVER_MODEL_PERMISSIONS += [
     ("signage", "change_board"),
+    # Board groups of the unit: a district's or province's may hold boards of
+    # the units below (signage.forms.BoardGroupForm), so its approvers address
+    # the subtree's boards through them.
+    ("signage", "add_boardgroup"),
+    ("signage", "change_boardgroup"),
+    ("signage", "delete_boardgroup"),
     ("signage", "add_interrupt"),
     ("signage", "change_interrupt"),
     ("signage", "view_interrupt"),
@@ -297,11 +266,8 @@ def ensure_unit_groups(home):
                     ),
                 )
         groups[group_name] = group
-    # The same page rights on every language's home (translated trees), so
-    # translations go through the review and approvers can moderate them.
-    from cms.localize import grant_locale_tree_permissions
-
-    grant_locale_tree_permissions(home)
+    # cms gives the same page rights on every language's home.
+    unit_groups_ready.send(sender=Unit, home=home, groups=groups)
     return groups
 
 
@@ -340,21 +306,13 @@ def provision_unit(unit, *, verbosity=0):
 
 
 def configure_unit_site(unit, hostname):
-    """Inside the unit's schema: Site, home page title and locales."""
-    from wagtail.models import Locale, Site
+    """Inside the unit's schema: its locales, then what the apps set on
+    ``unit_schema_ready`` (cms: the Site's hostname, the home page's title)."""
+    from wagtail.models import Locale
 
-    from cms.models import HomePage
-
-    title = unit.name_with_type or unit.name
-    site = Site.objects.get(is_default_site=True)
-    site.hostname = hostname
-    site.site_name = title
-    site.port = settings.PUBLIC_PORT
-    site.save()
-    HomePage.objects.filter(pk=site.root_page_id).update(title=title, draft_title=title)
     for language_code in unit.languages or []:
         Locale.objects.get_or_create(language_code=language_code)
-    Site.clear_site_root_paths_cache()
+    unit_schema_ready.send(sender=Unit, unit=unit, hostname=hostname)
 
 
 def create_unit(

@@ -119,6 +119,11 @@ def tree(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _back_to_public():
     yield
+    # A unit's memo (cms.memo) lives in the process: what a test read inside
+    # its rolled-back transaction must not outlive it.
+    from cms import memo
+
+    memo.clear()
     try:
         connection.set_schema_to_public()
     except Exception:  # noqa: BLE001 - a test may have closed the connection

@@ -1,6 +1,6 @@
 """Per-unit look: one ThemeSettings row per unit's Site.
 
-The theme names a palette shipped in static/css/site.css
+The theme names a palette shipped in themes/static/css/site.css
 (``[data-theme=...]``); logo and banner are the unit's own images; the
 layout variant switches between a roomy and a compact home page.
 """
@@ -110,3 +110,15 @@ class ThemeSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "giao diện trang"
+
+    @classmethod
+    def for_site(cls, site):
+        # Read on every page (chrome, footer): kept per unit in the web
+        # process until a save bumps the unit's generation (cms.memo).
+        from cms.memo import memo
+
+        parent = super().for_site
+        return memo(
+            ("settings", cls._meta.label, getattr(site, "pk", None)),
+            lambda: parent(site),
+        )

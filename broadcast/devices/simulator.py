@@ -214,6 +214,25 @@ class SimDevice:
             self.ack(cid, "expired")
             self.fleet.record(self.device_id, "expired", cid)
             return
+        if self.fleet.fetch_audio and command.get("url"):
+            # Download and check the audio before it counts as received
+            # (docs: check the length and the SHA-256; mismatch = failed).
+            self.fleet.fetch(self, command)
+            return
+        self.enqueue(command)
+
+    def fetched(self, command, error):
+        """Back on the loop after the download (``Fleet.fetch``)."""
+        cid = command["cid"]
+        if error:
+            self.fleet.record(self.device_id, "failed", cid)
+            self.ack(cid, "failed", detail=error)
+            return
+        self.fleet.record(self.device_id, "verified", cid)
+        self.enqueue(command)
+
+    def enqueue(self, command):
+        cid = command.get("cid")
         self.fleet.record(self.device_id, "received", cid)
         rank = RANK.get(command.get("priority"), 0)
         if (
@@ -241,11 +260,14 @@ class SimDevice:
         else:
             self.play_next()
 
-    def ack(self, cid, state):
+    def ack(self, cid, state, detail=None):
         if cid is None:
             return  # a plan item played offline has no command to answer
         self.last_ack[cid] = state
-        self.send(protocol.ACK, {"cid": cid, "state": state})
+        body = {"cid": cid, "state": state}
+        if detail:
+            body["detail"] = detail[:200]
+        self.send(protocol.ACK, body)
 
     def play_next(self):
         now = time.time()
@@ -405,6 +427,27 @@ class SimDevice:
             )
 
 
+def download_error(command, timeout=30):
+    """None when the body at ``url`` has the command's length and SHA-256,
+    else the ack's ``detail`` (``HTTP 404``, ``sha256 mismatch``...)."""
+    import hashlib
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(command["url"], timeout=timeout) as response:
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        return f"HTTP {exc.code}"
+    except OSError as exc:
+        return f"download: {exc}"[:200]
+    if "bytes" in command and len(body) != command["bytes"]:
+        return "length mismatch"
+    if hashlib.sha256(body).hexdigest() != command.get("sha256"):
+        return "sha256 mismatch"
+    return None
+
+
 class Fleet:
     """Many simulated devices on one selectors loop in one thread."""
 
@@ -417,6 +460,7 @@ class Fleet:
         keepalive=60,
         connect_batch=200,
         plan_grace=60,
+        fetch_audio=False,
     ):
         from django.conf import settings
 
@@ -430,6 +474,10 @@ class Fleet:
         self.keepalive = keepalive
         self.plan_grace = plan_grace
         self.connect_batch = connect_batch
+        # Download each play's audio and check its length and SHA-256 (off
+        # for the big benches: thousands of devices fetching one file).
+        self.fetch_audio = fetch_audio
+        self.downloads = None
         self.selector = selectors.DefaultSelector()
         self.seq = itertools.count()
         self.timers = []
@@ -486,6 +534,20 @@ class Fleet:
         with self.calls_lock:
             self.calls.append((fn, args))
 
+    def fetch(self, device, command):
+        """GET the command's ``url`` on a worker thread, check ``bytes`` and
+        ``sha256``, then hand the result back to the loop."""
+        if self.downloads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.downloads = ThreadPoolExecutor(4, thread_name_prefix="sim-fetch")
+
+        def run():
+            error = download_error(command)
+            self.call_soon_threadsafe(device.fetched, command, error)
+
+        self.downloads.submit(run)
+
     def record(self, device_id, event, cid):
         with self.events_lock:
             self.events.append((time.time(), device_id, event, cid))
@@ -541,6 +603,8 @@ class Fleet:
         self.stopping.set()
         if self.thread:
             self.thread.join(timeout=10)
+        if self.downloads is not None:
+            self.downloads.shutdown(wait=False, cancel_futures=True)
 
     # --- the loop -----------------------------------------------------------------
     def run(self):

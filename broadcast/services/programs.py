@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile, File
 from django.urls import reverse
 
 from ..models import Program, ProgramKind
-from ..speech import audio, tts
+from ..speech import audio, encoding, tts
 
 
 def create_tts_program(
@@ -24,6 +24,11 @@ def create_tts_program(
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "speech.wav"
         seconds = tts.synthesize(text, wav, voice=voice or None, language=language)
+        # Devices get mono MP3 (3G); WAV only where ffmpeg is missing.
+        stored = wav
+        if encoding.ffmpeg_binary():
+            stored = Path(tmp) / "speech.mp3"
+            seconds = encoding.to_mp3(wav, stored, name=title)
         program = Program(
             unit=unit,
             title=title,
@@ -36,8 +41,8 @@ def create_tts_program(
             created_by=created_by,
             **extra,
         )
-        with open(wav, "rb") as fh:
-            program.audio.save("speech.wav", File(fh), save=False)
+        with open(stored, "rb") as fh:
+            program.audio.save(stored.name, File(fh), save=False)
     program.save()
     return program
 
@@ -54,7 +59,10 @@ def create_audio_program(
 ):
     """Uploaded audio -> Program, validated and measured first."""
     ext, seconds = audio.inspect(uploaded, duration_hint=duration_hint)
-    converted = audio.convert_for_speech(uploaded, ext)
+    converted = encoding.upload_to_mp3(uploaded, ext)
+    if converted:
+        # The encoded file's own length (a browser's WebM has only a hint).
+        seconds = converted[1] or seconds
     program = Program(
         unit=unit,
         title=title,
@@ -65,8 +73,7 @@ def create_audio_program(
         created_by=created_by,
     )
     if converted:
-        data, ext = converted
-        program.audio.save(f"audio.{ext}", ContentFile(data), save=False)
+        program.audio.save("audio.mp3", ContentFile(converted[0]), save=False)
     else:
         program.audio.save(f"audio.{ext}", File(uploaded), save=False)
     program.save()

@@ -2,16 +2,10 @@
 
 The type is read from the bytes (``filetype``), never from the name; the
 duration from the container (``mutagen``, the standard library for WAV).
-When ffmpeg is installed, speech is converted to mono 64 kbit/s MP3 at
-22.05 kHz, small enough for 3G-connected clusters; without it the file is
-kept as uploaded.
+It is then encoded to the speakers' mono MP3 (``encoding.upload_to_mp3``).
 """
 
 import math
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import filetype
 import mutagen
@@ -83,39 +77,3 @@ def inspect(uploaded, duration_hint=None):
             f"Tệp dài {seconds / 60:.0f} phút, vượt giới hạn {limit // 60} phút."
         )
     return ext, seconds
-
-
-def convert_for_speech(uploaded, ext):
-    """(bytes, extension) converted by ffmpeg, or None without ffmpeg."""
-    ffmpeg = shutil.which(settings.FFMPEG_BINARY)
-    if not ffmpeg:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / f"in.{ext}"
-        dst = Path(tmp) / "out.mp3"
-        with open(src, "wb") as fh:
-            for chunk in uploaded.chunks():
-                fh.write(chunk)
-        uploaded.seek(0)
-        result = subprocess.run(
-            [
-                ffmpeg,
-                "-y",
-                "-v",
-                "error",
-                "-i",
-                str(src),
-                "-ac",
-                "1",
-                "-ar",
-                "22050",
-                "-b:a",
-                "64k",
-                str(dst),
-            ],
-            capture_output=True,
-            timeout=600,
-        )
-        if result.returncode != 0 or not dst.exists():
-            return None
-        return dst.read_bytes(), "mp3"

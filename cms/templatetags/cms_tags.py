@@ -4,6 +4,9 @@ from django import template
 from django.conf import settings
 from wagtail.models import Page, Site
 
+from cms.memo import memo
+from cms.queries import public_q
+
 register = template.Library()
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -28,7 +31,11 @@ def main_menu(context):
     home = _home(request, page) if request else None
     if home is None:
         return []
-    return list(home.get_children().live().public().in_menu())
+    # The same on every page of the unit until a publish (cms.memo).
+    return memo(
+        ("menu", home.pk),
+        lambda: list(home.get_children().live().filter(public_q()).in_menu()),
+    )
 
 
 @register.simple_tag

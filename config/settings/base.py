@@ -93,6 +93,7 @@ SHARED_APPS = [
     "broadcast",
     "reports",
     "alerts",
+    "pwa",
     "rest_framework",
     "drf_spectacular",
     "csp",
@@ -131,6 +132,8 @@ MIDDLEWARE = [
     # lookup (signage/middleware.py); everything else passes straight through.
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
+    # The unit's site, locales, settings and menu kept per process (cms.memo).
+    "cms.memo.UnitMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the page cache, so cached pages carry the policy too.
     "base.security.ContentSecurityPolicyMiddleware",
@@ -174,7 +177,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- services ---------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ttcs")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend with a content-type cache per schema (base/db/base.py).
+DATABASES["default"]["ENGINE"] = "base.db"
 # django-tenants sets search_path once per schema switch instead of before
 # every query (half of an uncached page's queries); it forgets it on rollback.
 TENANT_LIMIT_SET_CALLS = env_bool("TENANT_LIMIT_SET_CALLS", True)
@@ -309,11 +313,12 @@ FORMAT_MODULE_PATH = ["config.formats"]
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
-# Wagtail 8's autosave posts the editor's form in the background; one that
-# lands just after "Duyệt và xuất bản" saved a stale copy over the published
-# page (ux B2: left unpublished while already syndicated). Off until it
-# respects workflow actions; editors save with "Lưu nháp".
-WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "0"))
+# Wagtail 8's autosave posts the editor's form in the background (every
+# 500 ms of changes, its default). One that landed just after "Duyệt và xuất
+# bản" wrote a stale copy over the published page (ux B2); cms/admin_edit.py
+# now runs a page's saves one at a time and refuses an autosave made before
+# the page was published. 0 turns autosave off.
+WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "500"))
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -378,6 +383,11 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 CMS_PAGE_CACHE = env_bool("CMS_PAGE_CACHE", True)
 # Seconds a page stays in that cache (a publish invalidates it at once).
 CMS_PAGE_CACHE_TIMEOUT = int(os.environ.get("CMS_PAGE_CACHE_TIMEOUT", "600"))
+# cms.memo: a unit's site, locales, settings and menu kept in each web
+# process (until the unit's next save, at most this many seconds), for the
+# units served last.
+CMS_UNIT_MEMO_SECONDS = int(os.environ.get("CMS_UNIT_MEMO_SECONDS", "300"))
+CMS_UNIT_MEMO_UNITS = int(os.environ.get("CMS_UNIT_MEMO_UNITS", "500"))
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea"}
 }
@@ -478,6 +488,8 @@ RATELIMITS = {
     # broadcast: the citizens' listen-back page; an official's live take (per user).
     "broadcast.listen_back": "120/m",
     "broadcast.live_upload": "20/m",
+    # pwa: a phone subscribing to or leaving a unit's alerts.
+    "pwa.subscribe": os.environ.get("PWA_SUBSCRIBE_RATE", "20/m"),
 }
 
 # --- read APIs (DRF + drf-spectacular for the OpenAPI schema) ---------------------
@@ -516,6 +528,33 @@ BULLETINS_OVERDUE_AFTER = {
 }
 # Largest attachment an officer may add to a bulletin.
 BULLETINS_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+# --- pwa: the citizen app and Web Push alerts (pwa/, docs/pwa.md) ---------------
+# Latest articles and announcements (each) the service worker keeps offline.
+PWA_OFFLINE_ITEMS = int(os.environ.get("PWA_OFFLINE_ITEMS", "10"))
+# VAPID (RFC 8292): the private key as a PEM (production: from the
+# environment), else this file, made on first use (pwa/vapid.py).
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")
+WEBPUSH_VAPID_KEY_FILE = os.environ.get(
+    "WEBPUSH_VAPID_KEY_FILE", str(BASE_DIR / ".local" / "vapid_private.pem")
+)
+# Who push services may contact about our messages (the JWT's "sub").
+WEBPUSH_VAPID_SUBJECT = os.environ.get(
+    "WEBPUSH_VAPID_SUBJECT", "mailto:quantri@ttcs.example.vn"
+)
+# Push services a subscription may point to (https, these names and their
+# subdomains): the server POSTs to the endpoint, so it must not be any URL.
+WEBPUSH_ENDPOINT_HOSTS = os.environ.get(
+    "WEBPUSH_ENDPOINT_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+).split(",")
+# Hosts reached over plain http (a local test endpoint); none in production.
+WEBPUSH_INSECURE_HOSTS = [
+    h for h in os.environ.get("WEBPUSH_INSECURE_HOSTS", "").split(",") if h
+]
+# Concurrent requests of one fan-out, and the timeout of each (seconds).
+WEBPUSH_WORKERS = int(os.environ.get("WEBPUSH_WORKERS", "8"))
+WEBPUSH_TIMEOUT = float(os.environ.get("WEBPUSH_TIMEOUT", "10"))
 
 # --- signage: public boards (signage/, docs/signage.md) --------------------------
 # Seconds one player event stream holds a worker thread before it reconnects.
@@ -592,6 +631,9 @@ CELERY_BEAT_SCHEDULE["broadcast-offline-alerts"] = {
     "task": "broadcast.tasks.alert_offline_clusters",
     "schedule": 60.0,
 }
+# Speech, uploads and streams reach devices as mono CBR MP3 at this rate
+# (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
+BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
 # Interrupts start and end on time on every board (the sweep also hands the
 # worker timed pushes for the next 90 s).
 CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {

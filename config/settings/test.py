@@ -38,3 +38,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "ttcs-test")
 # E-mail (report reminders sent by a real worker) lands in files the tests read.
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = BASE_DIR / ".local" / "test-mail" / _db_name.removeprefix("test_")
+
+# The local Web Push endpoint of the tests (tests/webpush_endpoint.py) listens
+# on plain http on the loopback; one VAPID key per test database.
+WEBPUSH_INSECURE_HOSTS = ["127.0.0.1"]
+WEBPUSH_VAPID_KEY_FILE = str(
+    BASE_DIR / ".local" / f"vapid-{_db_name.removeprefix('test_')}.pem"
+)

@@ -111,3 +111,10 @@ def test_admin_viewset_over_a_shared_table_without_the_scope_is_base_e003():
     assert ids(messages) == ["base.E003"]
     assert "signage.Board" in messages[0].msg
     assert check_admin_is_unit_scoped(viewsets=[ScopedBoards("scoped")]) == []
+
+
+def test_an_mp3_rate_too_heavy_for_3g_is_broadcast_e002():
+    with override_settings(BROADCAST_MP3_KBPS=128):
+        assert ids(check_speech_tools()) == ["broadcast.E002"]
+    with override_settings(BROADCAST_MP3_KBPS=32):
+        assert check_speech_tools() == []

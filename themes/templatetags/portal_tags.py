@@ -70,12 +70,13 @@ def news_by_category(page, per_category=3, limit=4):
     """The latest articles of the home's locale grouped by category, the
     categories with the newest articles first: [(category, [articles])]."""
     from cms.models import ArticlePage
+    from cms.queries import public_q
 
     articles = (
         ArticlePage.objects.live()
-        .public()
+        .filter(public_q())
         .descendant_of(page)
-        .filter(locale=page.locale, category__isnull=False)
+        .filter(locale_id=page.locale_id, category__isnull=False)
         .select_related("category", "image")
         .order_by("-first_published_at")[:60]
     )

@@ -58,6 +58,12 @@ class Command(BaseCommand):
             default=None,
             help="also rewrite Mosquitto's passwd/acl here (then SIGHUP the broker)",
         )
+        parser.add_argument(
+            "--no-download",
+            action="store_true",
+            help="do not download the audio and check its sha256 before playing "
+            "(always off with --processes > 1)",
+        )
         parser.add_argument("--seconds", type=float, default=None, help="run time")
         parser.add_argument(
             "--specs-out", default=None, help="write the credentials as JSON here"
@@ -108,6 +114,7 @@ class Command(BaseCommand):
             url=opts["url"],
             heartbeat=opts["heartbeat"],
             play_seconds=opts["play_seconds"],
+            fetch_audio=not opts["no_download"],
         ).start()
         fleet.wait_online(timeout=300)
         self.stdout.write(f"ready: {fleet.online_count()} trực tuyến", ending="\n")

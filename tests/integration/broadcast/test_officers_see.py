@@ -21,6 +21,7 @@ from broadcast import services
 from broadcast.devices import protocol
 from broadcast.devices.mqtt import publish_outbox
 from broadcast.models import ClusterAlert, Delivery, PlayLog, Program, SpeakerCluster
+from tests.factories.broadcast import make_cluster
 from tests.utils import admin_client, wait_for
 
 pytestmark = [pytest.mark.slow]
@@ -220,3 +221,34 @@ def test_offline_cluster_alerts_commune_and_district_until_it_is_back(
     )
     assert SpeakerCluster.objects.get(pk=cluster.pk).offline_alerted_at is None
     assert "Cụm loa mất kết nối" not in commune_admin.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_rejected_reports_add_nothing_to_the_stored_totals(tree):
+    from broadcast.models import PlayDay, PlayMonth
+
+    unit = tree.commune_b1
+    cluster, _ = make_cluster(unit, device_id=f"tot-{uuid.uuid4().hex[:6]}")
+    started = timezone.now().replace(microsecond=0)
+    day = timezone.localdate(started)
+
+    def log(seconds, accepted):
+        return PlayLog.objects.create(
+            cluster=cluster,
+            unit=unit,
+            started_at=started,
+            ended_at=started + timedelta(seconds=seconds),
+            seconds=seconds,
+            result="completed",
+            accepted=accepted,
+            reject_reason="" if accepted else "duration",
+        )
+
+    log(3600, accepted=False)
+    assert not PlayDay.objects.filter(unit=unit, day=day).exists()
+    log(60, accepted=True)
+    assert PlayDay.objects.get(unit=unit, day=day).seconds == 60
+    assert PlayMonth.objects.get(unit=unit, month=day.replace(day=1)).seconds == 60
+    # A recount (a log deleted) still leaves the rejected one out.
+    log(30, accepted=True).delete()
+    assert PlayDay.objects.get(unit=unit, day=day).seconds == 60

@@ -55,6 +55,26 @@ def test_official_moves_feedback_through_the_pipeline_in_admin(
     assert feedback.unit == tree.district_a and feedback.status == "received"
 
 
+def test_province_is_not_offered_a_transfer_up_and_a_forged_one_is_a_form_error(
+    db, tree, admin_client_for
+):
+    """The province has no unit above: "Chuyển lên đơn vị cấp trên" was
+    offered, and choosing it raised in the form's save() (a 500)."""
+    feedback = file(tree.province, "Phản ánh gửi thẳng lên tỉnh")
+    client = admin_client_for(tree.province)
+    url = f"/admin/engage/feedback/edit/{feedback.pk}/"
+    html = client.get(url).content.decode()
+    assert "Trả lời ngay" in html
+    assert "Chuyển lên đơn vị cấp trên" not in html
+    deadline = timezone.localtime(feedback.deadline).strftime("%d/%m/%Y %H:%M")
+    form = {"category": "ha-tang", "deadline": deadline, "answer": "", "note": ""}
+    response = client.post(url, {**form, "action": "transfer"})
+    assert response.status_code == 200
+    assert "Lựa chọn không hợp lệ" in response.content.decode()
+    feedback.refresh_from_db()
+    assert feedback.unit == tree.province and feedback.status == "received"
+
+
 def test_official_answer_in_admin_makes_the_question_public(
     db, tree, admin_client_for, client_for
 ):

@@ -139,3 +139,31 @@ def test_official_asks_for_a_screenshot_from_the_board_page(tree):
     other, _ = make_board(tree.commune_a2)
     elsewhere = reverse("signage_admin_board_control", args=[other.pk])
     assert client.get(elsewhere).status_code == 404
+
+
+def test_official_revokes_a_lost_boards_token(tree, client_for):
+    import secrets
+
+    from django.urls import reverse
+
+    from tests.utils import admin_client
+
+    unit = tree.commune_a1
+    board, _ = make_board(unit, name="Bảng bị mất")
+    token = secrets.token_urlsafe(32)
+    code = services.start_pairing(unit, token).code
+    assert services.pair_board(board, code)
+    device = client_for(unit)
+    manifest = f"/signage/api/boards/{board.uid}/manifest/"
+    assert device.get(manifest, **auth(token)).status_code == 200
+    status = device.post("/signage/api/pair/status/", **auth(token))
+    assert status.json()["paired"] is True
+
+    url = reverse("signage_admin_board_control", args=[board.pk])
+    page = admin_client(unit).post(url, {"action": "revoke"}, follow=True)
+    assert "Đã thu hồi mã xác thực của “Bảng bị mất”" in page.content.decode()
+    assert "Chưa ghép nối" in page.content.decode()
+    assert device.get(manifest, **auth(token)).status_code == 401
+    assert device.post("/signage/api/pair/status/", **auth(token)).status_code == 401
+    board.refresh_from_db()
+    assert not board.is_paired and Board.objects.filter(pk=board.pk).exists()

@@ -168,3 +168,30 @@ def test_main_and_ticker_layout_gives_a_strip_and_smaller_main_pages(tree, clien
         assert main.size == (192, 96 - ticker["height"])
     listed = {f["url"] for f in manifest["files"]}
     assert ticker["image"] in listed and entry["main_pages"][0] in listed
+
+
+def test_a_phone_number_is_not_broken_across_lines():
+    """ "0299 3822 111" stays on one line wherever it fits one; a number
+    wider than the line still goes, group by group."""
+    text = "Liên hệ cán bộ công an khu vực, số điện thoại 0299 3822 111, nếu cần."
+    whole = render._width("0299 3822 111,", False, 16)
+    broken_before = 0
+    for width in range(int(whole) + 1, 400, 3):
+        lines = render.wrap(text, False, 16, width)
+        assert any("0299 3822 111," in line for line in lines), (width, lines)
+        assert " ".join(lines).split() == text.split()
+        plain = []  # what a word-by-word wrap gives at this width
+        for word in text.split():
+            if plain and render._width(f"{plain[-1]} {word}", False, 16) <= width:
+                plain[-1] = f"{plain[-1]} {word}"
+            else:
+                plain.append(word)
+        broken_before += not any("0299 3822 111," in line for line in plain)
+    assert broken_before  # the old wrap broke it at some of these widths
+    narrow = render.wrap(text, False, 16, int(whole) - 10)
+    assert " ".join(narrow).split() == text.split()  # nothing lost
+    for page in render.paginate("Cập nhật cư trú", LONG_ANNOUNCEMENT, 192, 96, "led"):
+        for line, *_ in page:
+            for group in ("0299", "3822", "111"):
+                if group in line:
+                    assert "0299 3822 111" in line, line

@@ -157,3 +157,49 @@ def test_unknown_slide_key_is_refused_and_a_later_title_does_not_rename(
     assert send("b-3", "s7", "Tiêu đề khác").status_code == 200
     row = PlayStat.objects.get(board=board, slide_key="s7")
     assert (row.title, row.plays) == ("Họp dân", 2)
+
+
+def test_proof_of_play_titles_come_from_the_servers_records(tree, client_for):
+    from signage.models import BoardGroup, Playlist, Schedule, Slide
+
+    board, token = make_board(tree.commune_a1)
+    own = Playlist.objects.create(unit=tree.commune_a1, name="Của xã")
+    slide = Slide.objects.create(playlist=own, title="Lịch tiêm chủng")
+    district = Playlist.objects.create(unit=tree.district_a, name="Của huyện")
+    above = Slide.objects.create(playlist=district, title="Phòng chống lụt bão")
+    group = BoardGroup.objects.create(unit=tree.district_a, name="Nhóm")
+    group.boards.set([board])
+    Schedule.objects.create(
+        unit=tree.district_a,
+        name="Huyện",
+        playlist=district,
+        start_time="08:00",
+        end_time="10:00",
+    ).groups.set([group])
+    elsewhere = Slide.objects.create(
+        playlist=Playlist.objects.create(unit=tree.commune_b1, name="Xã khác"),
+        title="Của đơn vị khác",
+    )
+    hour = this_hour().isoformat()
+    items = [
+        {"hour": hour, "slide": f"s{slide.pk}", "title": "Giả mạo", "plays": 2},
+        {"hour": hour, "slide": f"s{above.pk}", "title": "", "plays": 1},
+        {"hour": hour, "slide": f"s{elsewhere.pk}", "title": "Lạ", "plays": 1},
+    ]
+    response = post(
+        client_for(tree.commune_a1),
+        board,
+        "plays",
+        {"batch": "t", "items": items},
+        token,
+    )
+    assert response.status_code == 200
+    titles = dict(
+        PlayStat.objects.filter(board=board).values_list("slide_key", "title")
+    )
+    assert titles == {
+        f"s{slide.pk}": "Lịch tiêm chủng",
+        f"s{above.pk}": "Phòng chống lụt bão",
+        # Not a slide this board can play: the server has no title for it.
+        f"s{elsewhere.pk}": "Lạ",
+    }

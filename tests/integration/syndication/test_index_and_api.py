@@ -243,16 +243,23 @@ def test_page_saved_not_live_leaves_the_portals(
     assert not SyndicatedItem.objects.filter(page_id=page.pk).exists()
 
 
-def test_editor_autosave_is_off_so_it_cannot_race_an_approval(tree):
-    from tests.factories.cms import make_article
-    from tests.utils import admin_client
-
+def test_portals_cached_pages_retire_when_an_item_comes_and_goes(tree, client_for):
+    """The district's home lists "Tin từ cơ sở": a cached copy must not hide
+    an article the commune just published (nor keep one it withdrew)."""
     with tenant_context(tree.commune_a1):
-        article = make_article("Bài đang duyệt")
-    html = (
-        admin_client(tree.commune_a1)
-        .get(f"/admin/pages/{article.pk}/edit/")
-        .content.decode()
-    )
-    assert "page-edit-form" in html
-    assert "data-w-autosave-interval-value" not in html
+        page = create_article(tree.commune_a1, "Khánh thành trạm y tế xã")
+    for portal in (tree.district_a, tree.province):
+        client_for(portal).get("/")  # cached without the article
+        assert client_for(portal).get("/")["X-Page-Cache"] == "hit"
+    with tenant_context(tree.commune_a1):
+        services.index_page(page.pk)
+    for portal in (tree.district_a, tree.province):
+        response = client_for(portal).get("/")
+        assert response.get("X-Page-Cache") != "hit"
+        assert "Khánh thành trạm y tế xã" in response.content.decode()
+    with tenant_context(tree.commune_a1):
+        page.unpublish()
+        services.index_page(page.pk)
+    for portal in (tree.district_a, tree.province):
+        html = client_for(portal).get("/").content.decode()
+        assert "Khánh thành trạm y tế xã" not in html

@@ -123,7 +123,7 @@ def _victims(unit):
     from bulletins.models import Attachment
     from engage.models import Feedback, FeedbackPhoto, Question, SiteRating, Survey
     from reports.models import LegacyStation, PeriodicReport, ReportPeriod
-    from signage.models import Board, Interrupt, Playlist, Schedule, Slide
+    from signage.models import Board, BoardGroup, Interrupt, Playlist, Schedule, Slide
     from tests.factories.bulletins import make_officer, make_sent_bulletin
 
     now = timezone.now()
@@ -139,6 +139,11 @@ def _victims(unit):
         end_time=dt.time(9),
     )
     schedule.boards.set([board])
+    group = BoardGroup.objects.create(unit=unit, name=f"Nhóm {SECRET}")
+    group.boards.set([board])
+    schedule.groups.set([group])
+    with tenant_context(unit):  # media live per unit, as the player's would
+        board.screenshot.save("bimat-man-hinh.png", ContentFile(_png()))
     interrupt = Interrupt.objects.create(
         unit=unit, title=f"Ngắt {SECRET}", expires_at=now + dt.timedelta(hours=1)
     )
@@ -170,6 +175,7 @@ def _victims(unit):
         dispatch=dispatch,
         by_model={
             Board: board,
+            BoardGroup: group,
             Playlist: playlist,
             Slide: Slide.objects.create(playlist=playlist, title=f"Trang {SECRET}"),
             Schedule: schedule,
@@ -291,6 +297,13 @@ HAND_WRITTEN = {
     "signage_admin_pair": lambda v: {"pk": v.by_model[_m("signage.Board")].pk},
     "signage_admin_pair_new": None,
     "signage_admin_board_control": lambda v: {"pk": v.by_model[_m("signage.Board")].pk},
+    "signage_admin_group_control": lambda v: {
+        "pk": v.by_model[_m("signage.BoardGroup")].pk
+    },
+    "signage_admin_group_screenshot": lambda v: {
+        "pk": v.by_model[_m("signage.BoardGroup")].pk,
+        "board_pk": v.by_model[_m("signage.Board")].pk,
+    },
     "signage_admin_interrupt_now": None,
     "signage_admin_clear_interrupt": lambda v: {
         "pk": v.by_model[_m("signage.Interrupt")].pk
@@ -307,6 +320,7 @@ HAND_WRITTEN = {
     "broadcast_admin_program_edit": lambda v: {"pk": v.program.pk},
     "broadcast_admin_program_delete": lambda v: {"pk": v.program.pk},
     "broadcast_admin_emergency": None,
+    "broadcast_admin_subtree_schedules": None,
     "broadcast_admin_dispatch": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_dispatch_stop": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_cluster_add": None,
@@ -351,11 +365,17 @@ HAND_WRITTEN = {
     # Translation sources live in each unit's own schema: another unit's are
     # not even addressable; an unknown id must be a 404.
     "cms_update_translations": lambda v: {"translation_source_id": 10**9},
+    # Wagtail's page editor (cms/admin_edit.py): pages too live in the unit's
+    # own schema.
+    "cms_page_edit": lambda v: {"page_id": 10**9},
 }
 
 
 # Form values a view needs beyond the common ones (its own "kind").
-POST_EXTRA = {"signage_admin_board_control": {"kind": "screen_off"}}
+POST_EXTRA = {
+    "signage_admin_board_control": {"kind": "screen_off"},
+    "signage_admin_group_control": {"kind": "screen_off"},
+}
 
 
 def _m(label):
@@ -380,6 +400,7 @@ def _snapshot(victims):
         )
     for label, lookup in (
         ("signage.Board", "unit"),
+        ("signage.BoardGroup", "unit"),
         ("signage.Playlist", "unit"),
         ("signage.Slide", "playlist__unit"),
         ("signage.Schedule", "unit"),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('broadcast', '0009_cluster_config_and_hours'),
+        ('broadcast', '0011_playmonth'),
         ('tenants', '0003_alter_unit_kind'),
     ]
 

@@ -1,0 +1,527 @@
+"""Bench: our uncached commune pages against a plain single-tenant Wagtail
+site (same Wagtail, same server), side by side in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ttcs_bench_portal \\
+    REDIS_URL=redis://127.0.0.1:6379/3 CACHE_KEY_PREFIX=bench-portal \\
+    DJANGO_SETTINGS_MODULE=config.settings.test \\
+        .venv/bin/python bench/plain_wagtail.py --requests 300 --rounds 3
+
+What it does, each run:
+
+1. Our side: the database named in DATABASE_URL (it must be the bench's own,
+   ``ttcs_bench_*``) is created and migrated if missing; a province, a
+   district and a commune are provisioned (once) and the commune gets
+   ``ARTICLES`` published articles in Tin tức.
+2. The plain side: ``wagtail start plainsite`` in a temporary folder, with
+   this venv's Wagtail; its ``home`` app gets an ``ArticlePage`` (title,
+   date, summary, rich-text body) and a home page listing the latest
+   articles; it runs on PostgreSQL (database ``<ours>_plain``, recreated),
+   DEBUG off, and gets the same articles with the same text.
+3. SQL queries per page: each site is loaded in a fresh process with the
+   environment its server gets, one request warms it (a worker's steady
+   state), and the next is counted with ``CaptureQueriesContext`` (every
+   statement, ``SET search_path`` included). ``--explain`` prints them with
+   the line of our code that caused each.
+4. Requests/s: gunicorn serves each side with ``--workers`` workers (ours
+   twice: page cache off and on). The three servers stay up; each round
+   measures every (site, page) in turn from ``--concurrency`` client threads
+   on loopback, and the medians of the rounds are reported with the ratios.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+if os.environ["DJANGO_SETTINGS_MODULE"].startswith("config."):
+    # Not in the plain site's query-counting child: its own ``search`` app
+    # would be shadowed by ours.
+    sys.path.insert(0, str(ROOT))
+
+ARTICLES = 6
+TITLES = [
+    "Ra quân làm đường giao thông nông thôn",
+    "Tiêm phòng cúm gia cầm đợt hai",
+    "Hội nghị tiếp xúc cử tri trước kỳ họp",
+    "Khai giảng lớp dạy nghề cho lao động nông thôn",
+    "Thông báo lịch cắt điện tuần này",
+    "Trao nhà đại đoàn kết cho hộ nghèo",
+]
+SUMMARY = "Hơn 300 người dân cùng tham gia, góp công và góp đất làm đường."
+PARAGRAPH = (
+    "<p>Sáng nay, Ủy ban nhân dân xã phối hợp với Mặt trận Tổ quốc và các "
+    "đoàn thể ra quân làm đường giao thông nông thôn trên tuyến ấp Bình Hòa. "
+    "Người dân hiến đất, góp ngày công; tuyến đường dài 1,2 km dự kiến hoàn "
+    "thành trước Tết.</p>"
+)
+BODY_HTML = PARAGRAPH * 12
+PLAIN_HOST = "localhost"
+OURS_ENV = {
+    # What a production web process has: the host lookup kept in memory.
+    "UNIT_LOOKUP_SECONDS": "30",
+    "DJANGO_DEBUG": "0",
+}
+
+
+# --- our side -----------------------------------------------------------------
+
+
+def ensure_database(url, recreate=False):
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if recreate:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def provision_ours():
+    """Province > district > commune 98001, with ARTICLES articles; returns
+    (hostname, home path, article path)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+    from wagtail.rich_text import RichText
+
+    from cms.models import ArticlePage
+    from cms.services import section
+    from tenants.models import Unit
+    from tenants.services import create_unit, ensure_platform
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    ensure_platform()
+    parent = None
+    for code, name, kind in (
+        ("98", "Tỉnh Đo Tải", "province"),
+        ("981", "Huyện Đo Tải", "district"),
+        ("98001", "Xã Đo Tải", "commune"),
+    ):
+        unit = Unit.objects.filter(structure=2025, code=code).first()
+        if unit is None:
+            unit = create_unit(
+                code=code, name=name, kind=kind, structure=2025, parent=parent
+            )
+        parent = unit
+    with tenant_context(unit):
+        parent_page = section("tin-tuc")
+        articles = list(ArticlePage.objects.live().order_by("pk"))
+        for title in TITLES[len(articles) : ARTICLES]:
+            article = parent_page.add_child(
+                instance=ArticlePage(
+                    title=title,
+                    summary=SUMMARY,
+                    body=[("paragraph", RichText(BODY_HTML))],
+                    live=False,
+                )
+            )
+            article.save_revision().publish()
+            articles.append(article)
+        article = ArticlePage.objects.live().order_by("pk").first()
+        article_url = article.url
+    connection.set_schema_to_public()
+    return unit.primary_hostname, "/", article_url
+
+
+# --- the plain side -----------------------------------------------------------
+
+PLAIN_MODELS = """
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest"] = (
+            ArticlePage.objects.live().public().descendant_of(self)
+            .order_by("-first_published_at")[:6]
+        )
+        return context
+
+
+class ArticlePage(Page):
+    date = models.DateField("ngày đăng", null=True, blank=True)
+    summary = models.TextField(blank=True)
+    body = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"), FieldPanel("summary"), FieldPanel("body"),
+    ]
+"""
+
+PLAIN_HOME_TEMPLATE = """{% extends "base.html" %}
+{% load wagtailcore_tags %}
+{% block content %}
+<h1>{{ page.title }}</h1>
+<ul>
+{% for item in latest %}
+  <li><a href="{% pageurl item %}">{{ item.title }}</a>
+      <time>{{ item.first_published_at|date:"d/m/Y" }}</time>
+      <p>{{ item.summary }}</p></li>
+{% endfor %}
+</ul>
+{% endblock %}
+"""
+
+PLAIN_ARTICLE_TEMPLATE = """{% extends "base.html" %}
+{% load wagtailcore_tags %}
+{% block content %}
+<article>
+  <h1>{{ page.title }}</h1>
+  <time>{{ page.first_published_at|date:"d/m/Y" }}</time>
+  <p>{{ page.summary }}</p>
+  {{ page.body|richtext }}
+</article>
+{% endblock %}
+"""
+
+PLAIN_SETTINGS = """
+from .base import *  # noqa
+
+DEBUG = False
+SECRET_KEY = "bench-only-plain-wagtail-site-not-a-secret-0123456789"
+ALLOWED_HOSTS = ["*"]
+DATABASES = {{"default": {{
+    "ENGINE": "django.db.backends.postgresql",
+    "NAME": {name!r}, "HOST": {host!r}, "PORT": {port!r}, "USER": {user!r},
+    "PASSWORD": {password!r}, "CONN_MAX_AGE": 60,
+}}}}
+STORAGES = {{
+    "default": {{"BACKEND": "django.core.files.storage.FileSystemStorage"}},
+    "staticfiles": {{
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }},
+}}
+"""
+
+PLAIN_CONTENT = """
+from wagtail.models import Page, Site
+from home.models import ArticlePage, HomePage
+
+home = HomePage.objects.get()
+home.title = "Trang chủ"
+home.save_revision().publish()
+for title in {titles!r}:
+    article = home.add_child(instance=ArticlePage(
+        title=title, summary={summary!r}, body={body!r}, live=False))
+    article.save_revision().publish()
+site = Site.objects.get()
+site.hostname = {host!r}
+site.save()
+print(ArticlePage.objects.live().order_by("pk").first().url)
+"""
+
+
+def build_plain(folder, database_url):
+    """``wagtail start`` in ``folder``, with our models, templates and
+    content; returns (env for its processes, article path)."""
+    from urllib.parse import urlparse
+
+    wagtail = Path(sys.executable).parent / "wagtail"
+    subprocess.run(
+        [str(wagtail), "start", "plainsite", str(folder)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    (folder / "home" / "models.py").write_text(PLAIN_MODELS)
+    templates = folder / "home" / "templates" / "home"
+    (templates / "home_page.html").write_text(PLAIN_HOME_TEMPLATE)
+    (templates / "article_page.html").write_text(PLAIN_ARTICLE_TEMPLATE)
+    url = urlparse(database_url + "_plain")
+    (folder / "plainsite" / "settings" / "bench.py").write_text(
+        PLAIN_SETTINGS.format(
+            name=url.path.lstrip("/"),
+            host=url.hostname or "127.0.0.1",
+            port=str(url.port or 5432),
+            user=url.username or "postgres",
+            password=url.password or "",
+        )
+    )
+    ensure_database(database_url + "_plain", recreate=True)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "plainsite.settings.bench",
+        "PYTHONPATH": str(folder),
+    }
+    manage = [sys.executable, "manage.py"]
+    run_env = {**os.environ, **env}
+    for command in (["makemigrations", "home"], ["migrate"]):
+        subprocess.run(
+            manage + command + ["-v", "0"],
+            cwd=folder,
+            env=run_env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    script = PLAIN_CONTENT.format(
+        titles=TITLES[:ARTICLES], summary=SUMMARY, body=BODY_HTML, host=PLAIN_HOST
+    )
+    done = subprocess.run(
+        manage + ["shell", "-c", script],
+        cwd=folder,
+        env=run_env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    article_url = done.stdout.strip().splitlines()[-1]
+    return env, urlparse(article_url).path or article_url
+
+
+# --- SQL queries per page (runs in a child process) ---------------------------
+
+
+def count_queries(host, paths, explain):
+    """Warm with one GET, count the next; print JSON {path: count}."""
+    import traceback
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=host)
+    counts = {}
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+        callers = []
+
+        def where(execute, sql, params, many, context, callers=callers):
+            frames = [
+                f"{Path(f.filename).relative_to(ROOT)}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack()
+                if f.filename.startswith(str(ROOT))
+                and "/.venv/" not in f.filename
+                and "/bench/" not in f.filename
+            ]
+            outside = [
+                f"{f.filename.split('site-packages/')[-1]}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack()
+                if "site-packages" in f.filename
+                and "django/db" not in f.filename
+                and "django/test" not in f.filename
+            ]
+            callers.append((frames[-2:] or outside[-3:], sql[:160]))
+            return execute(sql, params, many, context)
+
+        with CaptureQueriesContext(connection) as queries:
+            with connection.execute_wrapper(where):
+                response = client.get(path)
+        assert response.status_code == 200, path
+        counts[path] = {
+            "queries": len(queries.captured_queries),
+            "cache": response.get("X-Page-Cache", ""),
+        }
+        if explain:
+            print(f"--- {host}{path}: {len(queries.captured_queries)}", file=sys.stderr)
+            for frames, sql in callers:
+                print(f"  {sql}\n      <- {' | '.join(frames)}", file=sys.stderr)
+    print(json.dumps(counts))
+
+
+def queries_in_child(env, cwd, host, paths, explain):
+    command = [sys.executable, str(Path(__file__).resolve()), "--count", host, *paths]
+    if explain:
+        command.append("--explain")
+    done = subprocess.run(
+        command,
+        env={**os.environ, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    if explain:
+        print(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- requests/s ---------------------------------------------------------------
+
+
+def start_gunicorn(module, env, cwd, workers):
+    from tests.utils import free_port, reachable
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", module, "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", str(workers), "--log-level", "warning"],
+        env={**os.environ, **env},
+        cwd=cwd,
+    )
+    deadline = time.monotonic() + 90
+    while not reachable(f"http://127.0.0.1:{port}"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise SystemExit(f"gunicorn {module} did not start")
+        time.sleep(0.3)
+    return process, port
+
+
+def fetch(port, host, path):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Host": host}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+        return response.status
+
+
+def rate(port, host, path, total, concurrency):
+    for _ in range(concurrency * 2):  # every worker warm
+        fetch(port, host, path)
+    errors, lock = [], threading.Lock()
+    counter = iter(range(total))
+
+    def worker():
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            try:
+                if fetch(port, host, path) != 200:
+                    errors.append(path)
+            except Exception as error:  # noqa: BLE001 - counted
+                errors.append(repr(error))
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise SystemExit(f"{len(errors)} failed requests to {host}{path}: {errors[0]}")
+    return total / (time.perf_counter() - started)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--queries-only", action="store_true")
+    parser.add_argument(
+        "--count", nargs="+", metavar="HOST PATH", help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.count:
+        return count_queries(args.count[0], args.count[1:], args.explain)
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.rsplit("/", 1)[-1].startswith("ttcs_bench"):
+        raise SystemExit(
+            "Use a database of its own: DATABASE_URL=.../ttcs_bench_portal"
+        )
+    ensure_database(url)
+    import django
+
+    django.setup()
+    host, home, article = provision_ours()
+    from django.db import connections
+
+    connections.close_all()
+
+    folder = Path(tempfile.mkdtemp(prefix="ttcs-plain-wagtail-"))
+    try:
+        plain_env, plain_article = build_plain(folder, url)
+        sites = {
+            "plain": (plain_env, folder, PLAIN_HOST, "/", plain_article),
+            "ours uncached": (
+                {**OURS_ENV, "CMS_PAGE_CACHE": "0"},
+                ROOT,
+                host,
+                home,
+                article,
+            ),
+            "ours cached": (
+                {**OURS_ENV, "CMS_PAGE_CACHE": "1"},
+                ROOT,
+                host,
+                home,
+                article,
+            ),
+        }
+        queries = {
+            name: queries_in_child(env, cwd, h, [hp, ap], args.explain)
+            for name, (env, cwd, h, hp, ap) in sites.items()
+        }
+        print("\nSQL queries per page (second request of a warm process):")
+        for name, (_env, _cwd, _h, hp, ap) in sites.items():
+            q = queries[name]
+            print(
+                f"  {name:14} home {q[hp]['queries']:3}   article {q[ap]['queries']:3}"
+            )
+        if args.queries_only:
+            return
+        servers = {}
+        try:
+            for name, (env, cwd, *_rest) in sites.items():
+                module = "plainsite.wsgi" if name == "plain" else "config.wsgi"
+                servers[name] = start_gunicorn(module, env, cwd, args.workers)
+            results = {
+                (name, page): [] for name in sites for page in ("home", "article")
+            }
+            for round_number in range(args.rounds):
+                for name, (_env, _cwd, h, hp, ap) in sites.items():
+                    for page, path in (("home", hp), ("article", ap)):
+                        results[(name, page)].append(
+                            rate(
+                                servers[name][1],
+                                h,
+                                path,
+                                args.requests,
+                                args.concurrency,
+                            )
+                        )
+                print(f"round {round_number + 1}/{args.rounds} done")
+        finally:
+            for process, _port in servers.values():
+                process.terminate()
+                process.wait(timeout=30)
+        median = {key: statistics.median(values) for key, values in results.items()}
+        print(
+            f"\n{args.requests} requests per measure, "
+            f"{args.concurrency} client threads, gunicorn {args.workers} workers "
+            f"each, median of {args.rounds} rounds"
+        )
+        print(f"{'site':14} {'page':8} {'req/s':>8}   rounds")
+        for (name, page), value in median.items():
+            rounds = " ".join(f"{v:.1f}" for v in results[(name, page)])
+            print(f"{name:14} {page:8} {value:8.1f}   {rounds}")
+        for page in ("home", "article"):
+            plain = median[("plain", page)]
+            ours = median[("ours uncached", page)]
+            cached = median[("ours cached", page)]
+            print(
+                f"{page}: plain/ours-uncached = {plain / ours:.2f}x (target <= 1.2), "
+                f"ours cached/uncached = {cached / ours:.1f}x (target >= 10)"
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Page queries that cost one statement where Wagtail's cost two or more.
+
+- ``public(queryset)`` and ``public_q()``: Wagtail's ``.public()`` reads every view
+  restriction of the unit first, then filters by their paths; here the
+  check is a ``NOT EXISTS`` inside the same SELECT.
+- ``view_restrictions(page)``: the restrictions on a page and its
+  ancestors (an alias answers to its source page's), in one query instead
+  of Wagtail's two (ancestors, then restrictions).
+- ``route_by_path(page, components)``: the page a URL names below ``page``,
+  found by its ``url_path`` in one query instead of one per level.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
+from wagtail.models import Page, PageViewRestriction
+
+
+def public_q():
+    """The filter ``public()`` applies: no view restriction on the page or
+    above it (a restriction's page path is a prefix of the page's)."""
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return ~Exists(restricted)
+
+
+def public(queryset):
+    return queryset.filter(public_q())
+
+
+def ancestor_paths(page):
+    """The treebeard paths of ``page`` and every ancestor."""
+    step = page.steplen
+    return [page.path[:end] for end in range(step, len(page.path) + 1, step)]
+
+
+def view_restrictions(page):
+    pages = Page.objects.filter(path__in=ancestor_paths(page))
+    return PageViewRestriction.objects.filter(
+        Q(page__in=pages.filter(alias_of__isnull=True).values("pk"))
+        | Q(page__in=pages.filter(alias_of__isnull=False).values("alias_of"))
+    )
+
+
+def route_by_path(page, components):
+    """The specific live-or-not page at ``page.url_path + components``, or
+    None. Only for trees where no page type overrides ``route()`` below
+    ``page`` (Wagtail would otherwise hand the rest of the path to it)."""
+    url_path = page.url_path + "".join(f"{c}/" for c in components)
+    found = (
+        Page.objects.filter(url_path=url_path, path__startswith=page.path)
+        .exclude(pk=page.pk)
+        .first()
+    )
+    return found.specific if found is not None else None

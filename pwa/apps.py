@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PwaConfig(AppConfig):
+    name = "pwa"
+    verbose_name = "Ứng dụng người dân"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the signal handlers

@@ -1,0 +1,12 @@
+"""Where the themes' own files live. themes owns the public sites' chrome:
+templates (``themes/templates``: ``base.html``, the error pages, the
+statements), palettes and layout (``themes/static/css/site.css``, the
+``[data-theme=…]`` blocks ``ThemeSettings.theme`` names), fonts
+(``themes/static/fonts``, ``css/fonts.css``), the default emblem and the
+chrome's script. App static files keep their URLs (``/static/css/site.css``).
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+FONTS_DIR = ROOT / "static" / "fonts"
