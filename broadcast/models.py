@@ -269,6 +269,7 @@ class ProgramKind(models.TextChoices):
     AUDIO = "audio", "Tệp âm thanh"
     TTS = "tts", "Chuyển văn bản thành giọng nói"
     LIVE = "live", "Phát trực tiếp"
+    STREAM = "stream", "Luồng phát (trực tiếp, tiếp sóng)"
 
 
 class Program(models.Model):
@@ -759,3 +760,79 @@ class PlayMonth(models.Model):
                 fields=["unit", "month"], name="bc_playmonth_unit_month"
             )
         ]
+
+
+class StreamKind(models.TextChoices):
+    RELAY = "relay", "Tiếp sóng đài"
+    LIVE = "live", "Phát trực tiếp từ micrô"
+
+
+class StreamState(models.TextChoices):
+    STARTING = "starting", "Đang khởi động"
+    ON_AIR = "on_air", "Đang phát"
+    ENDED = "ended", "Đã dừng"
+    FAILED = "failed", "Lỗi"
+
+
+class Stream(models.Model):
+    """Audio that plays as it comes: a relay of a radio station (VOV, the
+    province's station) or a live announcement from an officer's browser.
+
+    The streamer (``manage.py broadcast_streamer``) encodes it with ffmpeg
+    to the speakers' mono MP3 and pushes it to an Icecast mount; once the
+    mount has audio, ``program``/``dispatch`` carry the ``stream`` command
+    to the clusters (acks and "Dừng phát ngay" as for any dispatch).
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    unit = models.ForeignKey(
+        "tenants.Unit",
+        verbose_name="đơn vị",
+        on_delete=models.CASCADE,
+        related_name="broadcast_streams",
+    )
+    kind = models.CharField("loại", max_length=10, choices=StreamKind.choices)
+    title = models.CharField("tiêu đề", max_length=255)
+    source_url = models.URLField("địa chỉ luồng nguồn", max_length=500, blank=True)
+    priority = models.CharField(
+        "mức ưu tiên", max_length=10, choices=Priority.choices, default="normal"
+    )
+    state = models.CharField(
+        "trạng thái",
+        max_length=10,
+        choices=StreamState.choices,
+        default=StreamState.STARTING,
+        db_index=True,
+    )
+    detail = models.CharField("ghi chú", max_length=255, blank=True, default="")
+    program = models.OneToOneField(
+        Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="stream"
+    )
+    dispatch = models.OneToOneField(
+        Dispatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stream",
+    )
+    started_by = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField("bắt đầu lúc", default=timezone.now)
+    on_air_at = models.DateTimeField("lên sóng lúc", null=True, blank=True)
+    ended_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "luồng phát"
+        verbose_name_plural = "luồng phát"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def mount(self):
+        """The Icecast mount point (``/s-<uid>.mp3``)."""
+        return f"/s-{self.uid.hex}.mp3"
+
+    @property
+    def is_running(self):
+        return self.state in (StreamState.STARTING, StreamState.ON_AIR)

@@ -14,7 +14,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from base.admin import UnitScopedViewSet
 from tenants.services import current_unit
 
-from . import views_admin, views_subtree
+from . import views_admin, views_streams, views_subtree
 from .models import Delivery, SpeakerCluster
 
 
@@ -108,6 +108,12 @@ class BroadcastGroup(ViewSetGroup):
                 reverse("broadcast_admin_subtree_schedules"),
                 icon_name="date",
                 order=50,
+            ),
+            MenuItem(
+                "Trực tiếp và tiếp sóng",
+                reverse("broadcast_admin_streams"),
+                icon_name="microphone",
+                order=60,
             ),
         ]
         return items + super().get_submenu_items()
@@ -261,6 +267,42 @@ def register_broadcast_admin_urls():
             "truyen-thanh/cum-loa/<int:pk>/thu-hoi/",
             views_admin.cluster_revoke,
             name="broadcast_admin_cluster_revoke",
+        ),
+        # Live and relayed streams (views_streams.py).
+        path(
+            "truyen-thanh/luong/",
+            views_streams.stream_list,
+            name="broadcast_admin_streams",
+        ),
+        path(
+            "truyen-thanh/luong/tiep-song/",
+            views_streams.relay_add,
+            name="broadcast_admin_relay_add",
+        ),
+        path(
+            "truyen-thanh/luong/truc-tiep/",
+            views_streams.live,
+            name="broadcast_admin_stream_live",
+        ),
+        path(
+            "truyen-thanh/luong/truc-tiep/bat-dau/",
+            views_streams.live_start,
+            name="broadcast_admin_stream_live_start",
+        ),
+        path(
+            "truyen-thanh/luong/<int:pk>/",
+            views_streams.stream_detail,
+            name="broadcast_admin_stream",
+        ),
+        path(
+            "truyen-thanh/luong/<int:pk>/dung/",
+            views_streams.stream_stop,
+            name="broadcast_admin_stream_stop",
+        ),
+        path(
+            "truyen-thanh/luong/<int:pk>/am-thanh/",
+            views_streams.stream_chunk,
+            name="broadcast_admin_stream_chunk",
         ),
         path(
             "truyen-thanh/lich-cap-duoi/",

@@ -22,6 +22,8 @@ CLOCK_WINDOW = 300
 
 # Device -> platform message kinds (last topic level).
 STATUS, HEARTBEAT, ACK, PLAY = "status", "heartbeat", "ack", "play"
+# Commands that carry a program (a Delivery per device): a file or a stream.
+PROGRAM_COMMANDS = ("play", "stream")
 DEVICE_KINDS = (STATUS, HEARTBEAT, ACK, PLAY)
 ACK_STATES = (
     "received",
@@ -103,6 +105,26 @@ def play_command(
     if sha256:
         body.update({"format": format, "bytes": bytes, "sha256": sha256})
     return body
+
+
+def stream_command(
+    *, cid, program_uid, title, url, kind, priority, expires_at, format="mp3"
+):
+    """A ``stream`` command: play the endless MP3 at ``url`` (an Icecast
+    mount) until a ``stop`` names this ``cid`` or the stream ends."""
+    return {
+        "v": SCHEMA,
+        "type": "stream",
+        "cid": str(cid),
+        "program": str(program_uid),
+        "title": title,
+        "url": url,
+        "format": format,
+        "kind": kind,
+        "priority": priority,
+        "issued_at": round(time.time(), 3),
+        "expires_at": round(expires_at, 3),
+    }
 
 
 def stop_command(*, cid, target, reason="withdrawn", expires_at):

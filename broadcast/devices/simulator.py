@@ -16,7 +16,10 @@ commands that expired (MQTT 5 expiry on the broker, ``expires_at`` on the
 device). Every message it sends carries the MAC of its payload bytes
 (user property ``sig``) and a counter ``n`` that only grows; every command
 it receives is checked the same way with its key, and a forged one is
-dropped (and recorded).
+dropped (and recorded). With ``fetch_audio`` it downloads each play's file
+and checks its length and SHA-256 (``failed`` with a detail otherwise), and
+plays a ``stream`` by reading its Icecast mount ("playing" at the first
+bytes) until a stop names it or the mount closes.
 """
 
 import heapq
@@ -43,6 +46,9 @@ FIRMWARE = "ttcs-sim/1.1"
 # commands before its PUBACKs (the broker-wide max_inflight_messages is large
 # for the platform's listener).
 DEVICE_RECEIVE_MAXIMUM = 10
+# Seconds a stream's reader waits for a stop after the mount closed before
+# reporting the stream completed (the document allows up to 30).
+STREAM_END_GRACE = 5
 
 
 class SimDevice:
@@ -186,7 +192,7 @@ class SimDevice:
         if handler is not None:
             handler(command)
             return
-        if command.get("type") != "play":
+        if command.get("type") not in protocol.PROGRAM_COMMANDS:
             return
         cid = command.get("cid")
         if cid in self.seen:
@@ -214,7 +220,11 @@ class SimDevice:
             self.ack(cid, "expired")
             self.fleet.record(self.device_id, "expired", cid)
             return
-        if self.fleet.fetch_audio and command.get("url"):
+        if (
+            self.fleet.fetch_audio
+            and command.get("url")
+            and command.get("type") == "play"
+        ):
             # Download and check the audio before it counts as received
             # (docs: check the length and the SHA-256; mismatch = failed).
             self.fleet.fetch(self, command)
@@ -276,6 +286,15 @@ class SimDevice:
             if now > float(command.get("expires_at", 0)):
                 self.ack(command["cid"], "expired")
                 continue
+            if command.get("type") == "stream":
+                # Plays until a stop names it or the stream ends; "playing"
+                # once the first audio bytes came from the mount.
+                self.current = (command, now, None)
+                if self.fleet.fetch_audio:
+                    self.fleet.listen(self, command)
+                else:
+                    self.stream_started(command, 0)
+                return
             seconds = self.fleet.play_seconds
             if seconds is None:
                 seconds = float(command.get("duration") or 1)
@@ -287,11 +306,35 @@ class SimDevice:
             )
             return
 
+    def current_is(self, command):
+        return self.current is not None and self.current[0]["cid"] == command["cid"]
+
+    def stream_started(self, command, received):
+        if self.current_is(command):
+            self.ack(command["cid"], "playing")
+            self.fleet.record(self.device_id, "playing", command["cid"])
+            if received:
+                self.fleet.record(self.device_id, "stream_bytes", command["cid"])
+
+    def stream_failed(self, command, detail):
+        if self.current_is(command):
+            self.current = None
+            self.fleet.record(self.device_id, "failed", command["cid"])
+            self.ack(command["cid"], "failed", detail=detail)
+            self.play_next()
+
+    def stream_ended(self, command):
+        """The mount closed (the source ended): a completed play."""
+        if self.current_is(command):
+            self.finish("completed")
+
     def finish(self, result):
         if not self.current:
             return
         command, started, timer = self.current
-        self.fleet.cancel(timer)
+        if timer is not None:
+            self.fleet.cancel(timer)
+        self.fleet.stop_listening(command["cid"])
         self.current = None
         ended = time.time()
         state = {"completed": "done"}.get(result, result)
@@ -478,6 +521,8 @@ class Fleet:
         # for the big benches: thousands of devices fetching one file).
         self.fetch_audio = fetch_audio
         self.downloads = None
+        self.listening = {}  # stream cid -> Event that ends its reader
+        self.stream_bytes = {}  # stream cid -> bytes read from the mount
         self.selector = selectors.DefaultSelector()
         self.seq = itertools.count()
         self.timers = []
@@ -548,6 +593,56 @@ class Fleet:
 
         self.downloads.submit(run)
 
+    def listen(self, device, command):
+        """Play a stream: GET its URL (the Icecast mount) on a thread of its
+        own, report the first bytes, keep reading until stopped or closed."""
+        stop = threading.Event()
+        self.listening[command["cid"]] = stop
+
+        def run():
+            import urllib.error
+            import urllib.request
+
+            total = 0
+            try:
+                with urllib.request.urlopen(command["url"], timeout=15) as response:
+                    while not stop.is_set():
+                        data = response.read(4096)
+                        if not data:
+                            break
+                        if not total:
+                            self.call_soon_threadsafe(
+                                device.stream_started, command, len(data)
+                            )
+                        total += len(data)
+                        with self.events_lock:
+                            self.stream_bytes[command["cid"]] = self.stream_bytes.get(
+                                command["cid"], 0
+                            ) + len(data)
+            except urllib.error.HTTPError as exc:
+                self.call_soon_threadsafe(
+                    device.stream_failed, command, f"HTTP {exc.code}"
+                )
+                return
+            except OSError as exc:
+                if not stop.is_set():
+                    self.call_soon_threadsafe(
+                        device.stream_failed, command, f"stream: {exc}"[:200]
+                    )
+                return
+            # The mount closed: the platform's stop usually follows at once
+            # (it ends the encoder and tells the devices together), so wait
+            # a little for it before calling the stream ended.
+            if not stop.wait(STREAM_END_GRACE):
+                self.call_soon_threadsafe(device.stream_ended, command)
+
+        threading.Thread(target=run, daemon=True, name="sim-stream").start()
+
+    def stop_listening(self, cid):
+        stop = self.listening.pop(cid, None)
+        if stop is not None:
+            stop.set()
+
     def record(self, device_id, event, cid):
         with self.events_lock:
             self.events.append((time.time(), device_id, event, cid))
@@ -605,6 +700,8 @@ class Fleet:
             self.thread.join(timeout=10)
         if self.downloads is not None:
             self.downloads.shutdown(wait=False, cancel_futures=True)
+        for stop in list(self.listening.values()):
+            stop.set()
 
     # --- the loop -----------------------------------------------------------------
     def run(self):

@@ -93,6 +93,7 @@ SHARED_APPS = [
     "broadcast",
     "reports",
     "alerts",
+    "api",
     "pwa",
     "rest_framework",
     "drf_spectacular",
@@ -132,6 +133,8 @@ MIDDLEWARE = [
     # lookup (signage/middleware.py); everything else passes straight through.
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
+    # /api/ answers browsers on the province's own sites (api/cors.py).
+    "api.cors.ApiCorsMiddleware",
     # The unit's site, locales, settings and menu kept per process (cms.memo).
     "cms.memo.UnitMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -488,20 +491,43 @@ RATELIMITS = {
     # broadcast: the citizens' listen-back page; an official's live take (per user).
     "broadcast.listen_back": "120/m",
     "broadcast.live_upload": "20/m",
+    # Live streams: a start or stop per press; a chunk every 500 ms.
+    "broadcast.stream_start": "20/m",
+    "broadcast.stream_chunk": "600/m",
+    # api: anonymous reading, per address (a key has its own rate, ApiKey.rate);
+    # what anonymous clients send counts against "engage.form" like the forms.
+    "api": os.environ.get("API_RATELIMIT", "120/m"),
     # pwa: a phone subscribing to or leaving a unit's alerts.
     "pwa.subscribe": os.environ.get("PWA_SUBSCRIBE_RATE", "20/m"),
 }
 
-# --- read APIs (DRF + drf-spectacular for the OpenAPI schema) ---------------------
+# --- API v1 (DRF + drf-spectacular for the one OpenAPI document; api/) -------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Keys of machine clients (api.models.ApiKey); no key: anonymous, public rates.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTCS API",
-    "DESCRIPTION": "API đọc của Hệ thống thông tin cơ sở.",
+    "DESCRIPTION": (
+        "API mở của Hệ thống thông tin cơ sở: tin bài, thông báo, văn bản, "
+        "thông tin nguồn, hỏi đáp, phản ánh kiến nghị, khảo sát, nghe lại. Mỗi "
+        "thao tác làm việc với đơn vị của địa chỉ được gọi. Khóa API (tùy chọn): "
+        "tiêu đề Authorization: ApiKey <khóa>."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+# Browser pages that may call /api/ besides the platform's own hosts and the
+# units' domains (api/cors.py), comma-separated origins.
+API_CORS_ORIGINS = [
+    o.strip() for o in os.environ.get("API_CORS_ORIGINS", "").split(",") if o.strip()
+]
 
 LOGGING = {
     "version": 1,
@@ -634,6 +660,26 @@ CELERY_BEAT_SCHEDULE["broadcast-offline-alerts"] = {
 # Speech, uploads and streams reach devices as mono CBR MP3 at this rate
 # (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
 BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
+# Live and relayed audio: ffmpeg pushes each stream to a mount of Icecast
+# (ICECAST_URL, the address the platform reaches; scripts/services.py
+# starts Debian's icecast2 and writes these); devices get
+# BROADCAST_STREAM_BASE_URL/<mount>?t=<token>, the token checked by
+# Icecast's URL authentication against /_icecast/auth/ while the stream is
+# on the air.
+ICECAST_URL = os.environ.get("ICECAST_URL", "http://127.0.0.1:58000")
+ICECAST_SOURCE_PASSWORD = os.environ.get("ICECAST_SOURCE_PASSWORD", "")
+# The streamer reads which mounts have audio from Icecast's admin pages.
+ICECAST_ADMIN_PASSWORD = os.environ.get("ICECAST_ADMIN_PASSWORD", "")
+BROADCAST_STREAM_BASE_URL = os.environ.get(
+    "BROADCAST_STREAM_BASE_URL",
+    f"http://{BASE_DOMAIN}:" + ICECAST_URL.rstrip("/").rsplit(":", 1)[-1],
+)
+# Longest a stream stays on the air (its command's expiry, its token's life).
+BROADCAST_STREAM_MAX_SECONDS = int(
+    os.environ.get("BROADCAST_STREAM_MAX_SECONDS", str(4 * 3600))
+)
+# A live take's chunk from the browser (MediaRecorder, every 500 ms).
+BROADCAST_STREAM_CHUNK_BYTES = 256 * 1024
 # Interrupts start and end on time on every board (the sweep also hands the
 # worker timed pushes for the next 90 s).
 CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {

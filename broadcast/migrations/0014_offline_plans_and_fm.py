@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('broadcast', '0012_play_validation_and_alerts'),
+        ('broadcast', '0013_play_validation_and_alerts'),
     ]
 
     operations = [

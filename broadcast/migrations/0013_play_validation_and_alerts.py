@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('broadcast', '0011_playmonth'),
+        ('broadcast', '0012_streams'),
         ('tenants', '0003_alter_unit_kind'),
     ]
 

@@ -1,5 +1,5 @@
 """The running totals (PlayDay, PlayMonth; 0010, 0011) count only the play
-reports that passed the checks (``PlayLog.accepted``, 0012): a rejected
+reports that passed the checks (``PlayLog.accepted``, 0013): a rejected
 report is kept in the log but adds nothing to hours aired. The same trigger
 functions as 0011, with that filter; the rows already there are all
 accepted (the column's default), so nothing is recounted."""
@@ -82,7 +82,7 @@ END $$;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("broadcast", "0013_offline_plans_and_fm"),
+        ("broadcast", "0014_offline_plans_and_fm"),
     ]
 
     operations = [
