@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
+    path("", include("api.urls")),
     path("", include("syndication.urls")),
     path("", include("bulletins.urls")),
     path("", include("alerts.urls")),

@@ -3,7 +3,6 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from search import services as search
 
 from . import pending, services, tokens
 from .charts import survey_results
-from .choices import QuestionKind, QuestionStatus
+from .choices import QuestionStatus
 from .forms import (
     FeedbackForm,
     FeedbackRatingForm,
@@ -23,7 +22,7 @@ from .forms import (
     SiteRatingForm,
     SurveyAnswerForm,
 )
-from .models import Feedback, Question, Survey, SurveyAnswer, SurveyResponse
+from .models import Feedback, Question, Survey
 from .pipeline import PUBLIC_STATUSES
 
 INVALID = gettext_lazy("Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới.")
@@ -320,25 +319,7 @@ def survey_detail(request, pk):
             return _limited(request, "engage/survey_detail.html", context)
         if form.is_valid():
             token = nonce
-            try:
-                with transaction.atomic():
-                    response = SurveyResponse.objects.create(survey=survey, token=token)
-                    for name, field in form.fields.items():
-                        q = getattr(field, "question", None)
-                        if q is None:
-                            continue
-                        value = form.cleaned_data.get(name)
-                        answer = SurveyAnswer(response=response, question=q)
-                        if q.kind == QuestionKind.SINGLE and value:
-                            answer.choices = [value]
-                        elif q.kind == QuestionKind.MULTIPLE:
-                            answer.choices = list(value or [])
-                        elif q.kind == QuestionKind.SCALE:
-                            answer.scale = value or None
-                        else:
-                            answer.text = value or ""
-                        answer.save()
-            except IntegrityError:
+            if not services.answer_survey(survey, form, token):
                 context["answered"] = True
                 return render(request, "engage/survey_detail.html", context)
             result = redirect("engage:survey_results", pk=survey.pk)

@@ -219,14 +219,11 @@ KM = {
         "សូមអភ័យទោស មានកំហុសកើតឡើង។ សូមព្យាយាមម្តងទៀតក្នុងពេលបន្តិចទៀត។"
     ),
     # The citizens' app (pwa/): its short chrome.
-    "Theo dõi và cảnh báo": "តាមដាន និងការជូនដំណឹង",
     "Đơn vị bạn theo dõi": "អង្គភាពដែលអ្នកតាមដាន",
     "Bạn chưa theo dõi đơn vị nào.": "អ្នកមិនទាន់តាមដានអង្គភាពណាមួយទេ។",
     "Có thể theo dõi": "អាចតាមដានបាន",
     "Theo dõi": "តាមដាន",
     "Đọc khi mất mạng": "អានពេលគ្មានអ៊ីនធឺណិត",
-    "Cài đặt ứng dụng": "ដំឡើងកម្មវិធី",
-    "Để sau": "ពេលក្រោយ",
     "Không có kết nối mạng": "គ្មានការតភ្ជាប់អ៊ីនធឺណិត",
     "Tin tức, thông báo mới nhất": "ព័ត៌មាន និងសេចក្តីជូនដំណឹងថ្មីៗ",
     "Đang tìm các trang đã lưu…": "កំពុងស្វែងរកទំព័រដែលបានរក្សាទុក…",
@@ -263,6 +260,13 @@ KM = {
     "3 sao": "៣ ផ្កាយ",
     "2 sao": "២ ផ្កាយ",
     "1 sao": "១ ផ្កាយ",
+    # The citizen app (pwa/): footer link and the install offer.
+    "Theo dõi và cảnh báo": "តាមដាន និងការព្រមាន",
+    "Cài ứng dụng lên điện thoại để xem tin và nhận cảnh báo, cả khi mất mạng.": (
+        "ដំឡើងកម្មវិធីលើទូរស័ព្ទ ដើម្បីមើលព័ត៌មាន និងទទួលការព្រមាន សូម្បីតែពេលគ្មានអ៊ីនធឺណិត។"
+    ),
+    "Cài đặt ứng dụng": "ដំឡើងកម្មវិធី",
+    "Để sau": "ពេលក្រោយ",
 }
 # Not marked in the code (labels and choices from the models, translated at
 # run time by engage/forms.py): makemessages does not find them, so the
