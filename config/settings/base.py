@@ -643,6 +643,23 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# A play report may claim the program's length plus this many seconds (plus
+# 5 %) and still count toward hours aired (broadcast.services.plays).
+BROADCAST_PLAY_MARGIN_SECONDS = 5
+# A cluster silent for this long raises an alert to its commune and district
+# (admin notice and e-mail), checked by beat every minute.
+BROADCAST_OFFLINE_ALERT_MINUTES = int(
+    os.environ.get("BROADCAST_OFFLINE_ALERT_MINUTES", "30")
+)
+# Each device gets its day's plan ahead (today and tomorrow, when changed).
+CELERY_BEAT_SCHEDULE["broadcast-plans"] = {
+    "task": "broadcast.tasks.send_plans",
+    "schedule": float(os.environ.get("BROADCAST_PLAN_SECONDS", "600")),
+}
+CELERY_BEAT_SCHEDULE["broadcast-offline-alerts"] = {
+    "task": "broadcast.tasks.alert_offline_clusters",
+    "schedule": 60.0,
+}
 # Speech, uploads and streams reach devices as mono CBR MP3 at this rate
 # (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
 BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
