@@ -20,7 +20,14 @@ from base.choices import Priority
 
 from . import services
 from .forms import EmergencyForm, ProgramEditForm, ProgramForm, ScheduleForm
-from .models import Delivery, Dispatch, Program, Schedule, SpeakerCluster
+from .models import (
+    Delivery,
+    Dispatch,
+    Program,
+    ProgramKind,
+    Schedule,
+    SpeakerCluster,
+)
 from .pipeline import DeliveryState
 
 
@@ -113,7 +120,9 @@ def index(request, unit):
             "per_unit": per_unit,
             "monthly": monthly,
             "dispatches": dispatches,
-            "programs": Program.objects.filter(unit=unit)[:20],
+            "programs": Program.objects.filter(unit=unit).exclude(
+                kind=ProgramKind.STREAM
+            )[:20],
             "schedules": Schedule.objects.filter(unit=unit, is_active=True)
             .select_related("program")
             .prefetch_related("target_units", "target_clusters")[:50],
