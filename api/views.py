@@ -503,12 +503,13 @@ class BulletinList(ApiView):
 
 
 def sender_of(bulletin):
-    """The sender as citizens read it (central information says so)."""
-    from bulletins import services
+    """The sender as citizens read it: information relayed from the central
+    system says "Trung ương"."""
+    from central.services import CENTRAL_NAME, is_central
 
-    name = getattr(services, "sender_label", None)
-    label = name(bulletin) if name else str(bulletin.sender_unit)
-    return {"code": bulletin.sender_unit.code, "name": label}
+    if is_central(bulletin):
+        return {"code": "", "name": CENTRAL_NAME}
+    return unit_ref(bulletin.sender_unit)
 
 
 # --- questions --------------------------------------------------------------------

@@ -90,6 +90,13 @@ KM = {
     "Đơn vị hành chính trực thuộc": "អង្គភាពរដ្ឋបាលក្រោមឱវាទ",
     "%(n)s đơn vị": "%(n)s អង្គភាព",
     "Gửi phản ánh, kiến nghị": "ផ្ញើបណ្តឹង និងសំណូមពរ",
+    # The citizen app (pwa/): footer link and the install offer.
+    "Theo dõi và cảnh báo": "តាមដាន និងការព្រមាន",
+    "Cài ứng dụng lên điện thoại để xem tin và nhận cảnh báo, cả khi mất mạng.": (
+        "ដំឡើងកម្មវិធីលើទូរស័ព្ទ ដើម្បីមើលព័ត៌មាន និងទទួលការព្រមាន សូម្បីតែពេលគ្មានអ៊ីនធឺណិត។"
+    ),
+    "Cài đặt ứng dụng": "ដំឡើងកម្មវិធី",
+    "Để sau": "ពេលក្រោយ",
 }
 
 

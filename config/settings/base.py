@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SHARED_DIR = Path(os.environ.get("TTCS_SHARED_DIR", BASE_DIR.parent / "shared"))
@@ -94,6 +95,7 @@ SHARED_APPS = [
     "reports",
     "alerts",
     "api",
+    "central",
     "pwa",
     "rest_framework",
     "drf_spectacular",
@@ -640,6 +642,23 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# A play report may claim the program's length plus this many seconds (plus
+# 5 %) and still count toward hours aired (broadcast.services.plays).
+BROADCAST_PLAY_MARGIN_SECONDS = 5
+# A cluster silent for this long raises an alert to its commune and district
+# (admin notice and e-mail), checked by beat every minute.
+BROADCAST_OFFLINE_ALERT_MINUTES = int(
+    os.environ.get("BROADCAST_OFFLINE_ALERT_MINUTES", "30")
+)
+# Each device gets its day's plan ahead (today and tomorrow, when changed).
+CELERY_BEAT_SCHEDULE["broadcast-plans"] = {
+    "task": "broadcast.tasks.send_plans",
+    "schedule": float(os.environ.get("BROADCAST_PLAN_SECONDS", "600")),
+}
+CELERY_BEAT_SCHEDULE["broadcast-offline-alerts"] = {
+    "task": "broadcast.tasks.alert_offline_clusters",
+    "schedule": 60.0,
+}
 # Speech, uploads and streams reach devices as mono CBR MP3 at this rate
 # (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
 BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
@@ -678,6 +697,37 @@ CELERY_BEAT_SCHEDULE["broadcast-due-schedules"] = {
 CAP_POLL_SECONDS = float(os.environ.get("CAP_POLL_SECONDS", "120"))
 CAP_FETCH_TIMEOUT = float(os.environ.get("CAP_FETCH_TIMEOUT", "10"))
 CAP_MAX_FEED_BYTES = int(os.environ.get("CAP_MAX_FEED_BYTES", str(2 * 1024 * 1024)))
+# Central exchange (central/, docs/central-exchange.md): the ministry's
+# central source information system, through the adapter named here.
+CENTRAL_EXCHANGE_BACKEND = os.environ.get(
+    "CENTRAL_EXCHANGE_BACKEND", "central.backends.json_https.JsonHttpsExchange"
+)
+CENTRAL_EXCHANGE_URL = os.environ.get("CENTRAL_EXCHANGE_URL", "")
+CENTRAL_EXCHANGE_SECRET = os.environ.get("CENTRAL_EXCHANGE_SECRET", "")
+# Who we are to the central system (the province's code), and which province
+# receives (empty: the platform's only province).
+CENTRAL_EXCHANGE_PROVINCE = os.environ.get("CENTRAL_EXCHANGE_PROVINCE", "")
+CENTRAL_EXCHANGE_SENDER = os.environ.get(
+    "CENTRAL_EXCHANGE_SENDER", CENTRAL_EXCHANGE_PROVINCE or "ttcs"
+)
+# "draft": central information waits for the province's officers; "send": at once.
+CENTRAL_EXCHANGE_INBOUND_POLICY = os.environ.get(
+    "CENTRAL_EXCHANGE_INBOUND_POLICY", "draft"
+)
+CENTRAL_EXCHANGE_MAX_SKEW = int(os.environ.get("CENTRAL_EXCHANGE_MAX_SKEW", "300"))
+CENTRAL_EXCHANGE_TIMEOUT = float(os.environ.get("CENTRAL_EXCHANGE_TIMEOUT", "10"))
+CENTRAL_EXCHANGE_RETRY_SECONDS = int(
+    os.environ.get("CENTRAL_EXCHANGE_RETRY_SECONDS", "60")
+)
+CENTRAL_EXCHANGE_RETRY_MAX = int(os.environ.get("CENTRAL_EXCHANGE_RETRY_MAX", "3600"))
+CELERY_BEAT_SCHEDULE["central-deliver-outbox"] = {
+    "task": "central.tasks.deliver_outbox",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["central-monthly-figures"] = {
+    "task": "central.tasks.send_monthly_figures",
+    "schedule": crontab(day_of_month="1", hour="6", minute="0"),
+}
 CELERY_BEAT_SCHEDULE["alerts-poll-cap-sources"] = {
     "task": "alerts.tasks.poll_cap_sources",
     "schedule": CAP_POLL_SECONDS,
