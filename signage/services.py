@@ -1696,6 +1696,16 @@ def subtree_boards(unit):
         row = counts[board.unit_id]
         row["total"] += 1
         row["online" if board.online else "offline"] += 1
+    for board in boards:
+        board.showing_title = ""
+    by_unit = {}
+    for board in boards:
+        if board.showing:
+            by_unit.setdefault(board.unit_id, []).append(board)
+    for members in by_unit.values():
+        titles = server_titles(members[0], {b.showing for b in members})
+        for board in members:
+            board.showing_title = titles.get(board.showing, "")
     summary = {
         "total": len(boards),
         "online": sum(1 for b in boards if b.online),

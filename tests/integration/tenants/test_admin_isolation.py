@@ -333,6 +333,12 @@ HAND_WRITTEN = {
     "broadcast_admin_dispatch": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_dispatch_stop": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_cluster_add": None,
+    "broadcast_admin_cluster_log": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
+    "broadcast_admin_cluster_fm": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
     "broadcast_admin_streams": None,
     "broadcast_admin_relay_add": None,
     "broadcast_admin_stream_live": None,
@@ -440,6 +446,17 @@ def _snapshot(victims):
         if any(f.name == "unit" for f in model._meta.concrete_fields):
             count = model._default_manager.filter(unit=unit).count()
             state[f"count {model._meta.label}"] = count
+    # Another unit's group, schedule or interrupt reaching its boards (a
+    # district's groups may hold boards of its own subtree only).
+    state["groups holding its boards"] = (
+        _m("signage.BoardGroup").objects.filter(boards__unit=unit).count()
+    )
+    state["schedules reaching its boards"] = (
+        _m("signage.Schedule").objects.filter(groups__boards__unit=unit).count()
+    )
+    state["interrupts reaching its boards"] = (
+        _m("signage.Interrupt").objects.filter(groups__boards__unit=unit).count()
+    )
     state["deliveries"] = sorted(
         _m("bulletins.Delivery")
         .objects.filter(unit=unit)
