@@ -24,6 +24,7 @@ from .models import (
     Delivery,
     Dispatch,
     Program,
+    ProgramKind,
     Schedule,
     SpeakerCluster,
     looks_like_uuid,
@@ -129,7 +130,9 @@ def index(request, unit):
             "per_unit": per_unit,
             "monthly": monthly,
             "dispatches": dispatches,
-            "programs": Program.objects.filter(unit=unit)[:20],
+            "programs": Program.objects.filter(unit=unit).exclude(
+                kind=ProgramKind.STREAM
+            )[:20],
             "schedules": Schedule.objects.filter(unit=unit, is_active=True)
             .select_related("program")
             .prefetch_related("target_units", "target_clusters")[:50],
