@@ -97,14 +97,16 @@ def rate_for(group, request=None):
         ) from None
 
 
-def is_limited(request, group, *, key=None, method=ALL, increment=True):
+def is_limited(request, group, *, key=None, method=ALL, increment=True, rate=None):
     """Count this request against ``group`` and say whether it is over the
-    rate. Also sets ``request.limited`` (sticky: once limited, stays so)."""
+    rate. Also sets ``request.limited`` (sticky: once limited, stays so).
+    ``rate`` ("count/period") overrides ``settings.RATELIMITS[group]`` (an
+    API key's own rate)."""
     limited = is_ratelimited(
         request,
         group=group,
         key=key or settings.RATELIMIT_KEY,
-        rate=rate_for,
+        rate=rate or rate_for,
         method=method,
         increment=increment,
     )

@@ -1,13 +1,21 @@
 """Indicators owned by broadcast (registered in reports.registry)."""
 
+import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from reports.registry import HOURS, PERCENT, register
 from tenants.models import Hamlet
 
-from .models import PlayDay, PlayLog, Program, ProgramKind, SpeakerCluster
+from .models import (
+    PlayDay,
+    PlayLog,
+    PlayMonth,
+    Program,
+    ProgramKind,
+    SpeakerCluster,
+)
 
 
 def _hamlet_coverage(subtree, period):
@@ -68,23 +76,55 @@ def speakers_hamlets(subtree, period):
 def _played(subtree, period):
     """{unit id: [seconds, tts seconds, minority-language seconds]} for the
     units that played in the period, shared by the three indicators below:
-    summed from the per-day running totals (``PlayDay``, a row per unit and
-    day) rather than a year of play logs. ``played_from_logs`` is what they
-    total; the tests hold the two equal."""
+    summed from the running totals (``PlayMonth`` for the whole months of the
+    period, ``PlayDay`` for the days of a month it only partly covers) in one
+    query, rather than from a year of play logs. ``played_from_logs`` is
+    what they total; the tests hold the two equal."""
     key = ("broadcast_played", period)
     if key not in subtree.memo:
-        rows = (
-            PlayDay.objects.filter(
-                unit_id__in=subtree.ids, day__gte=period.start, day__lte=period.end
+        first, after = whole_months(period)
+        sums = {
+            "s": Sum("seconds"),
+            "tts": Sum("tts_seconds"),
+            "other": Sum("minority_seconds"),
+        }
+        days = PlayDay.objects.filter(unit_id__in=subtree.ids)
+        if first < after:
+            months = PlayMonth.objects.filter(
+                unit_id__in=subtree.ids, month__gte=first, month__lt=after
             )
-            .values_list("unit_id")
-            .annotate(
-                s=Sum("seconds"), tts=Sum("tts_seconds"), other=Sum("minority_seconds")
+            days = days.filter(
+                Q(day__gte=period.start, day__lt=first)
+                | Q(day__gte=after, day__lte=period.end)
             )
-            .order_by()
-        )
-        subtree.memo[key] = {unit_id: list(sums) for unit_id, *sums in rows}
+            rows = (
+                months.values_list("unit_id")
+                .annotate(**sums)
+                .order_by()
+                .union(
+                    days.values_list("unit_id").annotate(**sums).order_by(), all=True
+                )
+            )
+        else:
+            days = days.filter(day__gte=period.start, day__lte=period.end)
+            rows = days.values_list("unit_id").annotate(**sums).order_by()
+        out = {}
+        for unit_id, *values in rows:
+            item = out.setdefault(unit_id, [0.0, 0.0, 0.0])
+            for index, value in enumerate(values):
+                item[index] += value
+        subtree.memo[key] = out
     return subtree.memo[key]
+
+
+def whole_months(period):
+    """(first day of the period's first whole month, first day after its last
+    whole month); equal when the period holds no whole month."""
+    first = period.start
+    if first.day != 1:
+        first = (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    after = (period.end + datetime.timedelta(days=1)).replace(day=1)
+    return first, max(first, after)
 
 
 def played_from_logs(subtree, period):
@@ -92,6 +132,7 @@ def played_from_logs(subtree, period):
     rows = (
         PlayLog.objects.filter(
             unit_id__in=subtree.ids,
+            accepted=True,
             started_at__gte=period.start_dt,
             started_at__lt=period.end_dt,
         )

@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz/", health, name="health"),
     path("_tls/ask/", tls_ask, name="tls_ask"),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
+    path("", include("central.urls")),
+    path("", include("api.urls")),
     path("", include("syndication.urls_public")),
     path("", include("search.urls_public")),
     path("", include("engage.urls_public")),

@@ -1,6 +1,6 @@
 """Public surface of engage: filing, answering, routing, queue figures."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -28,6 +28,35 @@ def file_feedback(*, unit, photos=(), **fields):
             photo = FeedbackPhoto(feedback=feedback, width=width, height=height)
             photo.image.save(content.name, content, save=True)
     return feedback
+
+
+def answer_survey(survey, form, token):
+    """Record a valid ``SurveyAnswerForm`` as one response under ``token``
+    (the ballot's nonce). False when that token has answered already."""
+    from .choices import QuestionKind
+    from .models import SurveyAnswer, SurveyResponse
+
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(survey=survey, token=token)
+            for name, field in form.fields.items():
+                q = getattr(field, "question", None)
+                if q is None:
+                    continue
+                value = form.cleaned_data.get(name)
+                answer = SurveyAnswer(response=response, question=q)
+                if q.kind == QuestionKind.SINGLE and value:
+                    answer.choices = [value]
+                elif q.kind == QuestionKind.MULTIPLE:
+                    answer.choices = list(value or [])
+                elif q.kind == QuestionKind.SCALE:
+                    answer.scale = value or None
+                else:
+                    answer.text = value or ""
+                answer.save()
+    except IntegrityError:
+        return False
+    return True
 
 
 def ask_question(*, unit, **fields):

@@ -3,10 +3,10 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from base.ratelimit import LIMITED_MESSAGE, client_ip, is_limited, ratelimit
 from base.units import unit_or_404
@@ -14,7 +14,7 @@ from search import services as search
 
 from . import pending, services, tokens
 from .charts import survey_results
-from .choices import QuestionKind, QuestionStatus
+from .choices import QuestionStatus
 from .forms import (
     FeedbackForm,
     FeedbackRatingForm,
@@ -22,10 +22,10 @@ from .forms import (
     SiteRatingForm,
     SurveyAnswerForm,
 )
-from .models import Feedback, Question, Survey, SurveyAnswer, SurveyResponse
+from .models import Feedback, Question, Survey
 from .pipeline import PUBLIC_STATUSES
 
-INVALID = "Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới."
+INVALID = gettext_lazy("Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới.")
 
 
 def lookup_ratelimit(view):
@@ -44,14 +44,14 @@ def lookup_ratelimit(view):
     return wrapped
 
 
-LOOKUP_LIMITED = (
+LOOKUP_LIMITED = gettext_lazy(
     "Bạn đã tra cứu quá nhiều mã trong thời gian ngắn. Vui lòng chờ một phút "
     "rồi thử lại."
 )
 
 
 def _limited(request, template, context):
-    context["error"] = LIMITED_MESSAGE
+    context["error"] = gettext_lazy(LIMITED_MESSAGE)
     return render(request, template, context, status=429)
 
 
@@ -319,25 +319,7 @@ def survey_detail(request, pk):
             return _limited(request, "engage/survey_detail.html", context)
         if form.is_valid():
             token = nonce
-            try:
-                with transaction.atomic():
-                    response = SurveyResponse.objects.create(survey=survey, token=token)
-                    for name, field in form.fields.items():
-                        q = getattr(field, "question", None)
-                        if q is None:
-                            continue
-                        value = form.cleaned_data.get(name)
-                        answer = SurveyAnswer(response=response, question=q)
-                        if q.kind == QuestionKind.SINGLE and value:
-                            answer.choices = [value]
-                        elif q.kind == QuestionKind.MULTIPLE:
-                            answer.choices = list(value or [])
-                        elif q.kind == QuestionKind.SCALE:
-                            answer.scale = value or None
-                        else:
-                            answer.text = value or ""
-                        answer.save()
-            except IntegrityError:
+            if not services.answer_survey(survey, form, token):
                 context["answered"] = True
                 return render(request, "engage/survey_detail.html", context)
             result = redirect("engage:survey_results", pk=survey.pk)

@@ -7,4 +7,4 @@ class PwaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the signal handlers
+        from . import checks, receivers  # noqa: F401 - registers checks, handlers

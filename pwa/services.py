@@ -53,6 +53,10 @@ MAX_TTL = int(timedelta(days=7).total_seconds())
 PROGRESS_EVERY = 500
 
 
+class NotReady(Exception):
+    """The bulletin's deliveries are still being created: try again soon."""
+
+
 class SubscriptionRefused(ValueError):
     """Bad subscription data; ``fields`` maps field names to Vietnamese
     messages."""
@@ -232,7 +236,7 @@ def push_bulletin(bulletin_id):
     (run by ``tasks.push_bulletin``). Returns the PushMessage, or None when
     the bulletin is not for phones or was already pushed."""
     from bulletins.models import Bulletin
-    from bulletins.services import target_units_of
+    from bulletins.services import fan_out, target_units_of
 
     bulletin = (
         Bulletin.objects.filter(pk=bulletin_id, status="sent")
@@ -241,6 +245,14 @@ def push_bulletin(bulletin_id):
     )
     if bulletin is None or bulletin.priority not in PUSHED_PRIORITIES:
         return None
+    # The link opens the bulletin on the follower's unit host, where it is
+    # readable once its deliveries exist: the fan-out first (idempotent;
+    # another worker may hold it, then the task retries).
+    waiting = bulletin.outbox.filter(processed_at__isnull=True)
+    for outbox_id in list(waiting.values_list("pk", flat=True)):
+        fan_out(outbox_id)
+    if waiting.exists():
+        raise NotReady(f"bulletin {bulletin.pk} is still being fanned out")
     with transaction.atomic():
         message, created = PushMessage.objects.get_or_create(
             bulletin=bulletin,

@@ -6,10 +6,14 @@ from celery import shared_task
 from . import services
 
 
-@shared_task
-def push_bulletin(bulletin_id):
-    """Push one sent emergency or priority bulletin (public schema)."""
-    message = services.push_bulletin(bulletin_id)
+@shared_task(bind=True, max_retries=30)
+def push_bulletin(self, bulletin_id):
+    """Push one sent emergency or priority bulletin (public schema), after
+    its fan-out."""
+    try:
+        message = services.push_bulletin(bulletin_id)
+    except services.NotReady as waiting:
+        raise self.retry(countdown=2, exc=waiting) from waiting
     return message and {"sent": message.sent, "failed": message.failed}
 
 

@@ -40,7 +40,9 @@ def vapid():
                 with os.fdopen(fd, "wb") as out:
                     out.write(signer.private_pem())
         pem = path.read_text()
-    signer = Vapid02.from_pem(pem.encode() if isinstance(pem, str) else pem)
+    # An env file holds one line: "\n" stands for the PEM's line breaks.
+    pem = pem.replace("\\n", "\n")
+    signer = Vapid02.from_pem(pem.encode())
     assert isinstance(signer.private_key.curve, ec.SECP256R1)
     return signer
 

@@ -37,7 +37,8 @@ VENV_PY = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PY if VENV_PY.exists() else Path(sys.executable))
 
 # Two checkouts on one machine each start their own by moving these:
-# TTCS_PORT_POSTGRES, TTCS_PORT_REDIS, TTCS_PORT_MQTT, TTCS_PORT_MQTT_SERVER.
+# TTCS_PORT_POSTGRES, TTCS_PORT_REDIS, TTCS_PORT_MQTT, TTCS_PORT_MQTT_SERVER,
+# TTCS_PORT_ICECAST.
 LOCAL_PORTS = {
     name: int(os.environ.get("TTCS_PORT_" + name.upper().replace("-", "_"), port))
     for name, port in {
@@ -45,6 +46,7 @@ LOCAL_PORTS = {
         "redis": 56379,
         "mqtt": 51883,
         "mqtt-server": 51884,
+        "icecast": 58000,
     }.items()
 }
 
@@ -379,6 +381,124 @@ def start_mqtt(database_url):
     return found
 
 
+# --- Icecast ------------------------------------------------------------------------
+
+
+def _secret(path):
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def allow_search_up_to(path):
+    """icecast2 runs as its own user: the folders above its files get search
+    permission (x, not read) for others, as for Mosquitto."""
+    import stat
+
+    for parent in Path(path).resolve().parents:
+        mode = parent.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            os.chmod(parent, mode | stat.S_IXOTH)
+
+
+def start_icecast(database_url):
+    """The project's own Icecast (Debian's icecast2) for live and relayed
+    streams: generated source and admin passwords, listeners checked by the
+    platform (``/_icecast/auth/`` on the web port ``$PORT``). Without
+    icecast2 the rest still runs; streams then fail with a message."""
+    ice_dir = LOCAL / "icecast"
+    log_dir = ice_dir / "log"
+    port = LOCAL_PORTS["icecast"]
+    pid_file = ice_dir / "icecast.pid"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    found = {
+        "ICECAST_URL": f"http://127.0.0.1:{port}",
+        "ICECAST_SOURCE_PASSWORD": _secret(ice_dir / "source-password"),
+        "ICECAST_ADMIN_PASSWORD": _secret(ice_dir / "admin-password"),
+        "ICECAST_PID_FILE": str(pid_file),
+    }
+    ours = pid_alive(pid_file)
+    if ours and reachable("127.0.0.1", port):
+        log(f"Icecast của checkout này đang chạy (pid {ours}), dùng lại")
+        return found
+    if reachable("127.0.0.1", port):
+        log(
+            f"CẢNH BÁO: cổng {port} đang bị chương trình khác dùng (không phải "
+            "Icecast của checkout này): không phát được luồng trực tiếp/tiếp "
+            "sóng. Đặt TTCS_PORT_ICECAST sang cổng khác."
+        )
+        return {}
+    binary = system_binary("icecast2", "/usr/bin/icecast2")
+    if binary is None and apt_install("icecast2"):
+        binary = system_binary("icecast2", "/usr/bin/icecast2")
+    if binary is None:
+        log(
+            "CẢNH BÁO: không có icecast2 (sudo apt-get install icecast2): "
+            "không phát được luồng trực tiếp và tiếp sóng"
+        )
+        return {}
+    web_port = os.environ.get("PORT", "8000")
+    conf = ice_dir / "icecast.xml"
+    user = []
+    if os.geteuid() == 0:
+        # icecast2 refuses to run as root: drop to the package's account.
+        import pwd
+
+        try:
+            pwd.getpwnam("icecast2")
+            user = ["--user", "icecast2", "--group", "icecast"]
+        except KeyError:
+            user = []
+    env = {
+        **os.environ,
+        **found,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": os.environ.get(
+            "DJANGO_SETTINGS_MODULE", "config.settings.dev"
+        ),
+    }
+    subprocess.run(
+        [
+            PYTHON,
+            str(ROOT / "manage.py"),
+            "broadcast_icecast_config",
+            str(conf),
+            "--port",
+            str(port),
+            "--auth-url",
+            f"http://127.0.0.1:{web_port}/_icecast/auth/",
+            "--log-dir",
+            str(log_dir),
+            *user,
+        ],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    if user:
+        subprocess.run(["chown", "-R", "icecast2:icecast", str(ice_dir)], check=False)
+        allow_search_up_to(ice_dir)
+    log(
+        f"starting Icecast: 127.0.0.1:{port} (streams; listeners checked by "
+        f"the web app on port {web_port})"
+    )
+    log_file = open(ice_dir / "icecast.out", "ab")  # noqa: SIM115
+    process = subprocess.Popen(
+        [binary, "-c", str(conf)],
+        stdout=log_file,
+        stderr=log_file,
+        start_new_session=True,
+    )
+    pid_file.write_text(str(process.pid))
+    if not wait_for("127.0.0.1", port, seconds=15):
+        log("CẢNH BÁO: Icecast không khởi động được; xem .local/icecast/log/")
+        return {}
+    return found
+
+
 def pid_alive(pid_file):
     try:
         pid = int(Path(pid_file).read_text().strip())
@@ -502,6 +622,7 @@ def up():
     found = {"DATABASE_URL": resolve_database(), "REDIS_URL": resolve_redis()}
     ensure_database(found["DATABASE_URL"])
     found.update(resolve_mqtt(found["DATABASE_URL"]))
+    found.update(start_icecast(found["DATABASE_URL"]))
     ENV_FILE.write_text("".join(f"export {k}={v}\n" for k, v in found.items()))
     for key, value in found.items():
         if "PASSWORD" not in key:
@@ -524,7 +645,11 @@ def down():
             ),
             check=False,
         )
-    for pid_file in (LOCAL / "redis" / "redis.pid", LOCAL / "mqtt" / "broker.pid"):
+    for pid_file in (
+        LOCAL / "redis" / "redis.pid",
+        LOCAL / "mqtt" / "broker.pid",
+        LOCAL / "icecast" / "icecast.pid",
+    ):
         if pid_file.exists():
             try:
                 os.kill(int(pid_file.read_text().strip()), 15)
@@ -538,6 +663,7 @@ def status():
         "PostgreSQL": ("DATABASE_URL", 5432),
         "Redis": ("REDIS_URL", 6379),
         "MQTT": ("MQTT_URL", 1883),
+        "Icecast": ("ICECAST_URL", LOCAL_PORTS["icecast"]),
     }.items():
         url = os.environ.get(var, f"tcp://127.0.0.1:{port}")
         state = "chạy" if reachable(*url_target(url, port)) else "không kết nối được"

@@ -4,7 +4,7 @@
 """
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -15,9 +15,10 @@ urlpatterns = [
     path("tim-kiem/goi-y/", views.autocomplete, name="autocomplete"),
     path("tim-kiem/van-ban/", views.legal_lookup, name="legal"),
     path("tim-kiem/api/", views.SearchAPIView.as_view(), name="api"),
+    # Also /api/v1/search/ (api/urls.py), described in the one document.
     path(
         "tim-kiem/api/schema/",
-        SpectacularAPIView.as_view(urlconf="search.urls_api"),
+        RedirectView.as_view(url="/api/v1/schema/", permanent=True),
         name="api-schema",
     ),
 ]

@@ -153,9 +153,6 @@ class SearchResponseSerializer(serializers.Serializer):
 class SearchAPIView(APIView):
     """Tìm kiếm toàn văn trong chỉ mục chung của các đơn vị."""
 
-    authentication_classes = []
-    permission_classes = []
-
     @extend_schema(
         operation_id="search",
         summary="Tìm kiếm (không phân biệt dấu)",

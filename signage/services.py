@@ -1352,7 +1352,10 @@ HEALTH_FIELDS = {
     "cache_files": ((int,), 0, 10**7),
     "cache_bytes": ((int,), 0, 10**13),
     "temperature_c": ((int, float), -50, 150),
+    "signal_dbm": ((int, float), -150, 0),
 }
+# Free text a device may add: how it is connected, its last error.
+HEALTH_TEXTS = {"network": 40, "last_error": 255}
 
 
 def _health(data):
@@ -1371,6 +1374,15 @@ def _health(data):
             raise BadReport(f"Trường “health.{name}” phải là số.")
         if not low <= item <= high:
             raise BadReport(f"Trường “health.{name}” phải từ {low} đến {high}.")
+        health[name] = item
+    for name, limit in HEALTH_TEXTS.items():
+        item = value.get(name)
+        if item is None:
+            continue
+        if not isinstance(item, str) or len(item) > limit:
+            raise BadReport(
+                f"Trường “health.{name}” phải là chuỗi tối đa {limit} ký tự."
+            )
         health[name] = item
     last_sync = value.get("last_sync")
     if last_sync is not None:
@@ -1514,6 +1526,12 @@ def health_rows(board):
         rows.append(("Đồng bộ lần cuối", health["last_sync"]))
     if "temperature_c" in health:
         rows.append(("Nhiệt độ", f"{health['temperature_c']} °C"))
+    if "network" in health:
+        rows.append(("Kết nối mạng", health["network"]))
+    if "signal_dbm" in health:
+        rows.append(("Cường độ sóng", f"{health['signal_dbm']} dBm"))
+    if "last_error" in health:
+        rows.append(("Lỗi gần nhất", health["last_error"]))
     return rows
 
 
@@ -1678,6 +1696,16 @@ def subtree_boards(unit):
         row = counts[board.unit_id]
         row["total"] += 1
         row["online" if board.online else "offline"] += 1
+    for board in boards:
+        board.showing_title = ""
+    by_unit = {}
+    for board in boards:
+        if board.showing:
+            by_unit.setdefault(board.unit_id, []).append(board)
+    for members in by_unit.values():
+        titles = server_titles(members[0], {b.showing for b in members})
+        for board in members:
+            board.showing_title = titles.get(board.showing, "")
     summary = {
         "total": len(boards),
         "online": sum(1 for b in boards if b.online),

@@ -14,7 +14,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
 
 from tenants.services import current_unit
 
@@ -77,8 +76,6 @@ class Pagination(PageNumberPagination):
 class ItemList(generics.ListAPIView):
     serializer_class = ItemSerializer
     pagination_class = Pagination
-    authentication_classes = []
-    permission_classes = [AllowAny]
 
     def get_queryset(self):
         unit = current_unit()

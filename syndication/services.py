@@ -86,6 +86,13 @@ def row_for(page, parts=None):
     }
 
 
+def card_for(page):
+    """``row_for`` of a live page, or None when no site serves it (the
+    public API's article and announcement items)."""
+    parts = _url_parts(page)
+    return row_for(page, parts) if parts else None
+
+
 def index_page(page_id):
     """Bring the index in line with one page of the current unit.
 

@@ -1,7 +1,6 @@
 """Routes of syndication on a unit's host (included before the page tree)."""
 
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from django.urls import path
 
 from . import feeds, views
 
@@ -15,10 +14,5 @@ urlpatterns = [
         feeds.AggregatedAtomFeed(),
         name="syndication_all_atom",
     ),
-    path("", include("syndication.api_urls")),
-    path(
-        "api/v1/syndication/schema/",
-        SpectacularAPIView.as_view(urlconf="syndication.api_urls"),
-        name="syndication_schema",
-    ),
+    # The read API and its document are part of API v1 (api/urls.py).
 ]

@@ -28,7 +28,18 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-INTERNAL_PATHS = {"/_tls/ask/": tls_ask, "/healthz/": health}
+def icecast_auth(request):
+    """Icecast's listener check of a stream token (broadcast)."""
+    from broadcast.views_streams import icecast_auth as check
+
+    return check(request)
+
+
+INTERNAL_PATHS = {
+    "/_tls/ask/": tls_ask,
+    "/healthz/": health,
+    "/_icecast/auth/": icecast_auth,
+}
 
 
 def unknown_host(request):

@@ -316,3 +316,35 @@ def artifacts_dir():
     """Where browser tests save screenshots (test-artifacts/, kept by CI)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def icecast(live_site, settings):
+    """The project's Icecast (Debian's icecast2, as ``make run`` configures
+    it), checking listeners against the live test server; settings point at
+    it for the test."""
+    from tests.icecast import ProjectIcecast
+
+    server = ProjectIcecast(
+        auth_url=f"http://127.0.0.1:{live_site.port}/_icecast/auth/"
+    ).start()
+    for key, value in server.settings().items():
+        setattr(settings, key, value)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def streamer(icecast, committed):
+    """The streamer (ffmpeg per stream) of ``manage.py broadcast_streamer``,
+    in a thread of the test process."""
+    from base import redis as platform_redis
+    from broadcast.devices.streamer import Streamer
+    from broadcast.services.streams import control_key
+
+    platform_redis.client().delete(control_key())
+    running = Streamer(
+        icecast.url, icecast.source_password, icecast.admin_password
+    ).start()
+    yield running
+    running.stop()

@@ -184,7 +184,7 @@ def publish_outbox(limit=2000, timeout=10):
         # for the devices whose play command the broker accepted.
         by_dispatch = {}
         for row, devices in done.items():
-            if row.dispatch_id and row.payload.get("type") == "play":
+            if row.dispatch_id and row.payload.get("type") in protocol.PROGRAM_COMMANDS:
                 by_dispatch.setdefault(row.dispatch_id, set()).update(devices)
         ids = dict(
             SpeakerCluster.objects.filter(

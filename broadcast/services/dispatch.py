@@ -14,7 +14,7 @@ from base.tasks import enqueue_on_commit
 
 from ..choices import DeliveryState
 from ..devices import protocol
-from ..models import Delivery, Dispatch, OutboxMessage, SpeakerCluster
+from ..models import Delivery, Dispatch, OutboxMessage, ProgramKind, SpeakerCluster
 from .programs import audio_fields, audio_url
 
 # How long a command stays playable (MQTT 5 message expiry and the payload's
@@ -27,7 +27,7 @@ EXPIRY = {
 }
 
 
-def _targets_clusters(units=(), clusters=(), include_below=True):
+def target_clusters(units=(), clusters=(), include_below=True):
     ids = {c.pk for c in clusters}
     unit_q = Q(pk__in=[])
     for unit in units:
@@ -48,6 +48,7 @@ def dispatch_program(
     expires_in=None,
     now=None,
     kick=True,
+    item=None,
 ):
     """Send ``program`` now to the targeted clusters; returns the Dispatch.
 
@@ -60,7 +61,7 @@ def dispatch_program(
     """
     now = now or timezone.now()
     priority = Priority(priority)
-    targets = _targets_clusters(units, clusters)
+    targets = target_clusters(units, clusters)
     reachable = len(targets)
     if priority != Priority.EMERGENCY:
         targets = [c for c in targets if c.in_hours(now)]
@@ -76,6 +77,7 @@ def dispatch_program(
             expires_at=expires_at,
             target_count=len(targets),
             skipped_off_hours=reachable - len(targets),
+            item=item,
         )
         _write_outbox(dispatch, targets)
     if kick:
@@ -88,12 +90,20 @@ def dispatch_program(
 # of its key (protocol v1.1: no group topics, so every command is checked
 # with the key of the one device that receives it).
 FANOUT_TOPIC = protocol.device_cmd("+")
+# Commands that carry a program to a device (one Delivery per device).
+PROGRAM_COMMANDS = protocol.PROGRAM_COMMANDS
 ROW_DEVICES = 1000
 
 
-def _write_outbox(dispatch, targets, only_devices=False):
+def _command_body(dispatch):
+    """``play`` for a program with a file, ``stream`` for a live or relayed
+    stream (services/streams.py)."""
     program = dispatch.program
-    body = protocol.play_command(
+    if program.kind == ProgramKind.STREAM:
+        from .streams import stream_command_body
+
+        return stream_command_body(dispatch)
+    return protocol.play_command(
         cid=dispatch.cid,
         program_uid=program.uid,
         title=program.title,
@@ -103,8 +113,13 @@ def _write_outbox(dispatch, targets, only_devices=False):
         position=dispatch.position,
         language=program.language,
         expires_at=dispatch.expires_at.timestamp(),
+        item=dispatch.item,
         **audio_fields(program),
     )
+
+
+def _write_outbox(dispatch, targets, only_devices=False):
+    body = _command_body(dispatch)
     ids = [c.device_id for c in targets]
     rows = [
         OutboxMessage(
@@ -183,7 +198,7 @@ def _stop(which, reason):
     ]
     OutboxMessage.objects.bulk_create(rows)
     OutboxMessage.objects.filter(
-        which, sent_at__isnull=True, payload__type="play"
+        which, sent_at__isnull=True, payload__type__in=PROGRAM_COMMANDS
     ).update(sent_at=now, last_error=f"cancelled: {reason}")
     transaction.on_commit(kick_publisher)
     return sum(len(ids) for ids in by_dispatch.values())
@@ -271,7 +286,11 @@ def _clusters_by_dispatch(rows):
     """{dispatch_id: [cluster ids]} of the play commands in outbox ``rows``."""
     wanted = {}
     for row in rows:
-        if row.dispatch_id and row.device_ids and row.payload.get("type") == "play":
+        if (
+            row.dispatch_id
+            and row.device_ids
+            and row.payload.get("type") in PROGRAM_COMMANDS
+        ):
             wanted.setdefault(row.dispatch_id, set()).update(row.device_ids)
     if not wanted:
         return {}

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SHARED_DIR = Path(os.environ.get("TTCS_SHARED_DIR", BASE_DIR.parent / "shared"))
@@ -93,6 +94,9 @@ SHARED_APPS = [
     "broadcast",
     "reports",
     "alerts",
+    "api",
+    "central",
+    "social",
     "pwa",
     "rest_framework",
     "drf_spectacular",
@@ -132,6 +136,8 @@ MIDDLEWARE = [
     # lookup (signage/middleware.py); everything else passes straight through.
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
+    # /api/ answers browsers on the province's own sites (api/cors.py).
+    "api.cors.ApiCorsMiddleware",
     # The unit's site, locales, settings and menu kept per process (cms.memo).
     "cms.memo.UnitMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -488,20 +494,43 @@ RATELIMITS = {
     # broadcast: the citizens' listen-back page; an official's live take (per user).
     "broadcast.listen_back": "120/m",
     "broadcast.live_upload": "20/m",
+    # Live streams: a start or stop per press; a chunk every 500 ms.
+    "broadcast.stream_start": "20/m",
+    "broadcast.stream_chunk": "600/m",
+    # api: anonymous reading, per address (a key has its own rate, ApiKey.rate);
+    # what anonymous clients send counts against "engage.form" like the forms.
+    "api": os.environ.get("API_RATELIMIT", "120/m"),
     # pwa: a phone subscribing to or leaving a unit's alerts.
     "pwa.subscribe": os.environ.get("PWA_SUBSCRIBE_RATE", "20/m"),
 }
 
-# --- read APIs (DRF + drf-spectacular for the OpenAPI schema) ---------------------
+# --- API v1 (DRF + drf-spectacular for the one OpenAPI document; api/) -------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Keys of machine clients (api.models.ApiKey); no key: anonymous, public rates.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTCS API",
-    "DESCRIPTION": "API đọc của Hệ thống thông tin cơ sở.",
+    "DESCRIPTION": (
+        "API mở của Hệ thống thông tin cơ sở: tin bài, thông báo, văn bản, "
+        "thông tin nguồn, hỏi đáp, phản ánh kiến nghị, khảo sát, nghe lại. Mỗi "
+        "thao tác làm việc với đơn vị của địa chỉ được gọi. Khóa API (tùy chọn): "
+        "tiêu đề Authorization: ApiKey <khóa>."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+# Browser pages that may call /api/ besides the platform's own hosts and the
+# units' domains (api/cors.py), comma-separated origins.
+API_CORS_ORIGINS = [
+    o.strip() for o in os.environ.get("API_CORS_ORIGINS", "").split(",") if o.strip()
+]
 
 LOGGING = {
     "version": 1,
@@ -614,9 +643,46 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# A play report may claim the program's length plus this many seconds (plus
+# 5 %) and still count toward hours aired (broadcast.services.plays).
+BROADCAST_PLAY_MARGIN_SECONDS = 5
+# A cluster silent for this long raises an alert to its commune and district
+# (admin notice and e-mail), checked by beat every minute.
+BROADCAST_OFFLINE_ALERT_MINUTES = int(
+    os.environ.get("BROADCAST_OFFLINE_ALERT_MINUTES", "30")
+)
+# Each device gets its day's plan ahead (today and tomorrow, when changed).
+CELERY_BEAT_SCHEDULE["broadcast-plans"] = {
+    "task": "broadcast.tasks.send_plans",
+    "schedule": float(os.environ.get("BROADCAST_PLAN_SECONDS", "600")),
+}
+CELERY_BEAT_SCHEDULE["broadcast-offline-alerts"] = {
+    "task": "broadcast.tasks.alert_offline_clusters",
+    "schedule": 60.0,
+}
 # Speech, uploads and streams reach devices as mono CBR MP3 at this rate
 # (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
 BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
+# Live and relayed audio: ffmpeg pushes each stream to a mount of Icecast
+# (ICECAST_URL, the address the platform reaches; scripts/services.py
+# starts Debian's icecast2 and writes these); devices get
+# BROADCAST_STREAM_BASE_URL/<mount>?t=<token>, the token checked by
+# Icecast's URL authentication against /_icecast/auth/ while the stream is
+# on the air.
+ICECAST_URL = os.environ.get("ICECAST_URL", "http://127.0.0.1:58000")
+ICECAST_SOURCE_PASSWORD = os.environ.get("ICECAST_SOURCE_PASSWORD", "")
+# The streamer reads which mounts have audio from Icecast's admin pages.
+ICECAST_ADMIN_PASSWORD = os.environ.get("ICECAST_ADMIN_PASSWORD", "")
+BROADCAST_STREAM_BASE_URL = os.environ.get(
+    "BROADCAST_STREAM_BASE_URL",
+    f"http://{BASE_DOMAIN}:" + ICECAST_URL.rstrip("/").rsplit(":", 1)[-1],
+)
+# Longest a stream stays on the air (its command's expiry, its token's life).
+BROADCAST_STREAM_MAX_SECONDS = int(
+    os.environ.get("BROADCAST_STREAM_MAX_SECONDS", str(4 * 3600))
+)
+# A live take's chunk from the browser (MediaRecorder, every 500 ms).
+BROADCAST_STREAM_CHUNK_BYTES = 256 * 1024
 # Interrupts start and end on time on every board (the sweep also hands the
 # worker timed pushes for the next 90 s).
 CELERY_BEAT_SCHEDULE["signage-interrupt-boundaries"] = {
@@ -632,6 +698,54 @@ CELERY_BEAT_SCHEDULE["broadcast-due-schedules"] = {
 CAP_POLL_SECONDS = float(os.environ.get("CAP_POLL_SECONDS", "120"))
 CAP_FETCH_TIMEOUT = float(os.environ.get("CAP_FETCH_TIMEOUT", "10"))
 CAP_MAX_FEED_BYTES = int(os.environ.get("CAP_MAX_FEED_BYTES", str(2 * 1024 * 1024)))
+# Central exchange (central/, docs/central-exchange.md): the ministry's
+# central source information system, through the adapter named here.
+CENTRAL_EXCHANGE_BACKEND = os.environ.get(
+    "CENTRAL_EXCHANGE_BACKEND", "central.backends.json_https.JsonHttpsExchange"
+)
+CENTRAL_EXCHANGE_URL = os.environ.get("CENTRAL_EXCHANGE_URL", "")
+CENTRAL_EXCHANGE_SECRET = os.environ.get("CENTRAL_EXCHANGE_SECRET", "")
+# Who we are to the central system (the province's code), and which province
+# receives (empty: the platform's only province).
+CENTRAL_EXCHANGE_PROVINCE = os.environ.get("CENTRAL_EXCHANGE_PROVINCE", "")
+CENTRAL_EXCHANGE_SENDER = os.environ.get(
+    "CENTRAL_EXCHANGE_SENDER", CENTRAL_EXCHANGE_PROVINCE or "ttcs"
+)
+# "draft": central information waits for the province's officers; "send": at once.
+CENTRAL_EXCHANGE_INBOUND_POLICY = os.environ.get(
+    "CENTRAL_EXCHANGE_INBOUND_POLICY", "draft"
+)
+CENTRAL_EXCHANGE_MAX_SKEW = int(os.environ.get("CENTRAL_EXCHANGE_MAX_SKEW", "300"))
+CENTRAL_EXCHANGE_TIMEOUT = float(os.environ.get("CENTRAL_EXCHANGE_TIMEOUT", "10"))
+CENTRAL_EXCHANGE_RETRY_SECONDS = int(
+    os.environ.get("CENTRAL_EXCHANGE_RETRY_SECONDS", "60")
+)
+CENTRAL_EXCHANGE_RETRY_MAX = int(os.environ.get("CENTRAL_EXCHANGE_RETRY_MAX", "3600"))
+CELERY_BEAT_SCHEDULE["central-deliver-outbox"] = {
+    "task": "central.tasks.deliver_outbox",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["central-monthly-figures"] = {
+    "task": "central.tasks.send_monthly_figures",
+    "schedule": crontab(day_of_month="1", hour="6", minute="0"),
+}
+# Zalo OA per unit (social/, docs/zalo.md): Zalo's endpoints (a local
+# stand-in in tests), retries, and the key the credentials are encrypted with
+# (a Fernet key; empty: derived from SECRET_KEY).
+ZALO_OAUTH_URL = os.environ.get(
+    "ZALO_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token"
+)
+ZALO_OPENAPI_URL = os.environ.get("ZALO_OPENAPI_URL", "https://openapi.zalo.me/v2.0")
+ZALO_TIMEOUT = float(os.environ.get("ZALO_TIMEOUT", "15"))
+ZALO_RETRY_SECONDS = int(os.environ.get("ZALO_RETRY_SECONDS", "120"))
+ZALO_RETRY_MAX = int(os.environ.get("ZALO_RETRY_MAX", "3600"))
+ZALO_MAX_ATTEMPTS = int(os.environ.get("ZALO_MAX_ATTEMPTS", "8"))
+ZALO_DEFAULT_COVER_URL = os.environ.get("ZALO_DEFAULT_COVER_URL", "")
+SOCIAL_CREDENTIALS_KEY = os.environ.get("SOCIAL_CREDENTIALS_KEY", "")
+CELERY_BEAT_SCHEDULE["social-zalo-post-due"] = {
+    "task": "social.tasks.post_due",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["alerts-poll-cap-sources"] = {
     "task": "alerts.tasks.poll_cap_sources",
     "schedule": CAP_POLL_SECONDS,

@@ -8,6 +8,7 @@
   var LATEST_KEY = "ttcs-latest-at";
   var LATER_DAYS = 30;
   var REFRESH_MINUTES = 10;
+  var LANG_KEY = "ttcs-lang";
 
   function store(key, value) {
     try {
@@ -17,6 +18,12 @@
       return null;
     }
     return value;
+  }
+
+  // The language the citizen reads the site in (the app's own pages under
+  // /ung-dung/ are Vietnamese): their alerts come in it.
+  if (location.pathname.indexOf("/ung-dung/") !== 0 && document.documentElement.lang) {
+    store(LANG_KEY, document.documentElement.lang);
   }
 
   // --- the service worker: offline reading --------------------------------
@@ -202,7 +209,7 @@
       say(on ? "Đang bật nhận cảnh báo…" : "Đang tắt cảnh báo…");
       var work = on
         ? subscription().then(function (sub) {
-            return post("/ung-dung/dang-ky/", { subscription: sub.toJSON(), unit: code, lang: document.documentElement.lang || "vi" });
+            return post("/ung-dung/dang-ky/", { subscription: sub.toJSON(), unit: code, lang: store(LANG_KEY) || document.documentElement.lang || "vi" });
           })
         : navigator.serviceWorker.ready.then(function (registration) {
             return registration.pushManager.getSubscription();

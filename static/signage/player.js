@@ -250,6 +250,32 @@
       img.src = slide.media; img.alt = slide.title || "";
       img.hidden = false; $("slide-text").hidden = true;
     }
+    refit();
+  }
+
+  // LCD text uses the room it has: the largest scale (1–3× the base sizes)
+  // at which title and body still fit the screen, found by halving.
+  function fitText(box) {
+    var area = box.parentNode;
+    function fits() {
+      return box.getBoundingClientRect().height <= area.clientHeight + 1 &&
+        box.scrollWidth <= box.clientWidth + 1;
+    }
+    box.style.setProperty("--fit", "1");
+    if (box.hidden || area.hidden || !fits()) return;
+    var lo = 1, hi = 3;
+    for (var i = 0; i < 9; i++) {
+      var mid = (lo + hi) / 2;
+      box.style.setProperty("--fit", String(mid));
+      if (fits()) lo = mid; else hi = mid;
+    }
+    box.style.setProperty("--fit", String(lo));
+    box.dataset.fit = lo.toFixed(2);
+  }
+
+  function refit() {
+    if (!$("slide").hidden && !$("slide-text").hidden) fitText($("slide-text"));
+    if (!$("emergency").hidden && !$("emergency-text").hidden) fitText($("emergency-text"));
   }
 
   function showEmergency(em) {
@@ -269,6 +295,7 @@
       }
     } else {
       img.hidden = true; $("emergency-text").hidden = false;
+      refit();
     }
   }
 
@@ -535,6 +562,9 @@
       if (state.manifest) prefetch(state.manifest);
     }).catch(function () { /* plays from localStorage and the HTTP cache */ });
   }
+  // Web fonts and a new window size change the text's room: fit it again.
+  window.addEventListener("resize", refit);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(refit);
   readFragment();
   start();
   window.ttcsPlayer = state;

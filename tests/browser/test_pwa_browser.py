@@ -24,6 +24,7 @@ import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from bulletins import services as bulletin_services
@@ -102,6 +103,35 @@ def test_app_installs_and_keeps_latest_announcement_offline(
         errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
         # A Playwright context is off the record, which alone stops installing.
         assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+
+        # "Cài đặt ứng dụng" only when Chromium offers installation (the event
+        # is dispatched here: Chromium does not offer it off the record), at
+        # the bottom, small; "Để sau" puts it away for 30 days.
+        bar = page.locator("[data-pwa-install-bar]")
+        assert bar.is_hidden()
+        offer = """() => {
+          const event = new Event("beforeinstallprompt", {cancelable: true});
+          event.prompt = () => { window.__prompted = true; };
+          event.userChoice = Promise.resolve({outcome: "accepted"});
+          window.dispatchEvent(event);
+          return event.defaultPrevented;
+        }"""
+        assert page.evaluate(offer)  # the browser's own mini-bar is held back
+        assert bar.is_visible()
+        box = bar.bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"] and box["height"] < 160
+        page.screenshot(path=artifacts_dir / "pwa-install-offer-375.png")
+        page.get_by_role("button", name="Để sau").click()
+        assert bar.is_hidden()
+        page.reload()
+        page.evaluate(offer)
+        assert bar.is_hidden()  # still "later"
+        page.evaluate("() => localStorage.removeItem('ttcs-install-later')")
+        page.reload()
+        page.evaluate(offer)
+        page.get_by_role("button", name="Cài đặt ứng dụng").click()
+        assert page.evaluate("() => window.__prompted === true")
+        bar.wait_for(state="hidden")
 
         # The citizen opens their own question's page (kept as it is visited).
         page.goto(live_site.url(tree.commune_a1, question.public_url()))
@@ -262,6 +292,7 @@ def test_follow_units_subscribe_receive_notification_and_unsubscribe(
             "false"
         )
     finally:
+        connection.set_schema_to_public()  # the citizen's requests left a unit's
         context.close()
         endpoint.stop()
         PushSubscription.objects.filter(endpoint=phone["endpoint"]).delete()

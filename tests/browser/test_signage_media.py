@@ -214,3 +214,63 @@ def test_video_slide_plays_in_the_web_player(
         Image.open(artifacts_dir / "signage-lcd-video-2.png") as two,
     ):
         assert one.tobytes() != two.tobytes()
+
+
+@pytest.fixture
+def lcd_text_board(tree, committed):
+    unit = tree.commune_b1
+    playlist = Playlist.objects.create(unit=unit, name="Chữ LCD", include_auto=False)
+    Slide.objects.create(
+        playlist=playlist,
+        title="Lịch tiếp công dân",
+        body="Thứ Hai đến thứ Sáu, 7 giờ 30 – 11 giờ 30 tại trụ sở.",
+        duration=30,
+    )
+    board = Board.objects.create(
+        unit=unit,
+        name="LCD chữ",
+        kind="lcd",
+        width=1920,
+        height=1080,
+        default_playlist=playlist,
+    )
+    token = services.issue_token(board)
+    services.content_changed(unit)
+    yield unit, board, token
+    Board.objects.filter(pk=board.pk).delete()
+    Playlist.objects.filter(pk=playlist.pk).delete()
+
+
+def test_lcd_text_uses_the_room_it_has(live_site, lcd_text_board, page, artifacts_dir):
+    """A short slide on a 1920×1080 screen is set large enough to fill it
+    (the review found it at half the width), and never runs off it."""
+    unit, board, token = lcd_text_board
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(
+        live_site.url(unit, "/signage/player/") + f"#board={board.uid}&token={token}"
+    )
+    page.wait_for_selector("#slide-text:visible", timeout=20000)
+    page.wait_for_function(
+        "() => document.getElementById('slide-text').dataset.fit", timeout=10000
+    )
+    page.evaluate("() => document.fonts.ready")
+    page.wait_for_timeout(300)
+    box = page.evaluate(
+        """() => {
+          const t = document.getElementById('slide-text');
+          const r = t.getBoundingClientRect();
+          const title = document.getElementById('slide-title');
+          const body = document.getElementById('slide-body');
+          const width = el => { const g = document.createRange();
+            g.selectNodeContents(el); return g.getBoundingClientRect().width; };
+          return {top: r.top, bottom: r.bottom, fit: parseFloat(t.dataset.fit),
+                  title: parseFloat(getComputedStyle(title).fontSize),
+                  body: parseFloat(getComputedStyle(body).fontSize),
+                  ink: Math.max(width(title), width(body))};
+        }"""
+    )
+    page.screenshot(path=artifacts_dir / "signage-lcd-text-fit.png")
+    assert box["fit"] > 1.3, box
+    assert box["title"] > 7 * 10.8 * 1.3 and box["body"] > 4.5 * 10.8 * 1.3
+    assert box["top"] >= -1 and box["bottom"] <= 1081  # nothing off screen
+    assert box["ink"] > 0.75 * 1920  # the width is used, not half of it

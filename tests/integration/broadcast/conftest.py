@@ -51,10 +51,11 @@ def own_broker(project_broker, settings):
 @pytest.fixture
 def broadcast_rows(committed):
     """Committed clusters/programs made in a test, deleted afterwards."""
-    from broadcast.models import ListenerCounter, Program, SpeakerCluster
+    from broadcast.models import ListenerCounter, Program, SpeakerCluster, Stream
 
     made = SimpleNamespace(prefix=f"t{uuid.uuid4().hex[:6]}", units=set())
     yield made
+    Stream.objects.filter(unit__in=made.units).delete()
     SpeakerCluster.objects.filter(device_id__startswith=made.prefix).delete()
     Program.objects.filter(unit__in=made.units).delete()
     ListenerCounter.objects.all().delete()

@@ -9,16 +9,18 @@ import json
 import re
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
+from django.utils import timezone
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from broadcast import services
 from broadcast.devices.mqtt import publish_outbox
-from broadcast.models import Delivery, PlayLog, Program
+from broadcast.models import Delivery, DevicePlan, PlayLog, Program, Schedule
 from tests.factories.broadcast import make_cluster
 from tests.utils import wait_for
 
@@ -34,9 +36,10 @@ def test_the_documents_example_macs_are_the_hmac_of_the_example_bytes():
     one_line = [b for b in blocks if "\n" not in b and b.startswith('{"v":1')]
     ack = next(b for b in one_line if '"kind":"ack"' in b)
     play = next(b for b in one_line if '"type":"play"' in b)
+    stream = next(b for b in one_line if '"type":"stream"' in b)
     sigs = re.findall(r"`sig` = `([0-9a-f]{64})`", text)
-    assert len(sigs) == 2
-    for payload, sig in zip((ack, play), sigs, strict=True):
+    assert len(sigs) == 3
+    for payload, sig in zip((ack, play, stream), sigs, strict=True):
         mac = hmac.new(bytes.fromhex(key), payload.encode(), hashlib.sha256)
         assert mac.hexdigest() == sig
     # Every example is valid JSON.
@@ -55,6 +58,9 @@ class DocDevice:
         self.n = int(time.time() * 1000)
         self.handled = {}
         self.playing = None
+        self.plans = {}
+        self.source, self.frequency = "ip", None
+        self.stream_bytes = 0
         self.forged = 0
         self.lock = threading.Lock()
         url = provisioning["broker_url"]
@@ -101,7 +107,14 @@ class DocDevice:
 
     def on_connect(self, client, userdata, flags, reason_code, properties):
         client.subscribe(self.topic("cmd"), qos=1)
-        self.send("status", {"online": True, "volume": 70, "firmware": "doc/1"}, True)
+        self.status()
+
+    def status(self):
+        body = {"online": True, "volume": 70, "firmware": "doc/1"}
+        body["source"] = self.source
+        if self.source == "fm":
+            body["frequency"] = self.frequency
+        self.send("status", body, True)
 
     def on_message(self, client, userdata, message):
         sig = dict(getattr(message.properties, "UserProperty", []) or []).get("sig")
@@ -123,12 +136,49 @@ class DocDevice:
         if command["type"] == "play":
             self.playing = (command, time.time())
             self.ack(cid, "playing")
+        elif command["type"] == "stream":
+            # GET the mount; "playing" once the first audio bytes came.
+            self.playing = (command, time.time())
+            threading.Thread(target=self.listen, args=(command,), daemon=True).start()
         elif command["type"] == "stop":
             target = command["target"]
             if self.playing and self.playing[0]["cid"] == target:
                 self.end("stopped")
             self.handled.setdefault(target, "stopped")
             self.ack(cid, "done")
+        elif command["type"] == "plan":
+            held = self.plans.get(command["day"])
+            if held is None or command["version"] > held["version"]:
+                self.plans[command["day"]] = command
+            self.ack(cid, "done")
+        elif command["type"] == "fm":
+            self.source = command["mode"]
+            self.frequency = command.get("frequency")
+            self.status()
+            self.ack(cid, "done")
+
+    def listen(self, command):
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(command["url"], timeout=15) as response:
+                first = response.read(2048)
+                if first:
+                    self.stream_bytes = len(first)
+                    self.ack(command["cid"], "playing")
+                while self.playing and self.playing[0]["cid"] == command["cid"]:
+                    if not response.read(2048):
+                        break
+        except urllib.error.HTTPError as exc:
+            self.send(
+                "ack",
+                {
+                    "cid": command["cid"],
+                    "state": "failed",
+                    "detail": f"HTTP {exc.code}",
+                },
+            )
 
     def ack(self, cid, state):
         self.handled[cid] = state
@@ -210,9 +260,113 @@ def test_a_device_written_from_the_document_plays_and_is_stopped(
         )
         log = wait_for(lambda: PlayLog.objects.filter(dispatch=dispatch).first(), 10)
         assert log.result == "stopped"
+
+        # The day's plan, acknowledged; an item of it played "offline" is
+        # reported with its id and no cid, and counts.
+        # (An item a minute old: still in today's plan until its not_after,
+        # and a report of it is not from the future.)
+        at = timezone.now().replace(microsecond=0) - timedelta(minutes=1)
+        schedule = Schedule.objects.create(unit=unit, program=short, start_at=at)
+        schedule.target_units.add(unit)
+        assert services.send_plans(clusters=[cluster]) >= 1
+        publish_outbox()
+        plan = DevicePlan.objects.filter(cluster=cluster, day=timezone.localdate(at))
+        assert wait_for(lambda: plan.filter(acked_at__isnull=False).exists(), 15)
+        [item] = device.plans[timezone.localdate(at).isoformat()]["items"]
+        assert item["at"] == at.timestamp() and item["program"] == str(short.uid)
+        started = item["at"] + 0.2
+        device.send(
+            "play",
+            {
+                "item": item["id"],
+                "program": item["program"],
+                "started_at": started,
+                "ended_at": started + 1.0,
+                "seconds": 1.0,
+                "result": "completed",
+            },
+        )
+        log = wait_for(
+            lambda: PlayLog.objects.filter(cluster=cluster, item=item["id"]).first(), 10
+        )
+        assert log and log.accepted, log and log.reject_reason
+
+        # FM: switched by the officer, acknowledged, reported.
+        services.switch_source(cluster, "fm", "98,5")
+        publish_outbox()
+        assert wait_for(lambda: _refreshed(cluster).fm_acked_at, 15)
+        assert wait_for(lambda: _refreshed(cluster).source == "fm", 15)
+        assert str(_refreshed(cluster).reported_frequency) == "98.5"
         assert device.forged == 0
     finally:
         device.close()
+
+
+def test_a_device_written_from_the_document_plays_a_stream_until_stopped(
+    tree, broadcast_rows, listener_factory, committed, icecast, streamer, tmp_path
+):
+    """A relay (ffmpeg pulls a local "radio" over HTTP) reaches Icecast; the
+    document's device gets ``stream``, reads audio from the mount, and is
+    stopped."""
+    import http.server
+    import subprocess
+
+    from broadcast.models import Stream
+    from broadcast.services import streams
+    from tests.utils import free_port
+
+    unit = tree.commune_a2
+    broadcast_rows.units.add(unit)
+    cluster, password = make_cluster(
+        unit, "Cụm loa luồng", device_id=f"{broadcast_rows.prefix}-docs"
+    )
+    provisioning = json.loads(
+        json.dumps(services.device_provisioning(cluster, password))
+    )
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=duration=60"]
+        + [str(tmp_path / "dai.mp3")],
+        check=True,
+    )
+    quiet = type(
+        "Q", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: 0}
+    )
+    radio = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", free_port()), lambda *a: quiet(*a, directory=str(tmp_path))
+    )
+    threading.Thread(target=radio.serve_forever, daemon=True).start()
+    listener_factory()
+    device = wait_for(lambda: _connected(provisioning), 15)
+    assert device, "the device written from the document could not connect"
+    try:
+        assert wait_for(lambda: _refreshed(cluster).online, 15)
+        url = f"http://127.0.0.1:{radio.server_port}/dai.mp3"
+        stream = streams.start_relay(unit, "Tiếp sóng đài tỉnh", url)
+        assert wait_for(lambda: Stream.objects.get(pk=stream.pk).dispatch_id, 30)
+        stream.refresh_from_db()
+        assert wait_for(
+            lambda: Delivery.objects.filter(
+                dispatch=stream.dispatch, state="playing"
+            ).exists(),
+            20,
+        )
+        assert device.stream_bytes > 0
+        streams.stop_stream(stream)
+        publish_outbox()
+        assert wait_for(
+            lambda: Delivery.objects.filter(
+                dispatch=stream.dispatch, state="stopped"
+            ).exists(),
+            15,
+        )
+        log = wait_for(
+            lambda: PlayLog.objects.filter(dispatch=stream.dispatch).first(), 10
+        )
+        assert log.result == "stopped"
+        assert device.forged == 0
+    finally:
+        device.close()
+        radio.shutdown()
 
 
 def _connected(provisioning):

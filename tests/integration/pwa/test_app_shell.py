@@ -129,3 +129,15 @@ def test_latest_list_names_the_newest_announcements_and_articles(tree, client_fo
     assert "Lịch tiếp công dân tuần này" in titles
     item = data["items"][titles.index("Lịch tiếp công dân tuần này")]
     assert item["kind"] == "announcement" and item["url"].startswith("/")
+
+
+def test_deploy_check_warns_without_a_vapid_key_in_the_environment(settings):
+    from pwa.checks import check_vapid_key
+
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = ""
+    settings.WEBPUSH_INSECURE_HOSTS = []
+    assert [w.id for w in check_vapid_key()] == ["pwa.W001"]
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----…"
+    assert check_vapid_key() == []
+    settings.WEBPUSH_INSECURE_HOSTS = ["127.0.0.1"]
+    assert [w.id for w in check_vapid_key()] == ["pwa.W002"]

@@ -13,6 +13,7 @@ from functools import partial
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from bulletins import services as bulletin_services
@@ -193,6 +194,7 @@ def test_district_emergency_reaches_each_follower_once_through_the_worker(
         response = client_for(tree.commune_a1).get(f"/thong-tin-nguon/{bulletin.pk}/")
         assert "triều cường" in response.content.decode()
     finally:
+        connection.set_schema_to_public()  # the citizen's requests left a unit's
         PushSubscription.objects.all().delete()
         if bulletin is not None:
             Bulletin.objects.filter(pk=bulletin.pk).delete()
@@ -207,7 +209,8 @@ def test_normal_bulletins_are_not_pushed(tree, client_for, endpoint):
     bulletin = make_bulletin(officer, root=tree.district_a, priority="normal")
     bulletin_services.send_bulletin(bulletin, user=officer)
     assert services.push_bulletin(bulletin.pk) is None
-    assert not PushMessage.objects.exists() and endpoint.received == []
+    assert not PushMessage.objects.filter(bulletin=bulletin).exists()
+    assert endpoint.received == []
 
 
 @pytest.mark.django_db
@@ -222,6 +225,20 @@ def test_a_bulletin_is_pushed_only_once(tree, client_for, endpoint):
     assert services.push_bulletin(bulletin.pk) is None  # a retried task
     [received] = endpoint.messages_for(phone)
     assert received["payload"]["title"] == "Thông tin ưu tiên – Tỉnh Thử Nghiệm"
+
+    # The officer reads the phone delivery figures beside the bulletin's.
+    from django.conf import settings
+
+    from tests.utils import admin_client
+
+    connection.set_schema_to_public()  # the citizen's requests left a unit's
+    body = (
+        admin_client(settings.BASE_DOMAIN, officer)
+        .get(f"/admin/thong-tin-nguon/{bulletin.pk}/")
+        .content.decode()
+    )
+    assert "Thông báo đến điện thoại" in body
+    assert "Đã gửi: <strong>1</strong>" in body and "Lỗi: <strong>0</strong>" in body
 
 
 # --- announcements the commune marks for push ----------------------------------

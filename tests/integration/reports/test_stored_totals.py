@@ -1,6 +1,7 @@
 """The running totals the dashboard reads instead of a year of raw rows are
 kept equal to those rows whatever writes them: ``broadcast.PlayDay`` (seconds
 played per unit and day, from ``PlayLog`` and each log's program) and
+``broadcast.PlayMonth`` (the same per calendar month) and
 ``bulletins.FirstAnswer`` (a delivery's first move out of "sent", from its
 ``DeliveryTransition`` history). Both are kept by database triggers; each
 test fails when a trigger is missing or does not cover a way of writing."""
@@ -15,7 +16,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from broadcast.indicators import _played, played_from_logs
-from broadcast.models import PlayDay, PlayLog
+from broadcast.models import PlayDay, PlayLog, PlayMonth
 from bulletins import pipeline
 from bulletins.indicators import delivery_counts
 from bulletins.models import Delivery, DeliveryTransition, FirstAnswer
@@ -29,11 +30,22 @@ PERIOD = Period.report_year(2025)  # 15/12/2024 – 14/12/2025
 DAY = datetime.date(2025, 6, 1)
 
 
-def days_from_logs():
-    """{(unit id, local day): (plays, seconds, tts, minority)} from the logs."""
+# The report year (whole months plus the first and last months' days), a
+# day, a month and a half (one whole month), exactly a month.
+PERIODS = (
+    PERIOD,
+    Period(DAY, DAY),
+    Period(datetime.date(2025, 5, 20), datetime.date(2025, 7, 10)),
+    Period(datetime.date(2025, 6, 1), datetime.date(2025, 6, 30)),
+)
+
+
+def totals_from_logs(month=False):
+    """{(unit id, local day or month): (plays, seconds, tts, minority)}."""
     out = defaultdict(lambda: [0, 0.0, 0.0, 0.0])
     for log in PlayLog.objects.select_related("program"):
-        item = out[(log.unit_id, timezone.localtime(log.started_at).date())]
+        day = timezone.localtime(log.started_at).date()
+        item = out[(log.unit_id, day.replace(day=1) if month else day)]
         item[0] += 1
         item[1] += log.seconds
         if log.program and log.program.kind == "tts":
@@ -43,26 +55,33 @@ def days_from_logs():
     return {key: tuple(value) for key, value in out.items()}
 
 
-def stored_days():
+def stored_totals(month=False):
+    rows = PlayMonth.objects.all() if month else PlayDay.objects.all()
     return {
-        (d.unit_id, d.day): (d.plays, d.seconds, d.tts_seconds, d.minority_seconds)
-        for d in PlayDay.objects.all()
+        (d.unit_id, d.month if month else d.day): (
+            d.plays,
+            d.seconds,
+            d.tts_seconds,
+            d.minority_seconds,
+        )
+        for d in rows
     }
 
 
 def assert_play_totals_match(root):
-    expected = days_from_logs()
-    stored = stored_days()
-    assert set(stored) == set(expected)
-    for key, (plays, *seconds) in expected.items():
-        assert stored[key][0] == plays, key
-        assert stored[key][1:] == pytest.approx(tuple(seconds)), key
-    subtree = Subtree(root)
-    from_days = _played(subtree, PERIOD)
-    from_logs = played_from_logs(subtree, PERIOD)
-    assert set(from_days) == set(from_logs)
-    for unit_id, sums in from_logs.items():
-        assert from_days[unit_id] == pytest.approx(sums), unit_id
+    for month in (False, True):
+        expected, stored = totals_from_logs(month), stored_totals(month)
+        assert set(stored) == set(expected)
+        for key, (plays, *seconds) in expected.items():
+            assert stored[key][0] == plays, key
+            assert stored[key][1:] == pytest.approx(tuple(seconds)), key
+    for period in PERIODS:
+        subtree = Subtree(root)
+        from_totals = _played(subtree, period)
+        from_logs = played_from_logs(subtree, period)
+        assert set(from_totals) == set(from_logs), period
+        for unit_id, sums in from_logs.items():
+            assert from_totals[unit_id] == pytest.approx(sums), (period, unit_id)
 
 
 def hours(root):
@@ -112,6 +131,9 @@ def test_play_seconds_per_day_follow_every_way_logs_are_written(tree):
     assert PlayDay.objects.get(unit=a1, day=DAY).minority_seconds == 900
     assert PlayDay.objects.get(unit=a1, day=datetime.date(2025, 12, 14)).plays == 1
     assert PlayDay.objects.get(unit=a1, day=datetime.date(2025, 12, 15)).plays == 1
+    june = PlayMonth.objects.get(unit=a1, month=DAY)
+    assert (june.plays, june.seconds) == (3, pytest.approx(3300.5))
+    assert PlayMonth.objects.get(unit=a1, month=datetime.date(2025, 12, 1)).plays == 2
     assert_play_totals_match(tree.province)
     # Hours per unit, rounded, then summed: a1 3,360.5 s (0.93 h, of which
     # TTS 1,860 s = 0.52 h and Khmer 900 s = 0.25 h), a2 300 s (0.08 h).
@@ -121,14 +143,19 @@ def test_play_seconds_per_day_follow_every_way_logs_are_written(tree):
         "broadcast_minority": 24.8,
     }
 
-    # A log corrected in place: moved to another day and lengthened.
+    # A log corrected in place: moved to another day and lengthened, and
+    # one moved to another month.
     PlayLog.objects.filter(program=khmer).update(
         started_at=f.at("2025-06-02", 7), seconds=1200
     )
     assert_play_totals_match(tree.province)
+    PlayLog.objects.filter(program=khmer).update(started_at=f.at("2025-07-01", 0))
+    assert PlayMonth.objects.get(unit=a1, month=DAY).minority_seconds == 0
+    assert_play_totals_match(tree.province)
     # A log removed: its day keeps the others; a day left empty goes.
     PlayLog.objects.filter(unit=a2).delete()
     assert not PlayDay.objects.filter(unit=a2).exists()
+    assert not PlayMonth.objects.filter(unit=a2).exists()
     assert_play_totals_match(tree.province)
     # A program's kind and language changed: its seconds move between totals.
     plain.kind, plain.language = "tts", "km"
@@ -142,6 +169,7 @@ def test_play_seconds_per_day_follow_every_way_logs_are_written(tree):
     # A cluster deleted takes its logs, and their seconds, with it.
     c1.delete()
     assert not PlayDay.objects.exists()
+    assert not PlayMonth.objects.exists()
     assert_play_totals_match(tree.province)
 
 
@@ -150,10 +178,12 @@ def test_play_seconds_backfill_counts_the_logs_already_recorded(tree):
     c = f.make_cluster(a1)
     f.make_played(c, f.make_program(a1, "tts"), f.at(DAY, 6), 1800)
     f.make_played(c, f.make_program(a1, "audio", "km"), f.at(DAY, 9), 600)
-    migration = importlib.import_module("broadcast.migrations.0010_playday")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM broadcast_playday")
-        cursor.execute(migration.BACKFILL_SQL)
+        cursor.execute("DELETE FROM broadcast_playmonth")
+        for name in ("0010_playday", "0011_playmonth"):
+            migration = importlib.import_module(f"broadcast.migrations.{name}")
+            cursor.execute(migration.BACKFILL_SQL)
     day = PlayDay.objects.get(unit=a1, day=DAY)
     assert (day.plays, day.seconds, day.tts_seconds, day.minority_seconds) == (
         2,

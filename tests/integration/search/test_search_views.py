@@ -110,10 +110,17 @@ def test_json_api_and_openapi_schema(client_for, tree, corpus):
     assert data["facets"]["kind"] == [
         {"value": "article", "label": "Tin bài", "count": 2}
     ]
-    schema = client.get("/tim-kiem/api/schema/", HTTP_ACCEPT="application/json")
+    # The same operation is /api/v1/search/ in API v1's one document.
+    assert (
+        client.get("/api/v1/search/", {"q": "thong tin", "scope": "district"}).json()
+        == data
+    )
+    schema = client.get(
+        "/tim-kiem/api/schema/", HTTP_ACCEPT="application/json", follow=True
+    )
     assert schema.status_code == 200
     text = schema.content.decode()
-    assert "/tim-kiem/api/" in text and "SearchResponse" in text
+    assert "/api/v1/search/" in text and "SearchResponse" in text
 
 
 def test_search_is_rate_limited_with_a_vietnamese_message(

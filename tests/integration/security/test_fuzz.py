@@ -226,18 +226,17 @@ def wsgi_app():
     request_finished.connect(close_old_connections)
 
 
-@pytest.mark.parametrize(
-    "schema_path", ["/api/v1/syndication/schema/", "/tim-kiem/api/schema/"]
-)
-@pytest.mark.parametrize("host_key", ["district", "platform"])
-def test_openapi_operations_never_answer_5xx(
-    hosts, host_key, schema_path, wsgi_app, settings
-):
+@pytest.mark.parametrize("host_key", ["commune", "district", "platform"])
+def test_openapi_operations_never_answer_5xx(hosts, host_key, wsgi_app, settings):
+    """Every operation of API v1's one document, fuzzed on a commune's host
+    (where citizens send), a district portal and the platform host."""
     settings.RATELIMITS = {group: "100000/s" for group in settings.RATELIMITS}
     base_url = f"http://{hosts[host_key]}"
-    schema = schemathesis.openapi.from_wsgi(schema_path, wsgi_app, base_url=base_url)
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/schema/", wsgi_app, base_url=base_url
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert operations
+    assert len(operations) >= 18
     for operation in operations:
 
         @hypothesis_settings(

@@ -138,8 +138,14 @@ def test_another_units_board_is_404_in_the_admin(tree, admin_for):
 
 
 def test_district_officer_sees_subtree_boards_with_counts_and_csv(tree, admin_for):
+    from signage.models import Playlist, Slide
+
     online, token = make_board(tree.commune_a1, name="Bảng An Bình")
-    services.record_heartbeat(online, {"player_version": "1.0.0", "showing": "s1"})
+    playlist = Playlist.objects.create(unit=tree.commune_a1, name="Tin xã")
+    shown = Slide.objects.create(playlist=playlist, title="Lịch tiêm chủng tháng 12")
+    services.record_heartbeat(
+        online, {"player_version": "1.0.0", "showing": f"s{shown.pk}"}
+    )
     make_board(tree.commune_a2, name="Bảng An Hòa")
     make_board(tree.commune_b1, name="Bảng Bình Lợi")
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -150,6 +156,8 @@ def test_district_officer_sees_subtree_boards_with_counts_and_csv(tree, admin_fo
     page = client.get(reverse("signage_admin_overview")).content.decode()
     assert "Bảng An Bình" in page and "Bảng An Hòa" in page
     assert "Bảng Bình Lợi" not in page
+    # What it shows by its title, not only the raw key.
+    assert f"Lịch tiêm chủng tháng 12 (s{shown.pk})" in page
     assert "<strong>2</strong> bảng" in page
     assert "<strong>1</strong> trực tuyến" in page
     csv_text = client.get(reverse("signage_admin_plays_csv")).content.decode("utf-8")

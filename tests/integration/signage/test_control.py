@@ -34,6 +34,9 @@ def test_heartbeat_health_report_is_stored_and_shown(tree, client_for):
         "cache_bytes": 3145728,
         "last_sync": "2026-12-02T06:00:05+07:00",
         "temperature_c": 48.5,
+        "network": "3G Viettel",
+        "signal_dbm": -87,
+        "last_error": "Không tải được tệp s12 (hết dung lượng)",
     }
     assert beat(client, board, token, {"health": health}).status_code == 200
     board.refresh_from_db()
@@ -41,6 +44,11 @@ def test_heartbeat_health_report_is_stored_and_shown(tree, client_for):
     rows = dict(services.health_rows(board))
     assert rows["Thời gian chạy"] == "2 giờ 1 phút"
     assert rows["Nhiệt độ"] == "48.5 °C"
+    assert rows["Kết nối mạng"] == "3G Viettel"
+    assert rows["Cường độ sóng"] == "-87 dBm"
+    assert rows["Lỗi gần nhất"].startswith("Không tải được")
+    long = beat(client, board, token, {"health": {"network": "x" * 41}})
+    assert long.status_code == 400 and "health.network" in long.json()["error"]
     bad = beat(client, board, token, {"health": {"temperature_c": "nóng"}})
     assert bad.status_code == 400 and "health.temperature_c" in bad.json()["error"]
     board.refresh_from_db()

@@ -44,6 +44,8 @@ pytestmark = pytest.mark.django_db
 SECRET = "Bimat90201x"
 PHONE = "0988777666"
 PROJECT_APPS = {
+    "alerts",
+    "api",
     "base",
     "broadcast",
     "bulletins",
@@ -118,7 +120,7 @@ VIEWSET_URLS, HAND_WRITTEN_URLS = admin_urls()
 
 
 def _victims(unit):
-    from broadcast.models import Delivery, Dispatch, Program, SpeakerCluster
+    from broadcast.models import Delivery, Dispatch, Program, SpeakerCluster, Stream
     from broadcast.models import Schedule as SpeakerSchedule
     from bulletins.models import Attachment
     from engage.models import Feedback, FeedbackPhoto, Question, SiteRating, Survey
@@ -182,6 +184,13 @@ def _victims(unit):
             Interrupt: interrupt,
             SpeakerCluster: cluster,
             Delivery: Delivery.objects.create(dispatch=dispatch, cluster=cluster),
+            Stream: Stream.objects.create(
+                unit=unit,
+                kind="live",
+                title=f"Luồng {SECRET}",
+                state="on_air",
+                dispatch=dispatch,
+            ),
             Question: Question.objects.create(
                 unit=unit,
                 code="HBIMAT01",
@@ -320,9 +329,27 @@ HAND_WRITTEN = {
     "broadcast_admin_program_edit": lambda v: {"pk": v.program.pk},
     "broadcast_admin_program_delete": lambda v: {"pk": v.program.pk},
     "broadcast_admin_emergency": None,
+    "broadcast_admin_subtree_schedules": None,
     "broadcast_admin_dispatch": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_dispatch_stop": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_cluster_add": None,
+    "broadcast_admin_cluster_log": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
+    "broadcast_admin_cluster_fm": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
+    "broadcast_admin_streams": None,
+    "broadcast_admin_relay_add": None,
+    "broadcast_admin_stream_live": None,
+    "broadcast_admin_stream_live_start": None,
+    "broadcast_admin_stream": lambda v: {"pk": v.by_model[_m("broadcast.Stream")].pk},
+    "broadcast_admin_stream_stop": lambda v: {
+        "pk": v.by_model[_m("broadcast.Stream")].pk
+    },
+    "broadcast_admin_stream_chunk": lambda v: {
+        "pk": v.by_model[_m("broadcast.Stream")].pk
+    },
     "broadcast_admin_cluster_credentials": lambda v: {
         "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
     },
@@ -419,6 +446,17 @@ def _snapshot(victims):
         if any(f.name == "unit" for f in model._meta.concrete_fields):
             count = model._default_manager.filter(unit=unit).count()
             state[f"count {model._meta.label}"] = count
+    # Another unit's group, schedule or interrupt reaching its boards (a
+    # district's groups may hold boards of its own subtree only).
+    state["groups holding its boards"] = (
+        _m("signage.BoardGroup").objects.filter(boards__unit=unit).count()
+    )
+    state["schedules reaching its boards"] = (
+        _m("signage.Schedule").objects.filter(groups__boards__unit=unit).count()
+    )
+    state["interrupts reaching its boards"] = (
+        _m("signage.Interrupt").objects.filter(groups__boards__unit=unit).count()
+    )
     state["deliveries"] = sorted(
         _m("bulletins.Delivery")
         .objects.filter(unit=unit)

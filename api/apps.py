@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = "API mở"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import schema  # noqa: F401 - the OpenAPI description of keys
