@@ -268,6 +268,9 @@ class HomePage(BasePage):
             .descendant_of(self)
             .filter(locale_id=self.locale_id)
             .select_related("image", "category")
+            # Cards and lists show title, date, summary and image: the body
+            # (the largest column, a StreamField) stays in the database.
+            .defer("body")
             .order_by("-first_published_at")[:RECENT_ARTICLES]
         )
         context["recent_articles"] = recent
