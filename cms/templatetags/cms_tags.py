@@ -50,9 +50,14 @@ def breadcrumbs(page):
 
 @register.simple_tag
 def page_translations(page):
-    """The page in every language it is published in, source (vi) first."""
+    """The page in every language it is published in, source (vi) first.
+    The same until a publish of the unit (cms.memo)."""
     if not isinstance(page, Page):
         return []
+    return memo(("translations", page.pk), lambda: _page_translations(page))
+
+
+def _page_translations(page):
     translations = list(
         page.get_translations(inclusive=True).live().select_related("locale")
     )
