@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from base.ratelimit import LIMITED_MESSAGE, client_ip, is_limited, ratelimit
 from base.units import unit_or_404
@@ -24,7 +25,7 @@ from .forms import (
 from .models import Feedback, Question, Survey
 from .pipeline import PUBLIC_STATUSES
 
-INVALID = "Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới."
+INVALID = gettext_lazy("Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới.")
 
 
 def lookup_ratelimit(view):
@@ -43,14 +44,14 @@ def lookup_ratelimit(view):
     return wrapped
 
 
-LOOKUP_LIMITED = (
+LOOKUP_LIMITED = gettext_lazy(
     "Bạn đã tra cứu quá nhiều mã trong thời gian ngắn. Vui lòng chờ một phút "
     "rồi thử lại."
 )
 
 
 def _limited(request, template, context):
-    context["error"] = LIMITED_MESSAGE
+    context["error"] = gettext_lazy(LIMITED_MESSAGE)
     return render(request, template, context, status=429)
 
 
