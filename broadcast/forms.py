@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 
 from base.choices import Priority
 
-from .models import WEEKDAYS, Program, Schedule, ScheduleKind, SpeakerCluster
+from .models import (
+    WEEKDAYS,
+    Program,
+    ProgramKind,
+    Schedule,
+    ScheduleKind,
+    SpeakerCluster,
+)
 from .speech import tts
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -132,7 +139,10 @@ class ScheduleForm(forms.ModelForm):
         if self.instance.pk and isinstance(self.initial.get("times"), list):
             self.initial["times"] = ", ".join(self.initial["times"])  # as typed
         subtree = unit.descendants(include_self=True)
-        self.fields["program"].queryset = Program.objects.filter(unit=unit)
+        # A stream's program plays only while its stream is on the air.
+        self.fields["program"].queryset = Program.objects.filter(unit=unit).exclude(
+            kind=ProgramKind.STREAM
+        )
         self.fields["target_units"].queryset = subtree.order_by("path")
         self.fields["target_clusters"].queryset = SpeakerCluster.objects.filter(
             unit__in=subtree, is_active=True

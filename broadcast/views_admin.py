@@ -24,8 +24,10 @@ from .models import (
     Delivery,
     Dispatch,
     Program,
+    ProgramKind,
     Schedule,
     SpeakerCluster,
+    Stream,
     looks_like_uuid,
 )
 from .pipeline import DeliveryState
@@ -129,7 +131,9 @@ def index(request, unit):
             "per_unit": per_unit,
             "monthly": monthly,
             "dispatches": dispatches,
-            "programs": Program.objects.filter(unit=unit)[:20],
+            "programs": Program.objects.filter(unit=unit).exclude(
+                kind=ProgramKind.STREAM
+            )[:20],
             "schedules": Schedule.objects.filter(unit=unit, is_active=True)
             .select_related("program")
             .prefetch_related("target_units", "target_clusters")[:50],
@@ -400,7 +404,14 @@ def dispatch_stop(request, pk, unit):
     dispatch = get_object_or_404(
         Dispatch, pk=pk, unit__in=unit.descendants(include_self=True)
     )
-    count = services.stop_dispatch(dispatch)
+    stream = Stream.objects.filter(dispatch=dispatch).first()
+    if stream is not None:
+        # A stream's dispatch: the encoder stops too (services.streams).
+        from .services import streams
+
+        count = streams.stop_stream(stream, reason="operator")
+    else:
+        count = services.stop_dispatch(dispatch)
     if count:
         messages.success(
             request, f"Đã gửi lệnh dừng tới {count} cụm loa; chờ thiết bị xác nhận."

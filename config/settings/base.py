@@ -96,6 +96,7 @@ SHARED_APPS = [
     "alerts",
     "api",
     "central",
+    "social",
     "pwa",
     "rest_framework",
     "drf_spectacular",
@@ -727,6 +728,23 @@ CELERY_BEAT_SCHEDULE["central-deliver-outbox"] = {
 CELERY_BEAT_SCHEDULE["central-monthly-figures"] = {
     "task": "central.tasks.send_monthly_figures",
     "schedule": crontab(day_of_month="1", hour="6", minute="0"),
+}
+# Zalo OA per unit (social/, docs/zalo.md): Zalo's endpoints (a local
+# stand-in in tests), retries, and the key the credentials are encrypted with
+# (a Fernet key; empty: derived from SECRET_KEY).
+ZALO_OAUTH_URL = os.environ.get(
+    "ZALO_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token"
+)
+ZALO_OPENAPI_URL = os.environ.get("ZALO_OPENAPI_URL", "https://openapi.zalo.me/v2.0")
+ZALO_TIMEOUT = float(os.environ.get("ZALO_TIMEOUT", "15"))
+ZALO_RETRY_SECONDS = int(os.environ.get("ZALO_RETRY_SECONDS", "120"))
+ZALO_RETRY_MAX = int(os.environ.get("ZALO_RETRY_MAX", "3600"))
+ZALO_MAX_ATTEMPTS = int(os.environ.get("ZALO_MAX_ATTEMPTS", "8"))
+ZALO_DEFAULT_COVER_URL = os.environ.get("ZALO_DEFAULT_COVER_URL", "")
+SOCIAL_CREDENTIALS_KEY = os.environ.get("SOCIAL_CREDENTIALS_KEY", "")
+CELERY_BEAT_SCHEDULE["social-zalo-post-due"] = {
+    "task": "social.tasks.post_due",
+    "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["alerts-poll-cap-sources"] = {
     "task": "alerts.tasks.poll_cap_sources",
