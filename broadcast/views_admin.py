@@ -571,6 +571,9 @@ def _cluster_page(request, unit, cluster, fm_form=None, status=200):
                 cluster=cluster, unit=unit, resolved_at__isnull=True
             ),
             "fm_form": fm_form,
+            "plans": cluster.plans.filter(day__gte=timezone.localdate())
+            .prefetch_related("items")
+            .order_by("day", "-version")[:4],
         },
         status=status,
     )
