@@ -104,7 +104,8 @@ def provision_ours():
     from tenants.models import Unit
     from tenants.services import create_unit, ensure_platform
 
-    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    # Every schema (public, template, units): later releases add migrations.
+    call_command("migrate_schemas", interactive=False, verbosity=0)
     ensure_platform()
     parent = None
     for code, name, kind in (
@@ -382,7 +383,7 @@ def fetch(port, host, path):
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}", headers={"Host": host}
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=120) as response:
         response.read()
         return response.status
 
@@ -487,6 +488,9 @@ def main():
             for round_number in range(args.rounds):
                 for name, (_env, _cwd, h, hp, ap) in sites.items():
                     for page, path in (("home", hp), ("article", ap)):
+                        print(
+                            f"  round {round_number + 1}: {name} {page} ...", flush=True
+                        )
                         results[(name, page)].append(
                             rate(
                                 servers[name][1],

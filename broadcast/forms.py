@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 
 from base.choices import Priority
 
-from .models import WEEKDAYS, Program, Schedule, ScheduleKind, SpeakerCluster
+from .models import (
+    WEEKDAYS,
+    Program,
+    ProgramKind,
+    Schedule,
+    ScheduleKind,
+    SpeakerCluster,
+)
 from .speech import tts
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -132,7 +139,10 @@ class ScheduleForm(forms.ModelForm):
         if self.instance.pk and isinstance(self.initial.get("times"), list):
             self.initial["times"] = ", ".join(self.initial["times"])  # as typed
         subtree = unit.descendants(include_self=True)
-        self.fields["program"].queryset = Program.objects.filter(unit=unit)
+        # A stream's program plays only while its stream is on the air.
+        self.fields["program"].queryset = Program.objects.filter(unit=unit).exclude(
+            kind=ProgramKind.STREAM
+        )
         self.fields["target_units"].queryset = subtree.order_by("path")
         self.fields["target_clusters"].queryset = SpeakerCluster.objects.filter(
             unit__in=subtree, is_active=True
@@ -334,3 +344,34 @@ class ClusterAddForm(forms.ModelForm):
         if volume is not None and not 0 <= volume <= 100:
             raise ValidationError("Âm lượng từ 0 đến 100 (%).")
         return volume
+
+
+class FmForm(forms.Form):
+    """Switch a cluster to an FM frequency, or back to the IP network
+    (protocol ``fm`` command, acknowledged by the device)."""
+
+    mode = forms.ChoiceField(
+        label="Nguồn phát",
+        choices=[("fm", "Thu sóng FM"), ("ip", "Mạng IP (tắt FM)")],
+        initial="fm",
+        widget=forms.RadioSelect,
+    )
+    frequency = forms.CharField(
+        label="Tần số FM (MHz)",
+        required=False,
+        max_length=10,
+        help_text="Từ 87,5 đến 108,0 MHz, bước 0,1; ví dụ 98,5.",
+    )
+
+    def clean(self):
+        from .services.clusters import fm_frequency
+
+        data = super().clean()
+        if data.get("mode") == "fm":
+            try:
+                data["frequency"] = fm_frequency(data.get("frequency"))
+            except ValidationError as exc:
+                self.add_error("frequency", exc)
+        else:
+            data["frequency"] = None
+        return data

@@ -132,6 +132,7 @@ def played_from_logs(subtree, period):
     rows = (
         PlayLog.objects.filter(
             unit_id__in=subtree.ids,
+            accepted=True,
             started_at__gte=period.start_dt,
             started_at__lt=period.end_dt,
         )

@@ -25,6 +25,8 @@ from base.choices import Priority
 
 from .choices import DeliveryState
 
+SOURCES = [("ip", "Mạng IP"), ("fm", "Sóng FM")]
+
 
 class SpeakerCluster(models.Model):
     """One cụm loa: a controller with one or more horns, in a hamlet."""
@@ -98,6 +100,34 @@ class SpeakerCluster(models.Model):
     config_acked_at = models.DateTimeField(
         "thiết bị nhận cấu hình lúc", null=True, blank=True, editable=False
     )
+    # FM fallback (protocol v1.1 ``fm`` command): the frequency the officer
+    # chose, the last command and its ack; what the device says it plays
+    # from (``source`` in status and heartbeat).
+    fm_frequency = models.DecimalField(
+        "tần số FM (MHz)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    fm_mode = models.CharField(
+        "chế độ thu", max_length=2, choices=SOURCES, default="ip", editable=False
+    )
+    fm_cid = models.UUIDField(null=True, blank=True, editable=False)
+    fm_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    fm_acked_at = models.DateTimeField(
+        "thiết bị nhận lệnh FM lúc", null=True, blank=True, editable=False
+    )
+    source = models.CharField(
+        "đang thu từ", max_length=2, choices=SOURCES, blank=True, editable=False
+    )
+    reported_frequency = models.DecimalField(
+        "tần số thiết bị báo (MHz)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    # When the commune and district were told the cluster is offline
+    # (services.alert_offline_clusters); cleared when it comes back.
+    offline_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,12 +169,88 @@ class SpeakerCluster(models.Model):
         return "Đã gửi, chờ thiết bị xác nhận"
 
     @property
+    def fm_state(self):
+        """What the officer reads about the last FM/IP switch."""
+        if self.fm_cid is None:
+            return ""
+        what = (
+            f"Thu FM {self.fm_frequency} MHz".replace(".", ",")
+            if self.fm_mode == "fm"
+            else "Về mạng IP"
+        )
+        if self.fm_acked_at:
+            local = timezone.localtime(self.fm_acked_at)
+            return f"{what}: thiết bị đã nhận lúc {local:%H:%M %d/%m/%Y}"
+        return f"{what}: đã gửi, chờ thiết bị xác nhận"
+
+    @property
+    def source_label(self):
+        """Where the device says it plays from (status/heartbeat)."""
+        if self.source == "fm":
+            if self.reported_frequency is None:
+                return "Sóng FM"
+            return f"Sóng FM {self.reported_frequency} MHz".replace(".", ",")
+        if self.source == "ip":
+            return "Mạng IP"
+        return "—"
+
+    @property
+    def now_playing_title(self):
+        """The title of what the device says it plays (heartbeat ``playing``)."""
+        if not self.now_playing:
+            return ""
+        title = (
+            Dispatch.objects.filter(cid=self.now_playing)
+            .values_list("program__title", flat=True)
+            .first()
+            if looks_like_uuid(self.now_playing)
+            else None
+        )
+        return title or self.now_playing
+
+    @property
     def is_stale(self):
         """Online by its retained status but silent for three heartbeats."""
         if not self.last_seen:
             return True
         limit = settings.BROADCAST_HEARTBEAT_SECONDS * 3
         return (timezone.now() - self.last_seen).total_seconds() > limit
+
+
+def looks_like_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+class ClusterAlert(models.Model):
+    """A notice to a unit's officers about one of its clusters (today: offline
+    for longer than ``BROADCAST_OFFLINE_ALERT_MINUTES``). The commune that owns
+    the cluster and the district above it each get a row, shown on their admin
+    dashboard and e-mailed; it is resolved when the cluster is back."""
+
+    cluster = models.ForeignKey(
+        SpeakerCluster, on_delete=models.CASCADE, related_name="alerts"
+    )
+    unit = models.ForeignKey(
+        "tenants.Unit", verbose_name="đơn vị nhận", on_delete=models.CASCADE
+    )
+    kind = models.CharField(max_length=20, default="offline")
+    message = models.CharField("nội dung", max_length=500)
+    raised_at = models.DateTimeField("lúc", default=timezone.now)
+    emailed_to = models.JSONField(default=list, blank=True)
+    resolved_at = models.DateTimeField("đã kết nối lại lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cảnh báo cụm loa"
+        verbose_name_plural = "cảnh báo cụm loa"
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["unit", "resolved_at"])]
+
+    def __str__(self):
+        return self.message
 
 
 def audio_storage():
@@ -314,6 +420,10 @@ class Dispatch(models.Model):
     skipped_off_hours = models.PositiveIntegerField(
         "số cụm loa ngoài giờ bật", default=0
     )
+    # The plan item this dispatch airs (a schedule's occurrence, the same id
+    # in every device's plan): a device that played it offline from its plan
+    # does not play it again, and its report names it.
+    item = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = "lượt phát"
@@ -443,8 +553,32 @@ class BulletinRequest(models.Model):
         ordering = ["-emergency", "created_at", "pk"]
 
 
+class PlayResult(models.TextChoices):
+    COMPLETED = "completed", "Phát xong"
+    PREEMPTED = "preempted", "Bị ngắt (phát khẩn cấp)"
+    STOPPED = "stopped", "Đã dừng"
+    FAILED = "failed", "Lỗi"
+
+
+class PlayReject(models.TextChoices):
+    """Why a play report does not count toward hours aired."""
+
+    RESULT = "result", "Kết quả không thuộc danh sách của giao thức"
+    UNKNOWN = "unknown", "Không có lệnh phát tương ứng cho cụm loa này"
+    TIMES = "times", "Thiếu hoặc sai thời điểm bắt đầu/kết thúc"
+    WINDOW = "window", "Thời điểm phát nằm ngoài thời hạn của lệnh"
+    DURATION = "duration", "Số giây phát vượt thời lượng chương trình"
+    DUPLICATE = "duplicate", "Đã có báo cáo khác cho lần phát này"
+
+
 class PlayLog(models.Model):
-    """What a device reports it played (protocol v1 ``play`` messages)."""
+    """What a device reports it played (protocol ``play`` messages).
+
+    Every report is kept; only ``accepted`` ones count toward hours aired
+    (``services.plays.check_report``: result from the protocol's list, times
+    within the command's window, seconds at most the program's length plus a
+    margin). A rejected one keeps the reason and the report as received.
+    """
 
     cluster = models.ForeignKey(
         SpeakerCluster, on_delete=models.CASCADE, related_name="play_logs"
@@ -460,19 +594,90 @@ class PlayLog(models.Model):
     ended_at = models.DateTimeField("kết thúc")
     seconds = models.FloatField("số giây đã phát")
     result = models.CharField("kết quả", max_length=20)
+    accepted = models.BooleanField("được tính", default=True)
+    reject_reason = models.CharField(
+        "lý do không tính", max_length=20, choices=PlayReject.choices, blank=True
+    )
+    received_at = models.DateTimeField("nhận lúc", null=True, blank=True)
+    report = models.JSONField("báo cáo gốc", default=dict, blank=True)
+    # The plan item played (a schedule's occurrence), when the report names
+    # one: plays made offline from the device's plan carry it instead of a cid.
+    item = models.UUIDField(null=True, blank=True)
 
     class Meta:
         verbose_name = "nhật ký phát"
         verbose_name_plural = "nhật ký phát"
         ordering = ["-started_at"]
-        # The reports' hours-broadcast figures sum a year of logs per unit:
-        # a covering index lets PostgreSQL read them from the index alone.
+        # The reports' hours-broadcast figures sum a year of accepted logs
+        # per unit: a covering index lets PostgreSQL read them from the
+        # index alone.
         indexes = [
             models.Index(
                 fields=["unit", "started_at"],
                 include=["program", "seconds"],
+                condition=models.Q(accepted=True),
                 name="bc_playlog_unit_time",
+            ),
+            models.Index(fields=["cluster", "-started_at"], name="bc_playlog_cluster"),
+        ]
+
+    @property
+    def result_label(self):
+        try:
+            return PlayResult(self.result).label
+        except ValueError:
+            return self.result
+
+
+class DevicePlan(models.Model):
+    """One version of a device's day (protocol ``plan`` command): what its
+    schedules will play that day, sent ahead so the device plays it even if
+    the network drops. A newer version replaces the day's list; versions
+    only grow per cluster (``services.plans``)."""
+
+    cluster = models.ForeignKey(
+        SpeakerCluster, on_delete=models.CASCADE, related_name="plans"
+    )
+    day = models.DateField("ngày")
+    version = models.PositiveIntegerField("phiên bản")
+    cid = models.UUIDField(default=uuid.uuid4, unique=True)
+    # Of the items (ids, programs, audio hashes, times): an unchanged day is
+    # not sent again.
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    acked_at = models.DateTimeField("thiết bị nhận lúc", null=True, blank=True)
+    detail = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "lịch phát của thiết bị"
+        verbose_name_plural = "lịch phát của thiết bị"
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "version"], name="one_plan_version_per_cluster"
             )
+        ]
+        indexes = [models.Index(fields=["cluster", "day", "-version"])]
+
+
+class PlanItem(models.Model):
+    """One program at one time in a device's plan."""
+
+    plan = models.ForeignKey(DevicePlan, on_delete=models.CASCADE, related_name="items")
+    item = models.UUIDField(db_index=True)
+    schedule = models.ForeignKey(
+        Schedule, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE)
+    at = models.DateTimeField()
+    not_after = models.DateTimeField()
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "item"], name="one_item_per_plan")
         ]
 
 

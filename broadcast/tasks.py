@@ -41,3 +41,15 @@ def sweep():
     services.process_bulletin_requests()
     publish_outbox.delay()
     return expired, retried
+
+
+@shared_task
+def alert_offline_clusters():
+    """Clusters silent too long: notice and e-mail to commune and district."""
+    return services.alert_offline_clusters()
+
+
+@shared_task
+def send_plans():
+    """Each device's plan of today and tomorrow, when it changed."""
+    return services.send_plans()

@@ -20,7 +20,16 @@ from base.choices import Priority
 
 from . import services
 from .forms import EmergencyForm, ProgramEditForm, ProgramForm, ScheduleForm
-from .models import Delivery, Dispatch, Program, Schedule, SpeakerCluster
+from .models import (
+    Delivery,
+    Dispatch,
+    Program,
+    ProgramKind,
+    Schedule,
+    SpeakerCluster,
+    Stream,
+    looks_like_uuid,
+)
 from .pipeline import DeliveryState
 
 
@@ -73,6 +82,15 @@ def index(request, unit):
         # three heartbeats.
         cluster.is_offline = not cluster.online or cluster.is_stale
     clusters.sort(key=lambda c: (not c.is_offline, c.unit.path, c.hamlet, c.name))
+    playing = {c.now_playing for c in clusters if c.now_playing}
+    titles = {
+        str(cid): title
+        for cid, title in Dispatch.objects.filter(
+            cid__in=[p for p in playing if looks_like_uuid(p)]
+        ).values_list("cid", "program__title")
+    }
+    for cluster in clusters:
+        cluster.playing_title = titles.get(cluster.now_playing, cluster.now_playing)
     today = timezone.localdate()
     below = list(unit.descendants().order_by("path"))
     hours = services.hours_aired_by_unit(below, today.year, today.month)
@@ -113,7 +131,9 @@ def index(request, unit):
             "per_unit": per_unit,
             "monthly": monthly,
             "dispatches": dispatches,
-            "programs": Program.objects.filter(unit=unit)[:20],
+            "programs": Program.objects.filter(unit=unit).exclude(
+                kind=ProgramKind.STREAM
+            )[:20],
             "schedules": Schedule.objects.filter(unit=unit, is_active=True)
             .select_related("program")
             .prefetch_related("target_units", "target_clusters")[:50],
@@ -384,7 +404,14 @@ def dispatch_stop(request, pk, unit):
     dispatch = get_object_or_404(
         Dispatch, pk=pk, unit__in=unit.descendants(include_self=True)
     )
-    count = services.stop_dispatch(dispatch)
+    stream = Stream.objects.filter(dispatch=dispatch).first()
+    if stream is not None:
+        # A stream's dispatch: the encoder stops too (services.streams).
+        from .services import streams
+
+        count = streams.stop_stream(stream, reason="operator")
+    else:
+        count = services.stop_dispatch(dispatch)
     if count:
         messages.success(
             request, f"Đã gửi lệnh dừng tới {count} cụm loa; chờ thiết bị xác nhận."
@@ -497,3 +524,77 @@ def cluster_revoke(request, pk, unit):
         "cho đến khi được cấp khóa mới.",
     )
     return redirect("broadcast_admin_cluster_credentials", pk=cluster.pk)
+
+
+@unit_permission_required("broadcast.view_speakercluster")
+def cluster_log(request, pk, unit):
+    """One cluster as it is: what its device reports (presence, volume,
+    firmware, what plays, IP or FM), its open alerts, the FM switch, and its
+    play log (what, when, how long, result; reports not counted toward hours
+    aired with why)."""
+    return _cluster_page(request, unit, _cluster_of(unit, pk))
+
+
+def _cluster_page(request, unit, cluster, fm_form=None, status=200):
+    from django.core.paginator import Paginator
+
+    from .forms import FmForm
+    from .models import ClusterAlert, PlayLog
+
+    logs = PlayLog.objects.filter(cluster=cluster).select_related("program")
+    rejected_only = request.GET.get("loai") == "khong-tinh"
+    if rejected_only:
+        logs = logs.filter(accepted=False)
+    page = Paginator(logs.order_by("-started_at", "-pk"), 50).get_page(
+        request.GET.get("p")
+    )
+    cluster.is_offline = not cluster.online or cluster.is_stale
+    if fm_form is None:
+        fm_form = FmForm(
+            initial={
+                "mode": "fm",
+                "frequency": str(cluster.fm_frequency or "").replace(".", ","),
+            }
+        )
+    return render(
+        request,
+        "broadcast/admin/cluster_log.html",
+        {
+            "unit": unit,
+            "cluster": cluster,
+            "page": page,
+            "rejected_only": rejected_only,
+            "rejected_count": PlayLog.objects.filter(
+                cluster=cluster, accepted=False
+            ).count(),
+            "alerts": ClusterAlert.objects.filter(
+                cluster=cluster, unit=unit, resolved_at__isnull=True
+            ),
+            "fm_form": fm_form,
+            "plans": cluster.plans.filter(day__gte=timezone.localdate())
+            .prefetch_related("items")
+            .order_by("day", "-version")[:4],
+        },
+        status=status,
+    )
+
+
+@unit_permission_required("broadcast.change_speakercluster")
+@require_POST
+def cluster_fm(request, pk, unit):
+    """ "Chuyển sang FM" / back to IP: an ``fm`` command to the device."""
+    from .forms import FmForm
+
+    cluster = _cluster_of(unit, pk)
+    form = FmForm(request.POST)
+    if not form.is_valid():
+        return _cluster_page(request, unit, cluster, fm_form=form, status=400)
+    mode, frequency = form.cleaned_data["mode"], form.cleaned_data["frequency"]
+    services.switch_source(cluster, mode, frequency)
+    if mode == "fm":
+        shown = str(frequency).replace(".", ",")
+        text = f"Đã gửi lệnh chuyển “{cluster.name}” sang FM {shown} MHz."
+        messages.success(request, text)
+    else:
+        messages.success(request, f"Đã gửi lệnh đưa “{cluster.name}” về mạng IP.")
+    return redirect("broadcast_admin_cluster_log", pk=cluster.pk)

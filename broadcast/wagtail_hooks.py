@@ -5,11 +5,14 @@ clusters and deliveries; all filtered to the unit whose admin is open.
 """
 
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from base.admin import UnitScopedViewSet
+from tenants.services import current_unit
 
 from . import views_admin, views_streams, views_subtree
 from .models import Delivery, SpeakerCluster
@@ -32,6 +35,7 @@ class ClusterViewSet(UnitScopedViewSet):
         "volume",
         "reported_volume",
         "firmware",
+        "now_playing_title",
         "config_state",
     ]
     list_filter = ["online", "is_active"]
@@ -115,6 +119,51 @@ class BroadcastGroup(ViewSetGroup):
         return items + super().get_submenu_items()
 
 
+class OfflineAlertPanel(Component):
+    """Clusters of the unit (a commune) or of its communes (a district)
+    offline for too long, on top of the admin dashboard."""
+
+    order = 20
+
+    def __init__(self, alerts):
+        self.alerts = alerts
+
+    def render_html(self, parent_context=None):
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            (
+                (reverse("broadcast_admin_cluster_log", args=[a.cluster_id]), a.message)
+                for a in self.alerts
+            ),
+        )
+        return format_html(
+            '<section class="panel bc-offline-alerts" role="alert" style="border-left:'
+            "4px solid #b00020;padding:.8em 1.2em;margin-bottom:1.5em;"
+            'background:#fff4f4"><h2>Cụm loa mất kết nối</h2><ul>{}</ul>'
+            '<p><a class="button button-small" href="{}">Mở tổng quan truyền thanh'
+            "</a></p></section>",
+            items,
+            reverse("broadcast_admin_index"),
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def add_offline_alerts(request, panels):
+    from .models import ClusterAlert
+
+    unit = current_unit()
+    if unit is None or not request.user.has_perm("broadcast.view_speakercluster"):
+        return
+    alerts = list(
+        ClusterAlert.objects.filter(unit=unit, resolved_at__isnull=True).order_by(
+            "-raised_at"
+        )[:20]
+    )
+    if alerts:
+        panels.append(OfflineAlertPanel(alerts))
+
+
 class BelowMenuItem(MenuItem):
     """Shown in a district's or the province's admin (units below it)."""
 
@@ -193,6 +242,16 @@ def register_broadcast_admin_urls():
             "truyen-thanh/cum-loa/them/",
             views_admin.cluster_add,
             name="broadcast_admin_cluster_add",
+        ),
+        path(
+            "truyen-thanh/cum-loa/<int:pk>/nhat-ky/",
+            views_admin.cluster_log,
+            name="broadcast_admin_cluster_log",
+        ),
+        path(
+            "truyen-thanh/cum-loa/<int:pk>/fm/",
+            views_admin.cluster_fm,
+            name="broadcast_admin_cluster_fm",
         ),
         path(
             "truyen-thanh/cum-loa/<int:pk>/khoa/",

@@ -2,20 +2,22 @@
 process: the unit's Wagtail ``Site``, its locales, its ``ThemeSettings``
 and its menu.
 
-An uncached page used to read them from the database on every request (a
-third of its queries). They change only when an editor saves them, and
-every such save bumps the unit's page-cache *generation*
-(``cms.cache.invalidate_unit_pages``: publish, unpublish, move, delete, a
-setting, a snippet, a site or a locale). ``UnitMemoMiddleware`` reads the
-generation once per request (one Redis GET) and the memo of the unit is kept
-only while the generation is the same, at most ``CMS_UNIT_MEMO_SECONDS``,
-for the ``CMS_UNIT_MEMO_UNITS`` units served last. So a save in one process
-is seen by every other process at its next request.
+An uncached page used to read them from the database (and Wagtail's site
+root paths from Redis) on every request: a third of its queries. They change
+only when an editor saves them, and every such save bumps the unit's page-
+cache *generation* (``cms.cache.invalidate_unit_pages``: publish, unpublish,
+move, delete, a setting, a snippet, a site or a locale).
+``UnitMemoMiddleware`` reads the generation once per request (one Redis GET)
+and the memo of the unit is kept only while the generation is the same, at
+most ``CMS_UNIT_MEMO_SECONDS``, for the ``CMS_UNIT_MEMO_UNITS`` units served
+last. So a save in one process is seen by every other process at its next
+request.
 
-Outside a request (tasks, commands, the shell) nothing is memoised. Values
-are returned as copies (model instances, lists of them): a caller that
-changes one, such as an admin form bound to the settings, never changes the
-memo.
+Outside a request (tasks, commands, the shell) nothing is memoised. Model
+instances are returned as copies: a caller that changes one, such as an
+admin form bound to the settings, never changes the memo. Lists (the menu,
+the language links, Wagtail's site root paths) are new lists of shared,
+read-only items.
 """
 
 import contextvars
@@ -31,8 +33,10 @@ _units = OrderedDict()  # schema -> (generation, expires, {key: value})
 
 
 def _copy(value):
+    # A list (a menu, language links) is the caller's own; its items are
+    # shared and read only (templates).
     if isinstance(value, list):
-        return [copy.copy(item) for item in value]
+        return list(value)
     return copy.copy(value)
 
 
@@ -81,9 +85,20 @@ class UnitMemoMiddleware:
             site = memo(("site", *_host_port(request)), lambda: _site(request))
             if site is not None:
                 request._wagtail_site = _fresh(site)
+            # Every page link reads Wagtail's site root paths (Redis) once
+            # per request; they change with a Site or a home page.
+            request._wagtail_cached_site_root_paths = memo(
+                ("root-paths",), _site_root_paths
+            )
             return self.get_response(request)
         finally:
             _generation.reset(token)
+
+
+def _site_root_paths():
+    from wagtail.models import Site
+
+    return Site.get_site_root_paths()
 
 
 def _host_port(request):

@@ -235,6 +235,11 @@ class PublicationMixin(models.Model):
 # --- the tree -----------------------------------------------------------------------
 
 
+# The articles the home page reads: its latest six, and those grouped by
+# category (a category older than the last 60 articles is left out).
+RECENT_ARTICLES = 60
+
+
 class HomePage(BasePage):
     """The root of a unit's site; its children are the mandated sections."""
 
@@ -255,14 +260,18 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest"] = (
+        # One read for "Tin mới" (the first six) and the news by category
+        # below it (themes' news_by_category groups the rest).
+        recent = list(
             ArticlePage.objects.live()
             .filter(public_q())
             .descendant_of(self)
             .filter(locale_id=self.locale_id)
-            .select_related("image")
-            .order_by("-first_published_at")[:6]
+            .select_related("image", "category")
+            .order_by("-first_published_at")[:RECENT_ARTICLES]
         )
+        context["recent_articles"] = recent
+        context["latest"] = recent[:6]
         context["announcements"] = AnnouncementPage.current(
             AnnouncementPage.objects.live()
             .filter(public_q())

@@ -17,20 +17,24 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),
     path("", include("api.urls")),
     path("", include("syndication.urls")),
-    path("", include("search.urls")),
-    path("", include("engage.urls")),
     path("", include("bulletins.urls")),
     path("", include("alerts.urls")),
     path("", include("pwa.urls")),
     path("", include("signage.urls")),
     path("", include("broadcast.urls")),
     path("", include("reports.urls")),
+    # The statements are written in Vietnamese only: one address.
     path("", include("themes.urls")),
 ]
 # Pages in the unit's extra languages live under /km/, /en/, ...; Vietnamese
-# (the source) stays at the root.
+# (the source) stays at the root. So do the citizens' forms and search: a
+# Khmer reader keeps the Khmer chrome there (/km/tim-kiem/), and {% url %}
+# links keep the reader's language.
 urlpatterns += i18n_patterns(
-    path("", include(wagtail_urls)), prefix_default_language=False
+    path("", include("search.urls")),
+    path("", include("engage.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
 )
 
 # Error pages with the site's chrome and a way back (base/views.py).

@@ -4,20 +4,24 @@ import re
 
 from django import forms
 from django.utils.html import strip_tags
+from django.utils.translation import gettext, gettext_lazy
 
 from . import pending
 from .choices import Category, FeedbackKind, QuestionKind
 from .images import MAX_PHOTOS, clean_photo
 from .models import Feedback, Question, SiteRating
 
-REQUIRED = "Vui lòng nhập mục này."
-HONEYPOT_MESSAGE = "Không gửi được. Nếu bạn là người dùng, hãy để trống ô “Trang web”."
+REQUIRED = gettext_lazy("Vui lòng nhập mục này.")
+HONEYPOT_MESSAGE = gettext_lazy(
+    "Không gửi được. Nếu bạn là người dùng, hãy để trống ô “Trang web”."
+)
 
 
 PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
-PHONE_MESSAGE = (
+PHONE_MESSAGE = gettext_lazy(
     "Số điện thoại chưa đúng: nhập 10 chữ số bắt đầu bằng 0 (ví dụ 0912345678)."
 )
+EMAIL_MESSAGE = gettext_lazy("Địa chỉ thư điện tử không hợp lệ.")
 
 
 class CitizenBoundField(forms.BoundField):
@@ -66,9 +70,23 @@ class CitizenForm(forms.Form):
             field.error_messages.setdefault("required", REQUIRED)
             field.error_messages["required"] = REQUIRED
             if isinstance(field, forms.CharField) and field.max_length:
-                field.error_messages["max_length"] = (
-                    f"Tối đa {field.max_length} ký tự, hãy rút gọn."
-                )
+                field.error_messages["max_length"] = gettext(
+                    "Tối đa %(n)s ký tự, hãy rút gọn."
+                ) % {"n": field.max_length}
+        # The chrome in the reader's language (locale/km): labels, help and
+        # choices are Vietnamese source strings, looked up in the catalogue.
+        for field in self.fields.values():
+            if field.label:
+                field.label = gettext(str(field.label))
+            if field.help_text:
+                field.help_text = gettext(str(field.help_text))
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                field.choices = [
+                    (value, gettext(str(label)) if label else label)
+                    for value, label in field.choices
+                ]
 
     def clean_phone(self):
         """A Vietnamese phone number, spaces and dots allowed when typed."""
@@ -98,7 +116,7 @@ class QuestionForm(CitizenForm, forms.ModelForm):
         model = Question
         fields = ["name", "phone", "email", "category", "title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6, "maxlength": 4000})}
-        error_messages = {"email": {"invalid": "Địa chỉ thư điện tử không hợp lệ."}}
+        error_messages = {"email": {"invalid": EMAIL_MESSAGE}}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -133,7 +151,7 @@ class FeedbackForm(CitizenForm, forms.ModelForm):
             "email",
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 6, "maxlength": 6000})}
-        error_messages = {"email": {"invalid": "Địa chỉ thư điện tử không hợp lệ."}}
+        error_messages = {"email": {"invalid": EMAIL_MESSAGE}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,7 +166,9 @@ class FeedbackForm(CitizenForm, forms.ModelForm):
     def clean_photos(self):
         files = self.cleaned_data.get("photos") or []
         if len(files) + len(self.kept) > MAX_PHOTOS:
-            raise forms.ValidationError(f"Chỉ gửi được tối đa {MAX_PHOTOS} ảnh.")
+            raise forms.ValidationError(
+                gettext("Chỉ gửi được tối đa %(n)s ảnh.") % {"n": MAX_PHOTOS}
+            )
         new = [(getattr(f, "name", "ảnh"), clean_photo(f)) for f in files]
         self.new_photos = new
         return [k["photo"] for k in self.kept] + [photo for _label, photo in new]
@@ -222,8 +242,8 @@ class SurveyAnswerForm(CitizenForm):
                 )
             field.label = q.text
             field.required = q.required
-            field.error_messages["required"] = "Vui lòng trả lời câu hỏi này."
-            field.error_messages["invalid_choice"] = "Lựa chọn không hợp lệ."
+            field.error_messages["required"] = gettext("Vui lòng trả lời câu hỏi này.")
+            field.error_messages["invalid_choice"] = gettext("Lựa chọn không hợp lệ.")
             field.question = q
             self.fields[name] = field
         # The honeypot last, out of the way.

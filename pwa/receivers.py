@@ -21,7 +21,12 @@ def on_bulletin_sent(sender, bulletin, new_status, **kwargs):
 
 @receiver(page_published, dispatch_uid="pwa_push_page")
 def on_page_published(sender, instance, **kwargs):
-    if not getattr(instance.specific, "push_to_phones", False):
+    # Wagtail sends the specific class; only page types with the field can
+    # be pushed (and the template schema has no content types to look up).
+    if not hasattr(sender, "push_to_phones"):
+        return
+    page = instance if isinstance(instance, sender) else instance.specific
+    if not page.push_to_phones:
         return
     from tenants.services import current_unit
 

@@ -127,17 +127,19 @@ def evaluate(root, period, *, plan=None, subtree=None, keys=None, laggards=8):
         target = target_for(plan, indicator.key, period)
         value = (100 * num / den if den else None) if pct else num
         lag = []
-        if pct:
-            parts = [
-                Part(subtree.by_id[u], n, d, True)
-                for u, (n, d) in per_unit.items()
-                if d and u in subtree.by_id
-            ]
+        if pct and laggards:
             bar = float(target.value) if target else 100.0
-            lag = sorted(
-                (p for p in parts if p.value < bar),
-                key=lambda p: (p.value, p.unit.path),
-            )[:laggards]
+            # (value, path) of every unit under the bar, sorted; the Parts are
+            # built for the few shown only.
+            under = []
+            for unit_id, (n, d) in per_unit.items():
+                unit = subtree.by_id.get(unit_id)
+                if d and unit is not None:
+                    part_value = round(100 * n / d, 1)
+                    if part_value < bar:
+                        under.append((part_value, unit.path, unit, n, d))
+            under.sort(key=lambda item: item[:2])
+            lag = [Part(unit, n, d, True) for _, _, unit, n, d in under[:laggards]]
         rows.append(
             Row(
                 indicator=indicator,

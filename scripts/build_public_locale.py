@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - msgids are whole Vietnamese sentences, kept on one line to be found
 """Build the Khmer catalogue of the public sites' chrome.
 
 Public templates mark their text with ``{% trans %}`` in Vietnamese (the
@@ -10,8 +11,8 @@ home page, search box, contacts). Run after changing a public template:
     .venv/bin/python scripts/build_public_locale.py          # fill + compile
     .venv/bin/python scripts/build_public_locale.py --todo   # untranslated
 
-Translations already in the .po are kept; ``KM`` below fills the empty
-ones. The .mo is written with polib (committed), so running the site needs
+``KM`` below is the translation (it wins over the .po); entries it does
+not name keep what the .po has. The .mo is written with polib (committed), so running the site needs
 no gettext.
 """
 
@@ -90,6 +91,184 @@ KM = {
     "Đơn vị hành chính trực thuộc": "អង្គភាពរដ្ឋបាលក្រោមឱវាទ",
     "%(n)s đơn vị": "%(n)s អង្គភាព",
     "Gửi phản ánh, kiến nghị": "ផ្ញើបណ្តឹង និងសំណូមពរ",
+    # Citizens' forms (engage/forms.py, templates/engage) and search.
+    "Vui lòng nhập mục này.": "សូមបំពេញចំណុចនេះ។",
+    "Không gửi được. Nếu bạn là người dùng, hãy để trống ô “Trang web”.": (
+        "មិនអាចផ្ញើបានទេ។ បើអ្នកជាអ្នកប្រើប្រាស់ សូមទុកប្រអប់ “គេហទំព័រ” ឱ្យនៅទទេ។"
+    ),
+    "Số điện thoại chưa đúng: nhập 10 chữ số bắt đầu bằng 0 (ví dụ 0912345678).": (
+        "លេខទូរស័ព្ទមិនត្រឹមត្រូវ៖ សូមបញ្ចូលលេខ ១០ ខ្ទង់ ចាប់ផ្តើមដោយ 0 (ឧទាហរណ៍ 0912345678)។"
+    ),
+    "Địa chỉ thư điện tử không hợp lệ.": "អាសយដ្ឋានអ៊ីមែលមិនត្រឹមត្រូវ។",
+    "Tối đa %(n)s ký tự, hãy rút gọn.": "អតិបរមា %(n)s តួអក្សរ សូមសរសេរឱ្យខ្លីជាងនេះ។",
+    "Chỉ gửi được tối đa %(n)s ảnh.": "អាចផ្ញើរូបថតបានច្រើនបំផុត %(n)s សន្លឹក។",
+    "Vui lòng trả lời câu hỏi này.": "សូមឆ្លើយសំណួរនេះ។",
+    "Lựa chọn không hợp lệ.": "ជម្រើសមិនត្រឹមត្រូវ។",
+    "Đơn vị này": "អង្គភាពនេះ",
+    "Văn bản": "ឯកសារផ្លូវការ",
+    "Sự kiện": "ព្រឹត្តិការណ៍",
+    "Toàn huyện": "ទូទាំងស្រុក",
+    "Toàn tỉnh": "ទូទាំងខេត្ត",
+    "Trang": "ទំព័រ",
+    "Tài liệu": "ឯកសារ",
+    "Hỏi đáp": "សំណួរ-ចម្លើយ",
+    "Thông tin thiết yếu": "ព័ត៌មានចាំបាច់",
+    "Họ tên, điện thoại và thư điện tử không bắt buộc. Sau khi gửi, bạn nhận được mã theo dõi để xem câu trả lời.": (
+        "ឈ្មោះ ទូរស័ព្ទ និងអ៊ីមែល មិនចាំបាច់ទេ។ ក្រោយពេលផ្ញើ អ្នកនឹងទទួលបានលេខកូដតាមដាន ដើម្បីមើលចម្លើយ។"
+    ),
+    "Câu hỏi tương tự đã được trả lời": "សំណួរស្រដៀងគ្នាដែលបានឆ្លើយរួច",
+    "Phản ánh, kiến nghị về việc thực hiện chính sách, thủ tục ở địa phương. Ảnh gửi kèm được xóa thông tin vị trí trước khi lưu.": (
+        "បណ្តឹង និងសំណូមពរអំពីការអនុវត្តគោលនយោបាយ និងនីតិវិធីនៅមូលដ្ឋាន។ "
+        "ព័ត៌មានទីតាំងក្នុងរូបថតភ្ជាប់ត្រូវបានលុបចោលមុនពេលរក្សាទុក។"
+    ),
+    "Ảnh đã chọn được giữ lại": "រូបថតដែលបានជ្រើសរើសត្រូវបានរក្សាទុក",
+    "Ảnh bạn chọn lần trước đã được giữ lại, không cần chọn lại. Bỏ dấu chọn nếu không muốn gửi ảnh đó.": (
+        "រូបថតដែលអ្នកបានជ្រើសរើសលើកមុនត្រូវបានរក្សាទុក មិនចាំបាច់ជ្រើសរើសម្តងទៀតទេ។ "
+        "ដោះសញ្ញាធីកចេញ បើមិនចង់ផ្ញើរូបថតនោះ។"
+    ),
+    "Ảnh": "រូបថត",
+    "Gửi phản ánh": "ផ្ញើបណ្តឹង",
+    "Chưa có kết quả nào được công bố.": "មិនទាន់មានលទ្ធផលណាមួយត្រូវបានប្រកាសទេ។",
+    "Chưa gửi được: vui lòng sửa các mục dưới đây.": "មិនទាន់ផ្ញើបានទេ៖ សូមកែចំណុចខាងក្រោម។",
+    "Chưa gửi được: vui lòng sửa các mục được đánh dấu bên dưới.": (
+        "មិនទាន់ផ្ញើបានទេ៖ សូមកែចំណុចដែលបានសម្គាល់ខាងក្រោម។"
+    ),
+    "Bạn đã tra cứu quá nhiều mã trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại.": (
+        "អ្នកបានស្វែងរកលេខកូដច្រើនពេកក្នុងរយៈពេលខ្លី។ សូមរង់ចាំមួយនាទី ហើយព្យាយាមម្តងទៀត។"
+    ),
+    "Bạn đã gửi quá nhiều lần trong thời gian ngắn. Nội dung bạn nhập vẫn được giữ nguyên, vui lòng chờ vài phút rồi thử lại.": (
+        "អ្នកបានផ្ញើច្រើនដងពេកក្នុងរយៈពេលខ្លី។ ខ្លឹមសារដែលអ្នកបានបញ្ចូលនៅដដែល "
+        "សូមរង់ចាំពីរបីនាទី ហើយព្យាយាមម្តងទៀត។"
+    ),
+    "Họ tên, điện thoại và thư điện tử chỉ dùng để cơ quan liên hệ, trả lời bạn; không công khai trên trang (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân).": (
+        "ឈ្មោះ ទូរស័ព្ទ និងអ៊ីមែល ប្រើតែសម្រាប់ឱ្យស្ថាប័នទាក់ទង និងឆ្លើយតបអ្នកប៉ុណ្ណោះ "
+        "មិនបង្ហាញជាសាធារណៈលើគេហទំព័រទេ (អនុក្រឹត្យ 13/2023/NĐ-CP ស្តីពីការការពារទិន្នន័យផ្ទាល់ខ្លួន)។"
+    ),
+    "Xem thông báo về xử lý dữ liệu cá nhân": "មើលសេចក្តីជូនដំណឹងអំពីការដំណើរការទិន្នន័យផ្ទាល់ខ្លួន",
+    "Xem câu hỏi đã được trả lời": "មើលសំណួរដែលបានឆ្លើយរួច",
+    "Tìm trong các câu hỏi đã có câu trả lời chính thức.": "ស្វែងរកក្នុងសំណួរដែលមានចម្លើយផ្លូវការរួច។",
+    "Đặt câu hỏi cho chính quyền; bạn nhận mã để theo dõi câu trả lời.": (
+        "សួរអាជ្ញាធរ អ្នកនឹងទទួលលេខកូដដើម្បីតាមដានចម្លើយ។"
+    ),
+    "Theo dõi bằng mã": "តាមដានតាមលេខកូដ",
+    "Tra cứu": "ស្វែងរក",
+    "Tra cứu bằng mã theo dõi": "ស្វែងរកតាមលេខកូដតាមដាន",
+    "Tìm trong các câu đã trả lời": "ស្វែងរកក្នុងសំណួរដែលបានឆ្លើយ",
+    "trả lời ngày": "ឆ្លើយនៅថ្ងៃ",
+    "Chưa có câu hỏi nào được trả lời phù hợp.": "មិនទាន់មានសំណួរដែលបានឆ្លើយត្រូវនឹងការស្វែងរកទេ។",
+    "Chưa có câu hỏi nào được trả lời.": "មិនទាន់មានសំណួរណាមួយត្រូវបានឆ្លើយទេ។",
+    "Kết quả xử lý phản ánh, kiến nghị": "លទ្ធផលដោះស្រាយបណ្តឹង និងសំណូមពរ",
+    "Khảo sát ý kiến": "ការស្ទង់មតិ",
+    "Đánh giá trang thông tin điện tử": "វាយតម្លៃគេហទំព័រព័ត៌មានអេឡិចត្រូនិក",
+    "Chấm điểm từ 1 (kém) đến 5 (rất tốt).": "ដាក់ពិន្ទុពី 1 (ខ្សោយ) ដល់ 5 (ល្អណាស់)។",
+    "Đánh giá trang này": "វាយតម្លៃគេហទំព័រនេះ",
+    "Gửi đánh giá": "ផ្ញើការវាយតម្លៃ",
+    "Đã gửi thành công": "បានផ្ញើដោយជោគជ័យ",
+    "Câu hỏi “%(title)s” đã được tiếp nhận.": "សំណួរ “%(title)s” ត្រូវបានទទួល។",
+    "Phản ánh, kiến nghị “%(title)s” đã được tiếp nhận.": "បណ្តឹង សំណូមពរ “%(title)s” ត្រូវបានទទួល។",
+    "Mã theo dõi của bạn:": "លេខកូដតាមដានរបស់អ្នក៖",
+    "Hãy ghi lại mã này. Xem tình trạng xử lý tại": "សូមកត់ត្រាលេខកូដនេះ។ មើលស្ថានភាពដោះស្រាយនៅ",
+    "hoặc trang": "ឬទំព័រ",
+    "Khi có kết quả xử lý, chỉ bạn đánh giá được qua đường dẫn riêng này (hãy lưu lại, đừng chia sẻ):": (
+        "ពេលមានលទ្ធផលដោះស្រាយ មានតែអ្នកទេដែលអាចវាយតម្លៃតាមតំណផ្ទាល់ខ្លួននេះ (សូមរក្សាទុក កុំចែករំលែក)៖"
+    ),
+    "Thời gian:": "រយៈពេល៖",
+    "Khảo sát không trong thời gian nhận ý kiến.": "ការស្ទង់មតិនេះមិនស្ថិតក្នុងរយៈពេលទទួលមតិទេ។",
+    "Bạn đã trả lời khảo sát này. Mỗi người chỉ trả lời một lần.": (
+        "អ្នកបានឆ្លើយការស្ទង់មតិនេះរួចហើយ។ ម្នាក់ឆ្លើយបានតែម្តង។"
+    ),
+    "Gửi ý kiến": "ផ្ញើមតិ",
+    "Xem kết quả": "មើលលទ្ធផល",
+    "đang mở": "កំពុងបើក",
+    "đã đóng": "បានបិទ",
+    "Kết quả": "លទ្ធផល",
+    "Chưa có khảo sát nào.": "មិនទាន់មានការស្ទង់មតិណាមួយទេ។",
+    "Mã theo dõi": "លេខកូដតាមដាន",
+    "Bỏ lọc": "លុបតម្រង",
+    "Phân trang": "ទំព័របន្តបន្ទាប់",
+    "Trang trước": "ទំព័រមុន",
+    "Trang sau": "ទំព័របន្ទាប់",
+    "Từ khóa": "ពាក្យគន្លឹះ",
+    "(có thể gõ không dấu)": "(អាចវាយអក្សរវៀតណាមគ្មានសញ្ញាបាន)",
+    "Phạm vi": "វិសាលភាព",
+    "Khoảng %(estimated)s kết quả cho “%(q)s”; đang xếp theo mức phù hợp %(total)s kết quả ưu tiên (khớp tiêu đề, mới nhất). Thêm từ khóa hoặc bộ lọc để thu hẹp.": (
+        "ប្រហែល %(estimated)s លទ្ធផលសម្រាប់ “%(q)s”; កំពុងតម្រៀប %(total)s លទ្ធផលអាទិភាព "
+        "(ត្រូវនឹងចំណងជើង ថ្មីបំផុត)។ បន្ថែមពាក្យគន្លឹះ ឬតម្រង ដើម្បីបង្រួម។"
+    ),
+    "Tìm thấy %(total)s kết quả cho “%(q)s”.": "រកឃើញ %(total)s លទ្ធផលសម្រាប់ “%(q)s”។",
+    "Không có kết quả. Hãy thử từ khóa khác, bỏ bớt bộ lọc hoặc mở rộng phạm vi tìm kiếm.": (
+        "គ្មានលទ្ធផលទេ។ សូមសាកល្បងពាក្យគន្លឹះផ្សេង ដកតម្រងខ្លះចេញ ឬពង្រីកវិសាលភាពស្វែងរក។"
+    ),
+    "Lọc kết quả": "តម្រងលទ្ធផល",
+    "Đơn vị": "អង្គភាព",
+    "Loại": "ប្រភេទ",
+    "Lĩnh vực": "វិស័យ",
+    "Năm": "ឆ្នាំ",
+    "Tra cứu văn bản theo số hiệu, loại, cơ quan ban hành": (
+        "ស្វែងរកឯកសារតាមលេខ ប្រភេទ និងស្ថាប័នចេញ"
+    ),
+    "Yêu cầu không hợp lệ": "សំណើមិនត្រឹមត្រូវ",
+    "Yêu cầu không hợp lệ. Hãy kiểm tra lại đường dẫn hoặc nội dung đã nhập.": (
+        "សំណើមិនត្រឹមត្រូវ។ សូមពិនិត្យតំណ ឬខ្លឹមសារដែលបានបញ្ចូលម្តងទៀត។"
+    ),
+    "Về trang chủ": "ត្រឡប់ទៅទំព័រដើម",
+    "Không tìm thấy trang": "រកមិនឃើញទំព័រ",
+    "Trang bạn tìm không tồn tại hoặc đã được gỡ.": "ទំព័រដែលអ្នកស្វែងរកមិនមាន ឬត្រូវបានដកចេញហើយ។",
+    "Hệ thống đang gặp sự cố": "ប្រព័ន្ធកំពុងមានបញ្ហា",
+    "Xin lỗi, đã có lỗi xảy ra. Vui lòng thử lại sau ít phút.": (
+        "សូមអភ័យទោស មានកំហុសកើតឡើង។ សូមព្យាយាមម្តងទៀតក្នុងពេលបន្តិចទៀត។"
+    ),
+    # The citizens' app (pwa/): its short chrome.
+    "Đơn vị bạn theo dõi": "អង្គភាពដែលអ្នកតាមដាន",
+    "Bạn chưa theo dõi đơn vị nào.": "អ្នកមិនទាន់តាមដានអង្គភាពណាមួយទេ។",
+    "Có thể theo dõi": "អាចតាមដានបាន",
+    "Theo dõi": "តាមដាន",
+    "Đọc khi mất mạng": "អានពេលគ្មានអ៊ីនធឺណិត",
+    "Không có kết nối mạng": "គ្មានការតភ្ជាប់អ៊ីនធឺណិត",
+    "Tin tức, thông báo mới nhất": "ព័ត៌មាន និងសេចក្តីជូនដំណឹងថ្មីៗ",
+    "Đang tìm các trang đã lưu…": "កំពុងស្វែងរកទំព័រដែលបានរក្សាទុក…",
+    "Câu hỏi, phản ánh bạn đã tra cứu": "សំណួរ និងបណ្តឹងដែលអ្នកបានស្វែងរក",
+    "Khi có mạng trở lại, hãy tải lại trang.": "ពេលមានអ៊ីនធឺណិតវិញ សូមផ្ទុកទំព័រឡើងវិញ។",
+    "Không tìm thấy mã “%(code)s”. Hãy kiểm tra lại mã theo dõi (bắt đầu bằng H hoặc P, 9 ký tự).": (
+        "រកមិនឃើញលេខកូដ “%(code)s” ទេ។ សូមពិនិត្យលេខកូដតាមដានម្តងទៀត (ចាប់ផ្តើមដោយ H ឬ P មាន ៩ តួ)។"
+    ),
+    "Phiếu trả lời đã hết hạn hoặc không hợp lệ. Các câu trả lời của bạn vẫn được giữ nguyên, vui lòng bấm “Gửi ý kiến” lại.": (
+        "សន្លឹកឆ្លើយផុតកំណត់ ឬមិនត្រឹមត្រូវ។ ចម្លើយរបស់អ្នកនៅដដែល សូមចុច “ផ្ញើមតិ” ម្តងទៀត។"
+    ),
+    "Cảm ơn bạn đã đánh giá kết quả xử lý.": "សូមអរគុណដែលបានវាយតម្លៃលទ្ធផលដោះស្រាយ។",
+    "Cảm ơn bạn đã tham gia khảo sát.": "សូមអរគុណដែលបានចូលរួមការស្ទង់មតិ។",
+    "Cảm ơn bạn đã đánh giá trang thông tin.": "សូមអរគុណដែលបានវាយតម្លៃគេហទំព័រ។",
+    # Looked up at run time (engage/forms.py): labels and choices of the
+    # citizens' forms, whose Vietnamese comes from the models.
+    "Tiêu đề": "ចំណងជើង",
+    "Nội dung": "ខ្លឹមសារ",
+    "Địa điểm": "ទីកន្លែង",
+    "Họ tên": "ឈ្មោះ",
+    "Họ tên người hỏi": "ឈ្មោះអ្នកសួរ",
+    "Nội dung câu hỏi": "ខ្លឹមសារសំណួរ",
+    "Trang web (để trống)": "គេហទំព័រ (ទុកឱ្យនៅទទេ)",
+    "Ảnh kèm theo (tối đa 3 ảnh, mỗi ảnh đến 5 MB)": "រូបថតភ្ជាប់ (ច្រើនបំផុត ៣ សន្លឹក ម្នាក់ៗរហូតដល់ 5 MB)",
+    "Phản ánh": "បណ្តឹង",
+    "Kiến nghị": "សំណូមពរ",
+    "Thủ tục hành chính": "នីតិវិធីរដ្ឋបាល",
+    "Đất đai, xây dựng": "ដីធ្លី សំណង់",
+    "Môi trường, vệ sinh": "បរិស្ថាន អនាម័យ",
+    "An ninh, trật tự": "សន្តិសុខ សណ្តាប់ធ្នាប់",
+    "Y tế": "សុខាភិបាល",
+    "Giáo dục": "អប់រំ",
+    "Chính sách xã hội": "គោលនយោបាយសង្គម",
+    "Giao thông, điện, nước": "ចរាចរណ៍ អគ្គិសនី ទឹក",
+    "Khác": "ផ្សេងៗ",
+    "Giao diện": "រូបរាង",
+    "Tính hữu ích": "ភាពមានប្រយោជន៍",
+    "Góp ý": "មតិយោបល់",
+    "Mức hài lòng với kết quả": "កម្រិតពេញចិត្តនឹងលទ្ធផល",
+    "Ý kiến thêm": "មតិបន្ថែម",
+    "5 sao": "៥ ផ្កាយ",
+    "4 sao": "៤ ផ្កាយ",
+    "3 sao": "៣ ផ្កាយ",
+    "2 sao": "២ ផ្កាយ",
+    "1 sao": "១ ផ្កាយ",
     # The citizen app (pwa/): footer link and the install offer.
     "Theo dõi và cảnh báo": "តាមដាន និងការព្រមាន",
     "Cài ứng dụng lên điện thoại để xem tin và nhận cảnh báo, cả khi mất mạng.": (
@@ -98,6 +277,41 @@ KM = {
     "Cài đặt ứng dụng": "ដំឡើងកម្មវិធី",
     "Để sau": "ពេលក្រោយ",
 }
+# Not marked in the code (labels and choices from the models, translated at
+# run time by engage/forms.py): makemessages does not find them, so the
+# build adds them to the catalogue.
+RUNTIME = [
+    "Bạn đã gửi quá nhiều lần trong thời gian ngắn. Nội dung bạn nhập vẫn được giữ nguyên, vui lòng chờ vài phút rồi thử lại.",
+    "Tiêu đề",
+    "Nội dung",
+    "Địa điểm",
+    "Họ tên",
+    "Họ tên người hỏi",
+    "Nội dung câu hỏi",
+    "Trang web (để trống)",
+    "Ảnh kèm theo (tối đa 3 ảnh, mỗi ảnh đến 5 MB)",
+    "Phản ánh",
+    "Kiến nghị",
+    "Thủ tục hành chính",
+    "Đất đai, xây dựng",
+    "Môi trường, vệ sinh",
+    "An ninh, trật tự",
+    "Y tế",
+    "Giáo dục",
+    "Chính sách xã hội",
+    "Giao thông, điện, nước",
+    "Khác",
+    "Giao diện",
+    "Tính hữu ích",
+    "Góp ý",
+    "Mức hài lòng với kết quả",
+    "Ý kiến thêm",
+    "5 sao",
+    "4 sao",
+    "3 sao",
+    "2 sao",
+    "1 sao",
+]
 
 
 def main(argv):
@@ -105,10 +319,19 @@ def main(argv):
     po.metadata["Language"] = "km"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    known = {entry.msgid for entry in po}
+    for msgid in RUNTIME:
+        if msgid not in known:
+            po.append(polib.POEntry(msgid=msgid, msgstr="", comment="run time"))
     for entry in po:
+        if entry.obsolete and entry.msgid in RUNTIME:
+            entry.obsolete = False
         if "fuzzy" in entry.flags:
+            # makemessages' guess from a similar msgid: never ship it.
             entry.flags.remove("fuzzy")
-        if not entry.msgstr and entry.msgid in KM:
+            entry.msgstr = ""
+            entry.previous_msgid = None
+        if entry.msgid in KM:
             entry.msgstr = KM[entry.msgid]
     if "--todo" in argv:
         for entry in po.untranslated_entries():

@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from . import cache
 from .backends import get_backend
@@ -18,20 +19,20 @@ from .folding import fold
 
 SCOPES = ("unit", "district", "province")
 SCOPE_LABELS = {
-    "unit": "Đơn vị này",
-    "district": "Toàn huyện",
-    "province": "Toàn tỉnh",
+    "unit": _("Đơn vị này"),
+    "district": _("Toàn huyện"),
+    "province": _("Toàn tỉnh"),
 }
 KIND_LABELS = {
-    "page": "Trang",
-    "article": "Tin bài",
-    "legal": "Văn bản",
-    "announcement": "Thông báo",
-    "event": "Sự kiện",
-    "document": "Tài liệu",
-    "question": "Hỏi đáp",
-    "feedback": "Phản ánh, kiến nghị",
-    "bulletin": "Thông tin thiết yếu",
+    "page": _("Trang"),
+    "article": _("Tin bài"),
+    "legal": _("Văn bản"),
+    "announcement": _("Thông báo"),
+    "event": _("Sự kiện"),
+    "document": _("Tài liệu"),
+    "question": _("Hỏi đáp"),
+    "feedback": _("Phản ánh, kiến nghị"),
+    "bulletin": _("Thông tin thiết yếu"),
 }
 # Extra fields of legal documents that lookups filter on.
 LEGAL_KEYS = ("number", "doc_type", "issuer")
@@ -133,7 +134,7 @@ def index_documents(documents):
 
 
 def remove_document(*, unit, kind, object_id):
-    schema, _ = _schema_and_id(unit)
+    schema, _id = _schema_and_id(unit)
     get_backend().remove([make_doc_id(schema, kind, object_id)])
 
 

@@ -214,6 +214,11 @@ APPROVER_MODEL_PERMISSIONS += [
 APPROVER_MODEL_PERMISSIONS += [
     ("api", f"{action}_apikey") for action in ("add", "change", "view")
 ]
+# The unit's Zalo OA connection and what was posted (social.wagtail_hooks).
+APPROVER_MODEL_PERMISSIONS += [
+    *[("social", f"{a}_zaloaccount") for a in ("add", "change", "view")],
+    ("social", "view_zalopost"),
+]
 for _perm in EDITOR_MODEL_PERMISSIONS:
     if _perm not in APPROVER_MODEL_PERMISSIONS:
         APPROVER_MODEL_PERMISSIONS.append(_perm)

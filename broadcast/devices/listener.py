@@ -16,9 +16,10 @@ import logging
 import queue
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import timedelta
 
 from django.db import close_old_connections
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import (
@@ -63,13 +64,6 @@ def _uuid(value):
         return uuid.UUID(value)
     except (TypeError, ValueError):
         return None
-
-
-def _ts(value):
-    try:
-        return datetime.fromtimestamp(float(value), tz=UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return timezone.now()
 
 
 class Listener:
@@ -267,7 +261,10 @@ class Listener:
                 entry[2] = counter
                 counters[pk] = counter
             valid.append((device_id, kind, data, retain))
-        self.save_counters(counters, "last_counter")
+        # Every device that sent a (non-will) message is alive: its counter,
+        # "online" and last contact in one UPDATE per batch (an offline
+        # status is applied after, in record_presence).
+        back = self.save_counters(counters, "last_counter", alive=True)
         self.save_counters(will_counters, "last_will_counter")
         if not valid:
             return
@@ -278,37 +275,54 @@ class Listener:
                 presence[device_id] = (kind, data)
             elif kind == protocol.ACK:
                 acks.append((device_id, data, time.monotonic()))
-                presence.setdefault(device_id, (protocol.HEARTBEAT, {}))
             elif kind == protocol.PLAY:
                 plays.append((device_id, data))
-        self.record_presence(presence, known)
+        self.record_presence(presence, known, back)
         self.record_acks(acks)
         self.record_plays(plays, known)
         ListenerCounter.bump("handled", len(valid))
         self.handled += len(valid)
 
-    def save_counters(self, counters, column):
+    def save_counters(self, counters, column, alive=False):
         """One UPDATE for the batch; never moves a counter back (another
-        listener may have gone further)."""
+        listener may have gone further). With ``alive``, the same statement
+        marks the devices online with their last contact now, and returns
+        those that had raised an offline alert (they are back)."""
         if not counters:
-            return
+            return []
         from django.db import connection
 
         table = SpeakerCluster._meta.db_table
+        params = [list(counters), list(counters.values())]
         with connection.cursor() as cursor:
+            if not alive:
+                cursor.execute(
+                    f"UPDATE {table} AS c SET {column} = v.n "
+                    f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, n) "
+                    f"WHERE c.id = v.id AND c.{column} < v.n",
+                    params,
+                )
+                return []
             cursor.execute(
-                f"UPDATE {table} AS c SET {column} = v.n "
+                f"UPDATE {table} AS c SET {column} = GREATEST(c.{column}, v.n), "
+                f"online = true, last_seen = %s "
                 f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, n) "
-                f"WHERE c.id = v.id AND c.{column} < v.n",
-                [list(counters), list(counters.values())],
+                f"WHERE c.id = v.id RETURNING c.id, c.offline_alerted_at IS NOT NULL",
+                [timezone.now(), *params],
             )
+            return [pk for pk, alerted in cursor.fetchall() if alerted]
 
-    def record_presence(self, presence, known):
+    def record_presence(self, presence, known, back=()):
+        """What status and heartbeat messages say (online was already set
+        with the counters): offline statuses, the reported volume, firmware,
+        source and what plays; alerts of devices that are ``back`` are
+        resolved."""
         now = timezone.now()
-        online_ids, offline_ids = [], []
+        offline_ids = []
         for device_id, (kind, data) in presence.items():
             is_online = bool(data.get("online", True))
-            (online_ids if is_online else offline_ids).append(known[device_id])
+            if not is_online:
+                offline_ids.append(known[device_id])
             # What the device says it does (shown to officers).
             fields = {}
             if kind == protocol.STATUS and is_online:
@@ -317,15 +331,31 @@ class Listener:
                     fields["reported_volume"] = volume
                 if isinstance(data.get("firmware"), str):
                     fields["firmware"] = data["firmware"][:100]
+            if is_online and data.get("source") in protocol.SOURCES:
+                fields["source"] = data["source"]
+                frequency = data.get("frequency")
+                fields["reported_frequency"] = (
+                    round(frequency, 1)
+                    if data["source"] == "fm"
+                    and isinstance(frequency, int | float)
+                    and protocol.FM_MIN <= frequency <= protocol.FM_MAX
+                    else None
+                )
             if kind == protocol.HEARTBEAT and "playing" in data:
                 playing = data.get("playing")
                 fields["now_playing"] = playing[:64] if isinstance(playing, str) else ""
             if fields:
                 SpeakerCluster.objects.filter(pk=known[device_id]).update(**fields)
-        if online_ids:
-            SpeakerCluster.objects.filter(pk__in=online_ids).update(
-                online=True, last_seen=now
-            )
+        gone = set(offline_ids)
+        back = [pk for pk in back if pk not in gone]
+        if back:
+            # Back after an offline alert: the alert is resolved.
+            from ..models import ClusterAlert
+
+            SpeakerCluster.objects.filter(pk__in=back).update(offline_alerted_at=None)
+            ClusterAlert.objects.filter(
+                cluster_id__in=back, resolved_at__isnull=True
+            ).update(resolved_at=now)
         if offline_ids:
             SpeakerCluster.objects.filter(pk__in=offline_ids).update(
                 online=False, now_playing=""
@@ -404,6 +434,7 @@ class Listener:
                 config_acked_at=timezone.now()
             )
         unknown = [key for key in unknown if _uuid(key[0]) not in configs]
+        unknown = self.record_command_acks(unknown, wanted, live)
         # A stop's own cid (v1.1) has no delivery: its "done" is expected.
         stops = {
             cid
@@ -426,6 +457,44 @@ class Listener:
         if lost:
             ListenerCounter.bump("ack_without_delivery", lost)
 
+    def record_command_acks(self, unknown, wanted, live):
+        """Acks of ``plan`` and ``fm`` commands (no delivery rows): the plan
+        version or the FM switch the device took. Returns the rest."""
+        from ..models import DevicePlan
+
+        candidates = [cid for cid, _ in unknown if cid not in live]
+        if not candidates:
+            return unknown
+        plans = dict(
+            DevicePlan.objects.filter(cid__in=candidates).values_list(
+                "cid", "cluster__device_id"
+            )
+        )
+        fms = dict(
+            SpeakerCluster.objects.filter(fm_cid__in=candidates).values_list(
+                "fm_cid", "device_id"
+            )
+        )
+        now = timezone.now()
+        rest = []
+        for cid, device in unknown:
+            states, items = wanted[(cid, device)]
+            key = _uuid(cid)
+            if plans.get(key) == device:
+                detail = str(items[-1][1].get("detail", ""))[:200]
+                if "done" in states:
+                    DevicePlan.objects.filter(cid=key).update(acked_at=now, detail="")
+                elif "failed" in states:
+                    DevicePlan.objects.filter(cid=key).update(detail=detail or "failed")
+            elif fms.get(key) == device:
+                if "done" in states:
+                    SpeakerCluster.objects.filter(device_id=device, fm_cid=key).update(
+                        fm_acked_at=now
+                    )
+            else:
+                rest.append((cid, device))
+        return rest
+
     def retry_deferred(self):
         if not self._deferred:
             return
@@ -436,54 +505,151 @@ class Listener:
         self.record_acks(items)
 
     def record_plays(self, plays, known):
+        """Store every report; only those ``services.plays.check_report``
+        accepts count toward hours aired. A report answers a command (its
+        ``cid``) or a plan item played from the device's plan (its ``item``,
+        protocol v1.1), or both. A report repeated (QoS 1, or answering a
+        repeated command) is stored once; a second, different report for the
+        same play is kept but not counted."""
         if not plays:
             return
-        from ..models import Dispatch
+        from ..models import Dispatch, PlanItem
+        from ..services.plays import check_report
 
         cids = {
-            data.get("cid") for _, data in plays if isinstance(data.get("cid"), str)
+            data.get("cid") for _, data in plays if _uuid(data.get("cid")) is not None
         }
-        dispatches = {
-            str(d.cid): d
-            for d in Dispatch.objects.filter(cid__in=cids).select_related("program")
+        items = {
+            _uuid(data.get("item"))
+            for _, data in plays
+            if _uuid(data.get("item")) is not None
         }
+        cluster_ids = {known[device_id] for device_id, _ in plays}
+        found = list(
+            Dispatch.objects.filter(Q(cid__in=cids) | Q(item__in=items)).select_related(
+                "program"
+            )
+        )
+        dispatches = {str(d.cid): d for d in found}
+        by_item = {}
+        for dispatch in found:
+            if dispatch.item is not None:
+                by_item.setdefault(dispatch.item, []).append(dispatch)
+        planned = {}
+        for entry in (
+            PlanItem.objects.filter(item__in=items, plan__cluster_id__in=cluster_ids)
+            .select_related("program", "plan")
+            .order_by("-plan__version")
+        ):
+            planned.setdefault((entry.plan.cluster_id, entry.item), entry)
+        delivered = set(
+            Delivery.objects.filter(
+                dispatch__in=found, cluster_id__in=cluster_ids
+            ).values_list("dispatch_id", "cluster_id")
+        )
+        units = dict(
+            SpeakerCluster.objects.filter(pk__in=cluster_ids).values_list("pk", "unit")
+        )
+        previous = {}
+        for cluster_id, dispatch_id, item, started in PlayLog.objects.filter(
+            Q(dispatch__in=found) | Q(item__in=items),
+            cluster_id__in=cluster_ids,
+            accepted=True,
+        ).values_list("cluster_id", "dispatch_id", "item", "started_at"):
+            if dispatch_id:
+                previous[(cluster_id, "d", dispatch_id)] = started
+            if item:
+                previous[(cluster_id, "i", item)] = started
+        now = timezone.now()
         rows = []
         for device_id, data in plays:
+            cluster_id = known[device_id]
             dispatch = dispatches.get(data.get("cid"))
-            try:
-                seconds = max(0.0, float(data.get("seconds", 0)))
-            except (TypeError, ValueError):
-                self.drop("bad_play", device_id)
-                continue
-            unit_id = (
-                dispatch.unit_id
-                if dispatch
-                else SpeakerCluster.objects.get(pk=known[device_id]).unit_id
-            )
+            if dispatch is not None and (dispatch.pk, cluster_id) not in delivered:
+                # Reported before the publisher wrote the delivery rows (it
+                # publishes first), or a command of another device.
+                if not OutboxMessage.objects.filter(
+                    dispatch=dispatch, device_ids__contains=[device_id]
+                ).exists():
+                    dispatch = None
+            item = _uuid(data.get("item"))
+            entry = planned.get((cluster_id, item)) if item else None
+            if dispatch is None and entry is not None:
+                # Played from the plan: the dispatch that aired the same item
+                # to this device, if the platform sent one.
+                dispatch = next(
+                    (
+                        d
+                        for d in by_item.get(item, [])
+                        if (d.pk, cluster_id) in delivered
+                    ),
+                    None,
+                )
+            if entry is not None:
+                window = (entry.at, entry.not_after)
+                program = entry.program
+            elif dispatch is not None:
+                window = (dispatch.created_at, dispatch.expires_at)
+                program = dispatch.program
+            else:
+                window, program = None, None
+            duration = program.duration_seconds if program else 0.0
+            started, ended, seconds, reject = check_report(data, window, duration, now)
+            keys = []
+            if dispatch is not None:
+                keys.append((cluster_id, "d", dispatch.pk))
+            if entry is not None:
+                keys.append((cluster_id, "i", item))
+            if not reject and any(key in previous for key in keys):
+                if any(previous.get(key) == started for key in keys):
+                    continue  # the same report again
+                reject = "duplicate"
+            if not reject:
+                for key in keys:
+                    previous[key] = started
+            if reject:
+                ListenerCounter.bump(f"play_rejected:{reject}")
             rows.append(
                 PlayLog(
-                    cluster_id=known[device_id],
-                    unit_id=unit_id,
+                    cluster_id=cluster_id,
+                    unit_id=program.unit_id if program else units[cluster_id],
                     dispatch=dispatch,
-                    program=dispatch.program if dispatch else None,
-                    started_at=_ts(data.get("started_at")),
-                    ended_at=_ts(data.get("ended_at")),
+                    program=program,
+                    item=item if entry is not None else None,
+                    started_at=started,
+                    ended_at=ended,
                     seconds=seconds,
                     result=str(data.get("result", ""))[:20],
+                    accepted=not reject,
+                    reject_reason=reject,
+                    received_at=now,
+                    report=data,
                 )
             )
-        # A report repeated (QoS 1, or answering a repeated command) is
-        # recorded once: same cluster, dispatch and start.
-        seen = set(
-            PlayLog.objects.filter(
-                dispatch__in=[r.dispatch for r in rows if r.dispatch],
-                cluster_id__in=[r.cluster_id for r in rows],
-            ).values_list("cluster_id", "dispatch_id", "started_at")
-        )
+        # Rejected reports repeated (with a new counter) are stored once too.
+        seen = set()
+        if any(not row.accepted for row in rows):
+            seen = {
+                (cluster_id, str(cid), str(started), str(result))
+                for cluster_id, cid, started, result in PlayLog.objects.filter(
+                    cluster_id__in=cluster_ids,
+                    accepted=False,
+                    received_at__gte=now - timedelta(days=1),
+                ).values_list(
+                    "cluster_id", "report__cid", "report__started_at", "result"
+                )
+            }
         fresh = []
         for row in rows:
-            key = (row.cluster_id, row.dispatch_id, row.started_at)
-            if key not in seen:
+            if not row.accepted:
+                key = (
+                    row.cluster_id,
+                    str(row.report.get("cid")),
+                    str(row.report.get("started_at")),
+                    str(row.result),
+                )
+                if key in seen:
+                    continue
                 seen.add(key)
-                fresh.append(row)
+            fresh.append(row)
         PlayLog.objects.bulk_create(fresh)

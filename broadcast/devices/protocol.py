@@ -80,8 +80,10 @@ def play_command(
     format=None,
     bytes=None,
     sha256=None,
+    item=None,
 ):
-    """A ``play`` command (platform -> device), QoS 1, with message expiry."""
+    """A ``play`` command (platform -> device), QoS 1, with message expiry.
+    ``item``: the plan item it airs (a schedule's occurrence), if any."""
     body = {
         "v": SCHEMA,
         "type": "play",
@@ -98,6 +100,8 @@ def play_command(
     }
     if volume is not None:
         body["volume"] = volume
+    if item is not None:
+        body["item"] = str(item)
     if sha256:
         body.update({"format": format, "bytes": bytes, "sha256": sha256})
     return body
@@ -149,6 +153,75 @@ def config_command(*, cid, volume, on_time, off_time, expires_at):
         "issued_at": round(time.time(), 3),
         "expires_at": round(expires_at, 3),
     }
+
+
+def plan_item(
+    *,
+    item,
+    at,
+    not_after,
+    program_uid,
+    title,
+    url,
+    duration,
+    priority,
+    position=0,
+    language="vi",
+    format=None,
+    bytes=None,
+    sha256=None,
+):
+    """One entry of a ``plan``: a program to play at ``at`` (Unix seconds)
+    and not after ``not_after``."""
+    body = {
+        "id": str(item),
+        "at": round(at, 3),
+        "not_after": round(not_after, 3),
+        "program": str(program_uid),
+        "title": title,
+        "url": url,
+        "duration": round(float(duration), 2),
+        "priority": priority,
+        "position": position,
+        "language": language,
+    }
+    if sha256:
+        body.update({"format": format, "bytes": bytes, "sha256": sha256})
+    return body
+
+
+def plan_command(*, cid, day, version, items, expires_at):
+    """The device's plan for ``day`` (local date, ISO): replaces any plan of
+    that day with a lower version (acknowledged done)."""
+    return {
+        "v": SCHEMA,
+        "type": "plan",
+        "cid": str(cid),
+        "day": day,
+        "version": version,
+        "items": items,
+        "issued_at": round(time.time(), 3),
+        "expires_at": round(expires_at, 3),
+    }
+
+
+FM_MIN, FM_MAX = 87.5, 108.0
+SOURCES = ("ip", "fm")
+
+
+def fm_command(*, cid, mode, frequency, expires_at):
+    """Switch the device to the FM ``frequency`` (MHz) or back to IP."""
+    body = {
+        "v": SCHEMA,
+        "type": "fm",
+        "cid": str(cid),
+        "mode": mode,
+        "issued_at": round(time.time(), 3),
+        "expires_at": round(expires_at, 3),
+    }
+    if mode == "fm":
+        body["frequency"] = float(frequency)
+    return body
 
 
 class BadMessage(ValueError):

@@ -65,6 +65,10 @@ class SimDevice:
         self.reports = {}  # cid -> play report body
         self.queue = []  # heap of (-rank, position, issued_at, seq, command)
         self.current = None  # (command, started_at, timer id)
+        self.plans = {}  # day -> {"version", "items": {id: item}, "timers"}
+        self.items_done = {}  # plan item id -> its play report (or None)
+        self.pending = []  # play reports made while offline, sent on reconnect
+        self.source, self.frequency = "ip", None
         self.wanted_online = True
         self.last_attempt = 0.0
         client = mqtt.Client(
@@ -91,6 +95,11 @@ class SimDevice:
         return protocol.device_message(kind, self.device_id, self.next_counter(), body)
 
     def send(self, kind, body, retain=False, qos=1):
+        if kind == protocol.PLAY and not self.client.is_connected():
+            # Made offline: kept, and sent as a new message (fresh ts and n)
+            # once the device is back (docs: "Plays made offline").
+            self.pending.append(body)
+            return
         payload = self.encode(kind, body)
         self.client.publish(
             protocol.device_topic(self.device_id, kind),
@@ -136,12 +145,23 @@ class SimDevice:
             self.fleet.record(self.device_id, "refused", str(reason_code))
             return
         client.subscribe(protocol.device_cmd(self.device_id), qos=1)
-        self.send(
-            protocol.STATUS,
-            {"online": True, "volume": self.volume, "firmware": FIRMWARE},
-            retain=True,
-        )
+        self.send_status()
         self.fleet.record(self.device_id, "online", None)
+        pending, self.pending = self.pending, []
+        for body in pending:
+            self.send(protocol.PLAY, body)
+            self.fleet.record(self.device_id, "reported_late", body.get("item"))
+
+    def send_status(self):
+        body = {
+            "online": True,
+            "volume": self.volume,
+            "firmware": FIRMWARE,
+            "source": self.source,
+        }
+        if self.source == "fm":
+            body["frequency"] = self.frequency
+        self.send(protocol.STATUS, body, retain=True)
 
     def on_message(self, client, userdata, message):
         sig = credentials.sig_of(message.properties)
@@ -163,9 +183,12 @@ class SimDevice:
         ):
             self.fleet.record(self.device_id, "forged", command.get("cid"))
             return
-        handler = {"stop": self.on_stop, "config": self.on_config}.get(
-            command.get("type")
-        )
+        handler = {
+            "stop": self.on_stop,
+            "config": self.on_config,
+            "plan": self.on_plan,
+            "fm": self.on_fm,
+        }.get(command.get("type"))
         if handler is not None:
             handler(command)
             return
@@ -181,6 +204,18 @@ class SimDevice:
                 self.send(protocol.PLAY, self.reports[cid])
             return
         self.seen.add(cid)
+        item = command.get("item")
+        if item and item in self.items_done:
+            # Already played from the plan (offline): the same item is not
+            # played again; the command is answered with what happened.
+            report = self.items_done[item]
+            self.ack(cid, "done")
+            if report is not None:
+                self.send(protocol.PLAY, {**report, "cid": cid})
+            self.fleet.record(self.device_id, "already_played", cid)
+            return
+        if item:
+            self.items_done[item] = None
         if time.time() > float(command.get("expires_at", 0)):
             self.ack(cid, "expired")
             self.fleet.record(self.device_id, "expired", cid)
@@ -236,6 +271,8 @@ class SimDevice:
             self.play_next()
 
     def ack(self, cid, state, detail=None):
+        if cid is None:
+            return  # a plan item played offline has no command to answer
         self.last_ack[cid] = state
         body = {"cid": cid, "state": state}
         if detail:
@@ -264,7 +301,9 @@ class SimDevice:
             timer = self.fleet.call_later(seconds, self.finish, "completed")
             self.current = (command, now, timer)
             self.ack(command["cid"], "playing")
-            self.fleet.record(self.device_id, "playing", command["cid"])
+            self.fleet.record(
+                self.device_id, "playing", command["cid"] or command.get("item")
+            )
             return
 
     def current_is(self, command):
@@ -301,16 +340,20 @@ class SimDevice:
         state = {"completed": "done"}.get(result, result)
         self.ack(command["cid"], state)
         report = {
-            "cid": command["cid"],
             "program": command.get("program"),
             "started_at": started,
             "ended_at": ended,
             "seconds": round(ended - started, 2),
             "result": result,
         }
-        self.reports[command["cid"]] = report
+        if command["cid"] is not None:
+            report["cid"] = command["cid"]
+            self.reports[command["cid"]] = report
+        if command.get("item"):
+            report["item"] = command["item"]
+            self.items_done[command["item"]] = report
         self.send(protocol.PLAY, report)
-        self.fleet.record(self.device_id, result, command["cid"])
+        self.fleet.record(self.device_id, result, command["cid"] or command.get("item"))
         if result != "preempted":
             self.play_next()
 
@@ -324,12 +367,81 @@ class SimDevice:
                 self.volume = command["volume"]
             self.hours = (command.get("on_time"), command.get("off_time"))
             self.fleet.record(self.device_id, "config", cid)
-            self.send(
-                protocol.STATUS,
-                {"online": True, "volume": self.volume, "firmware": FIRMWARE},
-                retain=True,
-            )
+            self.send_status()
         self.ack(cid, "done")
+
+    def on_fm(self, command):
+        """Switch to the FM frequency (or back to IP); acknowledged done, the
+        new source told in a retained status."""
+        cid = command.get("cid")
+        if cid not in self.seen:
+            self.seen.add(cid)
+            if command.get("mode") == "fm":
+                self.source, self.frequency = "fm", command.get("frequency")
+            else:
+                self.source, self.frequency = "ip", None
+            self.fleet.record(self.device_id, "fm", command.get("mode"))
+            self.send_status()
+        self.ack(cid, "done")
+
+    def on_plan(self, command):
+        """The day's plan: kept per day, replaced only by a higher version.
+        Each item is timed on the device's own clock (docs: "plan")."""
+        cid = command.get("cid")
+        if cid in self.seen:
+            self.ack(cid, self.last_ack.get(cid, "done"))
+            return
+        self.seen.add(cid)
+        day, version = command.get("day"), command.get("version")
+        held = self.plans.get(day)
+        if held is None or version > held["version"]:
+            if held is not None:
+                for timer in held["timers"]:
+                    self.fleet.cancel(timer)
+            items = {item["id"]: item for item in command.get("items", [])}
+            now = time.time()
+            timers = [
+                self.fleet.call_later(max(0.0, item["at"] - now), self.plan_due, item)
+                for item in items.values()
+                if item["id"] not in self.items_done and item["not_after"] > now
+            ]
+            self.plans[day] = {"version": version, "items": items, "timers": timers}
+            self.fleet.record(self.device_id, "plan", version)
+        self.ack(cid, "done")
+
+    def plan_due(self, item):
+        """An item's time: online, the play command that airs it is due
+        within the grace period; offline (or still nothing after it), the
+        device plays it from its plan."""
+        if item["id"] in self.items_done:
+            return
+        if self.client.is_connected():
+            self.fleet.call_later(self.fleet.plan_grace, self.play_planned, item)
+        else:
+            self.play_planned(item)
+
+    def play_planned(self, item):
+        if item["id"] in self.items_done or time.time() > item["not_after"]:
+            return
+        self.items_done[item["id"]] = None
+        command = {
+            "cid": None,
+            "item": item["id"],
+            "program": item.get("program"),
+            "duration": item.get("duration"),
+            "priority": item.get("priority", "normal"),
+            "position": item.get("position", 0),
+            "issued_at": item["at"],
+            "expires_at": item["not_after"],
+        }
+        self.fleet.record(self.device_id, "plan_play", item["id"])
+        rank = RANK.get(command["priority"], 0)
+        heapq.heappush(
+            self.queue,
+            (-rank, command["position"], item["at"], next(self.fleet.seq), command),
+        )
+        if not self.current:
+            self.play_next()
 
     def on_stop(self, command):
         """A stop has its own cid (acknowledged ``done`` once handled) and
@@ -353,7 +465,9 @@ class SimDevice:
     def heartbeat(self):
         if self.client.is_connected():
             playing = self.current[0]["cid"] if self.current else None
-            self.send(protocol.HEARTBEAT, {"playing": playing}, qos=0)
+            self.send(
+                protocol.HEARTBEAT, {"playing": playing, "source": self.source}, qos=0
+            )
 
 
 def download_error(command, timeout=30):
@@ -388,6 +502,7 @@ class Fleet:
         play_seconds=None,
         keepalive=60,
         connect_batch=200,
+        plan_grace=60,
         fetch_audio=False,
     ):
         from django.conf import settings
@@ -400,6 +515,7 @@ class Fleet:
         self.heartbeat_every = heartbeat
         self.play_seconds = play_seconds
         self.keepalive = keepalive
+        self.plan_grace = plan_grace
         self.connect_batch = connect_batch
         # Download each play's audio and check its length and SHA-256 (off
         # for the big benches: thousands of devices fetching one file).
@@ -663,7 +779,11 @@ class Fleet:
         for device in self.devices.values():
             if device.client.is_connected():
                 # A clean shutdown says so (the will is only for a lost link).
-                device.send(protocol.STATUS, {"online": False}, retain=True)
+                device.send(
+                    protocol.STATUS,
+                    {"online": False, "source": device.source},
+                    retain=True,
+                )
             device.client.disconnect()
             try:
                 device.client.loop_write()

@@ -10,6 +10,7 @@ admin views and the management commands do too. One module per concern:
 
 from .bulletin_requests import process_bulletin_requests, report_used
 from .clusters import (
+    alert_offline_clusters,
     cluster_saved,
     create_cluster,
     create_demo_clusters,
@@ -20,6 +21,7 @@ from .clusters import (
     reset_password,
     revoke_credentials,
     rotate_credentials,
+    switch_source,
 )
 from .dispatch import (
     EXPIRY,
@@ -34,6 +36,8 @@ from .dispatch import (
     stop_dispatch,
     stop_program,
 )
+from .plans import send_plans
+from .plays import check_report
 from .programs import (
     audio_fields,
     audio_token,
@@ -50,9 +54,11 @@ __all__ = [
     "FANOUT_TOPIC",
     "LIVE_STATES",
     "ROW_DEVICES",
+    "alert_offline_clusters",
     "audio_fields",
     "audio_token",
     "audio_url",
+    "check_report",
     "cluster_saved",
     "create_audio_program",
     "create_cluster",
@@ -77,7 +83,9 @@ __all__ = [
     "retry_unacknowledged",
     "revoke_credentials",
     "rotate_credentials",
+    "send_plans",
     "stop_dispatch",
     "stop_program",
+    "switch_source",
     "validation_messages",
 ]

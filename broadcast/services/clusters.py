@@ -90,6 +90,65 @@ def push_config(cluster):
     return cid
 
 
+FM_ERROR = "Tần số FM phải là một số từ 87,5 đến 108,0 MHz, bước 0,1 MHz (ví dụ 98,5)."
+
+
+def fm_frequency(value):
+    """The frequency typed by an officer ("98,5" or "98.5") as a Decimal
+    within the FM broadcast band; ValidationError (Vietnamese) otherwise."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.core.exceptions import ValidationError
+
+    text = str(value if value is not None else "").strip().replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(FM_ERROR, code="fm_frequency") from None
+    if (
+        not number.is_finite()
+        or not Decimal(str(protocol.FM_MIN)) <= number <= Decimal(str(protocol.FM_MAX))
+        or number != number.quantize(Decimal("0.1"))
+    ):
+        raise ValidationError(FM_ERROR, code="fm_frequency")
+    return number.quantize(Decimal("0.1"))
+
+
+def switch_source(cluster, mode, frequency=None):
+    """Tell the device to play an FM station (``mode="fm"``, ``frequency``
+    in MHz) or to go back to the IP network; an ``fm`` command with its own
+    cid, acknowledged ``done``, kept by the broker for a day."""
+    if mode not in protocol.SOURCES:
+        raise ValueError(mode)
+    frequency = fm_frequency(frequency) if mode == "fm" else None
+    now = timezone.now()
+    cid = uuid.uuid4()
+    expires_at = now + timedelta(days=1)
+    with transaction.atomic():
+        OutboxMessage.objects.create(
+            topic=FANOUT_TOPIC,
+            payload=protocol.fm_command(
+                cid=cid,
+                mode=mode,
+                frequency=frequency,
+                expires_at=expires_at.timestamp(),
+            ),
+            device_ids=[cluster.device_id],
+            expires_at=expires_at,
+        )
+        fields = {
+            "fm_mode": mode,
+            "fm_cid": cid,
+            "fm_sent_at": now,
+            "fm_acked_at": None,
+        }
+        if frequency is not None:
+            fields["fm_frequency"] = frequency
+        SpeakerCluster.objects.filter(pk=cluster.pk).update(**fields)
+    transaction.on_commit(kick_publisher)
+    return cid
+
+
 def cluster_saved(sender, instance, created, update_fields=None, raw=False, **kw):
     """post_save: a cluster edited in the admin (a full save of an existing
     row) tells its device the volume and hours at once."""
@@ -156,6 +215,99 @@ def offline_clusters(unit):
     return SpeakerCluster.objects.filter(unit=unit, is_active=True).filter(
         Q(online=False) | Q(last_seen__lt=limit) | Q(last_seen__isnull=True)
     )
+
+
+def alert_offline_clusters(now=None):
+    """Tell the commune and the district above it about clusters silent for
+    ``BROADCAST_OFFLINE_ALERT_MINUTES`` (offline, or no heartbeat): one
+    ``ClusterAlert`` per cluster and unit, shown on their admin dashboard,
+    and one e-mail per unit and run to its officers. A cluster is alerted
+    once per outage (the listener clears the mark when it is back); a
+    cluster never seen since registration is not (not installed yet).
+    Returns how many clusters were alerted."""
+    from ..models import ClusterAlert
+
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.BROADCAST_OFFLINE_ALERT_MINUTES)
+    with transaction.atomic():
+        clusters = list(
+            SpeakerCluster.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                is_active=True,
+                offline_alerted_at__isnull=True,
+                last_seen__lt=limit,
+            )
+            .exclude(signing_key="")
+            .select_related("unit__parent")
+        )
+        if not clusters:
+            return 0
+        by_unit = {}
+        for cluster in clusters:
+            local = timezone.localtime(cluster.last_seen)
+            message = (
+                f"Cụm loa “{cluster.name}” ({cluster.device_id}, {cluster.unit.name})"
+                f" mất kết nối từ {local:%H:%M %d/%m/%Y}."
+            )
+            recipients = [cluster.unit]
+            if cluster.unit.parent is not None:
+                recipients.append(cluster.unit.parent)
+            for unit in recipients:
+                by_unit.setdefault(unit, []).append((cluster, message))
+        alerts = []
+        for unit, items in by_unit.items():
+            emails = _unit_emails(unit)
+            for cluster, message in items:
+                alerts.append(
+                    ClusterAlert(
+                        cluster=cluster,
+                        unit=unit,
+                        message=message,
+                        raised_at=now,
+                        emailed_to=emails,
+                    )
+                )
+            if emails:
+                transaction.on_commit(
+                    lambda e=emails, m=[m for _, m in items], u=unit: _send_alert(
+                        u, m, e
+                    )
+                )
+        ClusterAlert.objects.bulk_create(alerts)
+        SpeakerCluster.objects.filter(pk__in=[c.pk for c in clusters]).update(
+            offline_alerted_at=now
+        )
+    return len(clusters)
+
+
+def _send_alert(unit, messages, emails):
+    from django.core.mail import send_mail
+
+    send_mail(
+        subject=f"[TTCS] {len(messages)} cụm loa mất kết nối – {unit.name}",
+        message="\n".join(messages)
+        + "\n\nXem trang “Truyền thanh” trong trang quản trị của đơn vị; hãy"
+        " kiểm tra nguồn điện và đường truyền của cụm loa.",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=emails,
+        fail_silently=True,
+    )
+
+
+def _unit_emails(unit):
+    """Addresses of the unit's own active users (they live in its schema)."""
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import tenant_context
+
+    if not unit.provisioned_at:
+        return []
+    with tenant_context(unit):
+        return sorted(
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
 
 
 def link_hamlets(unit):

@@ -27,7 +27,7 @@ EXPIRY = {
 }
 
 
-def _targets_clusters(units=(), clusters=(), include_below=True):
+def target_clusters(units=(), clusters=(), include_below=True):
     ids = {c.pk for c in clusters}
     unit_q = Q(pk__in=[])
     for unit in units:
@@ -48,6 +48,7 @@ def dispatch_program(
     expires_in=None,
     now=None,
     kick=True,
+    item=None,
 ):
     """Send ``program`` now to the targeted clusters; returns the Dispatch.
 
@@ -60,7 +61,7 @@ def dispatch_program(
     """
     now = now or timezone.now()
     priority = Priority(priority)
-    targets = _targets_clusters(units, clusters)
+    targets = target_clusters(units, clusters)
     reachable = len(targets)
     if priority != Priority.EMERGENCY:
         targets = [c for c in targets if c.in_hours(now)]
@@ -76,6 +77,7 @@ def dispatch_program(
             expires_at=expires_at,
             target_count=len(targets),
             skipped_off_hours=reachable - len(targets),
+            item=item,
         )
         _write_outbox(dispatch, targets)
     if kick:
@@ -111,6 +113,7 @@ def _command_body(dispatch):
         position=dispatch.position,
         language=program.language,
         expires_at=dispatch.expires_at.timestamp(),
+        item=dispatch.item,
         **audio_fields(program),
     )
 

@@ -7,9 +7,10 @@ from ..models import PlayLog, Program
 
 
 def hours_aired(unit, year, month):
-    """Hours of audio the unit's clusters reported played in a month."""
+    """Hours of audio the unit's clusters reported played in a month (the
+    reports ``services.plays.check_report`` accepted)."""
     seconds = PlayLog.objects.filter(
-        unit=unit, started_at__year=year, started_at__month=month
+        unit=unit, accepted=True, started_at__year=year, started_at__month=month
     ).aggregate(total=Sum("seconds"))["total"]
     return (seconds or 0) / 3600
 
@@ -17,7 +18,10 @@ def hours_aired(unit, year, month):
 def hours_aired_by_unit(units, year, month):
     rows = (
         PlayLog.objects.filter(
-            unit__in=units, started_at__year=year, started_at__month=month
+            unit__in=units,
+            accepted=True,
+            started_at__year=year,
+            started_at__month=month,
         )
         .values("unit")
         .annotate(total=Sum("seconds"))

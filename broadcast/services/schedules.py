@@ -1,5 +1,6 @@
 """Schedules: when they fire, and firing what is due."""
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -32,6 +33,14 @@ def occurrences(schedule, start, end):
                     found.append(at)
         day += timedelta(days=1)
     return found
+
+
+def item_id(schedule, at):
+    """The id of one occurrence of a schedule: the same in every device's
+    plan and in the play command that airs it."""
+    return uuid.uuid5(
+        uuid.NAMESPACE_URL, f"ttcs-plan:{schedule.pk}:{at.timestamp():.0f}"
+    )
 
 
 def fire_due_schedules(now=None, lookback=timedelta(minutes=10)):
@@ -67,6 +76,7 @@ def fire_due_schedules(now=None, lookback=timedelta(minutes=10)):
                     schedule=schedule,
                     position=schedule.position,
                     now=now,
+                    item=item_id(schedule, at),
                 )
             )
             locked.last_fired_at = at

@@ -2,6 +2,8 @@
 
 from django import template
 from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from cms.memo import memo
@@ -48,9 +50,14 @@ def breadcrumbs(page):
 
 @register.simple_tag
 def page_translations(page):
-    """The page in every language it is published in, source (vi) first."""
+    """The page in every language it is published in, source (vi) first.
+    The same until a publish of the unit (cms.memo)."""
     if not isinstance(page, Page):
         return []
+    return memo(("translations", page.pk), lambda: _page_translations(page))
+
+
+def _page_translations(page):
     translations = list(
         page.get_translations(inclusive=True).live().select_related("locale")
     )
@@ -83,6 +90,7 @@ def page_translations(page):
             "page": translation,
             "url": url,
             "code": translation.locale.language_code,
+            "full_url": translation.full_url,
             "name": SHORT_NAMES.get(
                 translation.locale.language_code,
                 LANGUAGE_NAMES.get(translation.locale.language_code, ""),
@@ -91,6 +99,36 @@ def page_translations(page):
         }
         for translation, url in links
     ]
+
+
+@register.simple_tag(takes_context=True)
+def view_translations(context):
+    """The language switch of a view that is not a page (search, citizens'
+    forms, statements): the same address in each of the unit's languages
+    (``/km/tim-kiem/?q=…``), when the view lives under the language prefix."""
+    request = context.get("request")
+    unit = getattr(request, "tenant", None)
+    extra = [c for c in (getattr(unit, "languages", None) or []) if c != "vi"]
+    if request is None or not extra:
+        return []
+    path = request.get_full_path()
+    current = get_language()
+    links = []
+    for code in ["vi", *extra]:
+        url = translate_url(path, code)
+        links.append(
+            {
+                "page": None,
+                "url": url,
+                "code": code,
+                "full_url": request.build_absolute_uri(url),
+                "name": SHORT_NAMES.get(code, LANGUAGE_NAMES.get(code, "")),
+                "current": code == current,
+            }
+        )
+    if len({link["url"] for link in links}) < len(links):
+        return []  # a view without the prefix (one address for every language)
+    return links
 
 
 @register.filter

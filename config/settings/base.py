@@ -96,6 +96,7 @@ SHARED_APPS = [
     "alerts",
     "api",
     "central",
+    "social",
     "pwa",
     "rest_framework",
     "drf_spectacular",
@@ -642,6 +643,23 @@ BROADCAST_PIPER_VOICES = {
 BROADCAST_TTS_MAX_CHARS = 5000
 BROADCAST_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 BROADCAST_MAX_AUDIO_SECONDS = 3600
+# A play report may claim the program's length plus this many seconds (plus
+# 5 %) and still count toward hours aired (broadcast.services.plays).
+BROADCAST_PLAY_MARGIN_SECONDS = 5
+# A cluster silent for this long raises an alert to its commune and district
+# (admin notice and e-mail), checked by beat every minute.
+BROADCAST_OFFLINE_ALERT_MINUTES = int(
+    os.environ.get("BROADCAST_OFFLINE_ALERT_MINUTES", "30")
+)
+# Each device gets its day's plan ahead (today and tomorrow, when changed).
+CELERY_BEAT_SCHEDULE["broadcast-plans"] = {
+    "task": "broadcast.tasks.send_plans",
+    "schedule": float(os.environ.get("BROADCAST_PLAN_SECONDS", "600")),
+}
+CELERY_BEAT_SCHEDULE["broadcast-offline-alerts"] = {
+    "task": "broadcast.tasks.alert_offline_clusters",
+    "schedule": 60.0,
+}
 # Speech, uploads and streams reach devices as mono CBR MP3 at this rate
 # (kbit/s, 32-64: small enough for 3G; checked by broadcast.E002).
 BROADCAST_MP3_KBPS = int(os.environ.get("BROADCAST_MP3_KBPS", "48"))
@@ -710,6 +728,23 @@ CELERY_BEAT_SCHEDULE["central-deliver-outbox"] = {
 CELERY_BEAT_SCHEDULE["central-monthly-figures"] = {
     "task": "central.tasks.send_monthly_figures",
     "schedule": crontab(day_of_month="1", hour="6", minute="0"),
+}
+# Zalo OA per unit (social/, docs/zalo.md): Zalo's endpoints (a local
+# stand-in in tests), retries, and the key the credentials are encrypted with
+# (a Fernet key; empty: derived from SECRET_KEY).
+ZALO_OAUTH_URL = os.environ.get(
+    "ZALO_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token"
+)
+ZALO_OPENAPI_URL = os.environ.get("ZALO_OPENAPI_URL", "https://openapi.zalo.me/v2.0")
+ZALO_TIMEOUT = float(os.environ.get("ZALO_TIMEOUT", "15"))
+ZALO_RETRY_SECONDS = int(os.environ.get("ZALO_RETRY_SECONDS", "120"))
+ZALO_RETRY_MAX = int(os.environ.get("ZALO_RETRY_MAX", "3600"))
+ZALO_MAX_ATTEMPTS = int(os.environ.get("ZALO_MAX_ATTEMPTS", "8"))
+ZALO_DEFAULT_COVER_URL = os.environ.get("ZALO_DEFAULT_COVER_URL", "")
+SOCIAL_CREDENTIALS_KEY = os.environ.get("SOCIAL_CREDENTIALS_KEY", "")
+CELERY_BEAT_SCHEDULE["social-zalo-post-due"] = {
+    "task": "social.tasks.post_due",
+    "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["alerts-poll-cap-sources"] = {
     "task": "alerts.tasks.poll_cap_sources",

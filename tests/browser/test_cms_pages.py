@@ -124,6 +124,11 @@ def test_commune_pages_are_readable_and_accessible(
     for name, path in content.items():
         response = page.goto(live_site.url(tree.commune_a1, path))
         assert response.status == 200, (name, path)
+        if name in ("article", "announcement"):
+            # Share links are plain links: nothing loads until tapped (the
+            # "external" list below stays empty).
+            assert page.locator("p.share a.share-zalo").count() == 1
+            assert page.locator("p.share a.share-facebook").count() == 1
         expected_lang = "km" if name.endswith("-km") else "vi"
         assert page.get_attribute("html", "lang") == expected_lang
         assert page.locator("h1").count() == 1

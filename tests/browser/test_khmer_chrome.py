@@ -18,6 +18,13 @@ def khmer_home(tree, committed):
     from cms.services import section, translate_page
 
     with tenant_context(tree.commune_a1):
+        from wagtail.models import Locale, Page
+
+        km_homes = set(
+            Page.objects.filter(depth=2, locale__language_code="km").values_list(
+                "pk", flat=True
+            )
+        )
         article = ArticlePage(
             title="Xã An Bình tổ chức ngày hội đại đoàn kết",
             slug="trinh-duyet-khmer-chrome",
@@ -40,6 +47,11 @@ def khmer_home(tree, committed):
         for translation in Page.objects.get(pk=article.pk).get_translations():
             translation.delete()
         Page.objects.get(pk=article.pk).delete()
+        # The Khmer home and sections the translation made: gone too, so
+        # later tests see the unit as provisioned.
+        km = Locale.objects.get(language_code="km")
+        for home in Page.objects.filter(depth=2, locale=km).exclude(pk__in=km_homes):
+            home.delete()
 
 
 @pytest.mark.parametrize("width", [375, 1366])
@@ -88,3 +100,56 @@ def test_khmer_reader_switches_language_and_reads_khmer_chrome(
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "vi"
     assert "Tin mới" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+def test_khmer_reader_gets_khmer_forms_and_search(
+    tree, khmer_home, live_site, page, artifacts_dir, width
+):
+    """Outside the pages too: the feedback form (labels, choices, errors) and
+    the search page keep the Khmer the reader chose, and switch back."""
+    page.set_viewport_size({"width": width, "height": 812})
+    page.goto(live_site.url(tree.commune_a1, "/km/"))
+    assert page.get_attribute("html", "lang") == "km"
+    page.locator(".entry-points a", has_text="បណ្តឹង និងសំណូមពរ").click()
+    page.wait_for_url("**/km/phan-anh-kien-nghi/gui/")
+    assert page.get_attribute("html", "lang") == "km"
+    assert page.locator("main h1").inner_text() == "ផ្ញើបណ្តឹង និងសំណូមពរ"
+    for field, label in (("title", "ចំណងជើង"), ("body", "ខ្លឹមសារ"), ("name", "ឈ្មោះ")):
+        assert page.locator(f"label[for=id_{field}]").inner_text().startswith(label)
+    categories = page.locator("#id_category option").all_inner_texts()
+    assert "សុខាភិបាល" in categories and "Y tế" not in categories
+    page.locator("main form.citizen-form button[type=submit]").click()
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for()
+    assert "មិនទាន់ផ្ញើបានទេ" in summary.inner_text()
+    assert "សូមបំពេញចំណុចនេះ។" in summary.inner_text()
+    main = page.locator("main").inner_text()
+    for vietnamese in ("Vui lòng nhập", "Tiêu đề", "Gửi phản ánh", "Họ tên"):
+        assert vietnamese not in main, vietnamese
+    assert page.url.endswith("/km/phan-anh-kien-nghi/gui/")  # still Khmer
+    page.screenshot(
+        path=artifacts_dir / f"khmer-feedback-form-{width}.png", full_page=True
+    )
+    assert axe_serious_violations(page) == []
+
+    # The header's search, in Khmer, and its language switch.
+    if width < 768:
+        page.get_by_role("button", name="ស្វែងរក").first.click()
+    page.fill("#site-search-q", "ngay hoi")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/km/tim-kiem/?q=ngay+hoi")
+    assert page.get_attribute("html", "lang") == "km"
+    assert page.locator("main h1").inner_text() == "ស្វែងរក"
+    assert page.locator("label[for=id_q]").inner_text().startswith("ពាក្យគន្លឹះ")
+    assert "Từ khóa" not in page.locator("main").inner_text()
+    page.screenshot(path=artifacts_dir / f"khmer-search-{width}.png", full_page=True)
+    assert axe_serious_violations(page) == []
+    if width < 768:
+        page.get_by_role("button", name="ម៉ឺនុយ").click()
+    back = page.locator('.lang-switch a[hreflang="vi"]')
+    assert back.get_attribute("href") == "/tim-kiem/?q=ngay+hoi"
+    back.click()
+    page.wait_for_url("**/tim-kiem/?q=ngay+hoi")
+    assert page.get_attribute("html", "lang") == "vi"
+    assert page.locator("main h1").inner_text() == "Tìm kiếm"

@@ -66,22 +66,27 @@ def live_emergencies(context):
 
 
 @register.simple_tag
-def news_by_category(page, per_category=3, limit=4):
+def news_by_category(page, articles=None, per_category=3, limit=4):
     """The latest articles of the home's locale grouped by category, the
-    categories with the newest articles first: [(category, [articles])]."""
-    from cms.models import ArticlePage
-    from cms.queries import public_q
+    categories with the newest articles first: [(category, [articles])].
+    ``articles``: the home's recent articles when it has read them already
+    (newest first, categories selected)."""
+    if articles is None:
+        from cms.models import RECENT_ARTICLES, ArticlePage
+        from cms.queries import public_q
 
-    articles = (
-        ArticlePage.objects.live()
-        .filter(public_q())
-        .descendant_of(page)
-        .filter(locale_id=page.locale_id, category__isnull=False)
-        .select_related("category", "image")
-        .order_by("-first_published_at")[:60]
-    )
+        articles = (
+            ArticlePage.objects.live()
+            .filter(public_q())
+            .descendant_of(page)
+            .filter(locale_id=page.locale_id)
+            .select_related("category", "image")
+            .order_by("-first_published_at")[:RECENT_ARTICLES]
+        )
     groups = {}
     for article in articles:
+        if article.category_id is None:
+            continue
         bucket = groups.setdefault(article.category_id, (article.category, []))
         if len(bucket[1]) < int(per_category):
             bucket[1].append(article)

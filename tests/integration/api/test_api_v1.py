@@ -487,3 +487,41 @@ def test_listen_back_lists_only_played_public_programs_of_the_unit(tree, client_
     assert [p["title"] for p in data["results"]] == ["Đã phát"]
     audio = data["results"][0]["audio_url"]
     assert audio.endswith(f"/nghe-lai/{played.uid}/am-thanh/")
+
+
+def test_legal_documents_and_units_read_what_the_site_shows(tree, client_for):
+    from tests.factories.cms import make_document
+
+    with tenant_context(tree.commune_a1):
+        make_document("45/QĐ-UBND", title="Quyết định về quy chế dân chủ")
+        make_document("46/QĐ-UBND", title="Bản nháp văn bản", live=False)
+    client = client_for(tree.commune_a1)
+    docs = client.get("/api/v1/legal-documents/", {"number": "QĐ-UBND"}).json()
+    numbers = [d["number"] for d in docs["results"]]
+    assert "45/QĐ-UBND" in numbers and "46/QĐ-UBND" not in numbers
+    item = next(d for d in docs["results"] if d["number"] == "45/QĐ-UBND")
+    assert item["doc_type_label"] == "Quyết định" and item["url"].startswith("http")
+    wrong = client.get("/api/v1/legal-documents/", {"year": "hai nghìn"})
+    assert wrong.json()["fields"]["year"] == ["Giá trị không hợp lệ."]
+
+    units = client_for(tree.district_a).get("/api/v1/units/").json()
+    codes = {u["code"] for u in units["results"]}
+    assert codes == {"901", "90101", "90102"}
+    commune = next(u for u in units["results"] if u["code"] == "90101")
+    assert commune["parent_code"] == "901"
+    assert tree.commune_a1.primary_hostname in commune["url"]
+
+
+def test_anonymous_sending_keeps_the_sites_form_rate(tree, client_for, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "engage.form": "2/m"}
+    client = client_for(tree.commune_a1)
+    body = {"title": "Hỏi về học bổng", "body": "Điều kiện nhận học bổng là gì?"}
+    answers = [
+        client.post("/api/v1/questions/", body, content_type="application/json")
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert "quá nhiều lần" in answers[2].json()["error"]
+    assert Question.objects.filter(title="Hỏi về học bổng").count() == 2
+    # Reading is not counted against the form rate.
+    assert client.get("/api/v1/questions/").status_code == 200

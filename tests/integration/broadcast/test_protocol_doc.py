@@ -9,16 +9,18 @@ import json
 import re
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
+from django.utils import timezone
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from broadcast import services
 from broadcast.devices.mqtt import publish_outbox
-from broadcast.models import Delivery, PlayLog, Program
+from broadcast.models import Delivery, DevicePlan, PlayLog, Program, Schedule
 from tests.factories.broadcast import make_cluster
 from tests.utils import wait_for
 
@@ -56,6 +58,8 @@ class DocDevice:
         self.n = int(time.time() * 1000)
         self.handled = {}
         self.playing = None
+        self.plans = {}
+        self.source, self.frequency = "ip", None
         self.stream_bytes = 0
         self.forged = 0
         self.lock = threading.Lock()
@@ -103,7 +107,14 @@ class DocDevice:
 
     def on_connect(self, client, userdata, flags, reason_code, properties):
         client.subscribe(self.topic("cmd"), qos=1)
-        self.send("status", {"online": True, "volume": 70, "firmware": "doc/1"}, True)
+        self.status()
+
+    def status(self):
+        body = {"online": True, "volume": 70, "firmware": "doc/1"}
+        body["source"] = self.source
+        if self.source == "fm":
+            body["frequency"] = self.frequency
+        self.send("status", body, True)
 
     def on_message(self, client, userdata, message):
         sig = dict(getattr(message.properties, "UserProperty", []) or []).get("sig")
@@ -134,6 +145,16 @@ class DocDevice:
             if self.playing and self.playing[0]["cid"] == target:
                 self.end("stopped")
             self.handled.setdefault(target, "stopped")
+            self.ack(cid, "done")
+        elif command["type"] == "plan":
+            held = self.plans.get(command["day"])
+            if held is None or command["version"] > held["version"]:
+                self.plans[command["day"]] = command
+            self.ack(cid, "done")
+        elif command["type"] == "fm":
+            self.source = command["mode"]
+            self.frequency = command.get("frequency")
+            self.status()
             self.ack(cid, "done")
 
     def listen(self, command):
@@ -239,6 +260,43 @@ def test_a_device_written_from_the_document_plays_and_is_stopped(
         )
         log = wait_for(lambda: PlayLog.objects.filter(dispatch=dispatch).first(), 10)
         assert log.result == "stopped"
+
+        # The day's plan, acknowledged; an item of it played "offline" is
+        # reported with its id and no cid, and counts.
+        # (An item a minute old: still in today's plan until its not_after,
+        # and a report of it is not from the future.)
+        at = timezone.now().replace(microsecond=0) - timedelta(minutes=1)
+        schedule = Schedule.objects.create(unit=unit, program=short, start_at=at)
+        schedule.target_units.add(unit)
+        assert services.send_plans(clusters=[cluster]) >= 1
+        publish_outbox()
+        plan = DevicePlan.objects.filter(cluster=cluster, day=timezone.localdate(at))
+        assert wait_for(lambda: plan.filter(acked_at__isnull=False).exists(), 15)
+        [item] = device.plans[timezone.localdate(at).isoformat()]["items"]
+        assert item["at"] == at.timestamp() and item["program"] == str(short.uid)
+        started = item["at"] + 0.2
+        device.send(
+            "play",
+            {
+                "item": item["id"],
+                "program": item["program"],
+                "started_at": started,
+                "ended_at": started + 1.0,
+                "seconds": 1.0,
+                "result": "completed",
+            },
+        )
+        log = wait_for(
+            lambda: PlayLog.objects.filter(cluster=cluster, item=item["id"]).first(), 10
+        )
+        assert log and log.accepted, log and log.reject_reason
+
+        # FM: switched by the officer, acknowledged, reported.
+        services.switch_source(cluster, "fm", "98,5")
+        publish_outbox()
+        assert wait_for(lambda: _refreshed(cluster).fm_acked_at, 15)
+        assert wait_for(lambda: _refreshed(cluster).source == "fm", 15)
+        assert str(_refreshed(cluster).reported_frequency) == "98.5"
         assert device.forged == 0
     finally:
         device.close()

@@ -98,3 +98,35 @@ def test_uncached_page_costs_at_most_ten_queries(
     assert len(queries.captured_queries) <= 10, "\n".join(
         q["sql"][:120] for q in queries.captured_queries
     )
+
+
+def test_what_the_unit_memo_keeps_follows_every_save(
+    tree, client_for, settings, unit_lookup_kept
+):
+    """The Site, settings, menu and language links kept in the process
+    (cms.memo) change with the next request after a save, like the page."""
+    from wagtail.models import Site
+
+    from cms.models import SectionPage
+    from themes.models import ThemeSettings
+
+    settings.CMS_PAGE_CACHE = False
+    client = client_for(tree.commune_a1)
+    assert "Dòng chân trang mới" not in client.get("/").content.decode()
+    with tenant_context(tree.commune_a1):
+        site = Site.objects.get(is_default_site=True)
+        theme = ThemeSettings.for_site(site)
+        theme.footer_text = "Dòng chân trang mới"
+        theme.save()
+    assert "Dòng chân trang mới" in client.get("/").content.decode()
+
+    with tenant_context(tree.commune_a1):
+        home = site.root_page.specific
+        new = home.add_child(
+            instance=SectionPage(
+                title="Chuyên mục mới mở", slug="chuyen-muc-moi", show_in_menus=True
+            )
+        )
+        new.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert 'href="/chuyen-muc-moi/"' in html and "Chuyên mục mới mở" in html

@@ -67,3 +67,36 @@ def test_expired_announcement_leaves_the_listings(tree, client_for):
     client = client_for(tree.commune_a1)
     assert "Thông báo đã hết hạn" not in client.get("/").content.decode()
     assert "Thông báo đã hết hạn" not in client.get(listing).content.decode()
+
+
+def test_home_groups_the_latest_articles_by_category(tree, client_for):
+    """ "Tin mới" and the news by category come from one read of the home's
+    recent articles: up to three per category, uncategorised ones only in
+    "Tin mới", another language's not at all."""
+    import re
+
+    from cms.models import Category
+
+    with tenant_context(tree.commune_a1):
+        farming = Category.objects.create(name="Nông nghiệp", slug="nong-nghiep")
+        health = Category.objects.create(name="Y tế", slug="y-te")
+        for n in range(4):
+            make_article(f"Tin nông nghiệp số {n}", category=farming)
+        make_article("Tin tiêm chủng", category=health)
+        make_article("Tin không chuyên đề", category=None)
+    html = client_for(tree.commune_a1).get("/").content.decode()
+    pattern = (
+        r'<section class="category-news"[^>]*>\s*<h2[^>]*>([^<]+)</h2>(.*?)</section>'
+    )
+    sections = dict(re.findall(pattern, html, re.S))
+    assert set(sections) == {"Nông nghiệp", "Y tế"}
+    farming_titles = re.findall(r"Tin nông nghiệp số \d", sections["Nông nghiệp"])
+    # The three newest, newest first.
+    assert farming_titles == [
+        "Tin nông nghiệp số 3",
+        "Tin nông nghiệp số 2",
+        "Tin nông nghiệp số 1",
+    ]
+    assert "Tin tiêm chủng" in sections["Y tế"]
+    assert "Tin không chuyên đề" not in "".join(sections.values())
+    assert "Tin không chuyên đề" in html  # in "Tin mới"

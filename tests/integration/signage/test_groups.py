@@ -341,7 +341,7 @@ def test_group_command_reaches_every_board_and_shows_each_result(
     with django_capture_on_commit_callbacks(execute=True):
         approver.post(control, {"kind": "screenshot"})
     page = approver.get(control).content.decode()
-    assert page.count("Đang chờ") == 2 and 'http-equiv="refresh"' in page
+    assert page.count("Đang chờ") == 2 and 'data-waiting="1"' in page
     shot = client_for(tree.commune_a1).post(
         f"/signage/api/boards/{led.uid}/screenshot/",
         data=_png((255, 255, 0), (192, 96)),

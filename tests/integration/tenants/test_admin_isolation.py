@@ -333,6 +333,12 @@ HAND_WRITTEN = {
     "broadcast_admin_dispatch": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_dispatch_stop": lambda v: {"pk": v.dispatch.pk},
     "broadcast_admin_cluster_add": None,
+    "broadcast_admin_cluster_log": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
+    "broadcast_admin_cluster_fm": lambda v: {
+        "pk": v.by_model[_m("broadcast.SpeakerCluster")].pk
+    },
     "broadcast_admin_streams": None,
     "broadcast_admin_relay_add": None,
     "broadcast_admin_stream_live": None,
