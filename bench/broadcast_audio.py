@@ -108,7 +108,7 @@ def serve_radio(folder):
     return server, f"http://127.0.0.1:{server.server_port}/radio.mp3"
 
 
-def bench_latency(rounds):
+def bench_latency(rounds, live_rounds=0):
     from broadcast.devices import broker_config, credentials
     from broadcast.devices import icecast as icecast_admin
     from broadcast.devices.mqtt import Publisher
@@ -130,7 +130,8 @@ def bench_latency(rounds):
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": test_database_url(),
-        }
+        },
+        threads=8,
     )
     ice = ProjectIcecast(f"http://127.0.0.1:{web.port}/_icecast/auth/").start()
     for key, value in ice.settings().items():
@@ -167,7 +168,7 @@ def bench_latency(rounds):
     ).start()
     assert fleet.wait_online(30), "the device did not connect"
     streamer = Streamer(ice.url, ice.source_password, ice.admin_password).start()
-    results = []
+    results, live = [], []
     try:
         for index in range(rounds):
             pressed = time.time()
@@ -201,6 +202,8 @@ def bench_latency(rounds):
                     break
                 time.sleep(0.1)
             time.sleep(1)
+        if live_rounds:
+            live = bench_live(live_rounds, unit, fleet, web)
     finally:
         streamer.stop()
         fleet.stop()
@@ -211,8 +214,13 @@ def bench_latency(rounds):
         Stream.objects.filter(unit=unit, title__startswith="Tiếp sóng đo").delete()
         cluster.delete()
         SpeakerCluster.objects.filter(pk__in=others).update(is_active=True)
+    for title, rows in (("local MP3 relayed", results), ("browser microphone", live)):
+        table(title, rows)
+
+
+def table(title, results):
     if results:
-        print(f"\n## Stream start latency (local MP3 relayed), {len(results)} rounds")
+        print(f"\n## Stream start latency ({title}), {len(results)} rounds")
         print("| press → | median | min | max |")
         print("|---|---|---|---|")
         for name, column in (
@@ -227,15 +235,94 @@ def bench_latency(rounds):
             )
 
 
+def bench_live(rounds, unit, fleet, web):
+    """Press "Bắt đầu phát" on the microphone page in Chromium (fake
+    microphone) → the device's stream command → its first bytes."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django_tenants.utils import tenant_context
+    from playwright.sync_api import sync_playwright
+
+    from broadcast.models import Stream
+    from tests.utils import admin_log_in
+
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls
+    # beside it stay synchronous (as in tests/conftest.py).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    password = "mat-khau-do-123"
+    with tenant_context(unit):
+        user = get_user_model().objects.create_user("do-luong", password=password)
+        user.groups.add(Group.objects.get(name=settings.UNIT_APPROVER_GROUP))
+    results = []
+    args = ["--no-sandbox", "--disable-gpu", "--use-fake-device-for-media-stream"]
+    args.append("--use-fake-ui-for-media-stream")
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=args
+            )
+            page = chromium.new_page()
+            admin_log_in(page, web.url(unit, "/admin/login/"), user.username, password)
+            for index in range(rounds):
+                page.goto(web.url(unit, "/admin/truyen-thanh/luong/truc-tiep/"))
+                pressed = time.time()
+                page.click("#live-start")
+                deadline = time.monotonic() + 60
+                received = first = stream = None
+                while time.monotonic() < deadline and first is None:
+                    stream = (
+                        Stream.objects.filter(unit=unit, kind="live")
+                        .exclude(dispatch=None)
+                        .order_by("-pk")
+                        .first()
+                    )
+                    if stream and stream.created_at.timestamp() >= pressed - 1:
+                        cid = str(stream.dispatch.cid)
+                        got = fleet.events_for("received", cid)
+                        data = fleet.events_for("stream_bytes", cid)
+                        received = got[0][0] if got else None
+                        first = data[0][0] if data else None
+                    time.sleep(0.01)
+                if first is None:
+                    print(f"live round {index + 1}: no audio at the device in 60 s")
+                    continue
+                on_air = stream.on_air_at.timestamp()
+                results.append((on_air - pressed, received - pressed, first - pressed))
+                print(
+                    f"live round {index + 1}: on air {on_air - pressed:.2f} s, "
+                    f"command {received - pressed:.2f} s, first bytes "
+                    f"{first - pressed:.2f} s"
+                )
+                page.click("#live-stop")
+                page.wait_for_function(
+                    "() => document.getElementById('live-status')"
+                    ".textContent.includes('Đã dừng')",
+                    timeout=20000,
+                )
+                time.sleep(1)
+            chromium.close()
+    finally:
+        Stream.objects.filter(unit=unit, kind="live", started_by="do-luong").delete()
+        with tenant_context(unit):
+            user.delete()
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=1200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--live-rounds",
+        type=int,
+        default=3,
+        help="rounds pressing Start on the microphone page in Chromium",
+    )
     parser.add_argument("--skip-latency", action="store_true")
     args = parser.parse_args()
     bench_bytes(args.chars)
     if not args.skip_latency:
-        bench_latency(args.rounds)
+        bench_latency(args.rounds, args.live_rounds)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,16 @@ def bench_emergency(unit, count, url, device_url, processes):
         .values_list("pk", flat=True)
     )
     SpeakerCluster.objects.filter(pk__in=others).update(is_active=False)
+    try:
+        return _bench_emergency(unit, count, url, device_url, processes)
+    finally:
+        # Also when the run fails: the test database must not keep
+        # thousands of bench clusters (their broker files slow every test).
+        SpeakerCluster.objects.filter(device_id__startswith=f"{PREFIX}-").delete()
+        SpeakerCluster.objects.filter(pk__in=others).update(is_active=True)
+
+
+def _bench_emergency(unit, count, url, device_url, processes):
     specs = make_specs(unit, count)
     listener = Listener(url=url, client_id=f"bench-listener-{os.getpid()}")
     listener.start()
@@ -156,8 +166,6 @@ def bench_emergency(unit, count, url, device_url, processes):
         proc.join(20)
     listener.stop()
     Publisher.reset()
-    SpeakerCluster.objects.filter(device_id__startswith=f"{PREFIX}-").delete()
-    SpeakerCluster.objects.filter(pk__in=others).update(is_active=True)
     program.delete()
     return {
         "devices": count,

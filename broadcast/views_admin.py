@@ -27,6 +27,7 @@ from .models import (
     ProgramKind,
     Schedule,
     SpeakerCluster,
+    Stream,
     looks_like_uuid,
 )
 from .pipeline import DeliveryState
@@ -403,7 +404,14 @@ def dispatch_stop(request, pk, unit):
     dispatch = get_object_or_404(
         Dispatch, pk=pk, unit__in=unit.descendants(include_self=True)
     )
-    count = services.stop_dispatch(dispatch)
+    stream = Stream.objects.filter(dispatch=dispatch).first()
+    if stream is not None:
+        # A stream's dispatch: the encoder stops too (services.streams).
+        from .services import streams
+
+        count = streams.stop_stream(stream, reason="operator")
+    else:
+        count = services.stop_dispatch(dispatch)
     if count:
         messages.success(
             request, f"Đã gửi lệnh dừng tới {count} cụm loa; chờ thiết bị xác nhận."
@@ -563,6 +571,9 @@ def _cluster_page(request, unit, cluster, fm_form=None, status=200):
                 cluster=cluster, unit=unit, resolved_at__isnull=True
             ),
             "fm_form": fm_form,
+            "plans": cluster.plans.filter(day__gte=timezone.localdate())
+            .prefetch_related("items")
+            .order_by("day", "-version")[:4],
         },
         status=status,
     )

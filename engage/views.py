@@ -240,7 +240,9 @@ def feedback_detail(request, code):
             feedback.rating = form.cleaned_data["rating"]
             feedback.rating_comment = form.cleaned_data["rating_comment"]
             feedback.save(update_fields=["rating", "rating_comment", "updated_at"])
-            messages.success(request, "Cảm ơn bạn đã đánh giá kết quả xử lý.")
+            messages.success(
+                request, gettext_lazy("Cảm ơn bạn đã đánh giá kết quả xử lý.")
+            )
             return redirect(feedback.public_url())
         context["error"] = INVALID
     return render(request, "engage/feedback_detail.html", context)
@@ -254,10 +256,10 @@ def track(request):
     if code:
         item = services.find_by_code(code, unit_or_404())
         if item is None:
-            context["error"] = (
-                f"Không tìm thấy mã “{code}”. Hãy kiểm tra lại mã theo dõi "
+            context["error"] = gettext_lazy(
+                "Không tìm thấy mã “%(code)s”. Hãy kiểm tra lại mã theo dõi "
                 "(bắt đầu bằng H hoặc P, 9 ký tự)."
-            )
+            ) % {"code": code}
         else:
             return redirect(item.public_url())
     return render(request, "engage/track.html", context)
@@ -266,7 +268,7 @@ def track(request):
 # --- surveys -------------------------------------------------------------------------
 
 
-BALLOT_EXPIRED = (
+BALLOT_EXPIRED = gettext_lazy(
     "Phiếu trả lời đã hết hạn hoặc không hợp lệ. Các câu trả lời của bạn vẫn "
     "được giữ nguyên, vui lòng bấm “Gửi ý kiến” lại."
 )
@@ -330,7 +332,7 @@ def survey_detail(request, pk):
                 httponly=True,
                 samesite="Lax",
             )
-            messages.success(request, "Cảm ơn bạn đã tham gia khảo sát.")
+            messages.success(request, gettext_lazy("Cảm ơn bạn đã tham gia khảo sát."))
             return result
         context["error"] = INVALID
     return render(request, "engage/survey_detail.html", context)
@@ -371,7 +373,9 @@ def rate_site(request):
             rating = form.save(commit=False)
             rating.unit = unit
             rating.save()
-            messages.success(request, "Cảm ơn bạn đã đánh giá trang thông tin.")
+            messages.success(
+                request, gettext_lazy("Cảm ơn bạn đã đánh giá trang thông tin.")
+            )
             return redirect("engage:rate_site")
         context["error"] = INVALID
     return render(request, "engage/rate_site.html", context)

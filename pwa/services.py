@@ -272,15 +272,21 @@ def push_bulletin(bulletin_id):
         {s.unit_id for s in subscriptions} | {bulletin.sender_unit_id}
     )
     path = f"/thong-tin-nguon/{bulletin.pk}/"
+    # Every link made here: the payloads are built on the sending threads,
+    # which must not query the database.
+    links = {
+        pk: _public_url(unit if pk in readable else bulletin.sender_unit, path)
+        for pk, unit in hosts.items()
+    }
+    body = _excerpt(f"{bulletin.title}. {bulletin.body}")
 
     def payload(subscription):
         unit = hosts[subscription.unit_id]
-        link_unit = unit if unit.pk in readable else bulletin.sender_unit
         headings = HEADINGS.get(subscription.language, HEADINGS["vi"])
         return {
             "title": f"{headings[bulletin.priority]} – {bulletin.sender_unit}",
-            "body": _excerpt(f"{bulletin.title}. {bulletin.body}"),
-            "url": _public_url(link_unit, path),
+            "body": body,
+            "url": links[unit.pk],
             "tag": f"bulletin-{bulletin.pk}",
             "lang": subscription.language,
             "urgency": message.urgency,
@@ -337,6 +343,9 @@ def push_page(unit_id, page_id):
 
 def deliver(message, subscriptions, payload_for, *, ttl, workers=None):
     """Encrypt and send one payload per subscription, counting on ``message``.
+
+    ``payload_for(subscription)`` runs on the sending threads: it must not
+    touch the database (each thread would open a connection of its own).
 
     Gone endpoints (404/410) and subscriptions whose keys do not encrypt
     are removed. The counters are written every ``PROGRESS_EVERY`` sends,

@@ -90,6 +90,19 @@ def translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr)
 
 
+# Django's own strings the admin shows that Django's Vietnamese catalogue
+# lacks: the relative times ("5 phút trước"; Django 5 renamed "%d minute"
+# to "%(num)d minute", and vi was not updated). Added to the django domain.
+DJANGO_EXTRA = [
+    ("%(num)d year", "%(num)d years", "%(num)d năm"),
+    ("%(num)d month", "%(num)d months", "%(num)d tháng"),
+    ("%(num)d week", "%(num)d weeks", "%(num)d tuần"),
+    ("%(num)d day", "%(num)d days", "%(num)d ngày"),
+    ("%(num)d hour", "%(num)d hours", "%(num)d giờ"),
+    ("%(num)d minute", "%(num)d minutes", "%(num)d phút"),
+]
+
+
 def merge(domain: str) -> polib.POFile:
     out_path = OUT_DIR / f"{domain}.po"
     known: dict[tuple[str | None, str], polib.POEntry] = {}
@@ -133,6 +146,29 @@ def merge(domain: str) -> polib.POFile:
                 else:
                     entry.msgstr = old.msgstr or (old.msgstr_plural or {}).get(0, "")
             po.append(entry)
+    # Django strings added to this catalogue by hand earlier (comment
+    # "django…"): kept, as they are in no app's English catalogue above.
+    if out_path.exists():
+        for old in polib.pofile(str(out_path)):
+            if (
+                not old.obsolete
+                and key(old) not in seen
+                and (old.comment or "").startswith("django")
+            ):
+                seen.add(key(old))
+                po.append(old)
+    if domain == "django":
+        for msgid, plural, text in DJANGO_EXTRA:
+            if (None, msgid) not in seen:
+                po.append(
+                    polib.POEntry(
+                        msgid=msgid,
+                        msgid_plural=plural,
+                        msgstr_plural={0: text},
+                        flags=["python-format"],
+                        comment="django",
+                    )
+                )
     return po
 
 

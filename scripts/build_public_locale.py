@@ -229,6 +229,15 @@ KM = {
     "Đang tìm các trang đã lưu…": "កំពុងស្វែងរកទំព័រដែលបានរក្សាទុក…",
     "Câu hỏi, phản ánh bạn đã tra cứu": "សំណួរ និងបណ្តឹងដែលអ្នកបានស្វែងរក",
     "Khi có mạng trở lại, hãy tải lại trang.": "ពេលមានអ៊ីនធឺណិតវិញ សូមផ្ទុកទំព័រឡើងវិញ។",
+    "Không tìm thấy mã “%(code)s”. Hãy kiểm tra lại mã theo dõi (bắt đầu bằng H hoặc P, 9 ký tự).": (
+        "រកមិនឃើញលេខកូដ “%(code)s” ទេ។ សូមពិនិត្យលេខកូដតាមដានម្តងទៀត (ចាប់ផ្តើមដោយ H ឬ P មាន ៩ តួ)។"
+    ),
+    "Phiếu trả lời đã hết hạn hoặc không hợp lệ. Các câu trả lời của bạn vẫn được giữ nguyên, vui lòng bấm “Gửi ý kiến” lại.": (
+        "សន្លឹកឆ្លើយផុតកំណត់ ឬមិនត្រឹមត្រូវ។ ចម្លើយរបស់អ្នកនៅដដែល សូមចុច “ផ្ញើមតិ” ម្តងទៀត។"
+    ),
+    "Cảm ơn bạn đã đánh giá kết quả xử lý.": "សូមអរគុណដែលបានវាយតម្លៃលទ្ធផលដោះស្រាយ។",
+    "Cảm ơn bạn đã tham gia khảo sát.": "សូមអរគុណដែលបានចូលរួមការស្ទង់មតិ។",
+    "Cảm ơn bạn đã đánh giá trang thông tin.": "សូមអរគុណដែលបានវាយតម្លៃគេហទំព័រ។",
     # Looked up at run time (engage/forms.py): labels and choices of the
     # citizens' forms, whose Vietnamese comes from the models.
     "Tiêu đề": "ចំណងជើង",

@@ -261,7 +261,10 @@ class Listener:
                 entry[2] = counter
                 counters[pk] = counter
             valid.append((device_id, kind, data, retain))
-        self.save_counters(counters, "last_counter")
+        # Every device that sent a (non-will) message is alive: its counter,
+        # "online" and last contact in one UPDATE per batch (an offline
+        # status is applied after, in record_presence).
+        back = self.save_counters(counters, "last_counter", alive=True)
         self.save_counters(will_counters, "last_will_counter")
         if not valid:
             return
@@ -272,37 +275,54 @@ class Listener:
                 presence[device_id] = (kind, data)
             elif kind == protocol.ACK:
                 acks.append((device_id, data, time.monotonic()))
-                presence.setdefault(device_id, (protocol.HEARTBEAT, {}))
             elif kind == protocol.PLAY:
                 plays.append((device_id, data))
-        self.record_presence(presence, known)
+        self.record_presence(presence, known, back)
         self.record_acks(acks)
         self.record_plays(plays, known)
         ListenerCounter.bump("handled", len(valid))
         self.handled += len(valid)
 
-    def save_counters(self, counters, column):
+    def save_counters(self, counters, column, alive=False):
         """One UPDATE for the batch; never moves a counter back (another
-        listener may have gone further)."""
+        listener may have gone further). With ``alive``, the same statement
+        marks the devices online with their last contact now, and returns
+        those that had raised an offline alert (they are back)."""
         if not counters:
-            return
+            return []
         from django.db import connection
 
         table = SpeakerCluster._meta.db_table
+        params = [list(counters), list(counters.values())]
         with connection.cursor() as cursor:
+            if not alive:
+                cursor.execute(
+                    f"UPDATE {table} AS c SET {column} = v.n "
+                    f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, n) "
+                    f"WHERE c.id = v.id AND c.{column} < v.n",
+                    params,
+                )
+                return []
             cursor.execute(
-                f"UPDATE {table} AS c SET {column} = v.n "
+                f"UPDATE {table} AS c SET {column} = GREATEST(c.{column}, v.n), "
+                f"online = true, last_seen = %s "
                 f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, n) "
-                f"WHERE c.id = v.id AND c.{column} < v.n",
-                [list(counters), list(counters.values())],
+                f"WHERE c.id = v.id RETURNING c.id, c.offline_alerted_at IS NOT NULL",
+                [timezone.now(), *params],
             )
+            return [pk for pk, alerted in cursor.fetchall() if alerted]
 
-    def record_presence(self, presence, known):
+    def record_presence(self, presence, known, back=()):
+        """What status and heartbeat messages say (online was already set
+        with the counters): offline statuses, the reported volume, firmware,
+        source and what plays; alerts of devices that are ``back`` are
+        resolved."""
         now = timezone.now()
-        online_ids, offline_ids = [], []
+        offline_ids = []
         for device_id, (kind, data) in presence.items():
             is_online = bool(data.get("online", True))
-            (online_ids if is_online else offline_ids).append(known[device_id])
+            if not is_online:
+                offline_ids.append(known[device_id])
             # What the device says it does (shown to officers).
             fields = {}
             if kind == protocol.STATUS and is_online:
@@ -326,25 +346,16 @@ class Listener:
                 fields["now_playing"] = playing[:64] if isinstance(playing, str) else ""
             if fields:
                 SpeakerCluster.objects.filter(pk=known[device_id]).update(**fields)
-        if online_ids:
-            SpeakerCluster.objects.filter(pk__in=online_ids).update(
-                online=True, last_seen=now
-            )
+        gone = set(offline_ids)
+        back = [pk for pk in back if pk not in gone]
+        if back:
             # Back after an offline alert: the alert is resolved.
-            back = list(
-                SpeakerCluster.objects.filter(
-                    pk__in=online_ids, offline_alerted_at__isnull=False
-                ).values_list("pk", flat=True)
-            )
-            if back:
-                from ..models import ClusterAlert
+            from ..models import ClusterAlert
 
-                SpeakerCluster.objects.filter(pk__in=back).update(
-                    offline_alerted_at=None
-                )
-                ClusterAlert.objects.filter(
-                    cluster_id__in=back, resolved_at__isnull=True
-                ).update(resolved_at=now)
+            SpeakerCluster.objects.filter(pk__in=back).update(offline_alerted_at=None)
+            ClusterAlert.objects.filter(
+                cluster_id__in=back, resolved_at__isnull=True
+            ).update(resolved_at=now)
         if offline_ids:
             SpeakerCluster.objects.filter(pk__in=offline_ids).update(
                 online=False, now_playing=""

@@ -105,3 +105,48 @@ def test_province_officer_reads_the_dashboard_with_charts_and_drills_down(
     )
     expect(page.locator("select[name=nam]")).to_have_value("2025")
     page.screenshot(path=str(artifacts_dir / "reports-dashboard-district.png"))
+
+
+def test_registry_upload_shows_its_progress_then_the_row_by_row_report(
+    tree, live_site, page, tmp_path, province_data
+):
+    from openpyxl import Workbook
+
+    from reports import importers
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = importers.HAMLETS
+    sheet.append(importers.COLUMNS[importers.HAMLETS])
+    sheet.append(["99999", "Ấp Lạ", "Ấp", 1, 1])  # a unit outside the tree
+    path = tmp_path / "danh-muc.xlsx"
+    book.save(path)
+    platform = settings.BASE_DOMAIN
+    admin_log_in(
+        page, live_site.url(platform, "/admin/login/"), province_data.username, PASSWORD
+    )
+    page.goto(live_site.url(platform, "/admin/danh-gia-bao-cao/danh-muc/"))
+    progress = page.locator(".rp-progress")
+    expect(progress).to_be_hidden()
+    # Hold the upload's answer: what the officer sees while the server works.
+    held = []
+    page.route(
+        "**/admin/danh-gia-bao-cao/danh-muc/",
+        lambda route: (
+            held.append(route) if route.request.method == "POST" else route.continue_()
+        ),
+    )
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="Nhập danh mục").click()
+    expect(progress).to_be_visible()
+    expect(progress.get_by_role("status")).to_contain_text("Đang tải tệp lên")
+    expect(page.get_by_role("button", name="Nhập danh mục")).to_be_disabled()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the upload was not sent"
+    held[0].continue_()
+    # The server's answer replaces the page: the row-by-row report.
+    expect(page.get_by_text("chưa nhập dòng nào")).to_be_visible()
+    expect(page.get_by_text("Trang “Ấp, khóm, tổ dân phố”, dòng 2")).to_be_visible()

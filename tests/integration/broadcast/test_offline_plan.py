@@ -6,10 +6,14 @@ report is checked like any other and counts toward hours aired, and the
 play command that was waiting for the device is not played twice. Real
 broker (project ACL), listener and simulated device."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from broadcast import services
 from broadcast.devices.mqtt import publish_outbox
@@ -22,7 +26,7 @@ from broadcast.models import (
     SpeakerCluster,
 )
 from broadcast.services.schedules import item_id
-from tests.utils import wait_for
+from tests.utils import admin_client, wait_for
 
 pytestmark = [pytest.mark.slow]
 
@@ -148,3 +152,15 @@ def test_an_online_device_plays_the_planned_item_once_from_its_command(
     wait_for(lambda: timezone.now() > at + timedelta(seconds=7), 15)
     assert not fleet.events_for("plan_play", item)
     assert PlayLog.objects.filter(cluster=cluster).count() == 1
+
+    # The officer sees the plan the device holds, and that it took it.
+    name = f"quantri-{uuid.uuid4().hex[:8]}"
+    client = admin_client(unit, username=name)
+    try:
+        page = client.get(reverse("broadcast_admin_cluster_log", args=[cluster.pk]))
+        text = page.content.decode()
+        assert "Lịch phát đã gửi tới thiết bị" in text
+        assert "Chưa gửi lịch phát nào" not in text and "Đang chờ xác nhận" not in text
+    finally:
+        with tenant_context(unit):
+            get_user_model().objects.filter(username=name).delete()

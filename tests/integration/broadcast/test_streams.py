@@ -216,3 +216,37 @@ def test_only_the_approver_starts_streams_and_only_of_their_subtree(tree):
         assert answer.status_code == 404, url
     elsewhere.refresh_from_db()
     assert elsewhere.state == "starting"
+
+
+@pytest.mark.django_db
+def test_stop_now_on_a_streams_dispatch_ends_the_stream(tree):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from broadcast.models import Dispatch, Program
+    from tests.utils import admin_client
+
+    unit = tree.commune_a1
+    program = Program.objects.create(unit=unit, title="VOV1", kind="stream")
+    dispatch = Dispatch.objects.create(
+        unit=unit,
+        program=program,
+        priority="normal",
+        expires_at=timezone.now() + timedelta(hours=4),
+    )
+    stream = Stream.objects.create(
+        unit=unit,
+        kind="relay",
+        title="VOV1",
+        state="on_air",
+        program=program,
+        dispatch=dispatch,
+    )
+    client = admin_client(unit)
+    answer = client.post(f"/admin/truyen-thanh/luot-phat/{dispatch.pk}/dung/")
+    assert answer.status_code == 302
+    stream.refresh_from_db()
+    assert stream.state == "ended" and stream.ended_at is not None
+    dispatch.refresh_from_db()
+    assert dispatch.expires_at <= timezone.now()  # no retry of the command

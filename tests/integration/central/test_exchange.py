@@ -239,3 +239,24 @@ def test_delivery_states_of_central_information_go_upward(
         .count()
         == 0
     )
+
+
+def test_the_command_sends_a_periods_figures_and_shows_the_outbox(tree, central):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "central_exchange",
+        "figures",
+        "--start",
+        "2025-01-01",
+        "--end",
+        "2025-06-30",
+        stdout=out,
+    )
+    assert "Đã gửi 1, lỗi 0" in out.getvalue()
+    assert "Còn trong hàng đợi: 0" in out.getvalue()
+    (sent,) = [m for m in central.received.values() if m["type"] == "figures"]
+    assert sent["data"]["period"] == {"start": "2025-01-01", "end": "2025-06-30"}

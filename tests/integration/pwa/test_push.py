@@ -283,3 +283,23 @@ def test_announcement_marked_for_push_is_sent_once_on_publish(
     )
     assert payload["url"].endswith(marked.url_path.split("/", 2)[-1])
     assert endpoint.messages_for(neighbour) == []
+
+
+@pytest.mark.django_db
+def test_unit_dashboard_counts_phones_and_pushed_announcements(
+    tree, client_for, endpoint
+):
+    from tests.utils import admin_client
+
+    subscribe(client_for, tree.commune_b1, endpoint.subscription())
+    subscribe(client_for, tree.commune_b1, endpoint.subscription(status=410))
+    PushMessage.objects.create(
+        unit=tree.commune_b1, page_id=None, title="Lịch tiêm phòng dại", sent=1
+    )
+    PushMessage.objects.create(
+        unit=tree.commune_a1, page_id=None, title="Tin của xã khác", sent=9
+    )
+    body = admin_client(tree.commune_b1).get("/admin/").content.decode()
+    assert "Thông báo đến điện thoại" in body
+    assert "nhận cảnh báo của đơn vị: <strong>2</strong>" in body
+    assert "Lịch tiêm phòng dại" in body and "Tin của xã khác" not in body

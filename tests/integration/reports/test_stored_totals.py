@@ -41,9 +41,10 @@ PERIODS = (
 
 
 def totals_from_logs(month=False):
-    """{(unit id, local day or month): (plays, seconds, tts, minority)}."""
+    """{(unit id, local day or month): (plays, seconds, tts, minority)} of
+    the accepted logs (a report refused by the checks plays no seconds)."""
     out = defaultdict(lambda: [0, 0.0, 0.0, 0.0])
-    for log in PlayLog.objects.select_related("program"):
+    for log in PlayLog.objects.filter(accepted=True).select_related("program"):
         day = timezone.localtime(log.started_at).date()
         item = out[(log.unit_id, day.replace(day=1) if month else day)]
         item[0] += 1
