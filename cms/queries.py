@@ -1,8 +1,9 @@
 """Page queries that cost one statement where Wagtail's cost two or more.
 
-- ``public(queryset)`` and ``public_q()``: Wagtail's ``.public()`` reads every view
-  restriction of the unit first, then filters by their paths; here the
-  check is a ``NOT EXISTS`` inside the same SELECT.
+- ``public(queryset)`` and ``public_q()``: Wagtail's ``.public()`` reads every
+  view restriction of the unit first, then filters by their paths; here a
+  unit without restrictions (the unit's memo knows) filters nothing, and
+  one with some checks them with a ``NOT EXISTS`` inside the same SELECT.
 - ``view_restrictions(page)``: the restrictions on a page and its
   ancestors (an alias answers to its source page's), in one query instead
   of Wagtail's two (ancestors, then restrictions).
@@ -15,9 +16,26 @@ from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction
 
 
+def restricted_paths():
+    """The paths of the unit's pages with a view restriction (kept in the
+    unit's memo: a restriction saved or deleted bumps its generation)."""
+    from .memo import memo
+
+    return memo(
+        ("restricted-paths",),
+        lambda: sorted(
+            set(PageViewRestriction.objects.values_list("page__path", flat=True))
+        ),
+    )
+
+
 def public_q():
     """The filter ``public()`` applies: no view restriction on the page or
-    above it (a restriction's page path is a prefix of the page's)."""
+    above it. Most units have none: then nothing is filtered. Otherwise a
+    restriction's page path is a prefix of the page's, checked inside the
+    same SELECT."""
+    if not restricted_paths():
+        return Q()
     restricted = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
@@ -35,6 +53,8 @@ def ancestor_paths(page):
 
 
 def view_restrictions(page):
+    if not restricted_paths():
+        return PageViewRestriction.objects.none()
     pages = Page.objects.filter(path__in=ancestor_paths(page))
     return PageViewRestriction.objects.filter(
         Q(page__in=pages.filter(alias_of__isnull=True).values("pk"))
