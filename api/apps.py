@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import schema  # noqa: F401 - the OpenAPI description of keys
+        from . import cors, schema  # noqa: F401 - CORS receiver, OpenAPI of keys

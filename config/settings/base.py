@@ -5,6 +5,7 @@ defaults suit a developer's machine where the services run on loopback.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,6 +96,7 @@ SHARED_APPS = [
     "reports",
     "alerts",
     "api",
+    "corsheaders",
     "central",
     "social",
     "pwa",
@@ -136,8 +138,9 @@ MIDDLEWARE = [
     # lookup (signage/middleware.py); everything else passes straight through.
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
-    # /api/ answers browsers on the province's own sites (api/cors.py).
-    "api.cors.ApiCorsMiddleware",
+    # /api/ answers browsers on the province's own sites (django-cors-headers,
+    # the units' own domains added by api/cors.py).
+    "corsheaders.middleware.CorsMiddleware",
     # The unit's site, locales, settings and menu kept per process (cms.memo).
     "cms.memo.UnitMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -526,11 +529,28 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
-# Browser pages that may call /api/ besides the platform's own hosts and the
-# units' domains (api/cors.py), comma-separated origins.
-API_CORS_ORIGINS = [
+# django-cors-headers, for /api/ only: the platform host and every unit host
+# (BASE_DOMAIN and its subdomains, default port or PUBLIC_PORT), the listed
+# origins (API_CORS_ORIGINS, comma-separated: another portal of the province),
+# and (api/cors.py) the hostnames of the units' Domain table. No credentials:
+# the API reads no cookie.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS = [
     o.strip() for o in os.environ.get("API_CORS_ORIGINS", "").split(",") if o.strip()
 ]
+CORS_ALLOWED_ORIGIN_REGEXES = [
+    rf"^https?://([a-z0-9-]+\.)*{re.escape(BASE_DOMAIN.lower())}"
+    rf"(:(80|443|{PUBLIC_PORT}))?$"
+]
+CORS_ALLOW_METHODS = ("GET", "POST", "OPTIONS")
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "x-api-key",
+)
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,
