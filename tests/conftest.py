@@ -18,6 +18,7 @@ to the unit's hostname.
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -174,11 +175,15 @@ def celery_worker_process(django_db_setup, django_db_blocker, project_broker):  
         pytest.fail(f"Celery broker unreachable at {settings.CELERY_BROKER_URL}")
     queue = f"ttcs-test-{uuid.uuid4().hex[:8]}"
     node = f"{queue}@{socket.gethostname()}"
+    # Its log goes to a file: a pipe nobody reads fills up (64 kB) over a
+    # whole suite and the worker then blocks on its next log line.
+    log_path = Path(tempfile.gettempdir()) / f"{queue}.log"
+    log_file = open(log_path, "w")  # noqa: SIM115 - open while the worker runs
     process = start_celery_worker(
         queue,
         node,
         loglevel="INFO",
-        stdout=subprocess.PIPE,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -188,7 +193,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, project_broker):  
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail("Celery worker exited:\n" + process.stdout.read())
+            pytest.fail("Celery worker exited:\n" + log_path.read_text())
         replies = app.control.ping(destination=[node], timeout=0.5)
         if replies:
             break
@@ -201,6 +206,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, project_broker):  
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    log_file.close()
+    log_path.unlink(missing_ok=True)
 
 
 @pytest.fixture
