@@ -20,6 +20,7 @@ the service worker's notification, is the real one.
 """
 
 import json
+import time
 import uuid
 
 import pytest
@@ -268,17 +269,19 @@ def test_follow_units_subscribe_receive_notification_and_unsubscribe(
                 "data": json.dumps(payload, ensure_ascii=False),
             },
         )
-        page.wait_for_function(
-            """() => navigator.serviceWorker.ready
-                 .then(r => r.getNotifications())
-                 .then(n => n.length > 0)""",
-            timeout=10000,
-        )
-        shown = page.evaluate(
-            """() => navigator.serviceWorker.ready.then(r => r.getNotifications())
-                 .then(n => n.map(x => ({title: x.title, body: x.body,
-                                         url: x.data.url, tag: x.tag})))"""
-        )
+        # The worker shows it asynchronously: ask until it is there (a
+        # predicate returning a promise is not awaited by wait_for_function).
+        deadline = time.monotonic() + 10
+        shown = []
+        while not shown and time.monotonic() < deadline:
+            shown = page.evaluate(
+                """() => navigator.serviceWorker.ready.then(r => r.getNotifications())
+                     .then(n => n.map(x => ({title: x.title, body: x.body,
+                                             url: x.data.url, tag: x.tag})))"""
+            )
+            if not shown:
+                page.wait_for_timeout(200)
+        assert shown, "the service worker showed no notification"
         assert shown[0]["title"] == "Thông báo khẩn – Huyện An Phú"
         assert shown[0]["body"].startswith("Khẩn cấp: sạt lở bờ sông ấp Phú Hữu.")
         assert shown[0]["url"].endswith(f"/thong-tin-nguon/{bulletin.pk}/")
