@@ -703,7 +703,22 @@ class ListenerCounter(models.Model):
         return row.count if row else 0
 
 
-class PlayDay(models.Model):
+class PlayTotals(models.Model):
+    """What PlayDay and PlayMonth count, per unit and period."""
+
+    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE, related_name="+")
+    plays = models.PositiveIntegerField("số lượt phát", default=0)
+    seconds = models.FloatField("số giây đã phát", default=0)
+    tts_seconds = models.FloatField("số giây phát bằng TTS", default=0)
+    minority_seconds = models.FloatField(
+        "số giây phát bằng tiếng dân tộc thiểu số", default=0
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PlayDay(PlayTotals):
     """Seconds played per unit and day (Vietnam time): the running total the
     reports' hours-broadcast figures read instead of a year of ``PlayLog``
     rows (a province has hundreds of thousands).
@@ -719,14 +734,7 @@ class PlayDay(models.Model):
     exists while its day has at least one log (``plays``). Tested against
     the logs themselves in tests/integration/reports/test_stored_totals.py."""
 
-    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE, related_name="+")
     day = models.DateField("ngày")
-    plays = models.PositiveIntegerField("số lượt phát", default=0)
-    seconds = models.FloatField("số giây đã phát", default=0)
-    tts_seconds = models.FloatField("số giây phát bằng TTS", default=0)
-    minority_seconds = models.FloatField(
-        "số giây phát bằng tiếng dân tộc thiểu số", default=0
-    )
 
     class Meta:
         verbose_name = "thời lượng phát trong ngày"
@@ -736,21 +744,14 @@ class PlayDay(models.Model):
         ]
 
 
-class PlayMonth(models.Model):
+class PlayMonth(PlayTotals):
     """The same totals per unit and calendar month (``month`` is its first
     day), kept by the same triggers in the same statements (migration 0011):
     a year's figures read whole months here and only the days of the
     period's first and last months from ``PlayDay`` (the report year runs
     15/12 to 14/12), about a tenth of the rows."""
 
-    unit = models.ForeignKey("tenants.Unit", on_delete=models.CASCADE, related_name="+")
     month = models.DateField("tháng")
-    plays = models.PositiveIntegerField("số lượt phát", default=0)
-    seconds = models.FloatField("số giây đã phát", default=0)
-    tts_seconds = models.FloatField("số giây phát bằng TTS", default=0)
-    minority_seconds = models.FloatField(
-        "số giây phát bằng tiếng dân tộc thiểu số", default=0
-    )
 
     class Meta:
         verbose_name = "thời lượng phát trong tháng"
