@@ -34,9 +34,11 @@ def fire_due_schedules():
 
 @shared_task
 def sweep():
-    """Expire stale deliveries, retry unacknowledged ones, republish the
+    """Expire stale deliveries, retry unacknowledged ones, settle those a
+    play report proved aired (a plan item played offline), republish the
     outbox left by a worker that died."""
     expired = services.expire_overdue()
+    services.settle_reported_plays()
     retried = services.retry_unacknowledged()
     services.process_bulletin_requests()
     publish_outbox.delay()

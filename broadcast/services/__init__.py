@@ -37,7 +37,7 @@ from .dispatch import (
     stop_program,
 )
 from .plans import send_plans
-from .plays import check_report
+from .plays import check_report, settle_reported_plays
 from .programs import (
     audio_fields,
     audio_token,
@@ -84,6 +84,7 @@ __all__ = [
     "revoke_credentials",
     "rotate_credentials",
     "send_plans",
+    "settle_reported_plays",
     "stop_dispatch",
     "stop_program",
     "switch_source",
