@@ -38,7 +38,8 @@ def _theme(request):
 
 def _icon_version(theme):
     logo = getattr(theme, "logo", None)
-    return f"{getattr(theme, 'theme', '')}-{logo.pk if logo else 0}"
+    emblem = logo.pk if logo else icons.default_version()
+    return f"{getattr(theme, 'theme', '')}-{emblem}"
 
 
 @require_GET
