@@ -107,7 +107,11 @@
           li.appendChild(a);
           news.appendChild(li);
         });
-        if (!news.children.length) news.textContent = text(root, "none-saved", "Chưa có tin nào được lưu.");
+        if (!news.children.length) {
+          var none = document.createElement("li");  // a list holds items only (axe)
+          none.textContent = text(root, "none-saved", "Chưa có tin nào được lưu.");
+          news.appendChild(none);
+        }
         return cache.keys();
       }).then(function (keys) {
         keys.forEach(function (request) {
