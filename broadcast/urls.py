@@ -1,4 +1,6 @@
-"""Routes of broadcast on a unit's host (included before the page tree)."""
+"""Routes of broadcast on a unit's host (included before the page tree).
+The listen-back page (``pages``) also lives under the language prefix
+(/km/nghe-lai/); its audio has one address."""
 
 from django.urls import path
 from django.views.generic import RedirectView
@@ -6,7 +8,6 @@ from django.views.generic import RedirectView
 from . import views
 
 urlpatterns = [
-    path("nghe-lai/", views.listen_back, name="broadcast_listen_back"),
     path(
         "nghe-lai/<uuid:uid>/am-thanh/",
         views.listen_back_audio,
@@ -22,4 +23,9 @@ urlpatterns = [
     path(
         "broadcast/audio/<uuid:uid>/", views.device_audio, name="broadcast_device_audio"
     ),
+]
+
+# Read by people: in the reader's language (i18n_patterns in urls_tenant).
+pages = [
+    path("nghe-lai/", views.listen_back, name="broadcast_listen_back"),
 ]
