@@ -41,6 +41,17 @@ def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
     assert "Cụm loa chợ" in clusters and "Cụm loa bến đò" not in clusters
     deliveries = client.get("/admin/trang-thai-phat/").content.decode()
     assert "Đã xác nhận" in deliveries and "adm-a" in deliveries
+    # Deliveries are the proof of what was sent (speakers.md M11): nobody
+    # adds, copies or deletes one by hand.
+    delivery = Delivery.objects.get(dispatch=dispatch)
+    for path in (
+        "/admin/trang-thai-phat/new/",
+        f"/admin/trang-thai-phat/copy/{delivery.pk}/",
+        f"/admin/trang-thai-phat/delete/{delivery.pk}/",
+    ):
+        assert client.get(path).status_code in (302, 403, 404), path
+        assert client.post(path, {"detail": "x"}).status_code in (302, 403, 404)
+    assert Delivery.objects.filter(dispatch=dispatch).count() == 1
 
 
 def test_admin_forms_refuse_bad_input_in_vietnamese_and_keep_what_was_typed(
