@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from broadcast.models import (
     Delivery,
+    DevicePlan,
     Dispatch,
+    PlanItem,
     Program,
     Schedule,
     SpeakerCluster,
@@ -234,3 +236,27 @@ def test_recent_dispatches_are_the_newest_twenty_newest_first(tree, client_for):
     recent = page.split('id="luot-phat"')[1].split("</table>")[0]
     shown = [int(part[:2]) for part in recent.split("Bản tin số ")[1:]]
     assert shown == list(range(20))
+
+
+def test_a_plan_item_playing_from_the_plan_is_shown_by_its_title(tree, client_for):
+    """docs: heartbeat ``playing`` is a command's cid, or the plan item's id
+    when the device plays it from its plan (no command)."""
+    import uuid
+
+    cluster, _ = make_cluster(tree.commune_a1, "Cụm loa đình", device_id="adm-plan")
+    program = Program.objects.create(unit=tree.commune_a1, title="Tin nông vụ")
+    now = timezone.now()
+    plan = DevicePlan.objects.create(
+        cluster=cluster, day=timezone.localdate(now), version=1, digest="x"
+    )
+    item = uuid.uuid4()
+    PlanItem.objects.create(
+        plan=plan, item=item, program=program, at=now, not_after=now, priority="normal"
+    )
+    SpeakerCluster.objects.filter(pk=cluster.pk).update(
+        online=True, last_seen=now, now_playing=str(item)
+    )
+    client = admin_client(tree.commune_a1, username="quantriphat")
+    assert "Tin nông vụ" in client.get("/admin/truyen-thanh/").content.decode()
+    page = client.get(f"/admin/truyen-thanh/cum-loa/{cluster.pk}/nhat-ky/")
+    assert "Tin nông vụ" in page.content.decode()
