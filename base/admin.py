@@ -34,6 +34,7 @@ from django.forms import ModelChoiceField
 from django.http import Http404
 from django.shortcuts import redirect, render
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -302,3 +303,16 @@ def confirm_reach(request, question, *, title):
         "base/admin/confirm_reach.html",
         {"question": question, "title": title, "fields": fields},
     )
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to a user holding ``permission``: the view
+    behind it refuses everyone else, so they should not be offered it (an
+    editor was shown "Phát khẩn cấp ngay" and met a refusal)."""
+
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)

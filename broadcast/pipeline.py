@@ -3,6 +3,8 @@
     queued -> sent -> acknowledged -> playing -> done
     any live state -> failed | expired;  playing/acknowledged -> preempted
     sent/acknowledged/playing -> stopped (a stop command, acknowledged)
+    expired -> done | preempted (the device aired it from its plan while
+        offline, and its report came after the command expired)
 
 The functions here are the only code that writes ``Delivery.state``:
 ``set_state`` (one row, through ``DELIVERY.set_status``), and two paths on
@@ -56,12 +58,16 @@ DELIVERY_PIPELINE = {
     S.PLAYING: [S.DONE, S.FAILED, S.PREEMPTED, S.STOPPED],
     S.DONE: [],
     S.FAILED: [],
-    S.EXPIRED: [],
+    # The platform gave up on the command, but the device played the same
+    # plan item offline and proved it with an accepted play report
+    # (services.plays.settle_reported_plays).
+    S.EXPIRED: [S.DONE, S.PREEMPTED],
     S.PREEMPTED: [],
     S.STOPPED: [],
 }
 TERMINAL = {state for state, nxt in DELIVERY_PIPELINE.items() if not nxt}
-LIVE = set(DELIVERY_PIPELINE) - TERMINAL
+# Still on its way (expired may only be corrected by a report, never resent).
+LIVE = set(DELIVERY_PIPELINE) - TERMINAL - {S.EXPIRED}
 # States in which a device has taken the command.
 TAKEN = {S.ACKNOWLEDGED, S.PLAYING, S.DONE}
 

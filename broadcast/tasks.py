@@ -34,9 +34,11 @@ def fire_due_schedules():
 
 @shared_task
 def sweep():
-    """Expire stale deliveries, retry unacknowledged ones, republish the
+    """Expire stale deliveries, retry unacknowledged ones, settle those a
+    play report proved aired (a plan item played offline), republish the
     outbox left by a worker that died."""
     expired = services.expire_overdue()
+    services.settle_reported_plays()
     retried = services.retry_unacknowledged()
     services.process_bulletin_requests()
     publish_outbox.delay()
@@ -53,3 +55,12 @@ def alert_offline_clusters():
 def send_plans():
     """Each device's plan of today and tomorrow, when it changed."""
     return services.send_plans()
+
+
+@shared_task
+def send_unit_plans(unit_id):
+    """After a schedule change: the plans of the unit's devices (and below)."""
+    from tenants.models import Unit
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    return services.send_unit_plans(unit) if unit is not None else 0

@@ -1,24 +1,20 @@
-"""Listen-back pages (citizens), program audio (devices, the page's player)
-and the live announcement recorder (officials)."""
+"""Listen-back pages (citizens) and program audio (devices, the page's
+player). Live announcements are streams (views_streams.py)."""
 
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
 
-from base.choices import Priority
 from base.ratelimit import ratelimit
 from base.units import unit_or_404
 from tenants.services import current_unit
 
 from . import services
-from .models import Program, ProgramKind
+from .models import Program
 
 logger = logging.getLogger(__name__)
 
@@ -89,59 +85,3 @@ def listen_back_audio(request, uid):
         uid=uid,
     )
     return _audio_response(program)
-
-
-def _can_broadcast(user):
-    # A live announcement goes to every cluster with priority "Ưu tiên": the
-    # approver's right (broadcast.send_live), not every admin user's.
-    return user.is_active and user.has_perm("broadcast.send_live")
-
-
-@login_required
-def live(request):
-    unit = current_unit()
-    if unit is None or not _can_broadcast(request.user):
-        raise PermissionDenied
-    return render(request, "broadcast/live.html", {"unit": unit})
-
-
-@login_required
-@require_POST
-@ratelimit(
-    "broadcast.live_upload",
-    key="user",
-    json=True,
-    message="Gửi quá nhiều lần, hãy đợi một phút.",
-)
-def live_upload(request):
-    """The browser's MediaRecorder take: saved as a program, sent at once to
-    every cluster of the unit with priority "priority"."""
-    unit = current_unit()
-    if unit is None or not _can_broadcast(request.user):
-        raise PermissionDenied
-    uploaded = request.FILES.get("audio")
-    title = (request.POST.get("title") or "").strip() or "Thông báo trực tiếp"
-    if uploaded is None:
-        return JsonResponse({"error": "Chưa có bản ghi âm."}, status=400)
-    try:
-        program = services.create_audio_program(
-            unit,
-            title[:255],
-            uploaded,
-            kind=ProgramKind.LIVE,
-            created_by=request.user.get_username(),
-            duration_hint=request.POST.get("duration"),
-        )
-    except ValidationError as exc:
-        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
-    dispatch = services.dispatch_program(
-        program, units=[unit], priority=Priority.PRIORITY
-    )
-    return JsonResponse(
-        {
-            "ok": True,
-            "program": str(program.uid),
-            "deliveries": dispatch.target_count,
-            "message": f"Đã gửi “{program.title}” tới {dispatch.target_count} cụm loa.",
-        }
-    )

@@ -11,7 +11,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from base.admin import UnitScopedViewSet
+from base.admin import PermissionMenuItem, UnitScopedViewSet
 from tenants.services import current_unit
 
 from . import views_admin, views_streams, views_subtree
@@ -85,23 +85,26 @@ class BroadcastGroup(ViewSetGroup):
                 icon_name="view",
                 order=10,
             ),
-            MenuItem(
+            PermissionMenuItem(
                 "Thêm chương trình",
                 reverse("broadcast_admin_program_add"),
                 icon_name="plus",
                 order=20,
+                permission="broadcast.add_program",
             ),
-            MenuItem(
+            PermissionMenuItem(
                 "Lập lịch phát",
                 reverse("broadcast_admin_schedule_add"),
                 icon_name="date",
                 order=30,
+                permission="broadcast.add_schedule",
             ),
-            MenuItem(
+            PermissionMenuItem(
                 "Phát khẩn cấp ngay",
                 reverse("broadcast_admin_emergency"),
                 icon_name="warning",
                 order=40,
+                permission="broadcast.send_emergency",
             ),
             BelowMenuItem(
                 "Lịch phát của đơn vị cấp dưới",
@@ -109,11 +112,12 @@ class BroadcastGroup(ViewSetGroup):
                 icon_name="date",
                 order=50,
             ),
-            MenuItem(
+            PermissionMenuItem(
                 "Trực tiếp và tiếp sóng",
                 reverse("broadcast_admin_streams"),
                 icon_name="microphone",
                 order=60,
+                permission="broadcast.view_program",
             ),
         ]
         return items + super().get_submenu_items()

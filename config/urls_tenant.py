@@ -6,7 +6,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from broadcast import urls as broadcast_urls
 from cms import admin_edit
+from pwa import urls as pwa_urls
 from tenants.views import unit_media
 
 urlpatterns = [
@@ -23,14 +25,17 @@ urlpatterns = [
     path("", include("signage.urls")),
     path("", include("broadcast.urls")),
     path("", include("reports.urls")),
-    # The statements are written in Vietnamese only: one address.
-    path("", include("themes.urls")),
 ]
 # Pages in the unit's extra languages live under /km/, /en/, ...; Vietnamese
 # (the source) stays at the root. So do the citizens' forms and search: a
 # Khmer reader keeps the Khmer chrome there (/km/tim-kiem/), and {% url %}
-# links keep the reader's language.
+# links keep the reader's language; the statements, listen-back and the
+# citizen app's pages too (/km/kha-nang-tiep-can/, /km/nghe-lai/,
+# /km/ung-dung/).
 urlpatterns += i18n_patterns(
+    path("", include("themes.urls")),
+    path("", include(broadcast_urls.pages)),
+    path("", include(pwa_urls.pages)),
     path("", include("search.urls")),
     path("", include("engage.urls")),
     path("", include(wagtail_urls)),

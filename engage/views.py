@@ -50,6 +50,13 @@ LOOKUP_LIMITED = gettext_lazy(
 )
 
 
+def _public_url(item):
+    """The item's public page in the reader's language (/km/… for Khmer):
+    ``public_url()`` is the Vietnamese address."""
+    name = "engage:question" if isinstance(item, Question) else "engage:feedback_detail"
+    return reverse(name, args=[item.code])
+
+
 def _limited(request, template, context):
     context["error"] = gettext_lazy(LIMITED_MESSAGE)
     return render(request, template, context, status=429)
@@ -95,7 +102,8 @@ def ask_question(request):
 @lookup_ratelimit
 def question_sent(request, code):
     question = get_object_or_404(Question, code=code, unit=unit_or_404())
-    return render(request, "engage/sent.html", {"item": question, "kind": "question"})
+    context = {"item": question, "kind": "question", "item_url": _public_url(question)}
+    return render(request, "engage/sent.html", context)
 
 
 @lookup_ratelimit
@@ -166,7 +174,7 @@ def feedback_list(request):
         item.link = (
             f"{request.scheme}://{host}{suffix}{item.public_url()}"
             if host
-            else item.public_url()
+            else _public_url(item)
         )
     return render(
         request,
@@ -212,9 +220,10 @@ def _host_feedback(code):
 @lookup_ratelimit
 def feedback_sent(request, code):
     feedback = _host_feedback(code)
-    context = {"item": feedback, "kind": "feedback"}
+    url = _public_url(feedback)
+    context = {"item": feedback, "kind": "feedback", "item_url": url}
     if tokens.rating_key_ok(feedback, request.GET.get("k")):
-        context["rating_url"] = tokens.rating_url(feedback)
+        context["rating_url"] = f"{url}?k={tokens.rating_key(feedback)}"
     return render(request, "engage/sent.html", context)
 
 
@@ -243,7 +252,7 @@ def feedback_detail(request, code):
             messages.success(
                 request, gettext_lazy("Cảm ơn bạn đã đánh giá kết quả xử lý.")
             )
-            return redirect(feedback.public_url())
+            return redirect(_public_url(feedback))
         context["error"] = INVALID
     return render(request, "engage/feedback_detail.html", context)
 
@@ -261,7 +270,7 @@ def track(request):
                 "(bắt đầu bằng H hoặc P, 9 ký tự)."
             ) % {"code": code}
         else:
-            return redirect(item.public_url())
+            return redirect(_public_url(item))
     return render(request, "engage/track.html", context)
 
 

@@ -1,41 +1,39 @@
 """The app's icons, drawn with Pillow from the unit's emblem (ThemeSettings
 logo) on its theme colour, or from the national-style emblem every site
-shows when it has none (themes/static/img/emblem.svg, drawn again here: Pillow does
-not read SVG).
+shows when it has none (themes/static/img/emblem.svg; Pillow does not read
+SVG, so it starts from emblem.png beside it, the SVG rendered by
+scripts/build_emblem_png.py).
 
 "any" icons fill the square with the emblem; "maskable" ones keep it inside
 the central 80 % circle the launchers may crop to (W3C manifest, safe zone).
 """
 
+import functools
+import hashlib
 import io
-import math
 
-from PIL import Image, ImageDraw
+from PIL import Image
+
+from themes.assets import DEFAULT_EMBLEM_PNG
 
 SIZES = (192, 512)
-YELLOW, RED = "#f2c200", "#c8102e"
 
 
-def _star(cx, cy, outer, inner):
-    points = []
-    for i in range(10):
-        radius = outer if i % 2 == 0 else inner
-        angle = -math.pi / 2 + i * math.pi / 5
-        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
-    return points
+@functools.cache
+def _default_emblem_source():
+    with Image.open(DEFAULT_EMBLEM_PNG) as source:
+        return source.convert("RGBA")
+
+
+@functools.cache
+def default_version():
+    """Changes with the default emblem: icon caches and URLs follow it."""
+    return hashlib.sha256(DEFAULT_EMBLEM_PNG.read_bytes()).hexdigest()[:8]
 
 
 def default_emblem(size):
-    """The emblem.svg design (yellow ring, red disc, yellow star), RGBA."""
-    scale = 4  # drawn large and reduced: smooth edges
-    big = size * scale
-    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    unit = big / 64
-    draw.ellipse([2 * unit, 2 * unit, 62 * unit, 62 * unit], fill=YELLOW)
-    draw.ellipse([7 * unit, 7 * unit, 57 * unit, 57 * unit], fill=RED)
-    draw.polygon(_star(32 * unit, 33.5 * unit, 21.5 * unit, 8.3 * unit), fill=YELLOW)
-    return image.resize((size, size), Image.LANCZOS)
+    """The default emblem, ``size`` pixels square, RGBA."""
+    return _default_emblem_source().resize((size, size), Image.LANCZOS)
 
 
 def _logo(logo_file, size):

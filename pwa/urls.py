@@ -1,6 +1,7 @@
 """The citizen app's routes on a unit's host (config/urls_tenant.py). The
-manifest and the service worker sit at the root: the worker's scope is the
-folder it is served from."""
+manifest, the service worker, icons and endpoints sit at the root (the
+worker's scope is the folder it is served from); the app's two pages
+(``pages``) also live under the language prefix, /km/ung-dung/."""
 
 from django.urls import path, re_path
 
@@ -14,8 +15,6 @@ urlpatterns = [
         name="pwa_manifest_language",
     ),
     path("sw.js", views.service_worker, name="pwa_service_worker"),
-    path("ung-dung/", views.app_page, name="pwa_app"),
-    path("ung-dung/ngoai-tuyen/", views.offline, name="pwa_offline"),
     path("ung-dung/moi-nhat.json", views.latest, name="pwa_latest"),
     path("ung-dung/dang-ky/", views.subscribe, name="pwa_subscribe"),
     path("ung-dung/huy-dang-ky/", views.unsubscribe, name="pwa_unsubscribe"),
@@ -26,4 +25,10 @@ urlpatterns = [
         {"maskable": True},
         name="pwa_icon_maskable",
     ),
+]
+
+# Read by people: in the reader's language (i18n_patterns in urls_tenant).
+pages = [
+    path("ung-dung/", views.app_page, name="pwa_app"),
+    path("ung-dung/ngoai-tuyen/", views.offline, name="pwa_offline"),
 ]

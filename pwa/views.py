@@ -38,7 +38,8 @@ def _theme(request):
 
 def _icon_version(theme):
     logo = getattr(theme, "logo", None)
-    return f"{getattr(theme, 'theme', '')}-{logo.pk if logo else 0}"
+    emblem = logo.pk if logo else icons.default_version()
+    return f"{getattr(theme, 'theme', '')}-{emblem}"
 
 
 @require_GET
@@ -89,8 +90,18 @@ def icon(request, size, maskable=False):
 @never_cache
 def service_worker(request):
     """Served at the site's root so that its scope is the whole site."""
-    unit_or_404()
-    shell = json.dumps([*SHELL_PAGES, *(static(name) for name in SHELL_STATIC)])
+    unit = unit_or_404()
+    # The app's pages in the unit's other languages too (/km/ung-dung/…).
+    translated = [
+        f"/{code}{path}"
+        for code in (unit.languages or [])
+        if code != "vi"
+        for path in SHELL_PAGES
+        if not path.endswith(".png")
+    ]
+    shell = json.dumps(
+        [*SHELL_PAGES, *translated, *(static(name) for name in SHELL_STATIC)]
+    )
     body = (
         (STATIC_DIR / "sw.js")
         .read_text(encoding="utf-8")

@@ -276,6 +276,179 @@ KM = {
     ),
     "Cài đặt ứng dụng": "ដំឡើងកម្មវិធី",
     "Để sau": "ពេលក្រោយ",
+    # Listen-back (templates/broadcast/listen_back.html).
+    "Các chương trình đã phát trên hệ thống loa của %(name)s và các đơn vị trực thuộc.": (
+        "កម្មវិធីដែលបានផ្សាយតាមប្រព័ន្ធឧបករណ៍បំពងសំឡេងរបស់ %(name)s និងអង្គភាពក្រោមឱវាទ។"
+    ),
+    "Các chương trình đã phát trên hệ thống loa của %(name)s.": (
+        "កម្មវិធីដែលបានផ្សាយតាមប្រព័ន្ធឧបករណ៍បំពងសំឡេងរបស់ %(name)s។"
+    ),
+    "Tất cả đơn vị": "អង្គភាពទាំងអស់",
+    "Lọc": "ច្រោះ",
+    "%(n)s giây": "%(n)s វិនាទី",
+    "khoảng %(n)s phút": "ប្រហែល %(n)s នាទី",
+    "Trình duyệt không phát được âm thanh;": "កម្មវិធីរុករកមិនអាចចាក់សំឡេងបានទេ៖",
+    "tải tệp về": "ទាញយកឯកសារ",
+    "Trang %(n)s/%(total)s": "ទំព័រ %(n)s/%(total)s",
+    "Chưa có chương trình nào để nghe lại của %(name)s.": (
+        "មិនទាន់មានកម្មវិធីណាមួយរបស់ %(name)s សម្រាប់ស្តាប់ឡើងវិញទេ។"
+    ),
+    "Chưa có chương trình nào để nghe lại.": "មិនទាន់មានកម្មវិធីណាមួយសម្រាប់ស្តាប់ឡើងវិញទេ។",
+    "Quá nhiều yêu cầu": "សំណើច្រើនពេក",
+    "Bạn đã mở trang này quá nhiều lần trong một phút. Xin vui lòng đợi một lát rồi thử lại.": (
+        "អ្នកបានបើកទំព័រនេះច្រើនដងពេកក្នុងរយៈពេលមួយនាទី។ សូមរង់ចាំបន្តិច ហើយព្យាយាមម្តងទៀត។"
+    ),
+    "Tệp âm thanh": "ឯកសារសំឡេង",
+    "Chuyển văn bản thành giọng nói": "បំប្លែងអត្ថបទទៅជាសំឡេង",
+    "Phát trực tiếp": "ផ្សាយផ្ទាល់",
+    "Luồng phát (trực tiếp, tiếp sóng)": "ស្ទ្រីមផ្សាយ (ផ្ទាល់ និងបញ្ជូនបន្ត)",
+    # One question, one feedback (templates/engage/*_detail.html).
+    "Mã": "លេខកូដ",
+    "gửi ngày": "ផ្ញើនៅថ្ងៃ",
+    "Tình trạng:": "ស្ថានភាព៖",
+    "Đơn vị xử lý:": "អង្គភាពដោះស្រាយ៖",
+    "Hạn xử lý:": "កាលកំណត់ដោះស្រាយ៖",
+    "Quá hạn": "ហួសកាលកំណត់",
+    "Lý do từ chối:": "មូលហេតុនៃការបដិសេធ៖",
+    "Kết quả xử lý": "លទ្ធផលដោះស្រាយ",
+    "Quá trình xử lý": "ដំណើរការដោះស្រាយ",
+    "Tiếp nhận tại": "ទទួលនៅ",
+    "Đánh giá của người gửi: %(n)s/5 sao.": "ការវាយតម្លៃរបស់អ្នកផ្ញើ៖ %(n)s/5 ផ្កាយ។",
+    "Đánh giá kết quả xử lý": "វាយតម្លៃលទ្ធផលដោះស្រាយ",
+    "Người gửi đánh giá kết quả xử lý qua đường dẫn riêng nhận được khi gửi phản ánh (hoặc trong thư báo kết quả).": (
+        "អ្នកផ្ញើវាយតម្លៃលទ្ធផលដោះស្រាយតាមរយៈតំណផ្ទាល់ខ្លួន ដែលបានទទួលនៅពេលផ្ញើបណ្តឹង "
+        "(ឬក្នុងសារជូនដំណឹងលទ្ធផល)។"
+    ),
+    "Câu hỏi": "សំណួរ",
+    "Trả lời": "ចម្លើយ",
+    "Trả lời ngày": "ឆ្លើយនៅថ្ងៃ",
+    "Câu hỏi đang chờ cán bộ trả lời. Nội dung sẽ hiển thị công khai khi có trả lời chính thức.": (
+        "សំណួរកំពុងរង់ចាំមន្ត្រីឆ្លើយ។ ខ្លឹមសារនឹងត្រូវបង្ហាញជាសាធារណៈ នៅពេលមានចម្លើយផ្លូវការ។"
+    ),
+    "%(n)s câu hỏi phù hợp với “%(q)s”.": "សំណួរ %(n)s ត្រូវនឹង “%(q)s”។",
+    "Chờ duyệt, chờ trả lời": "កំពុងរង់ចាំការពិនិត្យ និងចម្លើយ",
+    "Đã trả lời": "បានឆ្លើយ",
+    "Không đăng": "មិនផ្សព្វផ្សាយ",
+    "Đã tiếp nhận": "បានទទួល",
+    "Đã thụ lý": "បានទទួលដោះស្រាយ",
+    "Đang xử lý": "កំពុងដោះស្រាយ",
+    "Đã kết thúc": "បានបញ្ចប់",
+    "Từ chối": "បានបដិសេធ",
+    # The citizen app's pages and what its script says (data-text-*).
+    "Nhận cảnh báo": "ទទួលការព្រមាន",
+    "Tắt cảnh báo": "បិទការព្រមាន",
+    "Bỏ theo dõi": "ឈប់តាមដាន",
+    "Trình duyệt này không hỗ trợ nhận cảnh báo. Hãy dùng Chrome, Edge, Firefox hoặc Safari mới.": (
+        "កម្មវិធីរុករកនេះមិនគាំទ្រការទទួលការព្រមានទេ។ សូមប្រើ Chrome, Edge, Firefox ឬ Safari កំណែថ្មី។"
+    ),
+    "Bạn chưa cho phép trang gửi thông báo. Hãy bật quyền thông báo trong cài đặt trình duyệt rồi bấm lại.": (
+        "អ្នកមិនទាន់អនុញ្ញាតឱ្យគេហទំព័រផ្ញើការជូនដំណឹងទេ។ "
+        "សូមបើកសិទ្ធិជូនដំណឹងក្នុងការកំណត់កម្មវិធីរុករក ហើយចុចម្តងទៀត។"
+    ),
+    "Đang bật nhận cảnh báo…": "កំពុងបើកការទទួលការព្រមាន…",
+    "Đang tắt cảnh báo…": "កំពុងបិទការព្រមាន…",
+    "Máy chủ không nhận yêu cầu, vui lòng thử lại.": "ម៉ាស៊ីនមេមិនទទួលសំណើទេ សូមព្យាយាមម្តងទៀត។",
+    "Không thực hiện được, vui lòng thử lại.": "មិនអាចធ្វើបានទេ សូមព្យាយាមម្តងទៀត។",
+    "Đã bật nhận cảnh báo của {name}.": "បានបើកការទទួលការព្រមានរបស់ {name}។",
+    "Đã tắt cảnh báo của {name}.": "បានបិទការព្រមានរបស់ {name}។",
+    "Đã thêm {name} vào danh sách theo dõi.": "បានបន្ថែម {name} ទៅក្នុងបញ្ជីតាមដាន។",
+    "Danh sách đơn vị bạn theo dõi được lưu ngay trên điện thoại này, không gửi về máy chủ. Bấm “Nhận cảnh báo” để nhận thông báo khẩn, tin ưu tiên và thông báo quan trọng của đơn vị; bấm lần nữa để tắt.": (
+        "បញ្ជីអង្គភាពដែលអ្នកតាមដាន ត្រូវបានរក្សាទុកនៅលើទូរស័ព្ទនេះផ្ទាល់ មិនផ្ញើទៅម៉ាស៊ីនមេទេ។ "
+        "ចុច “ទទួលការព្រមាន” ដើម្បីទទួលសេចក្តីជូនដំណឹងបន្ទាន់ ព័ត៌មានអាទិភាព "
+        "និងសេចក្តីជូនដំណឹងសំខាន់ៗរបស់អង្គភាព ចុចម្តងទៀតដើម្បីបិទ។"
+    ),
+    "Ứng dụng giữ lại các tin, thông báo mới nhất và các trang tra cứu câu hỏi, phản ánh bạn đã mở, để đọc được cả khi không có mạng.": (
+        "កម្មវិធីរក្សាទុកព័ត៌មាន សេចក្តីជូនដំណឹងថ្មីៗ និងទំព័រតាមដានសំណួរ និងបណ្តឹងដែលអ្នកបានបើក "
+        "ដើម្បីអាចអានបាន សូម្បីតែពេលគ្មានអ៊ីនធឺណិត។"
+    ),
+    "Chưa có tin nào được lưu.": "មិនទាន់មានព័ត៌មានណាមួយត្រូវបានរក្សាទុកទេ។",
+    "Điện thoại đang mất mạng và trang bạn mở chưa được lưu trên máy. Các trang dưới đây đã được lưu, bạn vẫn đọc được:": (
+        "ទូរស័ព្ទកំពុងគ្មានអ៊ីនធឺណិត ហើយទំព័រដែលអ្នកបើកមិនទាន់ត្រូវបានរក្សាទុកនៅលើឧបករណ៍ទេ។ "
+        "ទំព័រខាងក្រោមត្រូវបានរក្សាទុករួចហើយ អ្នកនៅតែអាចអានបាន៖"
+    ),
+    "Tin tức, thông báo và cảnh báo của %(name)s; xem được cả khi mất mạng.": (
+        "ព័ត៌មាន សេចក្តីជូនដំណឹង និងការព្រមានរបស់ %(name)s អាចមើលបាន សូម្បីតែពេលគ្មានអ៊ីនធឺណិត។"
+    ),
+    "Kết quả của %(name)s và các đơn vị trực thuộc.": "លទ្ធផលរបស់ %(name)s និងអង្គភាពក្រោមឱវាទ។",
+    "Tình trạng": "ស្ថានភាព",
+    "Ngày trả lời": "ថ្ងៃឆ្លើយ",
+    # The accessibility statement (themes/templates/themes/accessibility.html).
+    "%(label)s %(name)s cam kết để mọi người dân, kể cả người khuyết tật, người cao tuổi và người dùng điện thoại qua mạng chậm, đều đọc và dùng được trang.": (
+        "%(label)s %(name)s ប្តេជ្ញាធ្វើឱ្យប្រជាពលរដ្ឋគ្រប់រូប រួមទាំងជនមានពិការភាព "
+        "មនុស្សចាស់ និងអ្នកប្រើទូរស័ព្ទតាមបណ្តាញយឺត អាចអាន និងប្រើប្រាស់គេហទំព័រនេះបាន។"
+    ),
+    "Mức độ tuân thủ": "កម្រិតនៃការអនុលោម",
+    "Trang được xây dựng theo Hướng dẫn về khả năng tiếp cận nội dung web WCAG 2.1 mức AA và Thông tư 26/2020/TT-BTTTT về hỗ trợ người khuyết tật tiếp cận, sử dụng công nghệ thông tin và truyền thông. Mỗi lần thay đổi giao diện, trang được kiểm tra tự động bằng axe-core trên màn hình điện thoại (375 điểm ảnh) và máy tính.": (
+        "គេហទំព័រនេះត្រូវបានបង្កើតឡើងតាមគោលការណ៍ណែនាំស្តីពីលទ្ធភាពប្រើប្រាស់ខ្លឹមសារគេហទំព័រ "
+        "WCAG 2.1 កម្រិត AA និងសារាចរ 26/2020/TT-BTTTT ស្តីពីការគាំទ្រជនមានពិការភាព "
+        "ក្នុងការចូលប្រើ និងប្រើប្រាស់បច្ចេកវិទ្យាព័ត៌មាន និងគមនាគមន៍។ រាល់ពេលផ្លាស់ប្តូររូបរាង "
+        "គេហទំព័រត្រូវបានត្រួតពិនិត្យដោយស្វ័យប្រវត្តិដោយ axe-core លើអេក្រង់ទូរស័ព្ទ (375 ភីកសែល) និងកុំព្យូទ័រ។"
+    ),
+    "Những gì bạn có thể làm": "អ្វីដែលអ្នកអាចធ្វើបាន",
+    "Dùng toàn bộ trang bằng bàn phím; nút “Bỏ qua, đến nội dung chính” ở đầu mỗi trang.": (
+        "ប្រើគេហទំព័រទាំងមូលដោយក្តារចុច ដោយមានប៊ូតុង “រំលងទៅខ្លឹមសារសំខាន់” នៅខាងលើទំព័រនីមួយៗ។"
+    ),
+    "Phóng to chữ tới 200%% mà không mất nội dung.": "ពង្រីកអក្សររហូតដល់ 200%% ដោយមិនបាត់បង់ខ្លឹមសារ។",
+    "Dùng trình đọc màn hình: ảnh có mô tả, biểu mẫu có nhãn và thông báo lỗi gắn với từng ô.": (
+        "ប្រើកម្មវិធីអានអេក្រង់៖ រូបភាពមានការពិពណ៌នា ទម្រង់បែបបទមានស្លាក ហើយសារកំហុសភ្ជាប់ទៅនឹងប្រអប់នីមួយៗ។"
+    ),
+    "Tìm kiếm bằng tiếng Việt có dấu hoặc không dấu.": "ស្វែងរកជាភាសាវៀតណាម ដោយវាយអក្សរមានឬគ្មានសញ្ញា។",
+    "In bài viết và văn bản với bố cục gọn.": "បោះពុម្ពអត្ថបទ និងឯកសារផ្លូវការ ជាមួយប្លង់ស្អាតបាត។",
+    "Hạn chế đã biết": "ដែនកំណត់ដែលបានដឹង",
+    "Một số tệp văn bản đính kèm (PDF scan) chưa đọc được bằng trình đọc màn hình.": (
+        "ឯកសារភ្ជាប់មួយចំនួន (PDF ស្កេន) មិនទាន់អាចអានបានដោយកម្មវិធីអានអេក្រង់ទេ។"
+    ),
+    "Chương trình phát thanh nghe lại chưa có bản chép lời.": (
+        "កម្មវិធីវិទ្យុសម្រាប់ស្តាប់ឡើងវិញ មិនទាន់មានអត្ថបទចម្លងជាលាយលក្ខណ៍អក្សរទេ។"
+    ),
+    "Phản hồi và liên hệ": "មតិត្រឡប់ និងទំនាក់ទំនង",
+    "Nếu bạn gặp khó khăn khi dùng trang, hãy báo cho chúng tôi:": (
+        "ប្រសិនបើអ្នកជួបការលំបាកក្នុងការប្រើគេហទំព័រ សូមប្រាប់យើង៖"
+    ),
+    "Cơ quan chịu trách nhiệm: %(agency)s.": ("ស្ថាប័នទទួលខុសត្រូវ៖ %(agency)s។"),
+    # The personal-data notice (themes/templates/themes/privacy.html).
+    "Thông báo về xử lý dữ liệu cá nhân": "សេចក្តីជូនដំណឹងអំពីការដំណើរការទិន្នន័យផ្ទាល់ខ្លួន",
+    "Thông báo này theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân. Bên kiểm soát và xử lý dữ liệu: %(agency)s.": (
+        "សេចក្តីជូនដំណឹងនេះធ្វើឡើងស្របតាមអនុក្រឹត្យ 13/2023/NĐ-CP ស្តីពីការការពារទិន្នន័យផ្ទាល់ខ្លួន។ "
+        "ភាគីគ្រប់គ្រង និងដំណើរការទិន្នន័យ៖ %(agency)s។"
+    ),
+    "Dữ liệu chúng tôi thu thập": "ទិន្នន័យដែលយើងប្រមូល",
+    "Khi bạn gửi câu hỏi, phản ánh, thư liên hệ: họ và tên, số điện thoại, thư điện tử, địa chỉ (nếu bạn nhập), nội dung và ảnh bạn gửi kèm.": (
+        "ពេលអ្នកផ្ញើសំណួរ បណ្តឹង ឬសារទំនាក់ទំនង៖ ឈ្មោះ លេខទូរស័ព្ទ អ៊ីមែល អាសយដ្ឋាន "
+        "(ប្រសិនបើអ្នកបញ្ចូល) ខ្លឹមសារ និងរូបថតដែលអ្នកផ្ញើភ្ជាប់។"
+    ),
+    "Khi bạn trả lời khảo sát hoặc đánh giá trang: câu trả lời, không kèm thông tin định danh.": (
+        "ពេលអ្នកឆ្លើយការស្ទង់មតិ ឬវាយតម្លៃគេហទំព័រ៖ ចម្លើយ ដោយគ្មានព័ត៌មានសម្គាល់អត្តសញ្ញាណ។"
+    ),
+    "Địa chỉ IP được dùng tạm thời để chống gửi tự động, không lưu lại lâu dài.": (
+        "អាសយដ្ឋាន IP ត្រូវបានប្រើជាបណ្តោះអាសន្ន ដើម្បីទប់ស្កាត់ការផ្ញើដោយស្វ័យប្រវត្តិ "
+        "ហើយមិនត្រូវបានរក្សាទុករយៈពេលយូរទេ។"
+    ),
+    "Trang không dùng cookie quảng cáo và không tải nội dung từ máy chủ bên ngoài.": (
+        "គេហទំព័រនេះមិនប្រើខូគីពាណិជ្ជកម្ម ហើយមិនផ្ទុកខ្លឹមសារពីម៉ាស៊ីនមេខាងក្រៅទេ។"
+    ),
+    "Mục đích": "គោលបំណង",
+    "Dữ liệu chỉ dùng để cơ quan tiếp nhận, xử lý, trả lời và liên hệ lại với bạn. Họ tên, điện thoại và thư điện tử không được công khai trên trang; khi câu hỏi hoặc phản ánh được công khai, chỉ nội dung và câu trả lời được hiển thị.": (
+        "ទិន្នន័យប្រើតែសម្រាប់ឱ្យស្ថាប័នទទួល ដោះស្រាយ ឆ្លើយតប និងទាក់ទងអ្នកវិញប៉ុណ្ណោះ។ "
+        "ឈ្មោះ ទូរស័ព្ទ និងអ៊ីមែល មិនត្រូវបានបង្ហាញជាសាធារណៈលើគេហទំព័រទេ។ "
+        "ពេលសំណួរ ឬបណ្តឹងត្រូវបានផ្សព្វផ្សាយជាសាធារណៈ មានតែខ្លឹមសារ និងចម្លើយប៉ុណ្ណោះដែលត្រូវបានបង្ហាញ។"
+    ),
+    "Ai được xem": "អ្នកណាខ្លះអាចមើលបាន",
+    "Chỉ cán bộ được phân công của đơn vị tiếp nhận và, khi cần chuyển xử lý, của cơ quan cấp trên.": (
+        "មានតែមន្ត្រីដែលត្រូវបានចាត់តាំងរបស់អង្គភាពទទួល និងរបស់ស្ថាប័នថ្នាក់លើ "
+        "នៅពេលចាំបាច់ត្រូវបញ្ជូនទៅដោះស្រាយ។"
+    ),
+    "Thời gian lưu": "រយៈពេលរក្សាទុក",
+    "Dữ liệu liên hệ được lưu trong thời gian xử lý và lưu trữ hồ sơ theo quy định về lưu trữ.": (
+        "ទិន្នន័យទំនាក់ទំនងត្រូវបានរក្សាទុកក្នុងរយៈពេលដោះស្រាយ "
+        "និងរយៈពេលរក្សាទុកឯកសារតាមបទប្បញ្ញត្តិស្តីពីបណ្ណសារ។"
+    ),
+    "Quyền của bạn": "សិទ្ធិរបស់អ្នក",
+    "Bạn có quyền được biết, đồng ý, truy cập, yêu cầu chỉnh sửa, xóa, hạn chế xử lý dữ liệu của mình và rút lại sự đồng ý (Điều 9 Nghị định 13/2023/NĐ-CP). Hãy gửi yêu cầu qua:": (
+        "អ្នកមានសិទ្ធិទទួលបានដំណឹង យល់ព្រម ចូលមើល ស្នើសុំកែតម្រូវ លុប "
+        "កំណត់ការដំណើរការទិន្នន័យរបស់អ្នក និងដកការយល់ព្រមវិញ "
+        "(មាត្រា 9 នៃអនុក្រឹត្យ 13/2023/NĐ-CP)។ សូមផ្ញើសំណើតាមរយៈ៖"
+    ),
 }
 # Not marked in the code (labels and choices from the models, translated at
 # run time by engage/forms.py): makemessages does not find them, so the
@@ -311,6 +484,19 @@ RUNTIME = [
     "3 sao",
     "2 sao",
     "1 sao",
+    # Choices shown on the public pages ({% trans item.get_status_display %}).
+    "Chờ duyệt, chờ trả lời",
+    "Đã trả lời",
+    "Không đăng",
+    "Đã tiếp nhận",
+    "Đã thụ lý",
+    "Đang xử lý",
+    "Đã kết thúc",
+    "Từ chối",
+    "Tệp âm thanh",
+    "Chuyển văn bản thành giọng nói",
+    "Phát trực tiếp",
+    "Luồng phát (trực tiếp, tiếp sóng)",
 ]
 
 

@@ -20,7 +20,8 @@ from django.contrib.postgres.search import (
 from django.db import models
 
 # A schema name as django-tenants makes them; only these become lexemes.
-SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# Upper case too: a department's code ("94S01") is in its schema's name.
+SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
 def scope_lexeme(schema):

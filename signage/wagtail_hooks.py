@@ -5,11 +5,10 @@ from django.forms import modelform_factory
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from base.admin import UnitScopedViewSet
+from base.admin import PermissionMenuItem, UnitScopedViewSet
 
 from . import services, views_admin
 from .forms import (
@@ -241,27 +240,30 @@ class SignageGroup(ModelViewSetGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         items.append(
-            MenuItem(
+            PermissionMenuItem(
                 "Ghép nối màn hình mới",
                 reverse("signage_admin_pair_new"),
                 icon_name="link",
                 order=890,
+                permission="signage.change_board",
             )
         )
         items.append(
-            MenuItem(
+            PermissionMenuItem(
                 "Phát khẩn cấp ngay",
                 reverse("signage_admin_interrupt_now"),
                 icon_name="warning",
                 order=900,
+                permission="signage.add_interrupt",
             )
         )
         items.append(
-            MenuItem(
+            PermissionMenuItem(
                 "Giám sát bảng tin",
                 reverse("signage_admin_overview"),
                 icon_name="view",
                 order=910,
+                permission="signage.view_board",
             )
         )
         return items

@@ -10,3 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 FONTS_DIR = ROOT / "static" / "fonts"
+# The default emblem (img/emblem.svg) and its PNG for Pillow (pwa/icons.py),
+# rendered from the SVG by scripts/build_emblem_png.py.
+DEFAULT_EMBLEM_SVG = ROOT / "static" / "img" / "emblem.svg"
+DEFAULT_EMBLEM_PNG = ROOT / "static" / "img" / "emblem.png"

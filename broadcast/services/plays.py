@@ -1,4 +1,5 @@
-"""Play reports: checked before they count toward hours aired.
+"""Play reports: checked before they count toward hours aired, and what
+they prove about deliveries.
 
 A device says what it played (protocol ``play`` message). The report counts
 only if its ``result`` is one of the protocol's, it answers a command sent
@@ -11,9 +12,12 @@ counted.
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
+from ..choices import DeliveryState
 from ..devices import protocol
-from ..models import PlayReject, PlayResult
+from ..models import Delivery, PlayLog, PlayReject, PlayResult
 
 
 def _when(value):
@@ -61,3 +65,62 @@ def check_report(data, window, duration, now):
     if seconds > duration + margin(duration) or seconds > elapsed + 2:
         return (*stored, PlayReject.DURATION)
     return (*stored, "")
+
+
+# Deliveries a play report can settle: the device never acknowledged the
+# command (it was offline and played the same item from its plan), or its
+# final ack was lost. A report older than this is not looked at again.
+SETTLED_FROM = [
+    DeliveryState.SENT,
+    DeliveryState.ACKNOWLEDGED,
+    DeliveryState.PLAYING,
+    DeliveryState.EXPIRED,
+]
+SETTLED_BY = {
+    PlayResult.COMPLETED: DeliveryState.DONE,
+    PlayResult.PREEMPTED: DeliveryState.PREEMPTED,
+}
+SETTLE_LOOKBACK = timedelta(days=2)
+
+
+def settle_reported_plays(now=None):
+    """Deliveries a device proved it aired: an accepted play report for the
+    same cluster names the dispatch's ``cid`` or its plan ``item``, but the
+    delivery was never acknowledged that far. The typical case is a device
+    offline at the item's time: it plays the item from its plan, the
+    platform's command waits on the broker, expires ("Hết hạn"), and the
+    report comes on reconnect. The delivery then shows as played, with when
+    and how (``detail``). Run by the sweep; returns how many moved."""
+    from ..pipeline import set_state
+
+    now = now or timezone.now()
+    since = now - SETTLE_LOOKBACK
+    reports = (
+        PlayLog.objects.filter(
+            cluster=OuterRef("cluster"),
+            accepted=True,
+            result__in=list(SETTLED_BY),
+            received_at__gte=since,
+        )
+        .filter(Q(dispatch=OuterRef("dispatch")) | Q(item=OuterRef("dispatch__item")))
+        .order_by("started_at")
+    )
+    rows = (
+        Delivery.objects.filter(state__in=SETTLED_FROM, updated_at__gte=since)
+        .annotate(
+            played_at=Subquery(reports.values("started_at")[:1]),
+            played=Subquery(reports.values("result")[:1]),
+            # A report made offline from the plan has an item and no cid.
+            played_cid=Subquery(reports.values("report__cid")[:1]),
+        )
+        .filter(played_at__isnull=False)
+    )
+    moved = 0
+    for delivery in rows:
+        new = SETTLED_BY[delivery.played]
+        when = timezone.localtime(delivery.played_at)
+        how = "theo lệnh" if delivery.played_cid else "từ lịch lưu trên thiết bị"
+        detail = f"Đã phát {how} lúc {when:%H:%M:%S %d/%m/%Y} (theo báo cáo phát)"
+        if set_state(delivery, new, detail=detail, when=now, strict=False):
+            moved += 1
+    return moved

@@ -459,7 +459,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # The admin: Wagtail's own inline scripts and styles, still only this origin.
-CSP_ADMIN_PATH_PREFIXES = ["/admin/", "/broadcast/truc-tiep/"]
+CSP_ADMIN_PATH_PREFIXES = ["/admin/"]
 CSP_ADMIN_DIRECTIVES = {
     **_CSP_COMMON,
     "script-src": ["'self'", "'unsafe-inline'"],
@@ -497,9 +497,8 @@ RATELIMITS = {
     # signage: a screen asking for a pairing code, and polling its state.
     "signage.pair_start": "20/m",
     "signage.pair_status": "60/m",
-    # broadcast: the citizens' listen-back page; an official's live take (per user).
+    # broadcast: the citizens' listen-back page.
     "broadcast.listen_back": "120/m",
-    "broadcast.live_upload": "20/m",
     # Live streams: a start or stop per press; a chunk every 500 ms.
     "broadcast.stream_start": "20/m",
     "broadcast.stream_chunk": "600/m",

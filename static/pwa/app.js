@@ -1,6 +1,8 @@
 // The citizen app on every page of a unit's site: the service worker, the
 // "Cài đặt ứng dụng" prompt, and on /ung-dung/ the "Theo dõi" list (kept on
 // the phone, localStorage) with one-tap alerts (Web Push) per unit.
+// What it says comes from the page (data-text-* attributes, in the page's
+// language, /km/ung-dung/ in Khmer); the Vietnamese here is the fallback.
 (function () {
   "use strict";
   var FOLLOW_KEY = "ttcs-follow";
@@ -20,9 +22,13 @@
     return value;
   }
 
-  // The language the citizen reads the site in (the app's own pages under
-  // /ung-dung/ are Vietnamese): their alerts come in it.
-  if (location.pathname.indexOf("/ung-dung/") !== 0 && document.documentElement.lang) {
+  function text(root, key, fallback) {
+    var value = root && root.getAttribute("data-text-" + key);
+    return value || fallback;
+  }
+
+  // The language the citizen reads the site in: their alerts come in it.
+  if (document.documentElement.lang) {
     store(LANG_KEY, document.documentElement.lang);
   }
 
@@ -83,6 +89,7 @@
       return box.value.split(" – ")[0] || "";
     });
   }
+  var TRACKED = /^\/([a-z]{2}\/)?(hoi-dap-truc-tuyen|phan-anh-kien-nghi)\//;
   function listSaved(root) {
     if (!("caches" in window)) return;
     var news = root.querySelector('[data-pwa-saved="news"]');
@@ -100,12 +107,16 @@
           li.appendChild(a);
           news.appendChild(li);
         });
-        if (!news.children.length) news.textContent = "Chưa có tin nào được lưu.";
+        if (!news.children.length) {
+          var none = document.createElement("li");  // a list holds items only (axe)
+          none.textContent = text(root, "none-saved", "Chưa có tin nào được lưu.");
+          news.appendChild(none);
+        }
         return cache.keys();
       }).then(function (keys) {
         keys.forEach(function (request) {
           var path = new URL(request.url).pathname;
-          if (!/^\/(hoi-dap-truc-tuyen|phan-anh-kien-nghi)\//.test(path)) return;
+          if (!TRACKED.test(path)) return;
           cache.match(request).then(titleOf).then(function (title) {
             var li = document.createElement("li");
             var a = document.createElement("a");
@@ -128,7 +139,7 @@
     return bytes;
   }
 
-  function post(url, body) {
+  function post(url, body, refused) {
     return fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -136,7 +147,7 @@
       credentials: "same-origin"
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error(data.error || "Máy chủ không nhận yêu cầu, vui lòng thử lại.");
+        if (!response.ok) throw new Error(data.error || refused);
         return data;
       });
     });
@@ -149,7 +160,10 @@
     var vapidKey = root.getAttribute("data-vapid-key");
     var followable = JSON.parse(document.getElementById("pwa-followable").textContent);
 
-    function say(text) { status.textContent = text; }
+    function say(message) { status.textContent = message; }
+    function t(key, fallback, name) {
+      return text(root, key, fallback).replace("{name}", name || "");
+    }
     function followed() { return store(FOLLOW_KEY) || []; }
     function save(items) { store(FOLLOW_KEY, items); render(); }
 
@@ -168,12 +182,12 @@
         alerts.type = "button";
         alerts.setAttribute("data-pwa-alerts", item.code);
         alerts.setAttribute("aria-pressed", item.alerts ? "true" : "false");
-        alerts.textContent = item.alerts ? "Tắt cảnh báo" : "Nhận cảnh báo";
+        alerts.textContent = item.alerts ? t("alerts-off", "Tắt cảnh báo") : t("alerts-on", "Nhận cảnh báo");
         var stop = document.createElement("button");
         stop.type = "button";
         stop.className = "button-secondary";
         stop.setAttribute("data-pwa-unfollow", item.code);
-        stop.textContent = "Bỏ theo dõi";
+        stop.textContent = t("unfollow", "Bỏ theo dõi");
         li.append(a, " ", alerts, " ", stop);
         list.appendChild(li);
       });
@@ -185,11 +199,11 @@
 
     function subscription() {
       if (!("serviceWorker" in navigator) || !("PushManager" in window)) {
-        return Promise.reject(new Error("Trình duyệt này không hỗ trợ nhận cảnh báo. Hãy dùng Chrome, Edge, Firefox hoặc Safari mới."));
+        return Promise.reject(new Error(t("no-push", "Trình duyệt này không hỗ trợ nhận cảnh báo. Hãy dùng Chrome, Edge, Firefox hoặc Safari mới.")));
       }
       return Notification.requestPermission().then(function (permission) {
         if (permission !== "granted") {
-          throw new Error("Bạn chưa cho phép trang gửi thông báo. Hãy bật quyền thông báo trong cài đặt trình duyệt rồi bấm lại.");
+          throw new Error(t("denied", "Bạn chưa cho phép trang gửi thông báo. Hãy bật quyền thông báo trong cài đặt trình duyệt rồi bấm lại."));
         }
         return navigator.serviceWorker.ready;
       }).then(function (registration) {
@@ -206,16 +220,17 @@
       var items = followed();
       var item = items.filter(function (i) { return i.code === code; })[0];
       if (!item) return;
-      say(on ? "Đang bật nhận cảnh báo…" : "Đang tắt cảnh báo…");
+      say(on ? t("turning-on", "Đang bật nhận cảnh báo…") : t("turning-off", "Đang tắt cảnh báo…"));
+      var refused = t("refused", "Máy chủ không nhận yêu cầu, vui lòng thử lại.");
       var work = on
         ? subscription().then(function (sub) {
-            return post("/ung-dung/dang-ky/", { subscription: sub.toJSON(), unit: code, lang: store(LANG_KEY) || document.documentElement.lang || "vi" });
+            return post("/ung-dung/dang-ky/", { subscription: sub.toJSON(), unit: code, lang: store(LANG_KEY) || document.documentElement.lang || "vi" }, refused);
           })
         : navigator.serviceWorker.ready.then(function (registration) {
             return registration.pushManager.getSubscription();
           }).then(function (sub) {
-            if (!sub) return { message: "Đã tắt cảnh báo." };
-            return post("/ung-dung/huy-dang-ky/", { endpoint: sub.endpoint, unit: code }).then(function (data) {
+            if (!sub) return {};
+            return post("/ung-dung/huy-dang-ky/", { endpoint: sub.endpoint, unit: code }, refused).then(function (data) {
               var left = followed().some(function (i) { return i.alerts && i.code !== code; });
               return (left ? Promise.resolve() : sub.unsubscribe()).then(function () { return data; });
             });
@@ -223,9 +238,11 @@
       work.then(function (data) {
         item.alerts = on;
         save(remove ? items.filter(function (i) { return i.code !== code; }) : items);
-        say(data.message || "");
+        // The server's message is Vietnamese; the page's says the same.
+        say(on ? t("on-done", "Đã bật nhận cảnh báo của {name}.", item.name)
+               : t("off-done", "Đã tắt cảnh báo của {name}.", item.name));
       }).catch(function (error) {
-        say(error.message || "Không thực hiện được, vui lòng thử lại.");
+        say(error.message || t("failed", "Không thực hiện được, vui lòng thử lại."));
       });
     }
 
@@ -240,7 +257,7 @@
         if (unit && !items.some(function (i) { return i.code === code; })) {
           items.push({ code: unit.code, name: unit.name, url: unit.url, alerts: false });
           save(items);
-          say("Đã thêm " + unit.name + " vào danh sách theo dõi.");
+          say(t("added", "Đã thêm {name} vào danh sách theo dõi.", unit.name));
         }
       } else if (unfollow) {
         var gone = unfollow.getAttribute("data-pwa-unfollow");

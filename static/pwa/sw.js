@@ -3,7 +3,8 @@
  * - the app shell (offline page, the app page, styles, scripts, icons):
  *   stored at install, under a name that changes with this file;
  * - pages: network first; a page that cannot be fetched comes from the
- *   cache, else the offline page (in Vietnamese) lists what is kept;
+ *   cache, else the offline page lists what is kept (in the page's
+ *   language: /km/ung-dung/ngoai-tuyen/ for a page under /km/);
  * - kept for offline reading: the home page, the latest news and
  *   announcements (/ung-dung/moi-nhat.json, refreshed at install and when
  *   a page asks), and every question or feedback tracking page the citizen
@@ -19,7 +20,7 @@ var STATIC = "ttcs-app-static";
 var LATEST = "/ung-dung/moi-nhat.json";
 var OFFLINE = "/ung-dung/ngoai-tuyen/";
 var SHELL_URLS = __SHELL_URLS__;
-var TRACKING = /^\/(hoi-dap-truc-tuyen|phan-anh-kien-nghi)\/(da-gui\/)?(?!gui-cau-hoi\/|goi-y\/|gui\/)[A-Za-z0-9_-]+\/$/;
+var TRACKING = /^\/([a-z]{2}\/)?(hoi-dap-truc-tuyen|phan-anh-kien-nghi)\/(da-gui\/)?(?!gui-cau-hoi\/|goi-y\/|gui\/)[A-Za-z0-9_-]+\/$/;
 var NEVER = /^\/(admin|signage|broadcast|documents|ung-dung\/(dang-ky|huy-dang-ky))\b|^\/sw\.js$/;
 var MAX_TRACKING = 30;
 
@@ -108,7 +109,11 @@ function page(event) {
     }).then(function (hit) {
       return hit || caches.match(request.url, { cacheName: SHELL });
     }).then(function (hit) {
-      return hit || caches.match(OFFLINE);
+      var language = /^\/([a-z]{2})\//.exec(path);
+      if (hit || !language) return hit || caches.match(OFFLINE);
+      return caches.match("/" + language[1] + OFFLINE).then(function (translated) {
+        return translated || caches.match(OFFLINE);
+      });
     });
   });
 }

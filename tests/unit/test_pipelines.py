@@ -63,7 +63,11 @@ def test_a_cascade_passes_through_its_steps_and_each_step_must_be_allowed():
 def test_terminal_states_and_sources_are_read_from_the_data():
     assert BULLETIN.terminal == {"withdrawn"}
     assert FEEDBACK.terminal == {"closed", "rejected"}
-    assert set(SPEAKER_DELIVERY.sources_of("preempted")) == {"acknowledged", "playing"}
+    assert set(SPEAKER_DELIVERY.sources_of("preempted")) == {
+        "acknowledged",
+        "playing",
+        "expired",  # a plan item played offline, reported after expiry
+    }
     assert BULLETIN.allowed_next("draft") == ("sent",)
 
 

@@ -1,11 +1,45 @@
 """Template tags of a unit's public site chrome: identity, the directory of
 units below, the emergency banner, news by category, feeds."""
 
+import re
+
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from ..identity import unit_identity as _unit_identity
 
 register = template.Library()
+
+KHMER_LETTERS = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+
+
+@register.filter
+def text_lang(text):
+    """The language of what a citizen or an officer wrote (a question, an
+    answer, a note): Khmer when it has Khmer letters, else Vietnamese."""
+    return "km" if KHMER_LETTERS.search(str(text or "")) else "vi"
+
+
+@register.filter
+def lang_attr(text):
+    """`` lang="vi"`` on such text when it is not in the page's language (a
+    Vietnamese answer on a Khmer page), nothing otherwise: screen readers
+    then read each part in its own language."""
+    lang = text_lang(text)
+    return mark_safe(f' lang="{lang}"') if lang != (get_language() or "vi") else ""
+
+
+@register.filter(needs_autoescape=True)
+def lang_span(text, autoescape=True):
+    """The text itself, in a ``<span lang="…">`` when its language is not the
+    page's (inline parts: a unit's name, an officer's note)."""
+    value = conditional_escape(text) if autoescape else str(text)
+    lang = text_lang(text)
+    if lang == (get_language() or "vi"):
+        return value
+    return format_html('<span lang="{}">{}</span>', lang, value)
 
 
 @register.simple_tag(takes_context=True)

@@ -164,3 +164,120 @@ def test_an_online_device_plays_the_planned_item_once_from_its_command(
     finally:
         with tenant_context(unit):
             get_user_model().objects.filter(username=name).delete()
+
+
+def test_a_plan_item_played_offline_and_reported_after_its_command_expired_shows_played(
+    tree, make_clusters, fleet_factory, listener_factory
+):
+    """The device is offline at the item's time and stays offline until the
+    platform's command for it expired ("Hết hạn"): its report on reconnect
+    proves the item aired, so the delivery shows as played, with when."""
+    unit = tree.commune_a2
+    [spec] = make_clusters(unit, 1)
+    device_id = spec["device_id"]
+    cluster = SpeakerCluster.objects.get(device_id=device_id)
+    listener_factory()
+    fleet = fleet_factory([spec], plan_grace=1)
+    program = Program.objects.create(
+        unit=unit, title="Thông báo lịch cắt điện", duration_seconds=1
+    )
+    at = timezone.now().replace(microsecond=0) + timedelta(seconds=6)
+    schedule = Schedule.objects.create(unit=unit, program=program, start_at=at)
+    schedule.target_units.add(unit)
+    item = item_id(schedule, at)
+    services.send_plans(clusters=[cluster])
+    publish_outbox()
+    assert wait_for(
+        lambda: DevicePlan.objects.filter(
+            cluster=cluster, acked_at__isnull=False
+        ).exists(),
+        15,
+    )
+    fleet.set_online(device_id, False)
+    assert wait_for(lambda: not SpeakerCluster.objects.get(pk=cluster.pk).online, 15)
+    assert wait_for(lambda: fleet.events_for("completed", str(item)), 30)
+
+    # The platform airs the occurrence (as fire_due_schedules does, with a
+    # short validity): the broker holds it for the offline device until it
+    # expires, and the platform marks it expired.
+    dispatch = services.dispatch_program(
+        program,
+        units=[unit],
+        schedule=schedule,
+        item=item,
+        expires_in=timedelta(seconds=2),
+        kick=False,
+    )
+    publish_outbox()
+    assert wait_for(lambda: timezone.now() > dispatch.expires_at, 10)
+    services.expire_overdue()
+    delivery = Delivery.objects.get(dispatch=dispatch, cluster=cluster)
+    assert delivery.state == "expired"
+
+    # Back online: the expired command never reaches it, the offline play is
+    # reported and accepted, and the sweep settles the delivery.
+    fleet.set_online(device_id, True)
+    log = wait_for(lambda: PlayLog.objects.filter(cluster=cluster).first(), 20)
+    assert log and log.accepted, log and log.reject_reason
+    assert log.dispatch == dispatch and log.item == item
+    assert services.settle_reported_plays() == 1
+    delivery.refresh_from_db()
+    assert delivery.state == "done"
+    played = timezone.localtime(log.started_at)
+    assert delivery.detail.startswith("Đã phát từ lịch lưu trên thiết bị lúc")
+    assert f"{played:%H:%M:%S %d/%m/%Y}" in delivery.detail
+    assert delivery.acknowledged_at is not None
+    assert not fleet.events_for("playing", str(dispatch.cid))
+    assert services.settle_reported_plays() == 0  # once
+
+    name = f"quantri-{uuid.uuid4().hex[:8]}"
+    client = admin_client(unit, username=name)
+    try:
+        page = client.get(reverse("broadcast_admin_dispatch", args=[dispatch.pk]))
+        text = page.content.decode()
+        assert "Đã phát xong" in text and "Hết hạn" not in text.split("<tbody>")[1]
+        assert f"{played:%H:%M:%S %d/%m/%Y}" in text
+    finally:
+        with tenant_context(unit):
+            get_user_model().objects.filter(username=name).delete()
+
+
+def test_a_stopped_schedule_leaves_the_devices_plan_at_once(
+    tree, make_clusters, fleet_factory, listener_factory, celery_worker_process
+):
+    """An officer stops a schedule: a device would play the item from its
+    plan 60 s after its time without a command, so the plan without it is
+    sent at once (a worker task after commit), not at the next beat."""
+    unit = tree.commune_a2
+    [spec] = make_clusters(unit, 1)
+    cluster = SpeakerCluster.objects.get(device_id=spec["device_id"])
+    listener_factory()
+    fleet = fleet_factory([spec])
+    device = fleet.devices[spec["device_id"]]
+    program = Program.objects.create(
+        unit=unit, title="Họp tổ dân phố", duration_seconds=1
+    )
+    at = timezone.now().replace(microsecond=0) + timedelta(minutes=20)
+    schedule = Schedule.objects.create(unit=unit, program=program, start_at=at)
+    schedule.target_units.add(unit)
+    item = str(item_id(schedule, at))
+    day = timezone.localdate(at).isoformat()
+    services.send_plans(clusters=[cluster])
+    publish_outbox()
+    assert wait_for(lambda: item in device.plans.get(day, {}).get("items", {}), 15)
+
+    name = f"quantri-{uuid.uuid4().hex[:8]}"
+    client = admin_client(unit, username=name)
+    try:
+        response = client.post(
+            reverse("broadcast_admin_schedule_stop", args=[schedule.pk])
+        )
+        assert response.status_code == 302
+    finally:
+        with tenant_context(unit):
+            get_user_model().objects.filter(username=name).delete()
+    assert wait_for(lambda: item not in device.plans[day]["items"], 30), (
+        "the stopped schedule's item is still in the device's plan"
+    )
+    newest = DevicePlan.objects.filter(cluster=cluster, day=day).first()
+    assert not newest.items.exists()

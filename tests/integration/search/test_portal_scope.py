@@ -57,3 +57,27 @@ def test_documents_in_the_root_collection_get_no_category(tree):
     root = Collection.get_first_root_node()
     assert collection_label(root) == ""
     assert collection_label(None) == ""
+
+
+def test_province_search_covers_its_departments(tree, client_for, search_backend):
+    """A department's schema name has capitals ("unit_2020_901S01"); the
+    province's search, whose scope includes it, gave a 500 in the demo."""
+    from search import services
+    from tests.factories.reports import make_department
+
+    department = make_department(
+        tree.province, "901S01", "Sở Thông tin và Truyền thông"
+    )
+    assert department.schema_name != department.schema_name.lower()
+    services.index_document(
+        unit=department,
+        kind="document",
+        object_id=21,
+        title="Hướng dẫn phản ánh hiện trường qua ứng dụng",
+        body="Người dân gửi phản ánh kèm ảnh.",
+        url="/documents/21/huong-dan.pdf",
+        published_at=dt.date(2025, 5, 6),
+    )
+    response = client_for(tree.province).get("/tim-kiem/", {"q": "phan anh"})
+    assert response.status_code == 200
+    assert "/documents/21/huong-dan.pdf" in response.content.decode()

@@ -9,12 +9,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from broadcast.models import Dispatch, Program, SpeakerCluster
+from broadcast.models import Dispatch, Program, SpeakerCluster, Stream
 from broadcast.models import Schedule as SpeakerSchedule
 from signage import services as signage
 from signage.models import Board, Interrupt
@@ -91,13 +90,17 @@ def test_editor_is_refused_by_every_emergency_and_pairing_view(commune, client_f
         live = admin_client(
             unit, get_user_model().objects.get(username="bientap-vaitro")
         )
-    assert live.get(reverse("broadcast_live")).status_code == 403
-    take = SimpleUploadedFile("ghi-am.webm", b"\x1a\x45\xdf\xa3" + b"0" * 64)
+    # The old record-then-send address leads to the microphone page, which
+    # refuses an editor too, as does starting a live stream.
+    old = live.get("/broadcast/truc-tiep/")
+    assert old.status_code == 302
+    assert old["Location"] == reverse("broadcast_admin_stream_live")
+    assert live.get(reverse("broadcast_admin_stream_live")).status_code in (302, 403)
     response = live.post(
-        reverse("broadcast_live_upload"),
-        {"title": "Thông báo giả", "audio": take, "duration": "3"},
+        reverse("broadcast_admin_stream_live_start"), {"title": "Thông báo giả"}
     )
-    assert response.status_code == 403
+    assert response.status_code in (302, 403)
+    assert not Stream.objects.filter(unit=unit).exists()
     # Nothing went out, the approver's interrupt still runs, the board kept
     # its screen (the attacker's code was not used).
     assert _sent() == before
