@@ -50,4 +50,5 @@ def on_bulletin_withdrawn(sender, bulletin, unit, channel, **kw):
     ).update(processed_at=timezone.now(), last_error="withdrawn before playing")
     for program in Program.objects.filter(bulletin_id=bulletin.pk, unit=unit):
         services.stop_program(program)
-        program.schedule_set.update(is_active=False)
+        if program.schedule_set.filter(is_active=True).update(is_active=False):
+            services.plans_changed(unit)

@@ -55,3 +55,12 @@ def alert_offline_clusters():
 def send_plans():
     """Each device's plan of today and tomorrow, when it changed."""
     return services.send_plans()
+
+
+@shared_task
+def send_unit_plans(unit_id):
+    """After a schedule change: the plans of the unit's devices (and below)."""
+    from tenants.models import Unit
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    return services.send_unit_plans(unit) if unit is not None else 0

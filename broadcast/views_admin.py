@@ -119,7 +119,9 @@ def index(request, unit):
                 filter=Q(deliveries__acknowledged_at__isnull=False),
             ),
             done=Count("deliveries", filter=Q(deliveries__state=DeliveryState.DONE)),
-        )[:20]
+        )
+        # GROUP BY drops Meta.ordering: newest first, stable, said here.
+        .order_by("-created_at", "-pk")[:20]
     )
     return render(
         request,
@@ -201,6 +203,7 @@ def schedule_add(request, unit):
         and _priority_allowed(request, form)
     ):
         schedule = form.save()
+        services.plans_changed(unit)
         messages.success(
             request,
             f"Đã lập lịch phát “{schedule.program.title}” "
@@ -226,6 +229,7 @@ def schedule_edit(request, pk, unit):
         and _priority_allowed(request, form)
     ):
         schedule = form.save()
+        services.plans_changed(unit)
         messages.success(request, f"Đã lưu lịch phát “{schedule.program.title}”.")
         return redirect("broadcast_admin_index")
     return _form_page(
@@ -248,6 +252,8 @@ def schedule_stop(request, pk, unit):
     if schedule.is_active:
         schedule.is_active = False
         schedule.save(update_fields=["is_active"])
+        # Its items leave the devices' plans now (they would play them).
+        services.plans_changed(unit)
         messages.success(
             request,
             f"Đã dừng lịch phát “{schedule.program.title}”. "
@@ -262,6 +268,8 @@ def program_edit(request, pk, unit):
     form = ProgramEditForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         program = form.save()
+        if program.schedule_set.filter(is_active=True).exists():
+            services.plans_changed(unit)  # its title or audio is in plans
         messages.success(request, f"Đã lưu chương trình “{program.title}”.")
         return redirect("broadcast_admin_index")
     aired = Dispatch.objects.filter(program=program).exists()
@@ -300,6 +308,8 @@ def program_delete(request, pk, unit):
         if program.audio:
             program.audio.delete(save=False)
         program.delete()
+        if schedules:
+            services.plans_changed(unit)
         messages.success(
             request,
             f"Đã xóa chương trình “{title}”"

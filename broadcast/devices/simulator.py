@@ -17,11 +17,15 @@ device). Every message it sends carries the MAC of its payload bytes
 (user property ``sig``) and a counter ``n`` that only grows; every command
 it receives is checked the same way with its key, and a forged one is
 dropped (and recorded). With ``fetch_audio`` it downloads each play's file
-and checks its length and SHA-256 (``failed`` with a detail otherwise), and
+and checks its length and SHA-256 (``failed`` with a detail otherwise),
+downloads every item of a ``plan`` the same way before acknowledging it
+(items whose audio it could not get are dropped, the plan acked ``failed``
+with the reason) and plays planned items from those local copies, and
 plays a ``stream`` by reading its Icecast mount ("playing" at the first
 bytes) until a stop names it or the mount closes.
 """
 
+import hashlib
 import heapq
 import itertools
 import json
@@ -68,6 +72,10 @@ class SimDevice:
         self.plans = {}  # day -> {"version", "items": {id: item}, "timers"}
         self.items_done = {}  # plan item id -> its play report (or None)
         self.pending = []  # play reports made while offline, sent on reconnect
+        # Local copies of the plan's audio (sha256 -> body): a planned item
+        # plays from here, and a play command naming the same sha256 needs
+        # no second download.
+        self.audio = {}
         self.source, self.frequency = "ip", None
         self.wanted_online = True
         self.last_attempt = 0.0
@@ -225,6 +233,11 @@ class SimDevice:
             and command.get("url")
             and command.get("type") == "play"
         ):
+            if command.get("sha256") in self.audio:
+                # Already held (downloaded for the plan): no second download.
+                self.fleet.record(self.device_id, "local_copy", cid)
+                self.fetched(command, None)
+                return
             # Download and check the audio before it counts as received
             # (docs: check the length and the SHA-256; mismatch = failed).
             self.fleet.fetch(self, command)
@@ -386,19 +399,53 @@ class SimDevice:
 
     def on_plan(self, command):
         """The day's plan: kept per day, replaced only by a higher version.
+        With ``fetch_audio``, every item's audio is downloaded and checked
+        first (docs: "On receipt, download every item's audio … then ack").
         Each item is timed on the device's own clock (docs: "plan")."""
         cid = command.get("cid")
         if cid in self.seen:
-            self.ack(cid, self.last_ack.get(cid, "done"))
-            return
+            if cid in self.last_ack:
+                self.ack(cid, self.last_ack[cid])
+            return  # else still downloading: the ack comes when done
         self.seen.add(cid)
+        held = self.plans.get(command.get("day"))
+        if held is not None and command.get("version") <= held["version"]:
+            self.ack(cid, "done")  # not newer: acknowledged and ignored
+            return
+        wanted = {}
+        if self.fleet.fetch_audio:
+            for item in command.get("items", []):
+                if item.get("url") and item.get("sha256") not in self.audio:
+                    wanted.setdefault(item.get("sha256"), item)
+        if wanted:
+            self.fleet.fetch_plan(self, command, list(wanted.values()))
+            return
+        self.plan_fetched(command, {})
+
+    def plan_fetched(self, command, results):
+        """Back on the loop with ``{sha256: (body, error)}`` of the plan's
+        downloads: keep the audio, drop the items without it, store the plan
+        (if still the newest for its day), ack ``done`` or ``failed``."""
+        cid = command.get("cid")
+        errors = []
+        for sha256, (body, error) in results.items():
+            if body is not None:
+                self.audio[sha256] = body
+            else:
+                errors.append(error)
         day, version = command.get("day"), command.get("version")
         held = self.plans.get(day)
         if held is None or version > held["version"]:
             if held is not None:
                 for timer in held["timers"]:
                     self.fleet.cancel(timer)
-            items = {item["id"]: item for item in command.get("items", [])}
+            items = {
+                item["id"]: item
+                for item in command.get("items", [])
+                if not self.fleet.fetch_audio
+                or not item.get("url")
+                or item.get("sha256") in self.audio
+            }
             now = time.time()
             timers = [
                 self.fleet.call_later(max(0.0, item["at"] - now), self.plan_due, item)
@@ -407,7 +454,11 @@ class SimDevice:
             ]
             self.plans[day] = {"version": version, "items": items, "timers": timers}
             self.fleet.record(self.device_id, "plan", version)
-        self.ack(cid, "done")
+        if errors:
+            self.fleet.record(self.device_id, "plan_failed", cid)
+            self.ack(cid, "failed", detail="; ".join(sorted(set(errors))))
+        else:
+            self.ack(cid, "done")
 
     def plan_due(self, item):
         """An item's time: online, the play command that airs it is due
@@ -423,6 +474,13 @@ class SimDevice:
     def play_planned(self, item):
         if item["id"] in self.items_done or time.time() > item["not_after"]:
             return
+        if self.fleet.fetch_audio and item.get("url"):
+            # Offline, the only audio is the local copy checked at receipt.
+            body = self.audio.get(item.get("sha256"))
+            if body is None or hashlib.sha256(body).hexdigest() != item["sha256"]:
+                self.fleet.record(self.device_id, "plan_no_audio", item["id"])
+                return
+            self.fleet.record(self.device_id, "plan_local_copy", item["id"])
         self.items_done[item["id"]] = None
         command = {
             "cid": None,
@@ -470,10 +528,10 @@ class SimDevice:
             )
 
 
-def download_error(command, timeout=30):
-    """None when the body at ``url`` has the command's length and SHA-256,
-    else the ack's ``detail`` (``HTTP 404``, ``sha256 mismatch``...)."""
-    import hashlib
+def download(command, timeout=30):
+    """``(body, None)`` when the body at ``url`` has the command's (or plan
+    item's) length and SHA-256, else ``(None, detail)`` for the ack
+    (``HTTP 404``, ``sha256 mismatch``...)."""
     import urllib.error
     import urllib.request
 
@@ -481,14 +539,14 @@ def download_error(command, timeout=30):
         with urllib.request.urlopen(command["url"], timeout=timeout) as response:
             body = response.read()
     except urllib.error.HTTPError as exc:
-        return f"HTTP {exc.code}"
+        return None, f"HTTP {exc.code}"
     except OSError as exc:
-        return f"download: {exc}"[:200]
+        return None, f"download: {exc}"[:200]
     if "bytes" in command and len(body) != command["bytes"]:
-        return "length mismatch"
+        return None, "length mismatch"
     if hashlib.sha256(body).hexdigest() != command.get("sha256"):
-        return "sha256 mismatch"
-    return None
+        return None, "sha256 mismatch"
+    return body, None
 
 
 class Fleet:
@@ -517,8 +575,9 @@ class Fleet:
         self.keepalive = keepalive
         self.plan_grace = plan_grace
         self.connect_batch = connect_batch
-        # Download each play's audio and check its length and SHA-256 (off
-        # for the big benches: thousands of devices fetching one file).
+        # Download each play's and each plan item's audio and check its
+        # length and SHA-256 (off for the big benches: thousands of devices
+        # fetching one file); planned items then play from the local copy.
         self.fetch_audio = fetch_audio
         self.downloads = None
         self.listening = {}  # stream cid -> Event that ends its reader
@@ -579,19 +638,37 @@ class Fleet:
         with self.calls_lock:
             self.calls.append((fn, args))
 
-    def fetch(self, device, command):
-        """GET the command's ``url`` on a worker thread, check ``bytes`` and
-        ``sha256``, then hand the result back to the loop."""
+    def _pool(self):
         if self.downloads is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self.downloads = ThreadPoolExecutor(4, thread_name_prefix="sim-fetch")
+        return self.downloads
+
+    def fetch(self, device, command):
+        """GET the command's ``url`` on a worker thread, check ``bytes`` and
+        ``sha256``, then hand the result back to the loop."""
 
         def run():
-            error = download_error(command)
+            _body, error = download(command)
             self.call_soon_threadsafe(device.fetched, command, error)
 
-        self.downloads.submit(run)
+        self._pool().submit(run)
+
+    def fetch_plan(self, device, command, items):
+        """Download every item of a plan (one per distinct audio file) on a
+        worker thread, then hand ``{sha256: (body, error)}`` to the loop."""
+
+        def run():
+            results = {}
+            for item in items:
+                body, error = download(item)
+                if error:
+                    error = f"{item.get('title') or item['id']}: {error}"[:200]
+                results[item["sha256"]] = (body, error)
+            self.call_soon_threadsafe(device.plan_fetched, command, results)
+
+        self._pool().submit(run)
 
     def listen(self, device, command):
         """Play a stream: GET its URL (the Icecast mount) on a thread of its

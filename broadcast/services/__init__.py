@@ -36,7 +36,7 @@ from .dispatch import (
     stop_dispatch,
     stop_program,
 )
-from .plans import send_plans
+from .plans import plans_changed, send_plans, send_unit_plans
 from .plays import check_report, settle_reported_plays
 from .programs import (
     audio_fields,
@@ -76,6 +76,7 @@ __all__ = [
     "listen_back",
     "occurrences",
     "offline_clusters",
+    "plans_changed",
     "process_bulletin_requests",
     "push_config",
     "report_used",
@@ -84,6 +85,7 @@ __all__ = [
     "revoke_credentials",
     "rotate_credentials",
     "send_plans",
+    "send_unit_plans",
     "settle_reported_plays",
     "stop_dispatch",
     "stop_program",

@@ -170,3 +170,25 @@ def _write_plan(cluster, day, entries, digest, fields, urls):
             expires_at=end,
         )
     return plan
+
+
+def send_unit_plans(unit):
+    """New plans for every device of ``unit`` and the units below it (only
+    those whose day changed are sent)."""
+    clusters = SpeakerCluster.objects.filter(
+        unit__in=unit.descendants(include_self=True), is_active=True
+    )
+    return send_plans(clusters=list(clusters))
+
+
+def plans_changed(unit):
+    """A schedule of ``unit`` was added, changed or stopped, or a program's
+    audio changed: once this transaction commits, the devices it may reach
+    get their new plan (a worker task), not at the next beat. A device waits
+    for the play command of a planned item only 60 s before playing it from
+    its plan, so a stopped or moved item must leave the plan at once."""
+    from base.tasks import enqueue_on_commit
+
+    from ..tasks import send_unit_plans as task
+
+    enqueue_on_commit(task, unit.pk)

@@ -117,14 +117,9 @@ def news_by_category(page, articles=None, per_category=3, limit=4):
             .select_related("category", "image")
             .order_by("-first_published_at")[:RECENT_ARTICLES]
         )
-    groups = {}
-    for article in articles:
-        if article.category_id is None:
-            continue
-        bucket = groups.setdefault(article.category_id, (article.category, []))
-        if len(bucket[1]) < int(per_category):
-            bucket[1].append(article)
-    return list(groups.values())[: int(limit)]
+    from cms.queries import group_by_category
+
+    return group_by_category(articles, int(per_category), int(limit))
 
 
 @register.simple_tag(takes_context=True)

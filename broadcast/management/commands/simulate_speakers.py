@@ -61,7 +61,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-download",
             action="store_true",
-            help="do not download the audio and check its sha256 before playing "
+            help="do not download the audio (of plays and of plan items, which "
+            "then play offline from the local copy) and check its sha256 "
             "(always off with --processes > 1)",
         )
         parser.add_argument("--seconds", type=float, default=None, help="run time")

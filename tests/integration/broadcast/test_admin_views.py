@@ -2,6 +2,8 @@
 bad input in Vietnamese and keep what was typed, schedules edited and
 stopped, programs deleted only before they aired."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -198,3 +200,26 @@ def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
     client.post(f"/admin/truyen-thanh/chuong-trinh/{draft.pk}/xoa/")
     assert not Program.objects.filter(pk=draft.pk).exists()
     assert not Schedule.objects.filter(program_id=draft.pk).exists()
+
+
+def test_recent_dispatches_are_the_newest_twenty_newest_first(tree, client_for):
+    """speakers.md M11: the list was cut at 20 in no order (the counts'
+    GROUP BY drops the model's ordering), so the newest could be missing."""
+    now = timezone.now()
+    # The newest is created last but must come first; the oldest 5 drop out.
+    for age in reversed(range(25)):
+        program = Program.objects.create(
+            unit=tree.commune_a1, title=f"Bản tin số {age:02d}"
+        )
+        Dispatch.objects.create(
+            unit=tree.commune_a1,
+            program=program,
+            priority="normal",
+            created_at=now - timedelta(minutes=age),
+            expires_at=now,
+        )
+    client = admin_client(tree.commune_a1, username="quantrigannhat")
+    page = client.get("/admin/truyen-thanh/").content.decode()
+    recent = page.split('id="luot-phat"')[1].split("</table>")[0]
+    shown = [int(part[:2]) for part in recent.split("Bản tin số ")[1:]]
+    assert shown == list(range(20))

@@ -240,3 +240,44 @@ def test_a_plan_item_played_offline_and_reported_after_its_command_expired_shows
     finally:
         with tenant_context(unit):
             get_user_model().objects.filter(username=name).delete()
+
+
+def test_a_stopped_schedule_leaves_the_devices_plan_at_once(
+    tree, make_clusters, fleet_factory, listener_factory, celery_worker_process
+):
+    """An officer stops a schedule: a device would play the item from its
+    plan 60 s after its time without a command, so the plan without it is
+    sent at once (a worker task after commit), not at the next beat."""
+    unit = tree.commune_a2
+    [spec] = make_clusters(unit, 1)
+    cluster = SpeakerCluster.objects.get(device_id=spec["device_id"])
+    listener_factory()
+    fleet = fleet_factory([spec])
+    device = fleet.devices[spec["device_id"]]
+    program = Program.objects.create(
+        unit=unit, title="Họp tổ dân phố", duration_seconds=1
+    )
+    at = timezone.now().replace(microsecond=0) + timedelta(minutes=20)
+    schedule = Schedule.objects.create(unit=unit, program=program, start_at=at)
+    schedule.target_units.add(unit)
+    item = str(item_id(schedule, at))
+    day = timezone.localdate(at).isoformat()
+    services.send_plans(clusters=[cluster])
+    publish_outbox()
+    assert wait_for(lambda: item in device.plans.get(day, {}).get("items", {}), 15)
+
+    name = f"quantri-{uuid.uuid4().hex[:8]}"
+    client = admin_client(unit, username=name)
+    try:
+        response = client.post(
+            reverse("broadcast_admin_schedule_stop", args=[schedule.pk])
+        )
+        assert response.status_code == 302
+    finally:
+        with tenant_context(unit):
+            get_user_model().objects.filter(username=name).delete()
+    assert wait_for(lambda: item not in device.plans[day]["items"], 30), (
+        "the stopped schedule's item is still in the device's plan"
+    )
+    newest = DevicePlan.objects.filter(cluster=cluster, day=day).first()
+    assert not newest.items.exists()

@@ -63,6 +63,8 @@ def test_listener_drops_counts_and_logs_bad_replayed_and_forged_messages(
     listener = listener_factory()
     reasons = (
         "malformed_json",
+        "bad_schema",
+        "unknown_device",
         "bad_signature",
         "wrong_topic",
         "wrong_kind",
@@ -76,9 +78,18 @@ def test_listener_drops_counts_and_logs_bad_replayed_and_forged_messages(
     heartbeat = protocol.device_topic(a["device_id"], protocol.HEARTBEAT)
     genuine, genuine_props = signed(a, protocol.HEARTBEAT, {"playing": None})
     unsigned, _ = signed(a, protocol.STATUS, {"online": True})
+    schema_2 = protocol.encode(
+        {"v": 2, "kind": "ack", "device": a["device_id"], "ts": time.time(), "n": 1}
+    )
+    no_counter = protocol.encode(
+        {"v": 1, "kind": "ack", "device": a["device_id"], "ts": time.time()}
+    )
     messages = [
         (ack, b"{not json", None),
         (ack, b"\xff\xfe", None),
+        # Another schema version, and no counter (signed: the MAC is fine).
+        (ack, schema_2, protocol.signed_properties(schema_2, a["signing_key"])),
+        (ack, no_counter, protocol.signed_properties(no_counter, a["signing_key"])),
         # Signed with another device's key, or not signed at all.
         (status, *signed(a, protocol.STATUS, {"online": True}, key=b["signing_key"])),
         (status, unsigned, None),
@@ -100,6 +111,8 @@ def test_listener_drops_counts_and_logs_bad_replayed_and_forged_messages(
 
     expected = {
         "malformed_json": 2,
+        "bad_schema": 2,
+        "unknown_device": 0,
         "bad_signature": 2,
         "wrong_topic": 1,
         "wrong_kind": 1,
@@ -107,6 +120,14 @@ def test_listener_drops_counts_and_logs_bad_replayed_and_forged_messages(
         "clock": 1,
     }
     assert wait_for(lambda: counted() == expected, 15), counted()
+    # A cluster taken out of service (revoked) whose device still talks:
+    # its messages are an unknown device's, not a bad signature.
+    SpeakerCluster.objects.filter(device_id=a["device_id"]).update(is_active=False)
+    payload, props = signed(a, protocol.HEARTBEAT, {"playing": None})
+    rogue.publish(heartbeat, payload, qos=1, properties=props).wait_for_publish(5)
+    expected["unknown_device"] = 1
+    assert wait_for(lambda: counted() == expected, 15), counted()
+    SpeakerCluster.objects.filter(device_id=a["device_id"]).update(is_active=True)
     logged = " ".join(r.getMessage() for r in caplog.records)
     for reason in reasons:
         assert reason in logged

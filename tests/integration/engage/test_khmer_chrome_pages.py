@@ -103,6 +103,17 @@ def test_one_feedback_in_khmer_with_its_history(tree, client_for):
     vi = client.get(feedback.public_url()).content.decode()
     assert "Quá trình xử lý" in vi and "Đã thụ lý: Đã giao tổ điện." in vi
 
+    # Answered, it is listed with the results, in Khmer too.
+    feedback.set_status("in_progress", actor="cb")
+    feedback.set_status("answered", actor="cb", answer="Đã thay bóng đèn.")
+    km = client.get("/km/phan-anh-kien-nghi/").content.decode()
+    assert '<th scope="col">ស្ថានភាព</th>' in km and 'data-label="ថ្ងៃឆ្លើយ"' in km
+    assert '<td data-label="ស្ថានភាព">បានឆ្លើយ</td>' in km
+    assert f'href="/km/phan-anh-kien-nghi/{feedback.code}/" lang="vi">' in km
+    vi = client.get("/phan-anh-kien-nghi/").content.decode()
+    assert '<td data-label="Tình trạng">Đã trả lời</td>' in vi
+    assert f'<a href="/phan-anh-kien-nghi/{feedback.code}/">Đèn đường' in vi
+
 
 def test_listen_back_in_khmer(tree, client_for):
     unit = tree.commune_a1
