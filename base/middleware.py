@@ -41,16 +41,21 @@ def _has_nul(querydict):
     )
 
 
+def has_bad_input(request):
+    """A NUL in the path, the query or a cookie (the body is not read)."""
+    return (
+        NUL in request.path
+        or _has_nul(request.GET)
+        or any(NUL in k or NUL in v for k, v in request.COOKIES.items())
+    )
+
+
 class RejectBadInputMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            NUL in request.path
-            or _has_nul(request.GET)
-            or any(NUL in k or NUL in v for k, v in request.COOKIES.items())
-        ):
+        if has_bad_input(request):
             return refuse(request, NUL_MESSAGE)
         content_type = request.META.get("CONTENT_TYPE", "")
         if request.method in ("POST", "PUT", "PATCH"):

@@ -2,15 +2,16 @@
 
 Pages are cached whole in the default cache, whose keys carry the schema
 (django-tenants' ``make_key``), so one unit never serves another's page.
-Every key also carries the unit's live emergency bulletins
+Every stored page also carries the unit's live emergency bulletins
 (``bulletins.emergency.page_token``: the banner on every page) and its
-*generation*: publishing, unpublishing,
-moving or deleting a page, or changing a setting or snippet a page shows,
-bumps the generation and so retires every cached page of that unit at once
-(a section lists its children, the home page lists the latest items, so a
-single publish can change many pages).
+*generation*, and is served only while both are still the unit's:
+publishing, unpublishing, moving or deleting a page, or changing a setting
+or snippet a page shows, bumps the generation and so retires every cached
+page of that unit at once (a section lists its children, the home page lists
+the latest items, so a single publish can change many pages).
 """
 
+import contextlib
 import hashlib
 import time
 
@@ -20,6 +21,8 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import translation
 from django_tenants.utils import schema_context
+
+from base.middleware import has_bad_input
 
 GENERATION_KEY = "cms:page-cache:generation"
 
@@ -90,23 +93,25 @@ def cacheable_query(request):
     return f"page={number}" if 0 < number <= MAX_CACHED_PAGE else None
 
 
-def cache_key(request):
+def request_language(request):
+    """The language ``LocaleMiddleware`` will activate: the path's prefix
+    (/km/, /en/), else Vietnamese (config/urls_tenant.py: ``i18n_patterns``
+    without a prefix for the default language, so nothing else counts)."""
+    return translation.get_language_from_path(request.path_info) or (
+        settings.LANGUAGE_CODE
+    )
+
+
+def page_key(request):
     raw = "|".join(
         [
             request.get_host(),
             request.path,
             cacheable_query(request) or "",
-            translation.get_language() or "",
+            request_language(request),
         ]
     )
-    digest = hashlib.sha1(raw.encode()).hexdigest()
-    # Every page carries the site-wide emergency banner: a bulletin going
-    # live or ending changes the token, so the cached pages retire with it.
-    from bulletins.emergency import page_token
-
-    unit = getattr(request, "tenant", None)
-    generation = getattr(request, "cms_generation", None) or current_generation()
-    return f"cms:page:{generation}:{page_token(unit)}:{digest}"
+    return f"cms:page:{hashlib.sha1(raw.encode()).hexdigest()}"
 
 
 def is_cacheable_request(request):
@@ -125,64 +130,120 @@ def is_cacheable_request(request):
     return not (user is not None and user.is_authenticated)
 
 
-def cached_response(request):
-    hit = cache.get(cache_key(request))
-    if hit is None:
-        return None
-    content, content_type = hit
-    response = HttpResponse(content, content_type=content_type)
-    response["X-Page-Cache"] = "hit"
-    # Middleware further in (clickjacking) does not see this response.
-    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
-    return response
+@contextlib.contextmanager
+def _read(keys):
+    """{key: value} of ``keys`` in one round trip, kept for the request
+    (base.cache.redis) so later reads of them cost nothing."""
+    kept = getattr(cache, "kept", None)
+    if kept is None:
+        yield cache.get_many(keys)
+        return
+    with kept(keys) as found:
+        yield found
+
+
+# Response headers a stored page does not repeat.
+NOT_STORED_HEADERS = {"set-cookie", "x-page-cache"}
 
 
 class PageCacheMiddleware:
-    """Answer a reader's GET from the unit's page cache before routing,
-    sessions and auth run (pages are stored by ``CachedPageMixin.serve``).
-    Sits after the tenant and locale middleware: the key needs both."""
+    """Answer a reader's GET from the unit's page cache right after the host
+    lookup, with one Redis round trip: the unit's generation, its live
+    emergencies and the page are read together. A page is stored as it left
+    the whole middleware stack (security, policy and language headers
+    included), so a hit skips that stack and is sent byte for byte the same.
+
+    Every key of the unit (``make_key`` adds its schema) holds
+    ``(generation, emergency token, status, headers, content)``: a page of
+    an older generation or token is a miss, rendered again and stored over
+    it. Which pages may be stored is the page's call
+    (``CachedPageMixin.serve``); this middleware only stores what it marks.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if getattr(request, "tenant", None) is not None and (
-            request.tenant.schema_name != "public"
-        ):
-            if is_cacheable_request(request):
-                response = cached_response(request)
-                if response is not None:
-                    return response
-        return self.get_response(request)
+        unit = getattr(request, "tenant", None)
+        if unit is None or unit.schema_name == "public":
+            return self.get_response(request)
+        from bulletins.emergency import KEY as EMERGENCY_KEY
+        from bulletins.emergency import page_token
+
+        key = None
+        if is_cacheable_request(request) and not has_bad_input(request):
+            key = page_key(request)
+        with _read([GENERATION_KEY, EMERGENCY_KEY, *([key] if key else [])]) as found:
+            # The unit memo (cms.memo) and the templates read these again.
+            request.cms_generation = found.get(GENERATION_KEY) or current_generation()
+            if key is not None:
+                stored = found.get(key)
+                if (
+                    stored is not None
+                    and stored[0] == request.cms_generation
+                    and stored[1] == page_token(unit)
+                ):
+                    return _stored_response(stored)
+                request.cms_page_key = key
+            response = self.get_response(request)
+            if key is not None and getattr(response, "cms_cacheable", None):
+                _store(request, response, key, page_token(unit))
+            return response
+
+
+def _stored_response(stored):
+    _generation, _token, status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _store(request, response, key, token):
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        # Rendered in another language than the key says (never, while
+        # LocaleMiddleware reads the language from the path alone).
+        or response.cms_cacheable != request_language(request)
+        # A nonce is new on every response: such a policy cannot be stored.
+        or isinstance(getattr(request, "_csp_nonce", None), str)
+    ):
+        return
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in NOT_STORED_HEADERS
+    ]
+    cache.set(
+        key,
+        (request.cms_generation, token, 200, headers, response.content),
+        page_cache_timeout(),
+    )
 
 
 class CachedPageMixin:
-    """Serve anonymous GETs from the per-unit cache (set ``cacheable=False``
-    on pages that carry per-visitor content such as a CSRF token)."""
+    """Anonymous GETs of these pages are stored in the per-unit cache (set
+    ``cacheable=False`` on pages that carry per-visitor content such as a
+    CSRF token)."""
 
     cacheable = True
 
     def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
         # A private page (privacy on it or above it) is never stored: the
         # middleware would hand it out before Wagtail checks the restriction.
-        if not (
-            self.cacheable
+        if (
+            getattr(request, "cms_page_key", None)
+            and self.cacheable
             and is_cacheable_request(request)
+            and response.status_code == 200
             and not self.get_view_restrictions().exists()
         ):
-            return super().serve(request, *args, **kwargs)
-        hit = cached_response(request)
-        if hit is not None:
-            return hit
-        key = cache_key(request)
-        response = super().serve(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-        if response.status_code == 200 and not response.cookies:
-            cache.set(
-                key,
-                (response.content, response["Content-Type"]),
-                page_cache_timeout(),
-            )
+            # PageCacheMiddleware stores it on its way out.
+            response.cms_cacheable = translation.get_language()
             response["X-Page-Cache"] = "miss"
         return response

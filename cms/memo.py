@@ -1,6 +1,7 @@
 """What every page of a unit reads and no request changes, kept in the web
-process: the unit's Wagtail ``Site``, its locales, its ``ThemeSettings``
-and its menu.
+process: the unit's Wagtail ``Site``, its locales, its ``ThemeSettings``,
+its menu and its home page's lists (``memo_until`` for those that also
+change with the clock: the next events).
 
 An uncached page used to read them from the database (and Wagtail's site
 root paths from Redis) on every request: a third of its queries. They change
@@ -61,6 +62,26 @@ def memo(key, build):
     return _copy(values[key])
 
 
+def memo_until(key, build):
+    """Like ``memo``, for a value that also changes with time by itself:
+    ``build()`` returns ``(value, until)``, and the value is built again once
+    the clock passes ``until`` (an aware datetime; None: never by itself)."""
+    from django.utils import timezone
+
+    key = ("until", *key)
+    value, until = memo(key, build)
+    if until is not None and timezone.now() >= until:
+        _forget(key)
+        value, until = memo(key, build)
+    return _copy(value)
+
+
+def _forget(key):
+    entry = _units.get(connection.schema_name)
+    if entry is not None:
+        entry[2].pop(key, None)
+
+
 def clear():
     _units.clear()
 
@@ -79,7 +100,9 @@ class UnitMemoMiddleware:
             return self.get_response(request)
         from .cache import current_generation
 
-        request.cms_generation = current_generation()
+        # Read already with the page cache's one round trip (cms.cache).
+        if getattr(request, "cms_generation", None) is None:
+            request.cms_generation = current_generation()
         token = _generation.set(request.cms_generation)
         try:
             site = memo(("site", *_host_port(request)), lambda: _site(request))

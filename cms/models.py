@@ -49,7 +49,7 @@ from search.folding import fold
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from .cache import CachedPageMixin
-from .queries import public_q, route_by_path, view_restrictions
+from .queries import group_by_category, public_q, route_by_path, view_restrictions
 
 IMAGE_MODEL = "wagtailimages.Image"
 DOCUMENT_MODEL = "wagtaildocs.Document"
@@ -259,43 +259,63 @@ class HomePage(BasePage):
         verbose_name = "trang chủ"
 
     def get_context(self, request, *args, **kwargs):
+        from .memo import memo, memo_until
+
         context = super().get_context(request, *args, **kwargs)
-        # One read for "Tin mới" (the first six) and the news by category
-        # below it (themes' news_by_category groups the rest).
-        recent = list(
-            ArticlePage.objects.live()
+        # The lists change with a publish (the unit's generation, cms.memo)
+        # or with the clock: announcements by the day, events as each starts.
+        today = timezone.localdate()
+        lists = memo(("home-lists", self.pk, today), lambda: self._lists(today))
+        context.update({name: list(items) for name, items in lists.items()})
+        context["latest"] = lists["recent_articles"][:6]
+        context["events"] = memo_until(("home-events", self.pk), self._events)
+        return context
+
+    def _public_below(self, model):
+        return (
+            model.objects.live()
             .filter(public_q())
             .descendant_of(self)
             .filter(locale_id=self.locale_id)
+        )
+
+    def _lists(self, today):
+        # One read for "Tin mới" (the first six) and the news by category
+        # below it (themes' news_by_category groups the rest).
+        recent = list(
+            self._public_below(ArticlePage)
             .select_related("image", "category")
             # Cards and lists show title, date, summary and image: the body
             # (the largest column, a StreamField) stays in the database.
             .defer("body")
             .order_by("-first_published_at")[:RECENT_ARTICLES]
         )
-        context["recent_articles"] = recent
-        context["latest"] = recent[:6]
-        context["announcements"] = AnnouncementPage.current(
-            AnnouncementPage.objects.live()
-            .filter(public_q())
-            .descendant_of(self)
-            .filter(locale_id=self.locale_id)
-        )[:5]
-        context["documents"] = (
-            LegalDocumentPage.objects.live()
-            .filter(public_q())
-            .descendant_of(self)
-            .filter(locale_id=self.locale_id)
-            .order_by("-issued_on")[:5]
-        )
-        context["events"] = (
-            EventPage.objects.live()
-            .filter(public_q())
-            .descendant_of(self)
-            .filter(locale_id=self.locale_id, starts_at__gte=timezone.now())
+        # Kept: the first six and those the news by category shows (themes'
+        # news_by_category, with its defaults, groups these as it would
+        # group them all).
+        shown = {a.pk for _, group in group_by_category(recent) for a in group}
+        return {
+            "recent_articles": [
+                a for i, a in enumerate(recent) if i < 6 or a.pk in shown
+            ],
+            "announcements": list(
+                AnnouncementPage.current(self._public_below(AnnouncementPage), today)[
+                    :5
+                ]
+            ),
+            "documents": list(
+                self._public_below(LegalDocumentPage).order_by("-issued_on")[:5]
+            ),
+        }
+
+    def _events(self):
+        """The next three events, kept until the first of them starts."""
+        events = list(
+            self._public_below(EventPage)
+            .filter(starts_at__gte=timezone.now())
             .order_by("starts_at")[:3]
         )
-        return context
+        return events, (events[0].starts_at if events else None)
 
 
 class SectionPage(BasePage):

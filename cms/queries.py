@@ -73,3 +73,16 @@ def route_by_path(page, components):
         .first()
     )
     return found.specific if found is not None else None
+
+
+def group_by_category(articles, per_category=3, limit=4):
+    """[(category, [articles])]: the first ``per_category`` articles of each
+    category, the ``limit`` categories met first (articles newest first)."""
+    groups = {}
+    for article in articles:
+        if article.category_id is None:
+            continue
+        bucket = groups.setdefault(article.category_id, (article.category, []))
+        if len(bucket[1]) < per_category:
+            bucket[1].append(article)
+    return list(groups.values())[:limit]

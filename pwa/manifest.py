@@ -5,6 +5,7 @@ the Vietnamese and the Khmer manifest (``/manifest.km.webmanifest``, for a
 unit with Khmer pages) describe the same installed app in two languages.
 """
 
+from django.urls import reverse
 from django.utils import translation
 
 from themes.identity import site_label
@@ -81,11 +82,25 @@ def build(unit, theme, language="vi", icon_version=""):
     }
     if language != "vi":
         other["vi"] = names(unit, "vi")
+    with translation.override(language):
+        # What the phone shows about the app, in the manifest's language.
+        description = translation.gettext(
+            "Tin tức, thông báo và cảnh báo của %(name)s; xem được cả khi mất mạng."
+        ) % {"name": unit.name_with_type or unit.name}
+        shortcuts = [
+            {
+                "name": translation.gettext("Theo dõi và cảnh báo"),
+                "url": reverse("pwa_app"),
+            },
+            {
+                "name": translation.gettext("Tra cứu câu hỏi, phản ánh"),
+                "url": reverse("engage:track"),
+            },
+        ]
     data = {
         "id": "/",
         **names(unit, language),
-        "description": "Tin tức, thông báo và cảnh báo của "
-        f"{unit.name_with_type or unit.name}; xem được cả khi mất mạng.",
+        "description": description,
         "lang": language,
         "dir": "ltr",
         "start_url": start,
@@ -96,10 +111,7 @@ def build(unit, theme, language="vi", icon_version=""):
         "background_color": BACKGROUND,
         "categories": ["government", "news"],
         "icons": icons,
-        "shortcuts": [
-            {"name": "Theo dõi và cảnh báo", "url": "/ung-dung/"},
-            {"name": "Tra cứu câu hỏi, phản ánh", "url": "/tra-cuu-ho-so/"},
-        ],
+        "shortcuts": shortcuts,
     }
     if other:
         # The manifest "translations" member (W3C Manifest Incubations):

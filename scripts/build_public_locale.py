@@ -366,6 +366,12 @@ KM = {
         "ទូរស័ព្ទកំពុងគ្មានអ៊ីនធឺណិត ហើយទំព័រដែលអ្នកបើកមិនទាន់ត្រូវបានរក្សាទុកនៅលើឧបករណ៍ទេ។ "
         "ទំព័រខាងក្រោមត្រូវបានរក្សាទុករួចហើយ អ្នកនៅតែអាចអានបាន៖"
     ),
+    "Tin tức, thông báo và cảnh báo của %(name)s; xem được cả khi mất mạng.": (
+        "ព័ត៌មាន សេចក្តីជូនដំណឹង និងការព្រមានរបស់ %(name)s អាចមើលបាន សូម្បីតែពេលគ្មានអ៊ីនធឺណិត។"
+    ),
+    "Kết quả của %(name)s và các đơn vị trực thuộc.": "លទ្ធផលរបស់ %(name)s និងអង្គភាពក្រោមឱវាទ។",
+    "Tình trạng": "ស្ថានភាព",
+    "Ngày trả lời": "ថ្ងៃឆ្លើយ",
     # The accessibility statement (themes/templates/themes/accessibility.html).
     "%(label)s %(name)s cam kết để mọi người dân, kể cả người khuyết tật, người cao tuổi và người dùng điện thoại qua mạng chậm, đều đọc và dùng được trang.": (
         "%(label)s %(name)s ប្តេជ្ញាធ្វើឱ្យប្រជាពលរដ្ឋគ្រប់រូប រួមទាំងជនមានពិការភាព "

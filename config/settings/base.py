@@ -138,21 +138,23 @@ MIDDLEWARE = [
     # lookup (signage/middleware.py); everything else passes straight through.
     "signage.middleware.ManifestNotModifiedMiddleware",
     "tenants.middleware.UnitMainMiddleware",
+    # Readers' pages from the unit's page cache, with one Redis round trip,
+    # before everything else (a stored page carries the headers the rest of
+    # the stack gave it).
+    "cms.cache.PageCacheMiddleware",
     # /api/ answers browsers on the province's own sites (django-cors-headers,
     # the units' own domains added by api/cors.py).
     "corsheaders.middleware.CorsMiddleware",
     # The unit's site, locales, settings and menu kept per process (cms.memo).
     "cms.memo.UnitMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before the page cache, so cached pages carry the policy too.
+    # Its header is stored with a cached page (cms.cache) like every other.
     "base.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # NUL bytes in the path, a parameter, a cookie or a JSON body: 400.
     "base.middleware.RejectBadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Readers' pages from the unit's page cache, before auth and routing.
-    "cms.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -227,7 +229,8 @@ SEARCH_WALK_COST_RATIO = 4
 # included: Wagtail caches site root paths and renditions under global keys.
 CACHES = {
     alias: {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # One redis.Redis client per server, not one per call (base/cache/redis.py).
+        "BACKEND": "base.cache.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",

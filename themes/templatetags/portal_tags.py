@@ -117,14 +117,9 @@ def news_by_category(page, articles=None, per_category=3, limit=4):
             .select_related("category", "image")
             .order_by("-first_published_at")[:RECENT_ARTICLES]
         )
-    groups = {}
-    for article in articles:
-        if article.category_id is None:
-            continue
-        bucket = groups.setdefault(article.category_id, (article.category, []))
-        if len(bucket[1]) < int(per_category):
-            bucket[1].append(article)
-    return list(groups.values())[: int(limit)]
+    from cms.queries import group_by_category
+
+    return group_by_category(articles, int(per_category), int(limit))
 
 
 @register.simple_tag(takes_context=True)
@@ -135,7 +130,12 @@ def syndicated_cards(context, limit=6):
     unit = context.get("current_unit")
     if unit is None:
         return []
-    return list(portal_items(unit).select_related("unit")[: int(limit)])
+    # The home page's own language: a commune's Khmer copy of an article is
+    # not a second card on a Vietnamese home (nor the reverse).
+    page = context.get("page")
+    language = page.locale.language_code if page is not None else get_language()
+    items = portal_items(unit).filter(language=language)
+    return list(items.select_related("unit")[: int(limit)])
 
 
 @register.simple_tag

@@ -4,6 +4,8 @@ feedback and the citizen app's pages live under /km/ with their text from
 the km catalogue; what officers and citizens wrote keeps lang="vi"; the
 Vietnamese pages stay at the root, unchanged."""
 
+import json
+
 import pytest
 from django.utils import timezone
 
@@ -12,6 +14,12 @@ from engage import services
 from tests.factories.broadcast import make_cluster
 
 pytestmark = pytest.mark.django_db
+
+
+def _followable(html):
+    start = html.index('<script id="pwa-followable" type="application/json">')
+    body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+    return json.loads(body)
 
 
 def test_statements_in_khmer_and_in_vietnamese(tree, client_for):
@@ -103,6 +111,17 @@ def test_one_feedback_in_khmer_with_its_history(tree, client_for):
     vi = client.get(feedback.public_url()).content.decode()
     assert "Quá trình xử lý" in vi and "Đã thụ lý: Đã giao tổ điện." in vi
 
+    # Answered, it is listed with the results, in Khmer too.
+    feedback.set_status("in_progress", actor="cb")
+    feedback.set_status("answered", actor="cb", answer="Đã thay bóng đèn.")
+    km = client.get("/km/phan-anh-kien-nghi/").content.decode()
+    assert '<th scope="col">ស្ថានភាព</th>' in km and 'data-label="ថ្ងៃឆ្លើយ"' in km
+    assert '<td data-label="ស្ថានភាព">បានឆ្លើយ</td>' in km
+    assert f'href="/km/phan-anh-kien-nghi/{feedback.code}/" lang="vi">' in km
+    vi = client.get("/phan-anh-kien-nghi/").content.decode()
+    assert '<td data-label="Tình trạng">Đã trả lời</td>' in vi
+    assert f'<a href="/phan-anh-kien-nghi/{feedback.code}/">Đèn đường' in vi
+
 
 def test_listen_back_in_khmer(tree, client_for):
     unit = tree.commune_a1
@@ -148,6 +167,12 @@ def test_citizen_app_pages_in_khmer(tree, client_for):
     assert 'data-text-alerts-on="ទទួលការព្រមាន"' in km
     assert 'data-text-added="បានបន្ថែម {name} ទៅក្នុងបញ្ជីតាមដាន។"' in km
     assert "Danh sách đơn vị bạn theo dõi" not in km
+    # The commune has Khmer pages: followed from here, it opens in Khmer;
+    # the district has none.
+    followable = {u["code"]: u["url"] for u in _followable(km)}
+    assert followable[tree.commune_a1.code].endswith("/km/")
+    assert followable[tree.district_a.code].endswith("/")
+    assert not followable[tree.district_a.code].endswith("/km/")
     offline = client.get("/km/ung-dung/ngoai-tuyen/").content.decode()
     assert "គ្មានការតភ្ជាប់អ៊ីនធឺណិត" in offline
     assert 'data-text-none-saved="មិនទាន់មានព័ត៌មានណាមួយត្រូវបានរក្សាទុកទេ។"' in offline

@@ -46,6 +46,16 @@ def test_manifest_names_the_unit_in_vietnamese_and_khmer(tree, client_for):
     )
     assert khmer["lang"] == "km" and khmer["start_url"] == "/km/"
     assert khmer["name"].startswith("គេហទំព័រ") and khmer["scope"] == "/"
+    # What the phone says about the app, and its shortcuts, in Khmer too.
+    assert khmer["description"].startswith("ព័ត៌មាន សេចក្តីជូនដំណឹង និងការព្រមានរបស់ Xã An Bình")
+    assert [(s["name"], s["url"]) for s in khmer["shortcuts"]] == [
+        ("តាមដាន និងការព្រមាន", "/km/ung-dung/"),
+        ("តាមដានសំណួរ និងបណ្តឹង", "/km/tra-cuu-ho-so/"),
+    ]
+    assert [s["url"] for s in data["shortcuts"]] == ["/ung-dung/", "/tra-cuu-ho-so/"]
+    assert data["description"] == (
+        "Tin tức, thông báo và cảnh báo của Xã An Bình; xem được cả khi mất mạng."
+    )
     # A unit without Khmer pages has no Khmer manifest; a district is a portal.
     assert (
         client_for(tree.commune_a2).get("/manifest.km.webmanifest").status_code == 404
