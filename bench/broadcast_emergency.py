@@ -1,44 +1,77 @@
 """Bench: emergency -> acknowledgements from N simulated speaker clusters,
-and text-to-speech speed.
+next to the broker's own floor in the same run, and text-to-speech speed.
 
     DATABASE_URL=... DJANGO_SETTINGS_MODULE=config.settings.test \\
         .venv/bin/python bench/broadcast_emergency.py --counts 1000 5000
 
 Needs a migrated database with at least one commune (the test database
-after one test run will do). Starts the project's own Mosquitto on free
-ports (password + ACL, as make run), N simulated devices spread over
-``--processes`` processes, the listener in this process, then issues an
-emergency for the unit and measures the time until every delivery is
-acknowledged in the database (the listener recorded the device's ack).
-Publishing is done in-process, the same function the Celery task runs.
+after one test run will do). For each count, one pair measured back to
+back:
+
+- **floor** (bench/mqtt_floor.py): plain paho clients on an anonymous
+  Mosquitto of their own, one QoS 1 message to each device, each device
+  answers one QoS 1 message, a collector counts them;
+- **ours**: a fresh project Mosquitto (password + ACL, as make run), N
+  simulated devices (signed protocol v1.1) over ``--processes`` processes,
+  the listener in a process of its own (``manage.py broadcast_listener``,
+  as deployed), then an emergency for the unit, published in this process
+  by the function the Celery task runs, until every delivery is
+  acknowledged in the database (the listener recorded the device's ack).
+
+Each count gets a new broker: Mosquitto 2.0.11 (Debian 12) with
+``per_listener_settings`` corrupts its session-expiry list when a reload
+(the SIGHUP sent when clusters change) meets disconnected persistent
+sessions, and segfaults later when those clients come back (fixed upstream
+in 2.0.23), which is what a second run on the same broker did.
 """
 
 import argparse
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django  # noqa: E402
 
 django.setup()
 
+import mqtt_floor  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.db.models import Max  # noqa: E402
 
 from broadcast import services  # noqa: E402
 from broadcast.devices import broker_config, credentials  # noqa: E402
-from broadcast.devices.listener import Listener  # noqa: E402
 from broadcast.devices.mqtt import Publisher, publish_outbox  # noqa: E402
-from broadcast.devices.simulator import run_fleet_processes  # noqa: E402
-from broadcast.models import Delivery, Program, SpeakerCluster  # noqa: E402
+from broadcast.devices.simulator import FIRMWARE, run_fleet_processes  # noqa: E402
+from broadcast.models import (  # noqa: E402
+    Delivery,
+    ListenerCounter,
+    Program,
+    SpeakerCluster,
+)
 from tenants.models import Unit  # noqa: E402
 
 PREFIX = "bench"
+
+
+def raise_open_files(count):
+    """As a deployment would (``LimitNOFILE``, ``ulimit -n``): this process,
+    the brokers and the simulators it starts may hold one descriptor per
+    device and more."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = hard if hard != resource.RLIM_INFINITY else 1 << 20
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    if want < count + 200:
+        print(f"warning: open files limited to {want} for {count} devices")
 
 
 def own_broker():
@@ -86,7 +119,8 @@ def make_specs(unit, count):
     ]
 
 
-def bench_emergency(unit, count, url, device_url, processes):
+def bench_emergency(unit, count, processes):
+    """One run on a broker of its own (see the module's docstring)."""
     # Only the bench clusters are active in the unit during the run.
     others = list(
         SpeakerCluster.objects.filter(unit=unit, is_active=True)
@@ -94,42 +128,99 @@ def bench_emergency(unit, count, url, device_url, processes):
         .values_list("pk", flat=True)
     )
     SpeakerCluster.objects.filter(pk__in=others).update(is_active=False)
+    broker = own_broker()
     try:
-        return _bench_emergency(unit, count, url, device_url, processes)
+        return _bench_emergency(unit, count, broker, processes)
     finally:
+        broker.stop()
+        Publisher.reset()
+        settings.BROADCAST_MOSQUITTO_DIR = ""  # that broker is gone
         # Also when the run fails: the test database must not keep
         # thousands of bench clusters (their broker files slow every test).
         SpeakerCluster.objects.filter(device_id__startswith=f"{PREFIX}-").delete()
         SpeakerCluster.objects.filter(pk__in=others).update(is_active=True)
 
 
-def _bench_emergency(unit, count, url, device_url, processes):
+def start_listener(broker, log):
+    """``manage.py broadcast_listener`` on the broker's platform port."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "broadcast_listener",
+            "--url",
+            broker.url,
+            "--client-id",
+            f"bench-listener-{os.getpid()}",
+        ],
+        env={**os.environ, **broker.settings()},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_presence(count, timeout=180):
+    """Until the listener recorded every device's status and the connection
+    burst is over: in a second it handles no more than the heartbeats
+    (spread over their interval) and a few late messages."""
+    clusters = SpeakerCluster.objects.filter(device_id__startswith=f"{PREFIX}-")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if clusters.filter(online=True, firmware=FIRMWARE).count() >= count:
+            break
+        time.sleep(0.2)
+    else:
+        print(
+            "warning: presence of",
+            count - clusters.filter(online=True, firmware=FIRMWARE).count(),
+            "devices never recorded",
+        )
+    last = ListenerCounter.value("handled")
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        handled = ListenerCounter.value("handled")
+        if handled - last <= max(10, count // 100):
+            return
+        last = handled
+
+
+def _bench_emergency(unit, count, broker, processes):
     specs = make_specs(unit, count)
-    listener = Listener(url=url, client_id=f"bench-listener-{os.getpid()}")
-    listener.start()
-    listener.connected.wait(10)
+    ListenerCounter.objects.all().delete()
+    log = tempfile.NamedTemporaryFile("w+", prefix="bench-listener-", suffix=".log")
+    listener = start_listener(broker, log)
     procs, readies, stop = run_fleet_processes(
-        specs, processes, url=device_url, heartbeat=600, play_seconds=600
+        specs, processes, url=broker.device_url, heartbeat=600, play_seconds=600
     )
     started = time.monotonic()
     for ready in readies:
         ready.wait(600)
     connect_s = time.monotonic() - started
-    # Let the listener absorb the presence burst first.
-    while not listener.inbox.empty():
-        time.sleep(0.2)
-    time.sleep(1)
+    wait_presence(count)
+    presence_s = time.monotonic() - started
+    at_press = dict(ListenerCounter.objects.values_list("name", "count"))
     program = Program.objects.create(
         unit=unit, title="Cảnh báo khẩn cấp (đo)", duration_seconds=30
     )
+    # A worker that has run before: URLs loaded, broker connection open.
+    services.audio_url(program)
+    Publisher.get()
+    pids = {
+        "publisher": os.getpid(),
+        "broker": broker.process.pid,
+        "listener": listener.pid,
+        **{f"devices_{i}": proc.pid for i, proc in enumerate(procs)},
+    }
+    cpu_before = {name: mqtt_floor.cpu_seconds(pid) for name, pid in pids.items()}
     t0 = time.monotonic()
     dispatch = services.dispatch_program(
         program, units=[unit], priority="emergency", kick=False
     )
     published = time.monotonic()
-    publish_outbox()  # publishes, then writes the 5,000 rows in bulk
+    publish_outbox()  # what the Celery task runs after the commit
     sent = time.monotonic()
-    acked = Delivery.objects.filter(dispatch=dispatch, acknowledged_at__isnull=False)
+    deliveries = Delivery.objects.filter(dispatch=dispatch)
+    acked = deliveries.filter(acknowledged_at__isnull=False)
     half = None
     while True:
         n = acked.count()
@@ -138,45 +229,66 @@ def _bench_emergency(unit, count, url, device_url, processes):
             half = now - t0
         if n >= count or now - t0 > 120:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
     total = time.monotonic() - t0
+    cpu = {
+        name: round(mqtt_floor.cpu_seconds(pid) - cpu_before[name], 2)
+        for name, pid in pids.items()
+    }
+    # When the listener wrote the last ack (the poll above adds up to 20 ms).
+    last_ack = deliveries.aggregate(last=Max("acknowledged_at"))["last"]
     missing = {}
     if n < count:
         # Why: the states of the deliveries never acknowledged, what the
         # listener dropped, what is left in the outbox.
-        from broadcast.models import ListenerCounter, OutboxMessage
+        from broadcast.models import OutboxMessage
 
         missing = {
             "states": list(
-                Delivery.objects.filter(
-                    dispatch=dispatch, acknowledged_at__isnull=True
-                ).values_list("cluster__device_id", "state", "attempts")[:10]
+                deliveries.filter(acknowledged_at__isnull=True).values_list(
+                    "cluster__device_id", "state", "attempts"
+                )[:10]
             ),
-            "unacked_without_row": count
-            - Delivery.objects.filter(dispatch=dispatch).count(),
+            "unacked_without_row": count - deliveries.count(),
             "counters": dict(ListenerCounter.objects.values_list("name", "count")),
             "outbox_unsent": list(
                 OutboxMessage.objects.filter(
                     dispatch=dispatch, sent_at__isnull=True
                 ).values_list("device_ids", "attempts", "last_error")[:5]
             ),
+            "listener_log": log_tail(log),
         }
     stop.set()
     for proc in procs:
         proc.join(20)
-    listener.stop()
-    Publisher.reset()
+    listener.terminate()
+    listener.wait(20)
+    log.close()
     program.delete()
     return {
         "devices": count,
         "acknowledged": n,
         "connect_s": round(connect_s, 2),
+        "presence_s": round(presence_s, 2),
         "dispatch_s": round(published - t0, 3),
         "publish_and_rows_s": round(sent - published, 3),
         "half_acked_s": round(half or 0, 2),
         "all_acked_s": round(total, 2),
+        "last_ack_after_press_s": round(
+            last_ack.timestamp() - (time.time() - (time.monotonic() - t0)), 2
+        )
+        if last_ack
+        else None,
+        "cpu_s_until_all_acked": cpu,
+        "listener_at_press": at_press,
         **({"missing": missing} if missing else {}),
     }
+
+
+def log_tail(log, lines=20):
+    log.flush()
+    log.seek(0)
+    return log.read().splitlines()[-lines:]
 
 
 def bench_receiver(unit, communes=124):
@@ -263,27 +375,38 @@ def main():
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--unit", default=None)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--no-tts", action="store_true")
     args = parser.parse_args()
+    raise_open_files(max(args.counts))
     qs = Unit.objects.exclude(schema_name="public")
     unit = (
         qs.filter(code=args.unit).first()
         if args.unit
         else qs.filter(kind__in=["commune", "ward", "township"]).first()
     )
-    print(f"unit: {unit} ({unit.schema_name}); cores: {os.cpu_count()}")
+    print(f"unit: {unit} ({unit.schema_name}); cores: {os.cpu_count()}", flush=True)
+    pairs = []
+    for count in args.counts:
+        floor = mqtt_floor.measure(count, args.processes)
+        print("floor", floor, flush=True)
+        ours = bench_emergency(unit, count, args.processes)
+        print("emergency", ours, flush=True)
+        pairs.append((count, floor, ours))
+    print("\n| devices | floor: all acked | ours: all acked | ratio |")
+    print("|---|---|---|---|")
+    for count, floor, ours in pairs:
+        ratio = ours["all_acked_s"] / floor["all_acked_s"]
+        print(
+            f"| {count:,} | {floor['all_acked_s']:.2f} s | "
+            f"{ours['all_acked_s']:.2f} s | {ratio:.1f}× |"
+        )
     broker = own_broker()
     try:
-        for count in args.counts:
-            print(
-                "emergency",
-                bench_emergency(
-                    unit, count, broker.url, broker.device_url, args.processes
-                ),
-            )
         print("bulletin receiver", bench_receiver(unit))
     finally:
         broker.stop()
-    print("tts", bench_tts(unit))
+    if not args.no_tts:
+        print("tts", bench_tts(unit))
 
 
 if __name__ == "__main__":

@@ -129,7 +129,16 @@ def fleet(ids, port, ready, stop):
         c.loop_write()
 
 
-def bench(count, port, processes):
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process (all its threads) so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench(count, port, processes, broker_pid=None):
     ctx = multiprocessing.get_context("fork")
     stop = ctx.Event()
     readies, procs = [], []
@@ -173,6 +182,9 @@ def bench(count, port, processes):
     publisher.loop_start()
     time.sleep(1)
     payload = b'{"type":"play","priority":"emergency"}'
+    pids = {"publisher": os.getpid(), "broker": broker_pid}
+    pids.update({f"devices_{i}": proc.pid for i, proc in enumerate(procs)})
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     t0 = time.monotonic()
     infos = [
         publisher.publish(f"{ROOT}/dev/{i}/cmd", payload, qos=1) for i in range(count)
@@ -182,6 +194,10 @@ def bench(count, port, processes):
     published = time.monotonic()
     all_acked.wait(120)
     done = time.monotonic()
+    cpu = {
+        name: round(cpu_seconds(pid) - cpu_before[name], 2)
+        for name, pid in pids.items()
+    }
     stop.set()
     for proc in procs:
         proc.join(20)
@@ -194,7 +210,20 @@ def bench(count, port, processes):
         "publish_s": round(published - t0, 3),
         "half_acked_s": round((acks["half"] or done) - t0, 2),
         "all_acked_s": round(done - t0, 2),
+        "cpu_s_until_all_acked": cpu,
     }
+
+
+def measure(count, processes=2):
+    """One floor run on a broker of its own (bench/broadcast_emergency.py
+    runs it next to each of its own runs)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        broker, port = start_broker(tmp)
+        try:
+            return bench(count, port, processes, broker.pid)
+        finally:
+            broker.terminate()
+            broker.wait(10)
 
 
 def main():
@@ -203,14 +232,8 @@ def main():
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}; window {WINDOW}", file=sys.stderr)
-    with tempfile.TemporaryDirectory() as tmp:
-        broker, port = start_broker(tmp)
-        try:
-            for count in args.counts:
-                print("floor", bench(count, port, args.processes), flush=True)
-        finally:
-            broker.terminate()
-            broker.wait(10)
+    for count in args.counts:
+        print("floor", measure(count, args.processes), flush=True)
 
 
 if __name__ == "__main__":
