@@ -167,6 +167,14 @@ def write_files(directory, server_user=None, server_password=None, tables=True):
     (device passwd, acl) paths. ``tables=False`` writes the platform account
     only (before the database is migrated)."""
     directory = Path(directory)
+    write_changed_files(directory, server_user, server_password, tables)
+    return directory / DEVICE_PASSWD, directory / ACL
+
+
+def write_changed_files(directory, server_user=None, server_password=None, tables=True):
+    """``write_files``, rewriting only the files whose content changes;
+    returns whether any did (the broker needs no reload otherwise)."""
+    directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     server_user = server_user or settings.BROADCAST_MQTT_USERNAME
     server_password = server_password or settings.BROADCAST_MQTT_PASSWORD
@@ -177,19 +185,37 @@ def write_files(directory, server_user=None, server_password=None, tables=True):
     server_lines = []
     if server_user and server_password:
         server_lines.append(
-            f"{server_user}:{credentials.mosquitto_hash(server_password)}"
+            _kept_line(server_passwd, server_user, server_password)
+            or f"{server_user}:{credentials.mosquitto_hash(server_password)}"
         )
+    changed = False
     for path, text in (
         (passwd, "".join(f"{line}\n" for line in lines)),
         (server_passwd, "".join(f"{line}\n" for line in server_lines)),
         (acl, acl_text(server_user)),
     ):
+        if path.exists() and path.read_text() == text:
+            continue
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text)
         tmp.chmod(0o600 if path != acl else 0o644)
         _same_owner(tmp, directory)
         tmp.replace(path)
-    return passwd, acl
+        changed = True
+    return changed
+
+
+def _kept_line(path, user, password):
+    """The platform account's line already in ``path`` when it still holds
+    this password (its hash has a random salt: hashing again would change
+    the file, and reload the broker, at every sync)."""
+    if not path.exists():
+        return None
+    for line in path.read_text().splitlines():
+        name, _, hashed = line.partition(":")
+        if name == user and credentials.mosquitto_check(password, hashed):
+            return line
+    return None
 
 
 def reload_broker(pid_file=None):
@@ -211,8 +237,12 @@ def sync_broker():
     directory = settings.BROADCAST_MOSQUITTO_DIR
     if not directory:
         return False
-    write_files(directory)
-    reload_broker()
+    # Only when a file changed: a cluster renamed needs no reload, and each
+    # reload of Mosquitto 2.0.11 (Debian 12) with per_listener_settings
+    # corrupts its session-expiry list for every device offline at that
+    # moment (a later segfault; fixed upstream in 2.1).
+    if write_changed_files(directory):
+        reload_broker()
     return True
 
 
