@@ -67,7 +67,14 @@ class DeliveryViewSet(UnitScopedViewSet):
     name = "trang-thai-phat"
     unit_lookup = "dispatch__unit"
     disabled_actions = ("add", "delete")
-    list_display = ["cluster", "dispatch", "state", "acknowledged_at", "updated_at"]
+    list_display = [
+        "cluster",
+        "dispatch",
+        "state",
+        "detail",
+        "acknowledged_at",
+        "updated_at",
+    ]
     list_filter = ["state"]
     form_fields = ["detail"]
 

@@ -16,6 +16,7 @@ import logging
 import queue
 import threading
 import time
+from collections import Counter
 from datetime import timedelta
 
 from django.db import close_old_connections
@@ -57,6 +58,59 @@ STATE_ORDER = [
 ]
 
 
+def reported_fields(kind, data):
+    """What an online status or heartbeat says the device does (shown to
+    officers): volume and firmware (status), source and FM frequency,
+    what plays (heartbeat)."""
+    fields = {}
+    if kind == protocol.STATUS:
+        volume = data.get("volume")
+        if isinstance(volume, int) and not isinstance(volume, bool):
+            if 0 <= volume <= 100:
+                fields["reported_volume"] = volume
+        if isinstance(data.get("firmware"), str):
+            fields["firmware"] = data["firmware"][:100]
+    if data.get("source") in protocol.SOURCES:
+        fields["source"] = data["source"]
+        frequency = data.get("frequency")
+        fields["reported_frequency"] = (
+            round(frequency, 1)
+            if data["source"] == "fm"
+            and isinstance(frequency, int | float)
+            and protocol.FM_MIN <= frequency <= protocol.FM_MAX
+            else None
+        )
+    if kind == protocol.HEARTBEAT and "playing" in data:
+        playing = data.get("playing")
+        fields["now_playing"] = playing[:64] if isinstance(playing, str) else ""
+    return fields
+
+
+def ack_detail(items, state):
+    """The ``detail`` of the last ack in ``state`` among ``items`` [(device,
+    data, seen)], as officers read it, or ""."""
+    for _device, data, _seen in reversed(items):
+        detail = data.get("detail")
+        if data.get("state") == state and isinstance(detail, str) and detail.strip():
+            return f"Thiết bị báo: {detail.strip()[:200]}"
+    return ""
+
+
+def save_details(notes):
+    """{delivery pk: detail} in one UPDATE."""
+    if not notes:
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Delivery._meta.db_table} AS d SET detail = v.detail "
+            "FROM unnest(%s::bigint[], %s::varchar[]) AS v(id, detail) "
+            "WHERE d.id = v.id",
+            [list(notes), list(notes.values())],
+        )
+
+
 def _uuid(value):
     import uuid
 
@@ -81,7 +135,10 @@ class Listener:
         self._devices = {}
         self._last_sweep = 0.0
         self._deferred = []
+        self._waiting = {}  # cid of deferred acks -> its delivery rows then
         self._last_retry = 0.0
+        self._counts = Counter()  # ListenerCounter bumps, written per batch
+        self._busy = False
 
     # --- network side ------------------------------------------------------
     def start(self, username=None, password=None):
@@ -150,15 +207,23 @@ class Listener:
                     batch.append(self.inbox.get_nowait())
                 except queue.Empty:
                     break
+            self._busy = bool(batch)
             try:
                 close_old_connections()
                 if batch:
                     self.process(batch)
                 self.retry_deferred()
+                self.flush_counts()
                 self.maybe_sweep()
             except Exception:  # noqa: BLE001 - the listener never dies
                 logger.exception("listener batch failed; continuing")
                 time.sleep(0.5)
+            finally:
+                self._busy = False
+
+    def idle(self):
+        """Nothing received is waiting or being recorded."""
+        return self.inbox.empty() and not self._busy
 
     def maybe_sweep(self, every=5.0):
         if time.monotonic() - self._last_sweep < every:
@@ -171,7 +236,26 @@ class Listener:
 
     def drop(self, reason, topic, detail=""):
         logger.warning("dropped device message (%s) on %s %s", reason, topic, detail)
-        ListenerCounter.bump(f"dropped:{reason}")
+        self.count(f"dropped:{reason}")
+
+    def count(self, name, by=1):
+        self._counts[name] += by
+
+    def flush_counts(self):
+        """The batch's ListenerCounter bumps in one statement (a burst of
+        5,000 replays or stale retained messages is one write, not 5,000)."""
+        if not self._counts:
+            return
+        from django.db import connection
+
+        counts, self._counts = self._counts, Counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {ListenerCounter._meta.db_table} AS c (name, count) "
+                "SELECT * FROM unnest(%s::varchar[], %s::bigint[]) "
+                "ON CONFLICT (name) DO UPDATE SET count = c.count + EXCLUDED.count",
+                [list(counts), list(counts.values())],
+            )
 
     def process(self, batch):
         """Validate a batch of raw messages and record what they say.
@@ -248,7 +332,7 @@ class Listener:
                     if retain:
                         # The retained status we already have, given again
                         # on (re)subscribe: not an attack.
-                        ListenerCounter.bump("stale_retained")
+                        self.count("stale_retained")
                     else:
                         self.drop("replay", topic, f"n={counter} <= {last}")
                     continue
@@ -272,7 +356,7 @@ class Listener:
         acks, plays, presence = [], [], {}
         for device_id, kind, data, _retain in valid:
             if kind in (protocol.STATUS, protocol.HEARTBEAT):
-                presence[device_id] = (kind, data)
+                presence.setdefault(device_id, []).append((kind, data))
             elif kind == protocol.ACK:
                 acks.append((device_id, data, time.monotonic()))
             elif kind == protocol.PLAY:
@@ -280,8 +364,9 @@ class Listener:
         self.record_presence(presence, known, back)
         self.record_acks(acks)
         self.record_plays(plays, known)
-        ListenerCounter.bump("handled", len(valid))
+        self.count("handled", len(valid))
         self.handled += len(valid)
+        self.flush_counts()
 
     def save_counters(self, counters, column, alive=False):
         """One UPDATE for the batch; never moves a counter back (another
@@ -315,37 +400,26 @@ class Listener:
     def record_presence(self, presence, known, back=()):
         """What status and heartbeat messages say (online was already set
         with the counters): offline statuses, the reported volume, firmware,
-        source and what plays; alerts of devices that are ``back`` are
-        resolved."""
+        source and what plays, for the whole batch in one UPDATE; alerts of
+        devices that are ``back`` are resolved. ``presence``: {device_id:
+        [(kind, data), ...]} in the order received (a status and a heartbeat
+        of one device in one batch both count)."""
         now = timezone.now()
         offline_ids = []
-        for device_id, (kind, data) in presence.items():
-            is_online = bool(data.get("online", True))
+        reports = {}
+        for device_id, messages in presence.items():
+            fields = {}
+            is_online = True
+            for kind, data in messages:
+                is_online = bool(data.get("online", True))
+                if not is_online:
+                    continue
+                fields.update(reported_fields(kind, data))
             if not is_online:
                 offline_ids.append(known[device_id])
-            # What the device says it does (shown to officers).
-            fields = {}
-            if kind == protocol.STATUS and is_online:
-                volume = data.get("volume")
-                if isinstance(volume, int) and 0 <= volume <= 100:
-                    fields["reported_volume"] = volume
-                if isinstance(data.get("firmware"), str):
-                    fields["firmware"] = data["firmware"][:100]
-            if is_online and data.get("source") in protocol.SOURCES:
-                fields["source"] = data["source"]
-                frequency = data.get("frequency")
-                fields["reported_frequency"] = (
-                    round(frequency, 1)
-                    if data["source"] == "fm"
-                    and isinstance(frequency, int | float)
-                    and protocol.FM_MIN <= frequency <= protocol.FM_MAX
-                    else None
-                )
-            if kind == protocol.HEARTBEAT and "playing" in data:
-                playing = data.get("playing")
-                fields["now_playing"] = playing[:64] if isinstance(playing, str) else ""
-            if fields:
-                SpeakerCluster.objects.filter(pk=known[device_id]).update(**fields)
+            elif fields:
+                reports[known[device_id]] = fields
+        self.save_reports(reports)
         gone = set(offline_ids)
         back = [pk for pk in back if pk not in gone]
         if back:
@@ -359,6 +433,46 @@ class Listener:
         if offline_ids:
             SpeakerCluster.objects.filter(pk__in=offline_ids).update(
                 online=False, now_playing=""
+            )
+
+    def save_reports(self, reports):
+        """{cluster pk: fields from ``reported_fields``} in one UPDATE … FROM
+        unnest (a NULL column keeps the stored value; ``frequency`` is
+        written whenever ``source`` is)."""
+        if not reports:
+            return
+        from django.db import connection
+
+        columns = {
+            "id": [],
+            "volume": [],
+            "firmware": [],
+            "source": [],
+            "frequency": [],
+            "playing": [],
+        }
+        for pk, fields in reports.items():
+            columns["id"].append(pk)
+            columns["volume"].append(fields.get("reported_volume"))
+            columns["firmware"].append(fields.get("firmware"))
+            columns["source"].append(fields.get("source"))
+            columns["frequency"].append(fields.get("reported_frequency"))
+            columns["playing"].append(fields.get("now_playing"))
+        table = SpeakerCluster._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET "
+                "reported_volume = COALESCE(v.volume, c.reported_volume), "
+                "firmware = COALESCE(v.firmware, c.firmware), "
+                "source = COALESCE(v.source, c.source), "
+                "reported_frequency = CASE WHEN v.source IS NULL "
+                "THEN c.reported_frequency ELSE v.frequency END, "
+                "now_playing = COALESCE(v.playing, c.now_playing) "
+                "FROM unnest(%s::bigint[], %s::smallint[], %s::varchar[], "
+                "%s::varchar[], %s::numeric[], %s::varchar[]) "
+                "AS v(id, volume, firmware, source, frequency, playing) "
+                "WHERE c.id = v.id",
+                list(columns.values()),
             )
 
     def record_acks(self, acks):
@@ -375,9 +489,15 @@ class Listener:
             if state not in ACK_TO_STATE or _uuid(cid) is None:
                 self.drop("bad_ack", device_id, repr(state))
                 continue
+            cid = str(_uuid(cid))  # as the database writes it
             states, items = wanted.setdefault((cid, device_id), ([], []))
             states.append(state)
             items.append((device_id, data, seen))
+        if not wanted:
+            return
+        # Taken before the rows are read: rows written after it change it.
+        counts = self.row_counts({cid for cid, _ in wanted})
+        self.wait_for_rows(wanted, counts)
         if not wanted:
             return
         cids = {cid for cid, _ in wanted}
@@ -399,14 +519,24 @@ class Listener:
             for pk, state, acked, dispatch_id, cid, device in rows
         }
         # Apply in pipeline order, grouped by target state: one UPDATE each.
+        keys = {delivery.pk: key for key, delivery in deliveries.items()}
         for state in STATE_ORDER:
             group = [
                 deliveries[key]
                 for key, (states, _items) in wanted.items()
                 if state in states and key in deliveries
             ]
-            if group:
-                bulk_set_state(group, ACK_TO_STATE[state], source="device")
+            if not group:
+                continue
+            moved = bulk_set_state(group, ACK_TO_STATE[state], source="device")
+            # Why a device failed (or what it says with another state): kept
+            # on the delivery the officers read, only where the state moved.
+            notes = {}
+            for delivery in moved:
+                note = ack_detail(wanted[keys[delivery.pk]][1], state)
+                if note:
+                    notes[delivery.pk] = note
+            save_details(notes)
         unknown = [key for key in wanted if key not in deliveries]
         if not unknown:
             return
@@ -444,18 +574,51 @@ class Listener:
             ).values_list("payload__cid", flat=True)
         }
         if stops:
-            ListenerCounter.bump("stop_acked", len(stops))
+            self.count("stop_acked", len(stops))
             unknown = [key for key in unknown if key[0] not in stops]
         now = time.monotonic()
         lost = 0
+        waiting = set()
         for key in unknown:
             items = wanted[key][1]
             if key[0] in live and now - items[0][2] < self.ACK_DEFER_SECONDS:
                 self._deferred.extend(items)
+                waiting.add(key[0])
             else:
                 lost += 1
         if lost:
-            ListenerCounter.bump("ack_without_delivery", lost)
+            self.count("ack_without_delivery", lost)
+        self._waiting.update((cid, counts[cid]) for cid in waiting)
+
+    @staticmethod
+    def row_counts(cids):
+        """{cid: number of its delivery rows} (0 for none yet)."""
+        from django.db.models import Count
+
+        counts = dict.fromkeys(cids, 0)
+        counts.update(
+            (str(cid), n)
+            for cid, n in Delivery.objects.filter(dispatch__cid__in=cids)
+            .values_list("dispatch__cid")
+            .annotate(n=Count("pk"))
+        )
+        return counts
+
+    def wait_for_rows(self, wanted, counts):
+        """Acks of a dispatch already waiting for its rows (``_waiting``:
+        cid -> its rows then) whose rows did not change (``counts``) join
+        the wait, while the publisher is still sending the other 4,999
+        copies, instead of five queries over every device id of the batch."""
+        if not self._waiting:
+            return
+        now = time.monotonic()
+        for key in [key for key in wanted if key[0] in self._waiting]:
+            items = wanted[key][1]
+            if (
+                counts[key[0]] == self._waiting[key[0]]
+                and now - items[0][2] < self.ACK_DEFER_SECONDS
+            ):
+                self._deferred.extend(wanted.pop(key)[1])
 
     def record_command_acks(self, unknown, wanted, live):
         """Acks of ``plan`` and ``fm`` commands (no delivery rows): the plan
@@ -496,13 +659,32 @@ class Listener:
         return rest
 
     def retry_deferred(self):
+        """Every ``batch_interval``: the deferred acks of the dispatches that
+        got rows since (or that waited ``ACK_DEFER_SECONDS``) are applied."""
         if not self._deferred:
+            self._waiting.clear()
             return
         if time.monotonic() - self._last_retry < self.batch_interval:
             return
         self._last_retry = time.monotonic()
-        items, self._deferred = self._deferred, []
-        self.record_acks(items)
+        counts = self.row_counts(set(self._waiting))
+        ready = {cid for cid, seen in self._waiting.items() if counts[cid] != seen}
+        now = time.monotonic()
+        pending, self._deferred, items = self._deferred, [], []
+        for item in pending:
+            cid = str(_uuid(item[1].get("cid")))
+            if (
+                cid in ready
+                or cid not in self._waiting
+                or (now - item[2] >= self.ACK_DEFER_SECONDS)
+            ):
+                items.append(item)
+            else:
+                self._deferred.append(item)
+        for cid in ready:
+            del self._waiting[cid]
+        if items:
+            self.record_acks(items)
 
     def record_plays(self, plays, known):
         """Store every report; only those ``services.plays.check_report``
@@ -608,7 +790,7 @@ class Listener:
                 for key in keys:
                     previous[key] = started
             if reject:
-                ListenerCounter.bump(f"play_rejected:{reject}")
+                self.count(f"play_rejected:{reject}")
             rows.append(
                 PlayLog(
                     cluster_id=cluster_id,
