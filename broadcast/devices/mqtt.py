@@ -149,12 +149,12 @@ def publish_outbox(limit=2000, timeout=10):
         infos = []
         for row in rows:
             expiry = max(1, int(row.expires_at.timestamp() - time.time()))
-            topic_less = {k: v for k, v in row.payload.items()}
+            payload_for = protocol.command_encoder(row.payload)
             for device in _row_devices(row):
                 key = keys.get(device)
                 if key is None:
                     continue  # revoked or taken out of service meanwhile
-                payload = protocol.command_payload(topic_less, device)
+                payload = payload_for(device)
                 props = protocol.signed_properties(payload, key)
                 props.MessageExpiryInterval = expiry
                 info = client.publish(

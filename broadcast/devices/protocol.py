@@ -263,6 +263,18 @@ def command_payload(body, device_id):
     return encode({**body, "device": device_id})
 
 
+def command_encoder(body):
+    """device_id -> ``command_payload(body, device_id)``, the same bytes,
+    with the body encoded once: the 5,000 copies of an emergency differ
+    only in their last field."""
+    if not body or "device" in body:
+        return lambda device_id: command_payload(body, device_id)
+    head = encode(body)[:-1] + b',"device":'
+    return lambda device_id: (
+        head + json.dumps(device_id, ensure_ascii=False).encode() + b"}"
+    )
+
+
 def device_message(kind, device_id, counter, body, ts=None):
     """The bytes of a device message (what a device publishes)."""
     return encode(
