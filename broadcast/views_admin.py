@@ -28,7 +28,7 @@ from .models import (
     Schedule,
     SpeakerCluster,
     Stream,
-    looks_like_uuid,
+    playing_titles,
 )
 from .pipeline import DeliveryState
 
@@ -82,13 +82,7 @@ def index(request, unit):
         # three heartbeats.
         cluster.is_offline = not cluster.online or cluster.is_stale
     clusters.sort(key=lambda c: (not c.is_offline, c.unit.path, c.hamlet, c.name))
-    playing = {c.now_playing for c in clusters if c.now_playing}
-    titles = {
-        str(cid): title
-        for cid, title in Dispatch.objects.filter(
-            cid__in=[p for p in playing if looks_like_uuid(p)]
-        ).values_list("cid", "program__title")
-    }
+    titles = playing_titles({c.now_playing for c in clusters if c.now_playing})
     for cluster in clusters:
         cluster.playing_title = titles.get(cluster.now_playing, cluster.now_playing)
     today = timezone.localdate()

@@ -142,11 +142,19 @@ def app_page(request):
     unit = unit_or_404()
     from bulletins.sso import public_root
 
+    language = translation.get_language() or "vi"
+
+    def home(u):
+        # A Khmer reader follows to the unit's Khmer home where it has one.
+        if language != "vi" and language in (u.languages or []):
+            return f"/{language}/"
+        return "/"
+
     followable = [
         {
             "code": u.code,
             "name": u.name_with_type or u.name,
-            "url": public_root(u.primary_hostname) + "/",
+            "url": public_root(u.primary_hostname) + home(u),
             "current": u.pk == unit.pk,
         }
         for u in services.followable_units(unit)

@@ -89,6 +89,12 @@
       return box.value.split(" – ")[0] || "";
     });
   }
+  // Saved titles are what officers and citizens wrote: tag their language
+  // when it is not the page's (a Vietnamese title on the Khmer page).
+  function tagLanguage(element, title) {
+    var lang = /[\u1780-\u17ff]/.test(title) ? "km" : "vi";
+    if (lang !== (document.documentElement.lang || "vi")) element.lang = lang;
+  }
   var TRACKED = /^\/([a-z]{2}\/)?(hoi-dap-truc-tuyen|phan-anh-kien-nghi)\//;
   function listSaved(root) {
     if (!("caches" in window)) return;
@@ -104,6 +110,7 @@
           var a = document.createElement("a");
           a.href = item.url;
           a.textContent = item.title;
+          tagLanguage(a, item.title);
           li.appendChild(a);
           news.appendChild(li);
         });
@@ -122,6 +129,7 @@
             var a = document.createElement("a");
             a.href = request.url;
             a.textContent = title || path;
+            tagLanguage(a, a.textContent);
             li.appendChild(a);
             tracking.appendChild(li);
           });

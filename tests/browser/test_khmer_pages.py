@@ -268,3 +268,48 @@ def test_khmer_citizen_app_on_a_phone(tree, committed, live_site, page, artifact
     assert row.locator("[data-pwa-alerts]").inner_text() == "Nhận cảnh báo"
     assert row.locator("[data-pwa-unfollow]").inner_text() == "Bỏ theo dõi"
     assert page.evaluate(MISTAGGED) == []
+
+
+def test_khmer_reader_offline_gets_the_khmer_offline_page(
+    tree, citizen_items, live_site, browser, artifacts_dir
+):
+    """Offline, a Khmer page never opened gives the Khmer offline page (kept
+    at install), listing the Khmer question page the reader opened."""
+    unit = tree.commune_a1
+    code = citizen_items["question"]
+    context = browser.new_context(
+        locale="km-KH", timezone_id="Asia/Ho_Chi_Minh", viewport=PHONE
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_site.url(unit, "/km/kha-nang-tiep-can/"))
+        page.wait_for_function(
+            "() => navigator.serviceWorker && navigator.serviceWorker.controller",
+            timeout=20000,
+        )
+        page.goto(live_site.url(unit, f"/km/hoi-dap-truc-tuyen/{code}/"))
+        page.wait_for_function(
+            """path => caches.open('ttcs-app-pages').then(c => c.keys())
+                 .then(k => k.some(r => r.url.includes(path)))""",
+            arg=f"/km/hoi-dap-truc-tuyen/{code}/",
+            timeout=10000,
+        )
+        context.set_offline(True)
+        page.goto(live_site.url(unit, "/km/khao-sat/"))
+        assert page.get_attribute("html", "lang") == "km"
+        assert page.locator("h1").inner_text() == "គ្មានការតភ្ជាប់អ៊ីនធឺណិត"
+        kept = page.locator(
+            f'[data-pwa-saved="tracking"] a[href*="/km/hoi-dap-truc-tuyen/{code}/"]'
+        )
+        kept.wait_for()
+        assert kept.inner_text() == "Thủ tục đăng ký khai sinh cho con"
+        assert kept.get_attribute("lang") == "vi"
+        assert page.evaluate(MISTAGGED) == []
+        page.screenshot(
+            path=artifacts_dir / "khmer-page-offline-kept-375.png", full_page=True
+        )
+        # The Vietnamese pages still get the Vietnamese one.
+        page.goto(live_site.url(unit, "/khao-sat/"))
+        assert page.locator("h1").inner_text() == "Không có kết nối mạng"
+    finally:
+        context.close()

@@ -130,7 +130,12 @@ def syndicated_cards(context, limit=6):
     unit = context.get("current_unit")
     if unit is None:
         return []
-    return list(portal_items(unit).select_related("unit")[: int(limit)])
+    # The home page's own language: a commune's Khmer copy of an article is
+    # not a second card on a Vietnamese home (nor the reverse).
+    page = context.get("page")
+    language = page.locale.language_code if page is not None else get_language()
+    items = portal_items(unit).filter(language=language)
+    return list(items.select_related("unit")[: int(limit)])
 
 
 @register.simple_tag

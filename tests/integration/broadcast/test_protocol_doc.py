@@ -32,19 +32,21 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "mqtt-protocol-v1.md"
 def test_the_documents_example_macs_are_the_hmac_of_the_example_bytes():
     text = DOC.read_text()
     key = re.search(r'"signing_key": "([0-9a-f]{64})"', text).group(1)
-    blocks = re.findall(r"```(?:json)?\n(.*?)\n```", text, re.S)
-    one_line = [b for b in blocks if "\n" not in b and b.startswith('{"v":1')]
-    ack = next(b for b in one_line if '"kind":"ack"' in b)
-    play = next(b for b in one_line if '"type":"play"' in b)
-    stream = next(b for b in one_line if '"type":"stream"' in b)
-    sigs = re.findall(r"`sig` = `([0-9a-f]{64})`", text)
-    assert len(sigs) == 3
-    for payload, sig in zip((ack, play, stream), sigs, strict=True):
+    # Every one-line example (commands and device messages, indented in
+    # lists or not) is followed by the MAC of exactly its bytes.
+    examples = re.findall(
+        r"^ *```(?:json)?\n *(\{\"v\":1.*?)\n *```\n((?:.*\n){1,2})", text, re.M
+    )
+    kinds = set()
+    for payload, after in examples:
+        body = json.loads(payload)
+        kinds.add(body.get("type") or body.get("kind"))
+        sig = re.search(r"`sig` = `([0-9a-f]{64})`", after)
+        assert sig, f"no MAC given for {payload[:60]}"
         mac = hmac.new(bytes.fromhex(key), payload.encode(), hashlib.sha256)
-        assert mac.hexdigest() == sig
-    # Every example is valid JSON.
-    for block in one_line:
-        json.loads(block)
+        assert mac.hexdigest() == sig.group(1), payload[:60]
+    assert kinds >= {"ack", "play", "stream", "stop", "config", "plan", "fm"}
+    assert "status" in kinds
 
 
 class DocDevice:

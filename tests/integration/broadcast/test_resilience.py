@@ -7,11 +7,13 @@ import socket
 import subprocess
 import time
 import uuid
+from datetime import timedelta
 
 import paho.mqtt.client as mqtt
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from broadcast import services
 from broadcast.devices import credentials, protocol
@@ -314,3 +316,27 @@ def test_worker_killed_mid_dispatch_loses_nothing(
         for worker in workers:
             worker.stop()
         app.conf.task_default_queue = previous_queue
+
+
+def test_a_clean_shutdown_is_offline_at_once_silence_after_three_heartbeats(
+    tree, make_clusters, fleet_factory, listener_factory
+):
+    """docs, Presence (speakers.md M7): a device that shuts down cleanly says
+    so (retained online: false before DISCONNECT) and is offline at once; one
+    that leaves a retained online: true is offline after 3 heartbeats."""
+    unit = tree.commune_a1
+    [spec] = make_clusters(unit, 1)
+    listener_factory()
+    fleet = fleet_factory([spec])
+    cluster = SpeakerCluster.objects.get(device_id=spec["device_id"])
+    assert wait_for(lambda: SpeakerCluster.objects.get(pk=cluster.pk).online, 15)
+    fleet.stop()
+    assert wait_for(lambda: not SpeakerCluster.objects.get(pk=cluster.pk).online, 10)
+
+    beats = settings.BROADCAST_HEARTBEAT_SECONDS
+    for silent, offline in ((beats * 3 - 10, False), (beats * 3 + 10, True)):
+        SpeakerCluster.objects.filter(pk=cluster.pk).update(
+            online=True, last_seen=timezone.now() - timedelta(seconds=silent)
+        )
+        assert (cluster in services.offline_clusters(unit)) is offline
+        assert SpeakerCluster.objects.get(pk=cluster.pk).is_stale is offline

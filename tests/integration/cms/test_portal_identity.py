@@ -228,3 +228,33 @@ def test_sending_and_withdrawing_an_emergency_moves_the_banner_through_signals(
         services.withdraw_bulletin(bulletin, user=officer)
     assert "emergency-banner" not in client.get("/").content.decode()
     connection.set_schema_to_public()
+
+
+def test_tin_tu_co_so_cards_are_in_the_home_pages_language(tree, client_for):
+    """A commune's Khmer copy of an article is not a second card, in Khmer,
+    on the district's Vietnamese home page (the demo showed both)."""
+    from syndication.models import SyndicatedItem
+    from syndication.services import retire_portal_pages
+
+    now = timezone.now()
+    made = [
+        SyndicatedItem.objects.create(
+            unit=tree.commune_a1,
+            unit_path=tree.commune_a1.path,
+            page_id=page_id,
+            page_type="cms.ArticlePage",
+            url=f"http://{tree.commune_a1.primary_hostname}/{slug}/",
+            title=title,
+            language=language,
+            published_at=now,
+        )
+        for page_id, slug, title, language in (
+            (9001, "tin-tuc/ngay-hoi", "Ngày hội đại đoàn kết ấp Phú Hữu", "vi"),
+            (9002, "km/tin-tuc/ngay-hoi", "ពិធីបុណ្យសាមគ្គីភូមិភូហ៊ូ", "km"),
+        )
+    ]
+    retire_portal_pages(tree.commune_a1)  # as syndication's upsert does
+    html = _html(client_for, tree.district_a)
+    assert "Ngày hội đại đoàn kết ấp Phú Hữu" in html
+    assert "ពិធីបុណ្យសាមគ្គីភូមិភូហ៊ូ" not in html
+    SyndicatedItem.objects.filter(pk__in=[item.pk for item in made]).delete()

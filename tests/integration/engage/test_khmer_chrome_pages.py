@@ -4,6 +4,8 @@ feedback and the citizen app's pages live under /km/ with their text from
 the km catalogue; what officers and citizens wrote keeps lang="vi"; the
 Vietnamese pages stay at the root, unchanged."""
 
+import json
+
 import pytest
 from django.utils import timezone
 
@@ -12,6 +14,12 @@ from engage import services
 from tests.factories.broadcast import make_cluster
 
 pytestmark = pytest.mark.django_db
+
+
+def _followable(html):
+    start = html.index('<script id="pwa-followable" type="application/json">')
+    body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+    return json.loads(body)
 
 
 def test_statements_in_khmer_and_in_vietnamese(tree, client_for):
@@ -159,6 +167,12 @@ def test_citizen_app_pages_in_khmer(tree, client_for):
     assert 'data-text-alerts-on="ទទួលការព្រមាន"' in km
     assert 'data-text-added="បានបន្ថែម {name} ទៅក្នុងបញ្ជីតាមដាន។"' in km
     assert "Danh sách đơn vị bạn theo dõi" not in km
+    # The commune has Khmer pages: followed from here, it opens in Khmer;
+    # the district has none.
+    followable = {u["code"]: u["url"] for u in _followable(km)}
+    assert followable[tree.commune_a1.code].endswith("/km/")
+    assert followable[tree.district_a.code].endswith("/")
+    assert not followable[tree.district_a.code].endswith("/km/")
     offline = client.get("/km/ung-dung/ngoai-tuyen/").content.decode()
     assert "គ្មានការតភ្ជាប់អ៊ីនធឺណិត" in offline
     assert 'data-text-none-saved="មិនទាន់មានព័ត៌មានណាមួយត្រូវបានរក្សាទុកទេ។"' in offline
