@@ -196,17 +196,13 @@ class SpeakerCluster(models.Model):
 
     @property
     def now_playing_title(self):
-        """The title of what the device says it plays (heartbeat ``playing``)."""
+        """The title of what the device says it plays (heartbeat ``playing``:
+        a command's cid, or a plan item's id when it plays from its plan)."""
         if not self.now_playing:
             return ""
-        title = (
-            Dispatch.objects.filter(cid=self.now_playing)
-            .values_list("program__title", flat=True)
-            .first()
-            if looks_like_uuid(self.now_playing)
-            else None
+        return playing_titles([self.now_playing]).get(
+            self.now_playing, self.now_playing
         )
-        return title or self.now_playing
 
     @property
     def is_stale(self):
@@ -215,6 +211,27 @@ class SpeakerCluster(models.Model):
             return True
         limit = settings.BROADCAST_HEARTBEAT_SECONDS * 3
         return (timezone.now() - self.last_seen).total_seconds() > limit
+
+
+def playing_titles(values):
+    """{heartbeat ``playing`` value: program title} for the values that name
+    a dispatch (its cid) or a plan item (its id)."""
+    ids = [v for v in values if looks_like_uuid(v)]
+    if not ids:
+        return {}
+    titles = {
+        str(item): title
+        for item, title in PlanItem.objects.filter(item__in=ids).values_list(
+            "item", "program__title"
+        )
+    }
+    titles.update(
+        (str(cid), title)
+        for cid, title in Dispatch.objects.filter(cid__in=ids).values_list(
+            "cid", "program__title"
+        )
+    )
+    return titles
 
 
 def looks_like_uuid(value):

@@ -28,7 +28,7 @@ from .models import (
     Schedule,
     SpeakerCluster,
     Stream,
-    looks_like_uuid,
+    playing_titles,
 )
 from .pipeline import DeliveryState
 
@@ -82,13 +82,7 @@ def index(request, unit):
         # three heartbeats.
         cluster.is_offline = not cluster.online or cluster.is_stale
     clusters.sort(key=lambda c: (not c.is_offline, c.unit.path, c.hamlet, c.name))
-    playing = {c.now_playing for c in clusters if c.now_playing}
-    titles = {
-        str(cid): title
-        for cid, title in Dispatch.objects.filter(
-            cid__in=[p for p in playing if looks_like_uuid(p)]
-        ).values_list("cid", "program__title")
-    }
+    titles = playing_titles({c.now_playing for c in clusters if c.now_playing})
     for cluster in clusters:
         cluster.playing_title = titles.get(cluster.now_playing, cluster.now_playing)
     today = timezone.localdate()
@@ -259,6 +253,24 @@ def schedule_stop(request, pk, unit):
             f"Đã dừng lịch phát “{schedule.program.title}”. "
             "Các lượt đã phát vẫn còn trong lịch sử.",
         )
+        # Stopping a schedule stops what comes; what it sent may still play:
+        # lead the officer to that dispatch, where "Dừng phát ngay" is.
+        running = (
+            Dispatch.objects.filter(
+                schedule=schedule,
+                expires_at__gt=timezone.now(),
+                deliveries__state__in=services.LIVE_STATES,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if running is not None:
+            messages.warning(
+                request,
+                "Lượt phát đã gửi của lịch này vẫn đang phát hoặc chờ phát; "
+                "bấm “Dừng phát ngay” bên dưới để dừng ngay.",
+            )
+            return redirect("broadcast_admin_dispatch", pk=running.pk)
     return redirect("broadcast_admin_index")
 
 

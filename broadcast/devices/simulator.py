@@ -522,7 +522,10 @@ class SimDevice:
 
     def heartbeat(self):
         if self.client.is_connected():
-            playing = self.current[0]["cid"] if self.current else None
+            # A plan item played from the plan has no cid: its id instead.
+            playing = None
+            if self.current:
+                playing = self.current[0]["cid"] or self.current[0].get("item")
             self.send(
                 protocol.HEARTBEAT, {"playing": playing, "source": self.source}, qos=0
             )

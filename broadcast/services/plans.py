@@ -10,6 +10,7 @@ import hashlib
 import json
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -69,11 +70,38 @@ def _digest(entries, fields):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# A plan not taken is sent again (a higher version, fresh audio tokens): a
+# failed one (a download went wrong) after 10 minutes, then 20, 40… (at most
+# 4 hours: a file that stays broken must not cost a 3G link its download
+# every 10 minutes), one never answered once its audio tokens expired (the
+# device was offline; its copy waiting on the broker names links that no
+# longer work).
+RETRY_FAILED_PLAN = timedelta(minutes=10)
+RETRY_FAILED_PLAN_MAX = timedelta(hours=4)
+
+
+def _stale(plan, now):
+    if plan.acked_at is not None:
+        return False
+    if plan.detail:
+        failed = DevicePlan.objects.filter(
+            cluster_id=plan.cluster_id,
+            day=plan.day,
+            digest=plan.digest,
+            acked_at__isnull=True,
+        ).count()
+        wait = min(RETRY_FAILED_PLAN * 2 ** max(0, failed - 1), RETRY_FAILED_PLAN_MAX)
+        return plan.created_at <= now - wait
+    lifetime = timedelta(seconds=settings.BROADCAST_AUDIO_TOKEN_SECONDS)
+    return plan.created_at <= now - lifetime
+
+
 def send_plans(days=None, now=None, clusters=None):
     """Send each device (or those of ``clusters``) the plan of ``days``
     (default today and tomorrow) when it changed since the last version it
     was sent (a day that lost its items gets an empty plan, so the device
-    drops them). Returns how many plans were written to the outbox."""
+    drops them), or when the last version was not taken (``_stale``).
+    Returns how many plans were written to the outbox."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     days = days or [today, today + timedelta(days=1)]
@@ -102,7 +130,11 @@ def send_plans(days=None, now=None, clusters=None):
                     fields[program.pk] = audio_fields(program)
                     urls[program.pk] = audio_url(program)
             digest = _digest(entries, fields)
-            if pk in latest and latest[pk].digest == digest:
+            if (
+                pk in latest
+                and latest[pk].digest == digest
+                and not (entries and _stale(latest[pk], now))
+            ):
                 continue
             if pk not in clusters:
                 continue

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from broadcast.models import (
     Delivery,
+    DevicePlan,
     Dispatch,
+    PlanItem,
     Program,
     Schedule,
     SpeakerCluster,
@@ -41,6 +43,17 @@ def test_units_admin_lists_only_its_own_clusters_with_presence_and_acks(
     assert "Cụm loa chợ" in clusters and "Cụm loa bến đò" not in clusters
     deliveries = client.get("/admin/trang-thai-phat/").content.decode()
     assert "Đã xác nhận" in deliveries and "adm-a" in deliveries
+    # Deliveries are the proof of what was sent (speakers.md M11): nobody
+    # adds, copies or deletes one by hand.
+    delivery = Delivery.objects.get(dispatch=dispatch)
+    for path in (
+        "/admin/trang-thai-phat/new/",
+        f"/admin/trang-thai-phat/copy/{delivery.pk}/",
+        f"/admin/trang-thai-phat/delete/{delivery.pk}/",
+    ):
+        assert client.get(path).status_code in (302, 403, 404), path
+        assert client.post(path, {"detail": "x"}).status_code in (302, 403, 404)
+    assert Delivery.objects.filter(dispatch=dispatch).count() == 1
 
 
 def test_admin_forms_refuse_bad_input_in_vietnamese_and_keep_what_was_typed(
@@ -140,8 +153,24 @@ def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
     assert schedule.times == ["06:00", "17:30"] and schedule.priority == "priority"
 
     # Stop: kept (history), no longer active or listed; a GET does nothing.
+    # What it already sent still plays: the officer is led to that dispatch,
+    # where "Dừng phát ngay" is (speakers.md M5).
+    cluster, _ = make_cluster(tree.commune_a1, "Cụm loa đình", device_id="adm-stop")
+    running = Dispatch.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        schedule=schedule,
+        priority="normal",
+        expires_at=timezone.now() + timedelta(minutes=20),
+    )
+    Delivery.objects.create(dispatch=running, cluster=cluster, state="playing")
     assert client.get(url + "dung/").status_code == 405
-    assert client.post(url + "dung/").status_code == 302
+    response = client.post(url + "dung/", follow=True)
+    assert (
+        response.redirect_chain[-1][0] == f"/admin/truyen-thanh/luot-phat/{running.pk}/"
+    )
+    page = response.content.decode()
+    assert "Đã dừng lịch phát" in page and "Dừng phát ngay" in page
     schedule.refresh_from_db()
     assert not schedule.is_active
     assert (
@@ -205,7 +234,8 @@ def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
 def test_recent_dispatches_are_the_newest_twenty_newest_first(tree, client_for):
     """speakers.md M11: the list was cut at 20 in no order (the counts'
     GROUP BY drops the model's ordering), so the newest could be missing."""
-    now = timezone.now()
+    # Ahead of any dispatch other tests left in this unit.
+    now = timezone.now() + timedelta(hours=1)
     # The newest is created last but must come first; the oldest 5 drop out.
     for age in reversed(range(25)):
         program = Program.objects.create(
@@ -223,3 +253,27 @@ def test_recent_dispatches_are_the_newest_twenty_newest_first(tree, client_for):
     recent = page.split('id="luot-phat"')[1].split("</table>")[0]
     shown = [int(part[:2]) for part in recent.split("Bản tin số ")[1:]]
     assert shown == list(range(20))
+
+
+def test_a_plan_item_playing_from_the_plan_is_shown_by_its_title(tree, client_for):
+    """docs: heartbeat ``playing`` is a command's cid, or the plan item's id
+    when the device plays it from its plan (no command)."""
+    import uuid
+
+    cluster, _ = make_cluster(tree.commune_a1, "Cụm loa đình", device_id="adm-plan")
+    program = Program.objects.create(unit=tree.commune_a1, title="Tin nông vụ")
+    now = timezone.now()
+    plan = DevicePlan.objects.create(
+        cluster=cluster, day=timezone.localdate(now), version=1, digest="x"
+    )
+    item = uuid.uuid4()
+    PlanItem.objects.create(
+        plan=plan, item=item, program=program, at=now, not_after=now, priority="normal"
+    )
+    SpeakerCluster.objects.filter(pk=cluster.pk).update(
+        online=True, last_seen=now, now_playing=str(item)
+    )
+    client = admin_client(tree.commune_a1, username="quantriphat")
+    assert "Tin nông vụ" in client.get("/admin/truyen-thanh/").content.decode()
+    page = client.get(f"/admin/truyen-thanh/cum-loa/{cluster.pk}/nhat-ky/")
+    assert "Tin nông vụ" in page.content.decode()

@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -281,3 +282,44 @@ def test_a_stopped_schedule_leaves_the_devices_plan_at_once(
     )
     newest = DevicePlan.objects.filter(cluster=cluster, day=day).first()
     assert not newest.items.exists()
+
+
+def test_a_plan_not_taken_is_sent_again_with_fresh_links(tree, make_clusters):
+    """A failed plan (a download went wrong) is sent again after 10 minutes,
+    then 20…; one never answered (the device was offline: the copy waiting on the
+    broker names audio links that expire) once its links expired."""
+    unit = tree.commune_a2
+    [spec] = make_clusters(unit, 1)
+    cluster = SpeakerCluster.objects.get(device_id=spec["device_id"])
+    program = Program.objects.create(unit=unit, title="Tin tối", duration_seconds=1)
+    t0 = timezone.now()
+    at = t0 + timedelta(hours=4)
+    schedule = Schedule.objects.create(unit=unit, program=program, start_at=at)
+    schedule.target_units.add(unit)
+    day = timezone.localdate(at)
+    plans = DevicePlan.objects.filter(cluster=cluster, day=day)
+
+    def sent(minutes):
+        """send_plans as if run ``minutes`` after t0 (a plan written then is
+        dated then)."""
+        now = t0 + timedelta(minutes=minutes)
+        before = set(plans.values_list("pk", flat=True))
+        count = services.send_plans(days=[day], now=now, clusters=[cluster])
+        plans.exclude(pk__in=before).update(created_at=now)
+        return count
+
+    assert sent(0) == 1
+    assert sent(5) == 0  # unchanged, not stale
+    plans.filter(pk=plans.first().pk).update(detail="Tin tối: HTTP 404")
+    assert sent(9) == 0
+    assert sent(11) == 1 and plans.first().version == 2
+    # Failed again: the next try waits twice as long (a file that stays
+    # broken must not be downloaded over 3G every 10 minutes).
+    plans.filter(pk=plans.first().pk).update(detail="Tin tối: HTTP 404")
+    assert sent(11 + 19) == 0
+    assert sent(11 + 21) == 1 and plans.first().version == 3
+    tokens = settings.BROADCAST_AUDIO_TOKEN_SECONDS / 60
+    assert sent(32 + tokens - 1) == 0  # not answered yet, links still valid
+    assert sent(32 + tokens + 1) == 1 and plans.first().version == 4
+    plans.filter(pk=plans.first().pk).update(acked_at=timezone.now())
+    assert sent(32 + 2.5 * tokens) == 0  # taken: nothing more
