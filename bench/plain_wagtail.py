@@ -23,12 +23,21 @@ What it does, each run:
    statement, ``SET search_path`` included). ``--explain`` prints them with
    the line of our code that caused each.
 4. Requests/s: gunicorn serves each side with ``--workers`` workers (ours
-   twice: page cache off and on). The three servers stay up; each round
-   measures every (site, page) in turn from ``--concurrency`` client threads
-   on loopback, and the medians of the rounds are reported with the ratios.
+   twice: page cache off and on), the same command line for both. The three
+   servers stay up; each round measures, page by page, the three servers
+   back to back (plain first in odd rounds, last in even ones) from
+   ``--concurrency`` client threads on loopback. Every round's pair is
+   printed with its ratios, then the medians of the per-round ratios: the
+   machine may be shared, and its load changes between rounds more than
+   within one. Beside req/s, the CPU the servers' workers spent per request
+   (from /proc; PostgreSQL and Redis not counted), which load disturbs less,
+   and the floor: a WSGI app answering constant bytes under the same
+   gunicorn, what the client and gunicorn alone reach (no cached page can
+   go faster).
 """
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -38,7 +47,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +74,14 @@ PARAGRAPH = (
 )
 BODY_HTML = PARAGRAPH * 12
 PLAIN_HOST = "localhost"
+FLOOR_APP = """
+BODY = b"x" * 9000
+
+
+def application(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+    return [BODY]
+"""
 OURS_ENV = {
     # What a production web process has: the host lookup kept in memory.
     "UNIT_LOOKUP_SECONDS": "30",
@@ -380,15 +396,34 @@ def start_gunicorn(module, env, cwd, workers):
 
 
 def fetch(port, host, path):
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}", headers={"Host": host}
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
+    # http.client, not urllib: the client shares the cores with the servers,
+    # and urllib's handler chain cost more than a cached page.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
         response.read()
         return response.status
+    finally:
+        conn.close()
 
 
-def rate(port, host, path, total, concurrency):
+def worker_cpu_seconds(master_pid):
+    """User + system CPU of a gunicorn master's workers so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def rate(port, host, path, total, concurrency, master_pid):
+    """(requests/s, the workers' CPU ms per request)."""
     for _ in range(concurrency * 2):  # every worker warm
         fetch(port, host, path)
     errors, lock = [], threading.Lock()
@@ -406,14 +441,17 @@ def rate(port, host, path, total, concurrency):
                 errors.append(repr(error))
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    cpu_before = worker_cpu_seconds(master_pid)
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    took = time.perf_counter() - started
     if errors:
         raise SystemExit(f"{len(errors)} failed requests to {host}{path}: {errors[0]}")
-    return total / (time.perf_counter() - started)
+    cpu_ms = (worker_cpu_seconds(master_pid) - cpu_before) / total * 1000
+    return total / took, cpu_ms
 
 
 def main():
@@ -482,49 +520,95 @@ def main():
             for name, (env, cwd, *_rest) in sites.items():
                 module = "plainsite.wsgi" if name == "plain" else "config.wsgi"
                 servers[name] = start_gunicorn(module, env, cwd, args.workers)
+            # What this client and gunicorn alone reach on this machine: the
+            # ceiling of any cached page (its bytes from a constant).
+            (folder / "floor.py").write_text(FLOOR_APP)
+            servers["floor"] = start_gunicorn(
+                "floor:application", {"PYTHONPATH": str(folder)}, folder, args.workers
+            )
+            floor = {"home": [], "article": []}
             results = {
                 (name, page): [] for name in sites for page in ("home", "article")
             }
+            cpu = {key: [] for key in results}
             for round_number in range(args.rounds):
-                for name, (_env, _cwd, h, hp, ap) in sites.items():
-                    for page, path in (("home", hp), ("article", ap)):
-                        print(
-                            f"  round {round_number + 1}: {name} {page} ...", flush=True
+                for page in ("home", "article"):
+                    # Each page's three measures back to back, plain first in
+                    # odd rounds and last in even ones: the machine's load
+                    # changes between rounds, rarely within one.
+                    names = list(sites)
+                    if round_number % 2:
+                        names.reverse()
+                    process, port = servers["floor"]
+                    floor[page].append(
+                        rate(
+                            port,
+                            "localhost",
+                            "/",
+                            args.requests,
+                            args.concurrency,
+                            process.pid,
+                        )[0]
+                    )
+                    for name in names:
+                        _env, _cwd, h, hp, ap = sites[name]
+                        process, port = servers[name]
+                        per_second, cpu_ms = rate(
+                            port,
+                            h,
+                            hp if page == "home" else ap,
+                            args.requests,
+                            args.concurrency,
+                            process.pid,
                         )
-                        results[(name, page)].append(
-                            rate(
-                                servers[name][1],
-                                h,
-                                path,
-                                args.requests,
-                                args.concurrency,
-                            )
-                        )
-                print(f"round {round_number + 1}/{args.rounds} done")
+                        results[(name, page)].append(per_second)
+                        cpu[(name, page)].append(cpu_ms)
+                print(f"round {round_number + 1}/{args.rounds} done", flush=True)
         finally:
             for process, _port in servers.values():
                 process.terminate()
                 process.wait(timeout=30)
-        median = {key: statistics.median(values) for key, values in results.items()}
-        print(
-            f"\n{args.requests} requests per measure, "
-            f"{args.concurrency} client threads, gunicorn {args.workers} workers "
-            f"each, median of {args.rounds} rounds"
-        )
-        print(f"{'site':14} {'page':8} {'req/s':>8}   rounds")
-        for (name, page), value in median.items():
-            rounds = " ".join(f"{v:.1f}" for v in results[(name, page)])
-            print(f"{name:14} {page:8} {value:8.1f}   {rounds}")
-        for page in ("home", "article"):
-            plain = median[("plain", page)]
-            ours = median[("ours uncached", page)]
-            cached = median[("ours cached", page)]
-            print(
-                f"{page}: plain/ours-uncached = {plain / ours:.2f}x (target <= 1.2), "
-                f"ours cached/uncached = {cached / ours:.1f}x (target >= 10)"
-            )
+        report(args, results, cpu, floor)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def report(args, results, cpu, floor):
+    print(
+        f"\n{args.requests} requests per measure, "
+        f"{args.concurrency} client threads, gunicorn {args.workers} workers "
+        f"each, {args.rounds} rounds; req/s, and the workers' CPU ms per "
+        "request (PostgreSQL and Redis not counted)"
+    )
+    for page in ("home", "article"):
+        print(
+            f"\n{page}: round  plain req/s  ours req/s  cached req/s  "
+            "plain/ours  cached/ours   CPU ms plain / ours / cached   floor req/s"
+        )
+        ratios, cached_ratios = [], []
+        for n in range(args.rounds):
+            plain = results[("plain", page)][n]
+            ours = results[("ours uncached", page)][n]
+            cached = results[("ours cached", page)][n]
+            ratios.append(plain / ours)
+            cached_ratios.append(cached / ours)
+            print(
+                f"{'':9}{n + 1:2}  {plain:11.1f}  {ours:10.1f}  {cached:12.1f}  "
+                f"{plain / ours:9.2f}x  {cached / ours:10.1f}x   "
+                f"{cpu[('plain', page)][n]:.2f} / "
+                f"{cpu[('ours uncached', page)][n]:.2f} / "
+                f"{cpu[('ours cached', page)][n]:.2f}   {floor[page][n]:8.1f}"
+            )
+        median = statistics.median
+        print(
+            f"{page}: median plain/ours-uncached = {median(ratios):.2f}x "
+            f"(target <= 1.2), median ours cached/uncached = "
+            f"{median(cached_ratios):.1f}x (target >= 10); median CPU ms "
+            f"{median(cpu[('plain', page)]):.2f} / "
+            f"{median(cpu[('ours uncached', page)]):.2f} / "
+            f"{median(cpu[('ours cached', page)]):.2f}; floor "
+            f"{median(floor[page]):.0f} req/s"
+        )
 
 
 if __name__ == "__main__":

@@ -253,6 +253,24 @@ def schedule_stop(request, pk, unit):
             f"Đã dừng lịch phát “{schedule.program.title}”. "
             "Các lượt đã phát vẫn còn trong lịch sử.",
         )
+        # Stopping a schedule stops what comes; what it sent may still play:
+        # lead the officer to that dispatch, where "Dừng phát ngay" is.
+        running = (
+            Dispatch.objects.filter(
+                schedule=schedule,
+                expires_at__gt=timezone.now(),
+                deliveries__state__in=services.LIVE_STATES,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if running is not None:
+            messages.warning(
+                request,
+                "Lượt phát đã gửi của lịch này vẫn đang phát hoặc chờ phát; "
+                "bấm “Dừng phát ngay” bên dưới để dừng ngay.",
+            )
+            return redirect("broadcast_admin_dispatch", pk=running.pk)
     return redirect("broadcast_admin_index")
 
 

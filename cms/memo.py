@@ -41,9 +41,10 @@ def _copy(value):
     return copy.copy(value)
 
 
-def memo(key, build):
+def memo(key, build, *, store_none=True):
     """``build()``, or its value for this unit from an earlier request of
-    the same generation."""
+    the same generation (a None is built again each time unless
+    ``store_none``)."""
     generation = _generation.get()
     schema = connection.schema_name
     if generation is None or schema == "public":
@@ -58,7 +59,10 @@ def memo(key, build):
     _units.move_to_end(schema)
     values = entry[2]
     if key not in values:
-        values[key] = build()
+        value = build()
+        if value is None and not store_none:
+            return None
+        values[key] = value
     return _copy(values[key])
 
 
@@ -98,6 +102,8 @@ class UnitMemoMiddleware:
         unit = getattr(request, "tenant", None)
         if unit is None or unit.schema_name == "public":
             return self.get_response(request)
+        from wagtail.models import Site
+
         from .cache import current_generation
 
         # Read already with the page cache's one round trip (cms.cache).
@@ -108,20 +114,12 @@ class UnitMemoMiddleware:
             site = memo(("site", *_host_port(request)), lambda: _site(request))
             if site is not None:
                 request._wagtail_site = _fresh(site)
-            # Every page link reads Wagtail's site root paths (Redis) once
-            # per request; they change with a Site or a home page.
-            request._wagtail_cached_site_root_paths = memo(
-                ("root-paths",), _site_root_paths
-            )
+            # Every page link reads Wagtail's site root paths (memoised by
+            # install() below).
+            request._wagtail_cached_site_root_paths = Site.get_site_root_paths()
             return self.get_response(request)
         finally:
             _generation.reset(token)
-
-
-def _site_root_paths():
-    from wagtail.models import Site
-
-    return Site.get_site_root_paths()
 
 
 def _host_port(request):
@@ -155,7 +153,11 @@ def _fresh(site):
 
 def install():
     """Memoise Wagtail's locale look-ups (``Locale.get_active()`` runs
-    several times per page: routing, the menu, the language switcher)."""
+    several times per page: routing, the menu, the language switcher) and
+    its site root paths (every page link reads them, from Redis, once per
+    request, or on every call without a request: ``page.full_url``); they
+    change with a Site or a home page, which bump the generation."""
+    from wagtail.models import Site
     from wagtail.models.i18n import LocaleManager
 
     if getattr(LocaleManager.get_for_language, "memoised", False):
@@ -167,3 +169,16 @@ def install():
 
     get_for_language.memoised = True
     LocaleManager.get_for_language = get_for_language
+
+    root_paths = Site.get_site_root_paths
+    clear_root_paths = Site.clear_site_root_paths_cache
+
+    def get_site_root_paths():
+        return memo(("root-paths",), root_paths)
+
+    def clear_site_root_paths_cache():
+        _forget(("root-paths",))
+        clear_root_paths()
+
+    Site.get_site_root_paths = staticmethod(get_site_root_paths)
+    Site.clear_site_root_paths_cache = staticmethod(clear_site_root_paths_cache)

@@ -66,13 +66,31 @@ def route_by_path(page, components):
     """The specific live-or-not page at ``page.url_path + components``, or
     None. Only for trees where no page type overrides ``route()`` below
     ``page`` (Wagtail would otherwise hand the rest of the path to it)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .memo import memo
+
     url_path = page.url_path + "".join(f"{c}/" for c in components)
-    found = (
-        Page.objects.filter(url_path=url_path, path__startswith=page.path)
-        .exclude(pk=page.pk)
-        .first()
+    # Which page an address names changes only with a publish, move or
+    # delete (the unit's generation): kept for addresses that name a page,
+    # never for the others (anyone can make those up).
+    found = memo(
+        ("route", page.pk, url_path),
+        lambda: (
+            Page.objects.filter(url_path=url_path, path__startswith=page.path)
+            .exclude(pk=page.pk)
+            .values_list("pk", "content_type_id")
+            .first()
+        ),
+        store_none=False,
     )
-    return found.specific if found is not None else None
+    if found is None:
+        return None
+    pk, content_type_id = found
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None:  # a page type no longer installed: Wagtail's base page
+        return Page.objects.filter(pk=pk).first()
+    return model.objects.filter(pk=pk).first()
 
 
 def group_by_category(articles, per_category=3, limit=4):

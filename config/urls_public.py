@@ -1,13 +1,21 @@
 """URLs of the platform host (public schema): the list of units and the
 officers' admin."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 
 from tenants.views import health, platform_home, tls_ask, unit_media
 
-urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
+# The officers' admin speaks Vietnamese whatever the browser's language (an
+# English Chromium got an English platform admin beside a Vietnamese unit
+# admin); the user's own choice in "Tài khoản" still wins (Wagtail). With
+# unprefixed i18n patterns, Django's LocaleMiddleware takes LANGUAGE_CODE
+# for every unprefixed path of this host, as on the units' hosts.
+urlpatterns = i18n_patterns(
+    path("admin/", include(wagtailadmin_urls)), prefix_default_language=False
+)
+urlpatterns += [
     path("healthz/", health, name="health"),
     path("_tls/ask/", tls_ask, name="tls_ask"),
     re_path(r"^media/(?P<path>.+)$", unit_media, name="unit_media"),

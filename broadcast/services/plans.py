@@ -71,17 +71,27 @@ def _digest(entries, fields):
 
 
 # A plan not taken is sent again (a higher version, fresh audio tokens): a
-# failed one (a download went wrong) after this long, one never answered
-# once its audio tokens expired (the device was offline; its copy waiting on
-# the broker now names links that no longer work).
+# failed one (a download went wrong) after 10 minutes, then 20, 40… (at most
+# 4 hours: a file that stays broken must not cost a 3G link its download
+# every 10 minutes), one never answered once its audio tokens expired (the
+# device was offline; its copy waiting on the broker names links that no
+# longer work).
 RETRY_FAILED_PLAN = timedelta(minutes=10)
+RETRY_FAILED_PLAN_MAX = timedelta(hours=4)
 
 
 def _stale(plan, now):
     if plan.acked_at is not None:
         return False
     if plan.detail:
-        return plan.created_at <= now - RETRY_FAILED_PLAN
+        failed = DevicePlan.objects.filter(
+            cluster_id=plan.cluster_id,
+            day=plan.day,
+            digest=plan.digest,
+            acked_at__isnull=True,
+        ).count()
+        wait = min(RETRY_FAILED_PLAN * 2 ** max(0, failed - 1), RETRY_FAILED_PLAN_MAX)
+        return plan.created_at <= now - wait
     lifetime = timedelta(seconds=settings.BROADCAST_AUDIO_TOKEN_SECONDS)
     return plan.created_at <= now - lifetime
 

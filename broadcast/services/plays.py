@@ -12,7 +12,7 @@ counted.
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..choices import DeliveryState
@@ -95,25 +95,28 @@ def settle_reported_plays(now=None):
 
     now = now or timezone.now()
     since = now - SETTLE_LOOKBACK
-    reports = (
-        PlayLog.objects.filter(
-            cluster=OuterRef("cluster"),
-            accepted=True,
-            result__in=list(SETTLED_BY),
-            received_at__gte=since,
-        )
-        .filter(Q(dispatch=OuterRef("dispatch")) | Q(item=OuterRef("dispatch__item")))
-        .order_by("started_at")
+    accepted = PlayLog.objects.filter(
+        cluster=OuterRef("cluster"),
+        accepted=True,
+        result__in=list(SETTLED_BY),
+        received_at__gte=since,
     )
+    # Two cheap tests (PlayLog's dispatch index; the cluster's few reports
+    # for the item) before the details of the survivors are read.
+    by_cid = accepted.filter(dispatch=OuterRef("dispatch"))
+    by_item = accepted.filter(item=OuterRef("dispatch__item"))
+    reports = accepted.filter(
+        Q(dispatch=OuterRef("dispatch")) | Q(item=OuterRef("dispatch__item"))
+    ).order_by("started_at")
     rows = (
         Delivery.objects.filter(state__in=SETTLED_FROM, updated_at__gte=since)
+        .filter(Exists(by_cid) | (Exists(by_item) & Q(dispatch__item__isnull=False)))
         .annotate(
             played_at=Subquery(reports.values("started_at")[:1]),
             played=Subquery(reports.values("result")[:1]),
             # A report made offline from the plan has an item and no cid.
             played_cid=Subquery(reports.values("report__cid")[:1]),
         )
-        .filter(played_at__isnull=False)
     )
     moved = 0
     for delivery in rows:

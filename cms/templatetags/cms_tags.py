@@ -45,7 +45,23 @@ def breadcrumbs(page):
     """Ancestors below the root, home first (the page itself excluded)."""
     if not isinstance(page, Page):
         return []
-    return list(page.get_ancestors().filter(depth__gt=1))
+    # The same for every page of a section until a publish (cms.memo).
+    parent_path = page.path[: -page.steplen]
+    return memo(
+        ("ancestors", parent_path),
+        lambda: list(page.get_ancestors().filter(depth__gt=1)),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_tags(context, page):
+    """The page's tags, the same until a publish (cms.memo); a preview
+    shows the draft's own."""
+    if not isinstance(page, Page) or not hasattr(page, "tags"):
+        return []
+    if getattr(context.get("request"), "is_preview", False):
+        return list(page.tags.all())
+    return memo(("tags", page.pk), lambda: list(page.tags.all()))
 
 
 @register.simple_tag

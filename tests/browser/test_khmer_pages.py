@@ -119,7 +119,7 @@ def test_khmer_statements_on_a_phone(tree, committed, live_site, page, artifacts
     for khmer in (
         "កម្រិតនៃការអនុលោម",
         "ពង្រីកអក្សររហូតដល់ 200% ដោយមិនបាត់បង់ខ្លឹមសារ។",
-        "ដែនកំណត់ដែលបានដឹង",
+        "ដែនកំណត់ដែលគេដឹងស្រាប់",
         "ប្រសិនបើអ្នកជួបការលំបាកក្នុងការប្រើគេហទំព័រ សូមប្រាប់យើង៖",
     ):
         assert khmer in text, khmer

@@ -8,7 +8,9 @@ editor and an approver account, articles cut from the plans in
 ../shared/corpus and the plans themselves as documents, the unit's contacts,
 leaders, procedures and real legal documents (cms.demo), and Khmer pages
 for the first commune. Two communes get
-demo boards, speaker clusters and a survey. Idempotent.
+demo boards, speaker clusters with yesterday's programmes (listen-back)
+and a survey; every commune gets answered questions, handled feedback and
+site ratings. Idempotent.
 """
 
 import os
@@ -24,8 +26,10 @@ from django_tenants.utils import tenant_context
 from tqdm import tqdm
 from wagtail.rich_text import RichText
 
+from broadcast.demo import create_demo_programmes
 from broadcast.services import create_demo_clusters
 from cms.demo import load as load_unit_demo
+from engage.demo import create_demo_citizens
 from engage.services import create_demo_survey
 from reports.demo import load_demo_reports
 from signage.services import create_demo_boards
@@ -100,6 +104,11 @@ class Command(BaseCommand):
             for board, url in create_demo_boards(unit) or []:
                 self.stdout.write(f"Bảng tin {board} – trình phát: {url}")
             create_demo_clusters(unit)
+            # What the clusters aired yesterday: listen-back is not empty.
+            create_demo_programmes(unit)
+        # Questions, feedback and ratings: the portals show their communes'.
+        for unit in communes:
+            create_demo_citizens(unit)
         # Registries, departments, the plan's targets and a report period.
         load_demo_reports(province, units)
         self.stdout.write(

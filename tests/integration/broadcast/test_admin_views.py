@@ -153,8 +153,24 @@ def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
     assert schedule.times == ["06:00", "17:30"] and schedule.priority == "priority"
 
     # Stop: kept (history), no longer active or listed; a GET does nothing.
+    # What it already sent still plays: the officer is led to that dispatch,
+    # where "Dừng phát ngay" is (speakers.md M5).
+    cluster, _ = make_cluster(tree.commune_a1, "Cụm loa đình", device_id="adm-stop")
+    running = Dispatch.objects.create(
+        unit=tree.commune_a1,
+        program=program,
+        schedule=schedule,
+        priority="normal",
+        expires_at=timezone.now() + timedelta(minutes=20),
+    )
+    Delivery.objects.create(dispatch=running, cluster=cluster, state="playing")
     assert client.get(url + "dung/").status_code == 405
-    assert client.post(url + "dung/").status_code == 302
+    response = client.post(url + "dung/", follow=True)
+    assert (
+        response.redirect_chain[-1][0] == f"/admin/truyen-thanh/luot-phat/{running.pk}/"
+    )
+    page = response.content.decode()
+    assert "Đã dừng lịch phát" in page and "Dừng phát ngay" in page
     schedule.refresh_from_db()
     assert not schedule.is_active
     assert (
@@ -218,7 +234,8 @@ def test_admin_edits_and_stops_schedules_and_deletes_only_unaired_programs(
 def test_recent_dispatches_are_the_newest_twenty_newest_first(tree, client_for):
     """speakers.md M11: the list was cut at 20 in no order (the counts'
     GROUP BY drops the model's ordering), so the newest could be missing."""
-    now = timezone.now()
+    # Ahead of any dispatch other tests left in this unit.
+    now = timezone.now() + timedelta(hours=1)
     # The newest is created last but must come first; the oldest 5 drop out.
     for age in reversed(range(25)):
         program = Program.objects.create(

@@ -132,3 +132,60 @@ def test_a_request_with_text_too_long_is_closed_with_the_reason(tree, settings):
     request.refresh_from_db()
     assert request.processed_at and "20" in request.last_error
     assert request.program is None
+
+
+def test_an_expired_bulletin_stops_its_speakers_once(tree):
+    """speakers.md M4: the bulletins' expiry job runs every few minutes and
+    used to send the same stop each time; once the device answered
+    "stopped" nothing more is sent, and the delivery is not left playing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from broadcast.models import OutboxMessage
+    from broadcast.pipeline import record_new, set_state
+    from bulletins.models import Bulletin
+    from tests.factories.broadcast import make_cluster
+
+    item = make_sent_bulletin(
+        make_officer(tree.district_a),
+        units=[tree.commune_a1],
+        channels=["speaker"],
+        title="Cắt điện khu vực chợ",
+        body="Chiều nay cắt điện từ 14 giờ đến 16 giờ.",
+        valid_until=timezone.now() + timedelta(hours=1),
+    )
+    bulletin_for_channel.send(
+        sender=type(item),
+        bulletin=item,
+        unit=tree.commune_a1,
+        channel="speaker",
+        emergency=False,
+    )
+    services.process_bulletin_requests()
+    program = Program.objects.get(bulletin_id=item.pk)
+    cluster, _ = make_cluster(tree.commune_a1, "Cụm loa chợ", device_id="m4-stop")
+    dispatch = services.dispatch_program(
+        program, clusters=[cluster], expires_in=timedelta(hours=1), kick=False
+    )
+    record_new(dispatch.pk, [cluster.pk], "sent")
+    delivery = dispatch.deliveries.get()
+    set_state(delivery, "playing")
+
+    def stops():
+        return OutboxMessage.objects.filter(
+            dispatch=dispatch, payload__type="stop"
+        ).count()
+
+    Bulletin.objects.filter(pk=item.pk).update(
+        valid_until=timezone.now() - timedelta(minutes=1)
+    )
+    bulletin_services.expire_deliveries()
+    assert stops() == 1
+    # The device answers the stop ("stopped"): later runs send nothing.
+    delivery.refresh_from_db()
+    set_state(delivery, "stopped")
+    for _ in range(3):
+        bulletin_services.expire_deliveries()
+    assert stops() == 1
+    assert dispatch.deliveries.get().state == "stopped"

@@ -50,3 +50,48 @@ def test_demo_clusters_are_registered_for_a_unit(tree):
     assert len(made) == 4
     assert all(c.device_id.startswith("sim-90201-") for c, _ in made)
     assert all(c.check_password(p) for c, p in made)
+
+
+def test_one_cluster_is_registered_rotated_and_revoked_from_the_command_line(
+    tree, tmp_path
+):
+    """speakers.md M2: besides the admin, an installer can register one
+    cluster (same rules and messages as "Thêm cụm loa") and get its
+    provisioning file, re-key it and revoke it."""
+    import json
+    import os
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from broadcast.models import SpeakerCluster
+
+    out = tmp_path / "cl.json"
+    common = ["--unit", tree.commune_a1.code, "--name", "Cụm loa chợ"]
+    call_command(
+        "broadcast_cluster", "register", *common, "--device-id", "cli-0001",
+        "--out", str(out), stdout=StringIO(),
+    )  # fmt: skip
+    assert oct(os.stat(out).st_mode & 0o777) == "0o600"
+    spec = json.loads(out.read_text())
+    cluster = SpeakerCluster.objects.get(device_id="cli-0001")
+    assert cluster.unit == tree.commune_a1 and cluster.check_password(spec["password"])
+    assert spec["signing_key"] == cluster.signing_key and spec["volume"] == 80
+    with pytest.raises(CommandError, match="đã được đăng ký"):
+        call_command(
+            "broadcast_cluster", "register", *common, "--device-id", "cli-0001"
+        )
+    with pytest.raises(CommandError, match="chữ thường không dấu"):
+        call_command("broadcast_cluster", "register", *common, "--device-id", "Sai!")
+
+    printed = StringIO()
+    call_command("broadcast_cluster", "rotate", "cli-0001", stdout=printed)
+    rotated = json.loads(printed.getvalue())
+    cluster.refresh_from_db()
+    assert rotated["signing_key"] != spec["signing_key"]
+    assert cluster.check_password(rotated["password"])
+    call_command("broadcast_cluster", "revoke", "cli-0001", stdout=StringIO())
+    cluster.refresh_from_db()
+    assert not cluster.is_active and not cluster.signing_key
+    with pytest.raises(CommandError, match="Không có cụm loa"):
+        call_command("broadcast_cluster", "revoke", "cli-9999")

@@ -73,3 +73,37 @@ def test_a_schedule_outside_the_clusters_hours_warns_and_a_dispatch_says_why(tre
     page = client.get(f"/admin/truyen-thanh/luot-phat/{dispatch.pk}/").content
     assert "nằm ngoài giờ bật/tắt" in page.decode()
     assert cluster.pk
+
+
+def test_a_devices_plan_holds_no_normal_item_outside_its_hours(tree):
+    """The plan follows the same rule as a dispatch: a device never plays a
+    normal program outside its hours from its plan either; an emergency
+    schedule's item is there at any hour."""
+    from datetime import timedelta
+
+    from broadcast.services.plans import day_items
+
+    unit = tree.commune_a2
+    program = Program.objects.create(unit=unit, title="Tin khuya", duration_seconds=1)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    night = timezone.localtime().replace(
+        year=tomorrow.year, month=tomorrow.month, day=tomorrow.day, hour=23, minute=0
+    )
+    awake, _ = services.create_cluster(
+        unit, "ngày", device_id="p-awake", on_time="00:00", off_time="00:00"
+    )
+    asleep, _ = services.create_cluster(
+        unit, "tối", device_id="p-asleep", on_time="05:00", off_time="21:00"
+    )
+    for priority in ("normal", "emergency"):
+        schedule = Schedule.objects.create(
+            unit=unit, program=program, start_at=night, priority=priority
+        )
+        schedule.target_units.add(unit)
+    items = day_items(tomorrow)
+    priorities = {
+        cluster.device_id: sorted(s.priority for _, s, _, _ in entries)
+        for cluster, entries in items.items()
+        if cluster.device_id.startswith("p-")
+    }
+    assert priorities == {"p-awake": ["emergency", "normal"], "p-asleep": ["emergency"]}

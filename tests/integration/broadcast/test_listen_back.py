@@ -1,5 +1,7 @@
 """The commune's listen-back page and the signed audio links devices use."""
 
+import time
+
 import pytest
 from django.utils import timezone
 
@@ -51,7 +53,7 @@ def test_a_communes_listen_back_page_shows_only_its_own_played_programs(
     )
 
 
-def test_device_audio_needs_the_signed_link(tree, client_for):
+def test_device_audio_needs_the_signed_link(tree, client_for, settings):
     program = services.create_tts_program(tree.commune_a1, "Tải về", "Xin chào.")
     url = services.audio_url(program).split("//", 1)[1].split("/", 1)[1]
     assert client_for("localhost").get("/" + url).status_code == 200
@@ -61,3 +63,9 @@ def test_device_audio_needs_the_signed_link(tree, client_for):
         .status_code
         == 404
     )
+    # docs: an expired link is answered 404 too (a retry brings a fresh one).
+    settings.BROADCAST_AUDIO_TOKEN_SECONDS = 1
+    time.sleep(2.1)
+    assert client_for("localhost").get("/" + url).status_code == 404
+    fresh = services.audio_url(program).split("//", 1)[1].split("/", 1)[1]
+    assert client_for("localhost").get("/" + fresh).status_code == 200

@@ -285,8 +285,8 @@ def test_a_stopped_schedule_leaves_the_devices_plan_at_once(
 
 
 def test_a_plan_not_taken_is_sent_again_with_fresh_links(tree, make_clusters):
-    """A failed plan (a download went wrong) is sent again after 10 minutes;
-    one never answered (the device was offline: the copy waiting on the
+    """A failed plan (a download went wrong) is sent again after 10 minutes,
+    then 20…; one never answered (the device was offline: the copy waiting on the
     broker names audio links that expire) once its links expired."""
     unit = tree.commune_a2
     [spec] = make_clusters(unit, 1)
@@ -313,8 +313,13 @@ def test_a_plan_not_taken_is_sent_again_with_fresh_links(tree, make_clusters):
     plans.filter(pk=plans.first().pk).update(detail="Tin tối: HTTP 404")
     assert sent(9) == 0
     assert sent(11) == 1 and plans.first().version == 2
+    # Failed again: the next try waits twice as long (a file that stays
+    # broken must not be downloaded over 3G every 10 minutes).
+    plans.filter(pk=plans.first().pk).update(detail="Tin tối: HTTP 404")
+    assert sent(11 + 19) == 0
+    assert sent(11 + 21) == 1 and plans.first().version == 3
     tokens = settings.BROADCAST_AUDIO_TOKEN_SECONDS / 60
-    assert sent(11 + tokens - 1) == 0  # not answered yet, links still valid
-    assert sent(11 + tokens + 1) == 1 and plans.first().version == 3
+    assert sent(32 + tokens - 1) == 0  # not answered yet, links still valid
+    assert sent(32 + tokens + 1) == 1 and plans.first().version == 4
     plans.filter(pk=plans.first().pk).update(acked_at=timezone.now())
-    assert sent(11 + 2.5 * tokens) == 0  # taken: nothing more
+    assert sent(32 + 2.5 * tokens) == 0  # taken: nothing more

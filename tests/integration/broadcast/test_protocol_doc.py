@@ -1,7 +1,8 @@
 """docs/mqtt-protocol-v1.md is enough to build a device: its example MACs
 are right, and a minimal device written only from the document (paho,
-hmac, json; nothing from the platform's code) is provisioned, plays a
-program, is stopped and reports what it did."""
+hmac, json, urllib; nothing from the platform's code) is provisioned,
+downloads and checks its audio, plays a program, is stopped and reports
+what it did."""
 
 import hashlib
 import hmac
@@ -61,6 +62,8 @@ class DocDevice:
         self.handled = {}
         self.playing = None
         self.plans = {}
+        self.files = {}  # sha256 -> audio downloaded and checked
+        self.details = {}  # cid -> detail of its failed ack
         self.source, self.frequency = "ip", None
         self.stream_bytes = 0
         self.forged = 0
@@ -136,6 +139,12 @@ class DocDevice:
             self.ack(cid, "expired")
             return
         if command["type"] == "play":
+            if "sha256" in command:
+                # GET the url, check bytes and sha256; failed on a mismatch.
+                threading.Thread(
+                    target=self.fetch_then_play, args=(command,), daemon=True
+                ).start()
+                return
             self.playing = (command, time.time())
             self.ack(cid, "playing")
         elif command["type"] == "stream":
@@ -150,9 +159,22 @@ class DocDevice:
             self.ack(cid, "done")
         elif command["type"] == "plan":
             held = self.plans.get(command["day"])
-            if held is None or command["version"] > held["version"]:
-                self.plans[command["day"]] = command
-            self.ack(cid, "done")
+            if held is not None and command["version"] <= held["version"]:
+                self.ack(cid, "done")
+                return
+            # Every item's audio, checked like a play's; keep what we have.
+            errors, kept = [], []
+            for item in command["items"]:
+                error = self.download(item) if "sha256" in item else None
+                if error:
+                    errors.append(f"{item['title']}: {error}")
+                else:
+                    kept.append(item)
+            self.plans[command["day"]] = {**command, "items": kept}
+            if errors:
+                self.ack(cid, "failed", "; ".join(errors))
+            else:
+                self.ack(cid, "done")
         elif command["type"] == "fm":
             self.source = command["mode"]
             self.frequency = command.get("frequency")
@@ -182,9 +204,38 @@ class DocDevice:
                 },
             )
 
-    def ack(self, cid, state):
+    def download(self, item):
+        """None when the body at ``url`` has ``bytes`` and ``sha256``, else
+        the ack's detail."""
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(item["url"], timeout=15) as response:
+                body = response.read()
+        except urllib.error.HTTPError as exc:
+            return f"HTTP {exc.code}"
+        if len(body) != item["bytes"]:
+            return "length mismatch"
+        if hashlib.sha256(body).hexdigest() != item["sha256"]:
+            return "sha256 mismatch"
+        self.files[item["sha256"]] = body
+        return None
+
+    def fetch_then_play(self, command):
+        error = self.download(command)
+        if error:
+            self.ack(command["cid"], "failed", error)
+            return
+        self.playing = (command, time.time())
+        self.ack(command["cid"], "playing")
+
+    def ack(self, cid, state, detail=None):
         self.handled[cid] = state
-        self.send("ack", {"cid": cid, "state": state})
+        body = {"cid": cid, "state": state}
+        if detail:
+            body["detail"] = self.details[cid] = detail[:200]
+        self.send("ack", body)
 
     def end(self, result):
         command, started = self.playing
@@ -369,6 +420,71 @@ def test_a_device_written_from_the_document_plays_a_stream_until_stopped(
     finally:
         device.close()
         radio.shutdown()
+
+
+def test_a_device_written_from_the_document_checks_the_audio_it_downloads(
+    tree, broadcast_rows, listener_factory, committed, live_site, settings
+):
+    """The document's download rules, nothing else: a play's and a plan
+    item's file is fetched from ``url`` and checked against ``bytes`` and
+    ``sha256``; a changed file is answered ``failed`` with the detail."""
+    from django.core.files.base import ContentFile
+
+    settings.BROADCAST_MEDIA_BASE_URL = f"http://localhost:{live_site.port}"
+    unit = tree.commune_a2
+    broadcast_rows.units.add(unit)
+    cluster, password = make_cluster(
+        unit, "Cụm loa tải tệp", device_id=f"{broadcast_rows.prefix}-docf"
+    )
+    provisioning = json.loads(
+        json.dumps(services.device_provisioning(cluster, password))
+    )
+    body = b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 8
+    program = Program.objects.create(
+        unit=unit,
+        title="Tin có tệp",
+        duration_seconds=1,
+        audio=ContentFile(body, name="tin.mp3"),
+    )
+    listener_factory()
+    device = wait_for(lambda: _connected(provisioning), 15)
+    assert device, "the device written from the document could not connect"
+    try:
+        assert wait_for(lambda: _refreshed(cluster).online, 15)
+        dispatch = services.dispatch_program(program, units=[unit], kick=False)
+        publish_outbox()
+        assert wait_for(
+            lambda: Delivery.objects.filter(
+                dispatch=dispatch, state="playing"
+            ).exists(),
+            15,
+        )
+        assert device.files[hashlib.sha256(body).hexdigest()] == body
+        device.end("completed")
+
+        # The plan names the same file: fetched and kept.
+        at = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+        schedule = Schedule.objects.create(unit=unit, program=program, start_at=at)
+        schedule.target_units.add(unit)
+        services.send_plans(clusters=[cluster])
+        publish_outbox()
+        plan = DevicePlan.objects.filter(cluster=cluster, day=timezone.localdate(at))
+        assert wait_for(lambda: plan.filter(acked_at__isnull=False).exists(), 15)
+
+        # The stored file changes after the command named its hash.
+        dispatch = services.dispatch_program(program, units=[unit], kick=False)
+        with open(program.audio.path, "wb") as fh:
+            fh.write(body[:-4] + b"\x00\x01\x02\x03")
+        publish_outbox()
+        delivery = wait_for(
+            lambda: Delivery.objects.filter(dispatch=dispatch, state="failed").first(),
+            15,
+        )
+        assert delivery, "the changed file was not refused"
+        assert device.details[str(dispatch.cid)] == "sha256 mismatch"
+        assert device.forged == 0
+    finally:
+        device.close()
 
 
 def _connected(provisioning):

@@ -88,3 +88,16 @@ def test_editor_role_gets_no_approver_group(tree, client_for):
         assert set(user.groups.values_list("name", flat=True)) == {
             settings.UNIT_EDITOR_GROUP
         }
+
+
+def test_platform_admin_is_vietnamese_in_an_english_browser(tree):
+    """The officer's platform admin spoke English to a browser set to
+    English, while the unit's admin spoke Vietnamese."""
+    officer = make_officer(tree.district_a, role="approver")
+    client = admin_client(
+        settings.BASE_DOMAIN, officer, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    )
+    html = client.get("/admin/").content.decode()
+    assert '<html lang="vi"' in html
+    assert "Tài khoản" in html or "T\\u00e0i kho\\u1ea3n" in html
+    assert "Search all pages" not in html

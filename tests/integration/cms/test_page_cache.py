@@ -282,3 +282,43 @@ def test_home_lists_kept_in_the_process_follow_every_publish(
     with tenant_context(tree.commune_a1):
         article.unpublish()
     assert "Tin đã sửa tiêu đề" not in client.get("/").content.decode()
+
+
+def test_article_parts_kept_in_the_process_follow_every_publish(
+    tree, client_for, settings, unit_lookup_kept
+):
+    """An article's tags, its breadcrumb (the section's title) and the page
+    its address names are kept per generation: a new tag, a renamed section
+    and a changed slug show on the next uncached render."""
+    settings.CMS_PAGE_CACHE = False
+    with tenant_context(tree.commune_a1):
+        article = make_article("Bài có thẻ để thử", slug="bai-co-the")
+        article.tags.add("lúa gạo")
+        article.save_revision().publish()
+        url = article.url
+    client = client_for(tree.commune_a1)
+    for _ in range(2):
+        html = client.get(url).content.decode()
+        assert "Thẻ: lúa gạo" in html
+    with tenant_context(tree.commune_a1):
+        article.tags.set(["thủy sản"])
+        article.save_revision().publish()
+    assert "Thẻ: thủy sản" in client.get(url).content.decode()
+
+    with tenant_context(tree.commune_a1):
+        news = section("tin-tuc")
+        old_title = news.title
+        news.title = "Tin tức - sự kiện"
+        news.save_revision().publish()
+    crumbs = client.get(url).content.decode().split('class="breadcrumb"')[1]
+    crumbs = crumbs.split("</nav>")[0]
+    assert "Tin tức - sự kiện" in crumbs and f">{old_title}<" not in crumbs
+
+    with tenant_context(tree.commune_a1):
+        article.slug = "bai-doi-duong-dan"
+        article.save_revision().publish()
+        article.refresh_from_db()
+        new_url = article.url
+    assert new_url != url
+    assert client.get(url).status_code == 404
+    assert "Bài có thẻ để thử" in client.get(new_url).content.decode()

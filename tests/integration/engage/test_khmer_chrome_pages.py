@@ -31,7 +31,7 @@ def test_statements_in_khmer_and_in_vietnamese(tree, client_for):
         "កម្រិតនៃការអនុលោម",
         "សារាចរ 26/2020/TT-BTTTT",
         "ពង្រីកអក្សររហូតដល់ 200% ដោយមិនបាត់បង់ខ្លឹមសារ។",
-        "ដែនកំណត់ដែលបានដឹង",
+        "ដែនកំណត់ដែលគេដឹងស្រាប់",
     ):
         assert khmer in km, khmer
     # The unit's and the agency's names are Vietnamese, and say so.
