@@ -212,6 +212,7 @@ def _bench_emergency(unit, count, broker, processes):
         **{f"devices_{i}": proc.pid for i, proc in enumerate(procs)},
     }
     cpu_before = {name: mqtt_floor.cpu_seconds(pid) for name, pid in pids.items()}
+    machine = mqtt_floor.machine_busy()
     t0 = time.monotonic()
     dispatch = services.dispatch_program(
         program, units=[unit], priority="emergency", kick=False
@@ -231,6 +232,7 @@ def _bench_emergency(unit, count, broker, processes):
             break
         time.sleep(0.02)
     total = time.monotonic() - t0
+    busy = mqtt_floor.busy_share(machine)
     cpu = {
         name: round(mqtt_floor.cpu_seconds(pid) - cpu_before[name], 2)
         for name, pid in pids.items()
@@ -280,6 +282,8 @@ def _bench_emergency(unit, count, broker, processes):
         if last_ack
         else None,
         "cpu_s_until_all_acked": cpu,
+        # All processes, PostgreSQL and other jobs on the machine included.
+        "machine_busy": busy,
         "listener_at_press": at_press,
         **({"missing": missing} if missing else {}),
     }

@@ -138,6 +138,19 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy():
+    """(busy, total) CPU time of the whole machine so far (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split()[1:9]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_share(before):
+    """The machine's CPU use since ``before`` (``machine_busy()``), 0–1."""
+    busy, total = machine_busy()
+    return round((busy - before[0]) / max(1, total - before[1]), 2)
+
+
 def bench(count, port, processes, broker_pid=None):
     ctx = multiprocessing.get_context("fork")
     stop = ctx.Event()
@@ -185,6 +198,7 @@ def bench(count, port, processes, broker_pid=None):
     pids = {"publisher": os.getpid(), "broker": broker_pid}
     pids.update({f"devices_{i}": proc.pid for i, proc in enumerate(procs)})
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    machine = machine_busy()
     t0 = time.monotonic()
     infos = [
         publisher.publish(f"{ROOT}/dev/{i}/cmd", payload, qos=1) for i in range(count)
@@ -211,6 +225,7 @@ def bench(count, port, processes, broker_pid=None):
         "half_acked_s": round((acks["half"] or done) - t0, 2),
         "all_acked_s": round(done - t0, 2),
         "cpu_s_until_all_acked": cpu,
+        "machine_busy": busy_share(machine),
     }
 
 

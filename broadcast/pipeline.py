@@ -230,9 +230,11 @@ def record_new(dispatch_id, cluster_ids, new, when=None, detail="", attempts=1):
                 ).exclude(pk__in=created)
             )
             moved = bulk_set_state(existing, new, detail, when)
-    fresh = [
-        Delivery(pk=pk, dispatch_id=dispatch_id, state=new, updated_at=when)
-        for pk in created
-    ]
-    DELIVERY.notify([(d, S.QUEUED, new) for d in fresh])
+    if delivery_state_changed.has_listeners(Delivery):
+        # 5,000 model instances only when someone listens.
+        fresh = [
+            Delivery(pk=pk, dispatch_id=dispatch_id, state=new, updated_at=when)
+            for pk in created
+        ]
+        DELIVERY.notify([(d, S.QUEUED, new) for d in fresh])
     return len(created) + len(moved)

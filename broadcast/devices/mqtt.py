@@ -141,11 +141,13 @@ def publish_outbox(limit=2000, timeout=10):
             )
             raise
         wanted = {device for row in rows for device in _row_devices(row)}
-        keys = dict(
+        keys, ids = {}, {}
+        for device_id, key, pk in (
             SpeakerCluster.objects.filter(device_id__in=wanted, is_active=True)
             .exclude(signing_key="")
-            .values_list("device_id", "signing_key")
-        )
+            .values_list("device_id", "signing_key", "pk")
+        ):
+            keys[device_id], ids[device_id] = key, pk
         infos = []
         for row in rows:
             expiry = max(1, int(row.expires_at.timestamp() - time.time()))
@@ -185,11 +187,6 @@ def publish_outbox(limit=2000, timeout=10):
         for row, devices in done.items():
             if row.dispatch_id and row.payload.get("type") in protocol.PROGRAM_COMMANDS:
                 by_dispatch.setdefault(row.dispatch_id, set()).update(devices)
-        ids = dict(
-            SpeakerCluster.objects.filter(
-                device_id__in=set().union(*by_dispatch.values())
-            ).values_list("device_id", "pk")
-        )
         for dispatch_id, devices in by_dispatch.items():
             record_new(
                 dispatch_id,
