@@ -284,6 +284,26 @@ def mosquitto_binary():
     return binary
 
 
+def open_files_limit():
+    """What ``raise_open_files`` gives the broker: the hard limit."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return hard if hard != resource.RLIM_INFINITY else 1 << 20
+
+
+def raise_open_files():
+    """This process's open-files limit up to the hard one, inherited by the
+    broker it starts, as ``ulimit -n`` or systemd's ``LimitNOFILE`` would
+    do: one descriptor per connected device (the usual soft limit of 1,024
+    refuses the 1,020th cluster)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < open_files_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (open_files_limit(), hard))
+
+
 def start_mqtt(database_url):
     """The project's own Mosquitto, even when another broker answers on 1883:
     generated password and ACL files (``broadcast_mosquitto_config``),
@@ -365,9 +385,11 @@ def start_mqtt(database_url):
         stdout=subprocess.DEVNULL,
     )
     log_file = open(mqtt_dir / "broker.log", "ab")  # noqa: SIM115
+    raise_open_files()  # inherited by the broker
     log(
         f"starting Mosquitto: devices 127.0.0.1:{device_port}, platform "
-        f"127.0.0.1:{server_port} (password + ACL, no anonymous)"
+        f"127.0.0.1:{server_port} (password + ACL, no anonymous, "
+        f"{open_files_limit():,} open files)"
     )
     process = subprocess.Popen(
         [binary, "-c", str(conf)],

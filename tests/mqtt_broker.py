@@ -69,6 +69,9 @@ class ProjectBroker:
         self.process = None
 
     def start(self):
+        from scripts.services import raise_open_files
+
+        raise_open_files()  # inherited by the broker, as services.py does
         self.process = subprocess.Popen(
             [MOSQUITTO, "-c", str(self.conf)],
             stdout=subprocess.DEVNULL,

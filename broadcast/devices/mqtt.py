@@ -155,8 +155,7 @@ def publish_outbox(limit=2000, timeout=10):
                 if key is None:
                     continue  # revoked or taken out of service meanwhile
                 payload = payload_for(device)
-                props = protocol.signed_properties(payload, key)
-                props.MessageExpiryInterval = expiry
+                props = protocol.signed_properties(payload, key, expiry=expiry)
                 info = client.publish(
                     protocol.device_cmd(device), payload, qos=1, properties=props
                 )

@@ -6,11 +6,12 @@ publisher, the listener and the simulator alike.
 """
 
 import json
+import struct
 import time
 
 from django.conf import settings
 from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
+from paho.mqtt.properties import Properties, VariableByteIntegers
 
 from . import credentials
 
@@ -251,11 +252,46 @@ def encode(body):
     ).encode()
 
 
-def signed_properties(payload, key_hex, kind=PacketTypes.PUBLISH):
-    """MQTT 5 properties carrying the payload's MAC (user property ``sig``)."""
-    props = Properties(kind)
-    props.UserProperty = [(credentials.SIG_PROPERTY, credentials.mac(payload, key_hex))]
-    return props
+def signed_properties(payload, key_hex, kind=PacketTypes.PUBLISH, expiry=None):
+    """MQTT 5 properties carrying the payload's MAC (user property ``sig``),
+    and the message expiry in seconds when given."""
+    return SignedProperties(
+        kind, [(credentials.SIG_PROPERTY, credentials.mac(payload, key_hex))], expiry
+    )
+
+
+class SignedProperties(Properties):
+    """The properties of a signed message: user properties and the message
+    expiry, nothing else. paho's generic ``Properties`` validates and packs
+    by walking all 27 property names, at every message: for the 5,000
+    copies of an emergency (and the answer of each simulated device) that
+    was a fifth of the publisher's time. Same bytes (MQTT 5 §2.2.2: length,
+    then the expiry, then each user property)."""
+
+    def __init__(self, kind, user_properties, expiry=None):
+        object.__setattr__(self, "packetType", kind)
+        object.__setattr__(self, "UserProperty", list(user_properties))
+        if expiry is not None:
+            object.__setattr__(self, "MessageExpiryInterval", int(expiry))
+
+    def __setattr__(self, name, value):
+        if name not in ("UserProperty", "MessageExpiryInterval"):
+            raise AttributeError(f"{name}: not a property of a signed message")
+        object.__setattr__(self, name, value)
+
+    def pack(self):
+        body = bytearray()
+        expiry = getattr(self, "MessageExpiryInterval", None)
+        if expiry is not None:
+            body += b"\x02" + struct.pack("!L", expiry)
+        for name, value in self.UserProperty:
+            body += b"\x26" + _utf8(name) + _utf8(value)
+        return bytes(VariableByteIntegers.encode(len(body))) + bytes(body)
+
+
+def _utf8(text):
+    data = text.encode()
+    return struct.pack("!H", len(data)) + data
 
 
 def command_payload(body, device_id):
