@@ -26,7 +26,11 @@ What it does, each run:
    twice: page cache off and on), the same command line for both. The three
    servers stay up; each round measures, page by page, the three servers
    back to back (plain first in odd rounds, last in even ones) from
-   ``--concurrency`` client threads on loopback. Every round's pair is
+   ``--concurrency`` connections on loopback: by wrk (``--client wrk``, the
+   default where Debian's wrk is installed; ``--seconds`` each) or Python
+   threads (``--client python``, ``--requests`` each). Python's client cost
+   the shared two cores about as much per request as a cached page did, so
+   it measured itself more than the cached page. Every round's pair is
    printed with its ratios, then the medians of the per-round ratios: the
    machine may be shared, and its load changes between rounds more than
    within one. Beside req/s, the CPU the servers' workers spent per request
@@ -40,6 +44,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -454,9 +459,48 @@ def rate(port, host, path, total, concurrency, master_pid):
     return total / took, cpu_ms
 
 
+def rate_wrk(port, host, path, seconds, concurrency, master_pid):
+    """(requests/s, the workers' CPU ms per request) measured by wrk (C, one
+    thread): the client costs the shared cores far less than Python threads,
+    whose own cost per request was as large as a cached page's."""
+    for _ in range(concurrency * 2):  # every worker warm
+        fetch(port, host, path)
+    cpu_before = worker_cpu_seconds(master_pid)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{concurrency}",
+            f"-d{seconds}s",
+            "-H",
+            f"Host: {host}",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise SystemExit(f"failed requests to {host}{path}:\n{out}")
+    per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    cpu_ms = (worker_cpu_seconds(master_pid) - cpu_before) / max(total, 1) * 1000
+    return per_second, cpu_ms
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--client",
+        choices=("python", "wrk"),
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator: wrk (Debian's, scripts/system_packages.sh) or "
+        "Python threads (http.client)",
+    )
+    parser.add_argument(
+        "--seconds", type=int, default=5, help="length of each wrk measure"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
@@ -526,6 +570,12 @@ def main():
             servers["floor"] = start_gunicorn(
                 "floor:application", {"PYTHONPATH": str(folder)}, folder, args.workers
             )
+
+            def measure(port, host, path, concurrency, pid):
+                if args.client == "wrk":
+                    return rate_wrk(port, host, path, args.seconds, concurrency, pid)
+                return rate(port, host, path, args.requests, concurrency, pid)
+
             floor = {"home": [], "article": []}
             results = {
                 (name, page): [] for name in sites for page in ("home", "article")
@@ -541,23 +591,17 @@ def main():
                         names.reverse()
                     process, port = servers["floor"]
                     floor[page].append(
-                        rate(
-                            port,
-                            "localhost",
-                            "/",
-                            args.requests,
-                            args.concurrency,
-                            process.pid,
-                        )[0]
+                        measure(port, "localhost", "/", args.concurrency, process.pid)[
+                            0
+                        ]
                     )
                     for name in names:
                         _env, _cwd, h, hp, ap = sites[name]
                         process, port = servers[name]
-                        per_second, cpu_ms = rate(
+                        per_second, cpu_ms = measure(
                             port,
                             h,
                             hp if page == "home" else ap,
-                            args.requests,
                             args.concurrency,
                             process.pid,
                         )
@@ -574,9 +618,13 @@ def main():
 
 
 def report(args, results, cpu, floor):
+    per_measure = (
+        f"wrk for {args.seconds} s per measure, {args.concurrency} connections"
+        if args.client == "wrk"
+        else f"{args.requests} requests per measure, {args.concurrency} client threads"
+    )
     print(
-        f"\n{args.requests} requests per measure, "
-        f"{args.concurrency} client threads, gunicorn {args.workers} workers "
+        f"\n{per_measure}, gunicorn {args.workers} workers "
         f"each, {args.rounds} rounds; req/s, and the workers' CPU ms per "
         "request (PostgreSQL and Redis not counted)"
     )

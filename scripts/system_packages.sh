@@ -11,6 +11,7 @@ declare -A APT_PACKAGES=(
   [ffmpeg]=ffmpeg                         # broadcast MP3, signage video transcoding
   [icecast2]=/usr/bin/icecast2            # broadcast: live and relayed streams
   [mosquitto]=/usr/sbin/mosquitto         # broadcast: the project's own broker (password + ACL files)
+  [wrk]=wrk                               # bench: load generator (bench/plain_wagtail.py)
   [caddy]=/usr/bin/caddy                  # tests: the shipped reverse proxy in front of gunicorn (rate-limit keys)
 )
 missing=()
