@@ -28,6 +28,7 @@ in 2.0.23), which is what a second run on the same broker did.
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,7 @@ def bench_emergency(unit, count, processes):
         return _bench_emergency(unit, count, broker, processes)
     finally:
         broker.stop()
+        shutil.rmtree(broker.dir, ignore_errors=True)
         Publisher.reset()
         settings.BROADCAST_MOSQUITTO_DIR = ""  # that broker is gone
         # Also when the run fails: the test database must not keep
@@ -409,6 +411,7 @@ def main():
         print("bulletin receiver", bench_receiver(unit))
     finally:
         broker.stop()
+        shutil.rmtree(broker.dir, ignore_errors=True)
     if not args.no_tts:
         print("tts", bench_tts(unit))
 
