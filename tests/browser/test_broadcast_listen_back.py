@@ -6,11 +6,10 @@ import shutil
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from broadcast import services
-from broadcast.models import Delivery, Dispatch, Program, SpeakerCluster
-from tests.factories.broadcast import make_cluster
+from broadcast.models import Program, SpeakerCluster
+from tests.factories.broadcast import make_aired
 
 pytestmark = [pytest.mark.browser]
 
@@ -23,15 +22,7 @@ def played_program(tree, committed):
         "Bản tin nông nghiệp buổi sáng",
         "Bà con chú ý phòng trừ rầy nâu trên lúa hè thu trong tuần này.",
     )
-    cluster, _ = make_cluster(unit, "Cụm loa chợ", device_id="browser-lb-1")
-    dispatch = Dispatch.objects.create(
-        unit=unit,
-        program=program,
-        priority="normal",
-        expires_at=timezone.now(),
-        target_count=1,
-    )
-    Delivery.objects.create(dispatch=dispatch, cluster=cluster, state="done")
+    cluster = make_aired(program, "browser-lb-1")
     # The live server's MEDIA_ROOT follows the test database's name, this
     # process's the configured one: put the audio where the server reads it.
     served = (

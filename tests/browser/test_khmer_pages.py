@@ -10,12 +10,11 @@ Screenshots: test-artifacts/khmer-page-*.png."""
 import re
 
 import pytest
-from django.utils import timezone
 
-from broadcast.models import Delivery, Dispatch, Program, ProgramKind, SpeakerCluster
+from broadcast.models import Program, ProgramKind, SpeakerCluster
 from engage import services
 from engage.models import Feedback, Question
-from tests.factories.broadcast import make_cluster
+from tests.factories.broadcast import make_aired
 from tests.utils import axe_serious_violations
 
 pytestmark = [pytest.mark.browser]
@@ -70,15 +69,7 @@ def citizen_items(tree, committed):
         audio="broadcast/khmer-browser.mp3",
         duration_seconds=150,
     )
-    cluster, _ = make_cluster(unit, "Cụm loa chợ", device_id="khmer-pages-1")
-    dispatch = Dispatch.objects.create(
-        unit=unit,
-        program=program,
-        priority="normal",
-        expires_at=timezone.now(),
-        target_count=1,
-    )
-    Delivery.objects.create(dispatch=dispatch, cluster=cluster, state="done")
+    cluster = make_aired(program, "khmer-pages-1")
     yield {"question": question.code, "feedback": feedback.code}
     Program.objects.filter(pk=program.pk).delete()
     SpeakerCluster.objects.filter(pk=cluster.pk).delete()

@@ -7,11 +7,10 @@ Vietnamese pages stay at the root, unchanged."""
 import json
 
 import pytest
-from django.utils import timezone
 
-from broadcast.models import Delivery, Dispatch, Program, ProgramKind
+from broadcast.models import Program, ProgramKind
 from engage import services
-from tests.factories.broadcast import make_cluster
+from tests.factories.broadcast import make_aired
 
 pytestmark = pytest.mark.django_db
 
@@ -132,15 +131,7 @@ def test_listen_back_in_khmer(tree, client_for):
         audio="broadcast/khmer-test.mp3",
         duration_seconds=150,
     )
-    cluster, _ = make_cluster(unit, "Cụm loa chợ", device_id="khmer-lb-1")
-    dispatch = Dispatch.objects.create(
-        unit=unit,
-        program=program,
-        priority="normal",
-        expires_at=timezone.now(),
-        target_count=1,
-    )
-    Delivery.objects.create(dispatch=dispatch, cluster=cluster, state="done")
+    make_aired(program, "khmer-lb-1")
     client = client_for(unit)
     km = client.get("/km/nghe-lai/").content.decode()
     assert '<html lang="km"' in km
