@@ -87,6 +87,14 @@ class ProjectBroker:
             time.sleep(0.05)
         raise AssertionError("project mosquitto did not start: " + self.log())
 
+    def revive(self):
+        """Start the broker again if it died. Debian 12's Mosquitto 2.0.11
+        can segfault some time after a reload (SIGHUP) with devices offline
+        (per_listener_settings); one crash must not fail every later test."""
+        if self.process is not None and self.process.poll() is not None:
+            self.start()
+        return self
+
     def sync(self):
         """Rewrite the password/ACL files from the database and reload."""
         from broadcast.devices import broker_config

@@ -20,6 +20,9 @@ def _project_broker(project_broker):
     anonymous refused), never to a shared anonymous one."""
     from broadcast.devices.mqtt import Publisher
 
+    if project_broker.process.poll() is not None:
+        project_broker.revive()
+        Publisher.reset()
     if settings.MQTT_URL != project_broker.url:
         Publisher.reset()
     yield project_broker
