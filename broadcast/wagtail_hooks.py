@@ -118,6 +118,7 @@ class BroadcastGroup(ViewSetGroup):
                 reverse("broadcast_admin_subtree_schedules"),
                 icon_name="date",
                 order=50,
+                permission="broadcast.view_schedule",
             ),
             PermissionMenuItem(
                 "Trực tiếp và tiếp sóng",
@@ -175,16 +176,14 @@ def add_offline_alerts(request, panels):
         panels.append(OfflineAlertPanel(alerts))
 
 
-class BelowMenuItem(MenuItem):
+class BelowMenuItem(PermissionMenuItem):
     """Shown in a district's or the province's admin (units below it)."""
 
     def is_shown(self, request):
-        from tenants.services import current_unit
-
         unit = current_unit()
         return (
             unit is not None
-            and request.user.has_perm("broadcast.view_schedule")
+            and super().is_shown(request)
             and unit.descendants().exists()
         )
 
