@@ -15,8 +15,12 @@ class BroadcastConfig(AppConfig):
             receivers,
             services,
         )
-        from .devices import broker_config
+        from .devices import broker_config, paho_speed
         from .models import SpeakerCluster
+
+        # paho's MQTT 5 properties without their per-packet table building
+        # (publisher, listener, simulated devices: devices/paho_speed.py).
+        paho_speed.install()
 
         post_save.connect(
             services.cluster_saved,

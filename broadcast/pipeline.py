@@ -7,11 +7,13 @@
         offline, and its report came after the command expired)
 
 The functions here are the only code that writes ``Delivery.state``:
-``set_state`` (one row, through ``DELIVERY.set_status``), and two paths on
-top for the volumes devices bring: ``bulk_set_state`` (many rows, one
-UPDATE) and ``record_new`` (rows created as they leave "queued": a
-dispatch's decision lives in its outbox rows until the broker accepted the
-publish, then the per-device rows are written in bulk). All of them check
+``set_state`` (one row, through ``DELIVERY.set_status``), and the paths on
+top for the volumes devices bring: ``create_queued`` (a dispatch's rows,
+written with it in one INSERT, so the listener records an ack the moment
+it arrives), ``bulk_set_state`` (many rows, one UPDATE), ``advance`` (the
+rows of a dispatch's devices, one UPDATE without reading them first) and
+``record_new`` (queued -> sent once the broker accepted the publish,
+creating a row still missing). All of them check
 the same ``DELIVERY_PIPELINE``, stamp the rows, record the history
 (``DeliveryTransition``, one row per move of a group of deliveries) and send
 ``signals.delivery_state_changed`` (``old_status``/``new_status``) per
@@ -37,15 +39,26 @@ __all__ = [
     "DELIVERY_PIPELINE",
     "DeliveryState",
     "InvalidStatus",
+    "advance",
     "bulk_set_state",
     "can_move",
+    "create_queued",
     "record_new",
     "set_state",
 ]
 
 S = DeliveryState
 DELIVERY_PIPELINE = {
-    S.QUEUED: [S.SENT, S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.EXPIRED],
+    # Stopped: "Dừng phát ngay" before the command was published.
+    S.QUEUED: [
+        S.SENT,
+        S.ACKNOWLEDGED,
+        S.PLAYING,
+        S.DONE,
+        S.FAILED,
+        S.EXPIRED,
+        S.STOPPED,
+    ],
     S.SENT: [S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.EXPIRED, S.STOPPED],
     S.ACKNOWLEDGED: [
         S.PLAYING,
@@ -70,6 +83,8 @@ TERMINAL = {state for state, nxt in DELIVERY_PIPELINE.items() if not nxt}
 LIVE = set(DELIVERY_PIPELINE) - TERMINAL - {S.EXPIRED}
 # States in which a device has taken the command.
 TAKEN = {S.ACKNOWLEDGED, S.PLAYING, S.DONE}
+# States that mean the command reached the broker (and the device).
+SENT_BY = {S.SENT, S.ACKNOWLEDGED, S.PLAYING, S.DONE, S.FAILED, S.PREEMPTED}
 
 
 def _history(moves, new, when, source=""):
@@ -137,6 +152,47 @@ def set_state(delivery, new, detail="", when=None, strict=True):
         return False
 
 
+def _move(where, where_params, new, detail="", when=None, source="", only_from=None):
+    """The one UPDATE behind ``bulk_set_state`` and ``advance``: the rows
+    ``where`` selects (a condition on the table, no alias) that may move to
+    ``new`` move, under FOR UPDATE, in id order (two writers of the same rows
+    never deadlock). Returns [(id, dispatch_id, old state)] of the rows that
+    really moved; their history is written. ``only_from`` narrows the
+    states rows may leave."""
+    new = DeliveryState(new)
+    when = when or timezone.now()
+    allowed_from = [
+        s.value for s in DELIVERY.sources_of(new) if only_from is None or s in only_from
+    ]
+    table = Delivery._meta.db_table
+    sets = ["state = %s", "updated_at = %s"]
+    params = [new.value, when]
+    if detail:
+        sets.append("detail = %s")
+        params.append(detail[:255])
+    if new == S.SENT:
+        sets.append("attempts = GREATEST(d.attempts, 1)")
+    if new in SENT_BY:
+        # A device that answered had it, whether or not the publisher's
+        # queued -> sent came first (rows are written when dispatched).
+        sets.append("sent_at = COALESCE(d.sent_at, %s)")
+        params.append(when)
+    if new in TAKEN:
+        sets.append("acknowledged_at = COALESCE(d.acknowledged_at, %s)")
+        params.append(when)
+    sql = (
+        f"UPDATE {table} AS d SET {', '.join(sets)} "
+        f"FROM (SELECT id, state FROM {table} WHERE {where} "
+        f"AND state = ANY(%s) ORDER BY id FOR UPDATE) AS old "
+        f"WHERE d.id = old.id RETURNING d.id, d.dispatch_id, old.state"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where_params, allowed_from])
+        rows = cursor.fetchall()
+        _history(rows, new, when, source)
+    return rows
+
+
 def bulk_set_state(deliveries, new, detail="", when=None, source=""):
     """``set_state`` for many rows: one UPDATE … FROM (SELECT … FOR UPDATE)
     … RETURNING, so the rows that really moved and the state each left are
@@ -147,29 +203,7 @@ def bulk_set_state(deliveries, new, detail="", when=None, source=""):
     by_pk = {d.pk: d for d in deliveries if d.state != new and can_move(d.state, new)}
     if not by_pk:
         return []
-    allowed_from = [s.value for s in DELIVERY.sources_of(new)]
-    table = Delivery._meta.db_table
-    sets = ["state = %s", "updated_at = %s"]
-    params = [new.value, when]
-    if detail:
-        sets.append("detail = %s")
-        params.append(detail[:255])
-    if new == S.SENT:
-        sets.append("sent_at = %s")
-        params.append(when)
-    if new in TAKEN:
-        sets.append("acknowledged_at = COALESCE(d.acknowledged_at, %s)")
-        params.append(when)
-    sql = (
-        f"UPDATE {table} AS d SET {', '.join(sets)} "
-        f"FROM (SELECT id, state FROM {table} WHERE id = ANY(%s) "
-        f"AND state = ANY(%s) ORDER BY id FOR UPDATE) AS old "
-        f"WHERE d.id = old.id RETURNING d.id, d.dispatch_id, old.state"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [*params, list(by_pk), allowed_from])
-        rows = cursor.fetchall()
-        _history(rows, new, when, source)
+    rows = _move("id = ANY(%s)", [list(by_pk)], new, detail, when, source)
     moved, olds = [], {}
     for pk, _dispatch_id, old in rows:
         d = by_pk[pk]
@@ -182,14 +216,73 @@ def bulk_set_state(deliveries, new, detail="", when=None, source=""):
     return moved
 
 
+def advance(
+    dispatch_id, cluster_ids, new, detail="", when=None, source="", only_from=None
+):
+    """Move the rows of ``cluster_ids`` in a dispatch to ``new`` where the
+    pipeline allows it, without reading them first (the publisher's
+    queued -> sent for 5,000 devices while the listener records their
+    acks). Returns the number moved."""
+    new = DeliveryState(new)
+    when = when or timezone.now()
+    rows = _move(
+        "dispatch_id = %s AND cluster_id = ANY(%s)",
+        [dispatch_id, sorted(set(cluster_ids))],
+        new,
+        detail,
+        when,
+        source,
+        only_from,
+    )
+    _notify_new(rows, new, when)
+    return len(rows)
+
+
+def _notify_new(rows, new, when):
+    """The signal for [(id, dispatch_id, old state)] moved to ``new``;
+    5,000 model instances only when someone listens."""
+    if rows and delivery_state_changed.has_listeners(Delivery):
+        DELIVERY.notify(
+            [
+                (
+                    Delivery(pk=pk, dispatch_id=dispatch, state=new, updated_at=when),
+                    DeliveryState(old),
+                    new,
+                )
+                for pk, dispatch, old in rows
+            ]
+        )
+
+
+def create_queued(dispatch_id, cluster_ids, when=None):
+    """A dispatch's rows, "queued", written with the dispatch: the listener
+    can record a device's ack the moment it comes, while the publisher is
+    still sending the other copies. One INSERT … SELECT unnest; returns the
+    number created."""
+    cluster_ids = sorted(set(cluster_ids))
+    if not cluster_ids:
+        return 0
+    table = Delivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (dispatch_id, cluster_id, state, attempts, "
+            f"detail, updated_at) SELECT %s, c, %s, 0, '', %s "
+            f"FROM unnest(%s::bigint[]) AS c "
+            f"ON CONFLICT (dispatch_id, cluster_id) DO NOTHING",
+            [dispatch_id, S.QUEUED.value, when or timezone.now(), cluster_ids],
+        )
+        return cursor.rowcount
+
+
 def record_new(dispatch_id, cluster_ids, new, when=None, detail="", attempts=1):
     """Rows for the clusters of a dispatch leaving "queued" for ``new``
     (sent: the broker accepted the publish; expired: it never could be).
 
-    Clusters that already have a row (a retry, or a second publish) are
-    moved along the pipeline instead when allowed. One INSERT … ON CONFLICT
-    DO NOTHING … RETURNING for the new rows, history in bulk.
-    Returns the number of rows created or moved.
+    Rows are normally written "queued" with the dispatch (``create_queued``)
+    and moved here; a missing row (an outbox row written before that) is
+    created in ``new``. One INSERT … ON CONFLICT DO NOTHING … RETURNING, one
+    UPDATE for the rest, history in bulk. Returns the number of rows
+    created or moved.
     """
     new = DeliveryState(new)
     DELIVERY.check(S.QUEUED, new)
@@ -199,7 +292,7 @@ def record_new(dispatch_id, cluster_ids, new, when=None, detail="", attempts=1):
         return 0
     table = Delivery._meta.db_table
     taken = when if new in TAKEN else None
-    sent = when if new == S.SENT else None
+    sent = when if new in SENT_BY else None
     sql = (
         f"INSERT INTO {table} (dispatch_id, cluster_id, state, attempts, detail, "
         f"updated_at, sent_at, acknowledged_at) "
@@ -220,21 +313,17 @@ def record_new(dispatch_id, cluster_ids, new, when=None, detail="", attempts=1):
                 cluster_ids,
             ],
         )
-        created = [row[0] for row in cursor.fetchall()]
-        _history([(pk, dispatch_id, S.QUEUED.value) for pk in created], new, when)
+        created = [(row[0], dispatch_id, S.QUEUED.value) for row in cursor.fetchall()]
+        _history(created, new, when)
         moved = []
         if len(created) < len(cluster_ids):
-            existing = list(
-                Delivery.objects.filter(
-                    dispatch_id=dispatch_id, cluster_id__in=cluster_ids
-                ).exclude(pk__in=created)
+            # The rows just created are in ``new`` already: not moved again.
+            moved = _move(
+                "dispatch_id = %s AND cluster_id = ANY(%s)",
+                [dispatch_id, cluster_ids],
+                new,
+                detail,
+                when,
             )
-            moved = bulk_set_state(existing, new, detail, when)
-    if delivery_state_changed.has_listeners(Delivery):
-        # 5,000 model instances only when someone listens.
-        fresh = [
-            Delivery(pk=pk, dispatch_id=dispatch_id, state=new, updated_at=when)
-            for pk in created
-        ]
-        DELIVERY.notify([(d, S.QUEUED, new) for d in fresh])
+    _notify_new(created + moved, new, when)
     return len(created) + len(moved)

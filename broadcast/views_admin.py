@@ -401,7 +401,11 @@ def dispatch_detail(request, pk, unit):
     )
     for delivery in deliveries:
         delivery.is_offline = not delivery.cluster.online or delivery.cluster.is_stale
-    waiting = dispatch.target_count - len(deliveries)
+    # Rows are written with the dispatch; "queued" ones wait for the
+    # publisher (a dispatch from before that has fewer rows than targets).
+    waiting = sum(1 for d in deliveries if d.state == DeliveryState.QUEUED) + (
+        dispatch.target_count - len(deliveries)
+    )
     return render(
         request,
         "broadcast/admin/dispatch.html",

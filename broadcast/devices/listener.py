@@ -120,6 +120,39 @@ def _uuid(value):
         return None
 
 
+def select_any(model, columns, where, params):
+    """SELECT ``columns`` FROM the model's table WHERE ``where``, for the
+    listener's per-batch lookups over hundreds of ids: one array parameter
+    (``= ANY(%s)``) instead of Django's ``__in``, which prepares and binds
+    each id (about a tenth of the listener's time for a burst of acks)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {model._meta.db_table} WHERE {where}", params
+        )
+        return cursor.fetchall()
+
+
+def delivery_rows(cids, device_ids):
+    """(pk, state, acknowledged_at, dispatch_id, cid, device_id) of the
+    deliveries of dispatches ``cids`` to devices ``device_ids``."""
+    from django.db import connection
+
+    from ..models import Dispatch
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.id, d.state, d.acknowledged_at, d.dispatch_id, x.cid, "
+            f"c.device_id FROM {Delivery._meta.db_table} d "
+            f"JOIN {Dispatch._meta.db_table} x ON x.id = d.dispatch_id "
+            f"JOIN {SpeakerCluster._meta.db_table} c ON c.id = d.cluster_id "
+            f"WHERE x.cid = ANY(%s::uuid[]) AND c.device_id = ANY(%s)",
+            [list(cids), list(device_ids)],
+        )
+        return cursor.fetchall()
+
+
 class Listener:
     ACK_DEFER_SECONDS = 30
 
@@ -296,10 +329,11 @@ class Listener:
             return
         known = {
             device_id: [pk, key, last, last_will]
-            for device_id, pk, key, last, last_will in SpeakerCluster.objects.filter(
-                device_id__in=device_ids, is_active=True
-            ).values_list(
-                "device_id", "pk", "signing_key", "last_counter", "last_will_counter"
+            for device_id, pk, key, last, last_will in select_any(
+                SpeakerCluster,
+                "device_id, id, signing_key, last_counter, last_will_counter",
+                "is_active AND device_id = ANY(%s)",
+                [list(device_ids)],
             )
         }
         now = time.time()
@@ -502,16 +536,7 @@ class Listener:
             return
         cids = {cid for cid, _ in wanted}
         devices = {device for _, device in wanted}
-        rows = Delivery.objects.filter(
-            dispatch__cid__in=cids, cluster__device_id__in=devices
-        ).values_list(
-            "pk",
-            "state",
-            "acknowledged_at",
-            "dispatch_id",
-            "dispatch__cid",
-            "cluster__device_id",
-        )
+        rows = delivery_rows(cids, devices)
         deliveries = {
             (str(cid), device): Delivery(
                 pk=pk, state=state, acknowledged_at=acked, dispatch_id=dispatch_id

@@ -586,6 +586,7 @@ class Fleet:
         self.listening = {}  # stream cid -> Event that ends its reader
         self.stream_bytes = {}  # stream cid -> bytes read from the mount
         self.selector = selectors.DefaultSelector()
+        self.wants_write = set()  # clients with packets paho queued
         self.seq = itertools.count()
         self.timers = []
         self.cancelled = set()
@@ -609,24 +610,31 @@ class Fleet:
             self.selector.register(sock, selectors.EVENT_READ, client)
 
     def socket_close(self, client, userdata, sock):
+        self.wants_write.discard(client)
         try:
             self.selector.unregister(sock)
         except (KeyError, ValueError, OSError):
             pass
 
     def register_write(self, client, userdata, sock):
-        try:
-            self.selector.modify(
-                sock, selectors.EVENT_READ | selectors.EVENT_WRITE, client
-            )
-        except (KeyError, ValueError):
-            pass
+        # Written by the loop before its next select: no epoll_ctl per
+        # message, twice (bench/mqtt_floor.py's devices do the same).
+        self.wants_write.add(client)
 
     def unregister_write(self, client, userdata, sock):
-        try:
-            self.selector.modify(sock, selectors.EVENT_READ, client)
-        except (KeyError, ValueError):
-            pass
+        self.wants_write.discard(client)
+
+    def write_pending(self):
+        """What paho queued for each client; a socket that cannot take all
+        of it now (send buffer full) stays in ``wants_write``."""
+        for client in list(self.wants_write):
+            try:
+                client.loop_write()
+            except (OSError, ValueError):
+                self.wants_write.discard(client)
+                sock = client.socket()
+                if sock is not None:
+                    self.socket_close(client, None, sock)
 
     # --- timers and cross-thread calls ----------------------------------------------
     def call_later(self, delay, fn, *args):
@@ -811,20 +819,19 @@ class Fleet:
                 calls, self.calls = self.calls, []
             for fn, args in calls:
                 fn(*args)
-            timeout = 0.05
+            self.write_pending()
+            # A send buffer that was full is tried again soon.
+            timeout = 0.005 if self.wants_write else 0.05
             if self.timers:
                 timeout = max(0.0, min(timeout, self.timers[0][0] - time.monotonic()))
             try:
                 ready = self.selector.select(timeout)
             except OSError:
                 ready = []
-            for key, mask in ready:
+            for key, _mask in ready:
                 client = key.data
                 try:
-                    if mask & selectors.EVENT_READ:
-                        client.loop_read()
-                    if mask & selectors.EVENT_WRITE:
-                        client.loop_write()
+                    client.loop_read()
                 except (OSError, ValueError):
                     self.socket_close(client, None, key.fileobj)
             now = time.monotonic()

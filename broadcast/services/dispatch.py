@@ -15,6 +15,7 @@ from base.tasks import enqueue_on_commit
 from ..choices import DeliveryState
 from ..devices import protocol
 from ..models import Delivery, Dispatch, OutboxMessage, ProgramKind, SpeakerCluster
+from ..pipeline import advance, bulk_set_state, create_queued, record_new
 from .programs import audio_fields, audio_url
 
 # How long a command stays playable (MQTT 5 message expiry and the payload's
@@ -59,10 +60,12 @@ def dispatch_program(
 
     Clusters outside their on/off hours are left out unless the priority is
     emergency. One publish per unit group topic when every active cluster of
-    that unit is a target, else one per device. The dispatch and its outbox
-    rows (naming every targeted device) are written in one transaction; the
-    publisher runs after commit, publishes first and then writes the
-    per-device Delivery rows in bulk (``pipeline.record_new``).
+    that unit is a target, else one per device. The dispatch, its outbox
+    rows (naming every targeted device) and its per-device Delivery rows
+    ("queued", one INSERT: ``pipeline.create_queued``) are written in one
+    transaction; the publisher runs after commit and moves the rows the
+    broker accepted to "sent", while the listener records the devices'
+    acks on the same rows as they come.
     """
     now = now or timezone.now()
     priority = Priority(priority)
@@ -87,6 +90,7 @@ def dispatch_program(
             item=item,
         )
         _write_outbox(dispatch, targets)
+        create_queued(dispatch.pk, [c.pk for c in targets], when=now)
     if kick:
         kick_publisher()
     return dispatch
@@ -176,37 +180,55 @@ def stop_dispatch(dispatch, reason="operator"):
 
 def _stop(which, reason):
     """One stop command (its own cid, ``target`` = the play's cid) per
-    dispatch, fanned out to the devices still holding it; devices answer
+    dispatch, fanned out to the devices that may hold it; devices answer
     ``stopped`` for the play and ``done`` for the stop. Plays not published
-    yet are cancelled before they reach any device."""
+    yet are cancelled first (waiting for a publisher sending them now), and
+    their devices' rows stop at once: no command reached those."""
     now = timezone.now()
-    live = (
-        Delivery.objects.filter(which, state__in=LIVE_STATES)
-        .exclude(dispatch__expires_at__lte=now - timedelta(minutes=5))
-        .select_related("dispatch", "cluster")
-    )
-    by_dispatch = {}
-    for delivery in live:
-        by_dispatch.setdefault(delivery.dispatch, []).append(delivery.cluster.device_id)
-    rows = [
-        OutboxMessage(
-            dispatch=dispatch,
-            topic=FANOUT_TOPIC,
-            payload=protocol.stop_command(
-                cid=uuid.uuid4(),
-                target=dispatch.cid,
-                reason=reason,
-                expires_at=(now + timedelta(minutes=5)).timestamp(),
-            ),
-            device_ids=device_ids,
-            expires_at=now + timedelta(minutes=5),
+    with transaction.atomic():
+        unsent = list(
+            OutboxMessage.objects.select_for_update().filter(
+                which, sent_at__isnull=True, payload__type__in=PROGRAM_COMMANDS
+            )
         )
-        for dispatch, device_ids in by_dispatch.items()
-    ]
-    OutboxMessage.objects.bulk_create(rows)
-    OutboxMessage.objects.filter(
-        which, sent_at__isnull=True, payload__type__in=PROGRAM_COMMANDS
-    ).update(sent_at=now, last_error=f"cancelled: {reason}")
+        OutboxMessage.objects.filter(pk__in=[r.pk for r in unsent]).update(
+            sent_at=now, last_error=f"cancelled: {reason}"
+        )
+        for dispatch_id, cluster_ids in _clusters_by_dispatch(unsent).items():
+            advance(
+                dispatch_id,
+                cluster_ids,
+                DeliveryState.STOPPED,
+                detail="Đã dừng trước khi gửi",
+                when=now,
+                only_from={DeliveryState.QUEUED},
+            )
+        live = (
+            Delivery.objects.filter(which, state__in=LIVE_STATES)
+            .exclude(dispatch__expires_at__lte=now - timedelta(minutes=5))
+            .select_related("dispatch", "cluster")
+        )
+        by_dispatch = {}
+        for delivery in live:
+            by_dispatch.setdefault(delivery.dispatch, []).append(
+                delivery.cluster.device_id
+            )
+        rows = [
+            OutboxMessage(
+                dispatch=dispatch,
+                topic=FANOUT_TOPIC,
+                payload=protocol.stop_command(
+                    cid=uuid.uuid4(),
+                    target=dispatch.cid,
+                    reason=reason,
+                    expires_at=(now + timedelta(minutes=5)).timestamp(),
+                ),
+                device_ids=device_ids,
+                expires_at=now + timedelta(minutes=5),
+            )
+            for dispatch, device_ids in by_dispatch.items()
+        ]
+        OutboxMessage.objects.bulk_create(rows)
     transaction.on_commit(kick_publisher)
     return sum(len(ids) for ids in by_dispatch.values())
 
@@ -254,20 +276,11 @@ def retry_unacknowledged(now=None):
 
 
 def expire_overdue(now=None):
-    """Deliveries whose command expired before the device took it, and
-    devices whose command never left the outbox before it expired."""
-    from ..pipeline import bulk_set_state, record_new
-
+    """Devices whose command never left the outbox before it expired
+    ("Hết hạn trước khi gửi được"), then deliveries whose command expired
+    before the device took it ("Quá hạn phát")."""
     now = now or timezone.now()
-    overdue = list(
-        Delivery.objects.filter(
-            state__in=[DeliveryState.QUEUED, DeliveryState.SENT],
-            dispatch__expires_at__lte=now,
-        )
-    )
-    count = len(
-        bulk_set_state(overdue, DeliveryState.EXPIRED, "Quá hạn phát", when=now)
-    )
+    count = 0
     with transaction.atomic():
         unsent = list(
             OutboxMessage.objects.select_for_update(skip_locked=True).filter(
@@ -286,6 +299,15 @@ def expire_overdue(now=None):
         OutboxMessage.objects.filter(pk__in=[r.pk for r in unsent]).update(
             last_error="expired before publish", sent_at=now
         )
+    overdue = list(
+        Delivery.objects.filter(
+            state__in=[DeliveryState.QUEUED, DeliveryState.SENT],
+            dispatch__expires_at__lte=now,
+        )
+    )
+    count += len(
+        bulk_set_state(overdue, DeliveryState.EXPIRED, "Quá hạn phát", when=now)
+    )
     return count
 
 
