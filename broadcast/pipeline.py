@@ -40,6 +40,7 @@ __all__ = [
     "DeliveryState",
     "InvalidStatus",
     "advance",
+    "advance_pairs",
     "bulk_set_state",
     "can_move",
     "create_queued",
@@ -91,7 +92,7 @@ def _history(moves, new, when, source=""):
     """One DeliveryTransition per (dispatch, old state) group of ``moves``
     [(delivery_id, dispatch_id, old)]."""
     groups = {}
-    for delivery_id, dispatch_id, old in moves:
+    for delivery_id, dispatch_id, old, *_ in moves:
         groups.setdefault((dispatch_id, old), []).append(delivery_id)
     DeliveryTransition.objects.bulk_create(
         [
@@ -157,7 +158,8 @@ def _move(where, where_params, new, detail="", when=None, source="", only_from=N
     ``where`` selects (a condition on the table, no alias) that may move to
     ``new`` move, under FOR UPDATE, in id order (two writers of the same rows
     never deadlock). Returns [(id, dispatch_id, old state)] of the rows that
-    really moved; their history is written. ``only_from`` narrows the
+    really moved (and their cluster); their history is written.
+    ``only_from`` narrows the
     states rows may leave."""
     new = DeliveryState(new)
     when = when or timezone.now()
@@ -184,7 +186,7 @@ def _move(where, where_params, new, detail="", when=None, source="", only_from=N
         f"UPDATE {table} AS d SET {', '.join(sets)} "
         f"FROM (SELECT id, state FROM {table} WHERE {where} "
         f"AND state = ANY(%s) ORDER BY id FOR UPDATE) AS old "
-        f"WHERE d.id = old.id RETURNING d.id, d.dispatch_id, old.state"
+        f"WHERE d.id = old.id RETURNING d.id, d.dispatch_id, old.state, d.cluster_id"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [*params, *where_params, allowed_from])
@@ -205,7 +207,7 @@ def bulk_set_state(deliveries, new, detail="", when=None, source=""):
         return []
     rows = _move("id = ANY(%s)", [list(by_pk)], new, detail, when, source)
     moved, olds = [], {}
-    for pk, _dispatch_id, old in rows:
+    for pk, _dispatch_id, old, _cluster_id in rows:
         d = by_pk[pk]
         olds[pk] = old
         d.state, d.updated_at = new, when
@@ -238,6 +240,28 @@ def advance(
     return len(rows)
 
 
+def advance_pairs(pairs, new, detail="", when=None, source=""):
+    """``advance`` over exact (dispatch pk, cluster pk) ``pairs`` of several
+    dispatches at once (the listener's batch of acks). Returns
+    [(id, dispatch_id, old state, cluster_id)] of the rows moved."""
+    if not pairs:
+        return []
+    new = DeliveryState(new)
+    when = when or timezone.now()
+    dispatches, clusters = zip(*pairs, strict=True)
+    rows = _move(
+        "(dispatch_id, cluster_id) IN "
+        "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+        [list(dispatches), list(clusters)],
+        new,
+        detail,
+        when,
+        source,
+    )
+    _notify_new(rows, new, when)
+    return rows
+
+
 def _notify_new(rows, new, when):
     """The signal for [(id, dispatch_id, old state)] moved to ``new``;
     5,000 model instances only when someone listens."""
@@ -249,7 +273,7 @@ def _notify_new(rows, new, when):
                     DeliveryState(old),
                     new,
                 )
-                for pk, dispatch, old in rows
+                for pk, dispatch, old, *_ in rows
             ]
         )
 

@@ -30,7 +30,7 @@ from ..models import (
     PlayLog,
     SpeakerCluster,
 )
-from ..pipeline import DeliveryState, bulk_set_state
+from ..pipeline import DeliveryState, advance_pairs
 from . import credentials, protocol
 from .mqtt import broker_address, connect_properties, new_client
 
@@ -134,23 +134,36 @@ def select_any(model, columns, where, params):
         return cursor.fetchall()
 
 
-def delivery_rows(cids, device_ids):
-    """(pk, state, acknowledged_at, dispatch_id, cid, device_id) of the
-    deliveries of dispatches ``cids`` to devices ``device_ids``."""
-    from django.db import connection
-
+def dispatch_ids(cids):
+    """{cid: dispatch pk} of the known ``cids``."""
     from ..models import Dispatch
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT d.id, d.state, d.acknowledged_at, d.dispatch_id, x.cid, "
-            f"c.device_id FROM {Delivery._meta.db_table} d "
-            f"JOIN {Dispatch._meta.db_table} x ON x.id = d.dispatch_id "
-            f"JOIN {SpeakerCluster._meta.db_table} c ON c.id = d.cluster_id "
-            f"WHERE x.cid = ANY(%s::uuid[]) AND c.device_id = ANY(%s)",
-            [list(cids), list(device_ids)],
+    return {
+        str(cid): pk
+        for pk, cid in select_any(
+            Dispatch, "id, cid", "cid = ANY(%s::uuid[])", [list(cids)]
         )
-        return cursor.fetchall()
+    }
+
+
+PAIRS = (
+    "(dispatch_id, cluster_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))"
+)
+
+
+def existing_pairs(pairs):
+    """The (dispatch pk, cluster pk) of ``pairs`` that have a delivery row."""
+    if not pairs:
+        return set()
+    dispatches, clusters = zip(*pairs, strict=True)
+    return set(
+        select_any(
+            Delivery,
+            "dispatch_id, cluster_id",
+            PAIRS,
+            [list(dispatches), list(clusters)],
+        )
+    )
 
 
 class Listener:
@@ -510,10 +523,11 @@ class Listener:
             )
 
     def record_acks(self, acks):
-        """``acks``: [(device_id, data, first_seen)]. An ack can arrive before
-        the publisher wrote the delivery rows (it publishes first); such acks
-        of a known dispatch wait in ``_deferred`` and are tried again every
-        ``batch_interval`` for up to ``ACK_DEFER_SECONDS``."""
+        """``acks``: [(device_id, data, first_seen)]. A dispatch's rows are
+        written with it, so an ack normally finds its row; one that does not
+        (a dispatch written by an older version, whose rows the publisher
+        writes after publishing) waits in ``_deferred`` and is tried again
+        every ``batch_interval`` for up to ``ACK_DEFER_SECONDS``."""
         if not acks:
             return
         wanted = {}
@@ -534,35 +548,7 @@ class Listener:
         self.wait_for_rows(wanted, counts)
         if not wanted:
             return
-        cids = {cid for cid, _ in wanted}
-        devices = {device for _, device in wanted}
-        rows = delivery_rows(cids, devices)
-        deliveries = {
-            (str(cid), device): Delivery(
-                pk=pk, state=state, acknowledged_at=acked, dispatch_id=dispatch_id
-            )
-            for pk, state, acked, dispatch_id, cid, device in rows
-        }
-        # Apply in pipeline order, grouped by target state: one UPDATE each.
-        keys = {delivery.pk: key for key, delivery in deliveries.items()}
-        for state in STATE_ORDER:
-            group = [
-                deliveries[key]
-                for key, (states, _items) in wanted.items()
-                if state in states and key in deliveries
-            ]
-            if not group:
-                continue
-            moved = bulk_set_state(group, ACK_TO_STATE[state], source="device")
-            # Why a device failed (or what it says with another state): kept
-            # on the delivery the officers read, only where the state moved.
-            notes = {}
-            for delivery in moved:
-                note = ack_detail(wanted[keys[delivery.pk]][1], state)
-                if note:
-                    notes[delivery.pk] = note
-            save_details(notes)
-        unknown = [key for key in wanted if key not in deliveries]
+        unknown = self.apply_acks(wanted)
         if not unknown:
             return
         from ..models import Dispatch
@@ -614,6 +600,51 @@ class Listener:
         if lost:
             self.count("ack_without_delivery", lost)
         self._waiting.update((cid, counts[cid]) for cid in waiting)
+
+    def apply_acks(self, wanted):
+        """Move the deliveries the acks in ``wanted`` name, in pipeline
+        order, one UPDATE per target state over exact (dispatch, cluster)
+        pairs, without reading the rows first (``pipeline.advance_pairs``).
+        Returns the keys without a delivery row."""
+        by_cid = dispatch_ids({cid for cid, _ in wanted})
+        devices = {device for cid, device in wanted if cid in by_cid}
+        cluster_of = (
+            dict(
+                select_any(
+                    SpeakerCluster,
+                    "device_id, id",
+                    "device_id = ANY(%s)",
+                    [list(devices)],
+                )
+            )
+            if devices
+            else {}
+        )
+        pair_of = {
+            key: (by_cid[key[0]], cluster_of[key[1]])
+            for key in wanted
+            if key[0] in by_cid and key[1] in cluster_of
+        }
+        key_of = {pair: key for key, pair in pair_of.items()}
+        moved_pairs = set()
+        for state in STATE_ORDER:
+            pairs = [pair for key, pair in pair_of.items() if state in wanted[key][0]]
+            if not pairs:
+                continue
+            moved = advance_pairs(pairs, ACK_TO_STATE[state], source="device")
+            # Why a device failed (or what it says with another state): kept
+            # on the delivery the officers read, only where the state moved.
+            notes = {}
+            for pk, dispatch_id, _old, cluster_id in moved:
+                moved_pairs.add((dispatch_id, cluster_id))
+                note = ack_detail(wanted[key_of[(dispatch_id, cluster_id)]][1], state)
+                if note:
+                    notes[pk] = note
+            save_details(notes)
+        # Acks that moved nothing: a repeat, a late one, or no row yet.
+        rest = [pair for pair in key_of if pair not in moved_pairs]
+        have_rows = moved_pairs | existing_pairs(rest)
+        return [key for key in wanted if pair_of.get(key) not in have_rows]
 
     @staticmethod
     def row_counts(cids):

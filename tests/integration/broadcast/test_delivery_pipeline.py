@@ -1,5 +1,5 @@
 """The speaker delivery pipeline: transitions, signals on commit, rows
-written in bulk after publishing, with their history."""
+written queued with the dispatch and moved in bulk, with their history."""
 
 import pytest
 from django.utils import timezone
@@ -11,7 +11,13 @@ from broadcast.models import (
     Dispatch,
     Program,
 )
-from broadcast.pipeline import InvalidStatus, bulk_set_state, record_new, set_state
+from broadcast.pipeline import (
+    InvalidStatus,
+    advance_pairs,
+    bulk_set_state,
+    record_new,
+    set_state,
+)
 from broadcast.signals import delivery_state_changed
 from tests.factories.broadcast import make_cluster
 
@@ -61,7 +67,7 @@ def test_pipeline_refuses_a_jump_back_and_signals_each_change(
     ]
 
 
-def test_rows_are_written_in_bulk_after_publishing_with_their_history(
+def test_rows_are_written_queued_with_the_dispatch_and_move_with_their_history(
     tree, django_capture_on_commit_callbacks
 ):
     program = Program.objects.create(unit=tree.commune_b1, title="x")
@@ -70,8 +76,13 @@ def test_rows_are_written_in_bulk_after_publishing_with_their_history(
         for i in range(4)
     ]
     dispatch = services.dispatch_program(program, units=[tree.commune_b1])
-    # Decided, not yet published: the outbox names the devices, no rows yet.
-    assert dispatch.target_count == 4 and not dispatch.deliveries.exists()
+    # Decided, not yet published: the outbox names the devices and each has
+    # its row, "queued", so an ack can be recorded the moment it comes.
+    assert dispatch.target_count == 4
+    assert sorted(dispatch.deliveries.values_list("cluster_id", "state")) == [
+        (c.pk, "queued") for c in clusters
+    ]
+    assert not dispatch.transitions.exists()
     ids = [c.pk for c in clusters]
     seen = []
     handler = lambda sender, delivery, old_status, new_status, **kw: seen.append(  # noqa: E731
@@ -81,9 +92,9 @@ def test_rows_are_written_in_bulk_after_publishing_with_their_history(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             assert record_new(dispatch.pk, ids[:3], "sent") == 3
-            # A second publish (a retry) creates nothing new.
+            # A second publish (a retry) moves nothing again.
             assert record_new(dispatch.pk, ids[:3], "sent") == 0
-            rows = list(dispatch.deliveries.all())
+            rows = list(dispatch.deliveries.filter(state="sent").order_by("pk"))
             moved = bulk_set_state(rows[:2], "acknowledged", source="device")
             assert len(moved) == 2
             # Stale copies: the rule is checked against the database, once.
@@ -110,3 +121,60 @@ def test_rows_are_written_in_bulk_after_publishing_with_their_history(
         ("sent", "acknowledged", 2),
         ("queued", "expired", 1),
     ]
+
+
+def test_a_missing_row_is_created_when_its_copy_is_published(tree):
+    """An outbox row written before rows came with the dispatch (an older
+    version's, or one whose rows were removed) still gets its rows."""
+    program = Program.objects.create(unit=tree.commune_b1, title="x")
+    cluster, _ = make_cluster(tree.commune_b1, "c", device_id="legacy-1")
+    dispatch = services.dispatch_program(program, units=[tree.commune_b1])
+    dispatch.deliveries.all().delete()
+    assert record_new(dispatch.pk, [cluster.pk], "sent") == 1
+    row = dispatch.deliveries.get()
+    assert (row.state, row.attempts) == ("sent", 1) and row.sent_at
+
+
+def test_acks_move_exact_pairs_of_several_dispatches(tree):
+    """The listener's batch: (dispatch A, device 1) and (dispatch B, device
+    2) move those two rows only, not A's row of device 2 nor B's of 1."""
+    program = Program.objects.create(unit=tree.commune_b1, title="x")
+    one, _ = make_cluster(tree.commune_b1, "1", device_id="pair-1")
+    two, _ = make_cluster(tree.commune_b1, "2", device_id="pair-2")
+    a = services.dispatch_program(program, units=[tree.commune_b1])
+    b = services.dispatch_program(program, units=[tree.commune_b1])
+    moved = advance_pairs([(a.pk, one.pk), (b.pk, two.pk)], "playing")
+    assert sorted((m[1], m[2], m[3]) for m in moved) == sorted(
+        [(a.pk, "queued", one.pk), (b.pk, "queued", two.pk)]
+    )
+    states = dict(
+        ((d, c), state)
+        for d, c, state in Delivery.objects.filter(dispatch__in=[a, b]).values_list(
+            "dispatch_id", "cluster_id", "state"
+        )
+    )
+    assert states == {
+        (a.pk, one.pk): "playing",
+        (a.pk, two.pk): "queued",
+        (b.pk, one.pk): "queued",
+        (b.pk, two.pk): "playing",
+    }
+    row = Delivery.objects.get(dispatch=a, cluster=one)
+    # A device that answered had the command: sent and acknowledged then.
+    assert row.sent_at and row.acknowledged_at
+    # A repeat moves nothing and writes no history.
+    before = DeliveryTransition.objects.count()
+    assert advance_pairs([(a.pk, one.pk)], "playing") == []
+    assert DeliveryTransition.objects.count() == before
+
+
+def test_stop_before_publish_stops_the_queued_rows_and_sends_nothing(tree):
+    program = Program.objects.create(unit=tree.commune_b1, title="x")
+    make_cluster(tree.commune_b1, "c", device_id="early-stop")
+    dispatch = services.dispatch_program(program, units=[tree.commune_b1])
+    assert services.stop_dispatch(dispatch) == 0  # no device holds it
+    row = dispatch.deliveries.get()
+    assert (row.state, row.detail) == ("stopped", "Đã dừng trước khi gửi")
+    outbox = list(dispatch.outbox.values_list("payload__type", "sent_at"))
+    # The play never leaves; no stop command is needed.
+    assert [kind for kind, _ in outbox] == ["play"] and outbox[0][1] is not None
