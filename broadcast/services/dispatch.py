@@ -237,7 +237,14 @@ def retry_unacknowledged(now=None):
     """Republish to each device whose report is overdue: a command never
     acknowledged, or acknowledged/playing for longer than the program lasts
     (the final ack was lost with a broker restart). Same cid, device topic;
-    the device answers with its latest state and never plays twice."""
+    the device answers with its latest state and never plays twice.
+
+    Devices known offline are left out: the broker already holds the
+    command for their session (QoS 1, until it expires), and each retry
+    would queue one more copy for the device to drop on reconnect. Once
+    the device is back (its status), the next sweep repeats the command if
+    the first copy still brings no answer; attempts are not spent while
+    it is away."""
     now = now or timezone.now()
     timeout = timedelta(seconds=settings.BROADCAST_ACK_TIMEOUT_SECONDS)
     candidates = (
@@ -250,6 +257,7 @@ def retry_unacknowledged(now=None):
             updated_at__lt=now - timeout,
             dispatch__expires_at__gt=now,
             attempts__lt=settings.BROADCAST_MAX_ATTEMPTS,
+            cluster__online=True,
         )
         .select_related("dispatch__program", "cluster__unit")
         .order_by("dispatch_id")
