@@ -120,6 +120,10 @@ def _uuid(value):
         return None
 
 
+# MQTT 5 reason code 0x8E on DISCONNECT.
+SESSION_TAKEN_OVER = 142
+
+
 def select_any(model, columns, where, params):
     """SELECT ``columns`` FROM the model's table WHERE ``where``, for the
     listener's per-batch lookups over hundreds of ids: one array parameter
@@ -166,6 +170,53 @@ def existing_pairs(pairs):
     )
 
 
+class ListenerRunning(RuntimeError):
+    """Another process already runs a listener with this client id."""
+
+
+class SessionClaim:
+    """The listener's MQTT client id, held as a PostgreSQL advisory lock on
+    a connection of its own for as long as the listener runs.
+
+    The listener keeps a persistent session (queued acks survive its
+    restart), so its client id is stable; a second process started with the
+    same id would take that session over and the broker would disconnect the
+    first (MQTT 5 "session taken over"), each stealing it back on reconnect.
+    A second listener needs its own ``--client-id``. The lock goes with the
+    process: a listener that dies frees its id at once."""
+
+    def __init__(self, client_id):
+        self.client_id = client_id
+        self.connection = None
+
+    def acquire(self):
+        from django.db import connections
+
+        connection = connections.create_connection("default")
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_lock(hashtext(%s))",
+                [f"ttcs-mqtt-session:{self.client_id}"],
+            )
+            (held,) = cursor.fetchone()
+        if not held:
+            connection.close()
+            raise ListenerRunning(
+                f"Một listener khác đang chạy với client id {self.client_id!r} "
+                "(nó giữ phiên MQTT bền của id này). Dừng listener đó, hoặc "
+                "chạy listener thứ hai với --client-id khác, ví dụ "
+                f"{self.client_id}-2."
+            )
+        self.connection = connection
+        return self
+
+    def release(self):
+        if self.connection is not None:
+            self.connection.close()  # the session's lock goes with it
+            self.connection = None
+
+
 class Listener:
     ACK_DEFER_SECONDS = 30
 
@@ -188,8 +239,11 @@ class Listener:
 
     # --- network side ------------------------------------------------------
     def start(self, username=None, password=None):
+        """Connect and record; raises ListenerRunning when another process
+        runs a listener with the same client id (``SessionClaim``)."""
         from django.conf import settings
 
+        self.claim = SessionClaim(self.client_id).acquire()
         host, port, tls = broker_address(self.url)
         self.client = new_client(
             self.client_id,
@@ -200,7 +254,7 @@ class Listener:
             self.client.tls_set()
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
-        self.client.on_disconnect = lambda *a: self.connected.clear()
+        self.client.on_disconnect = self._on_disconnect
         self.client.reconnect_delay_set(min_delay=1, max_delay=5)
         self.client.connect_async(
             host,
@@ -222,6 +276,18 @@ class Listener:
         self.connected.set()
         logger.info("listener connected, subscribed to device topics")
 
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        self.connected.clear()
+        if getattr(reason_code, "value", None) == SESSION_TAKEN_OVER:
+            # Not one of ours (SessionClaim): a client outside the platform
+            # used the listener's id. Said loudly; paho reconnects.
+            logger.error(
+                "listener %s: the broker gave its session to another client "
+                "with the same id",
+                self.client_id,
+            )
+            self.count("session_taken_over")
+
     def _on_message(self, client, userdata, message):
         self.inbox.put(
             (
@@ -239,6 +305,8 @@ class Listener:
             self.client.disconnect()
         if hasattr(self, "db_thread"):
             self.db_thread.join(timeout=10)
+        if getattr(self, "claim", None) is not None:
+            self.claim.release()
 
     # --- database side -----------------------------------------------------
     def run_db(self):

@@ -645,6 +645,11 @@ BROADCAST_AUDIO_TOKEN_SECONDS = int(
     os.environ.get("BROADCAST_AUDIO_TOKEN_SECONDS", "3600")
 )
 BROADCAST_HEARTBEAT_SECONDS = 60
+# The listener's MQTT client id: its persistent session. One process per id
+# (a second one refuses to start); a second listener gets --client-id.
+BROADCAST_LISTENER_CLIENT_ID = os.environ.get(
+    "BROADCAST_LISTENER_CLIENT_ID", "ttcs-listener"
+)
 BROADCAST_ACK_TIMEOUT_SECONDS = int(os.environ.get("BROADCAST_ACK_TIMEOUT", "20"))
 BROADCAST_MAX_ATTEMPTS = 5
 BROADCAST_TTS_ENGINES = [

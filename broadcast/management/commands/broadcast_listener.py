@@ -1,9 +1,10 @@
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from broadcast.devices.listener import Listener
+from broadcast.devices.listener import Listener, ListenerRunning
 
 
 class Command(BaseCommand):
@@ -14,13 +15,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default=None, help="default: settings.MQTT_URL")
-        parser.add_argument("--client-id", default="ttcs-listener")
+        parser.add_argument(
+            "--client-id",
+            default=settings.BROADCAST_LISTENER_CLIENT_ID,
+            help=(
+                "its persistent MQTT session; a second listener needs its own "
+                "(default: BROADCAST_LISTENER_CLIENT_ID, ttcs-listener)"
+            ),
+        )
 
     def handle(self, url, client_id, **options):
         done = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *a: done.set())
-        listener = Listener(url=url, client_id=client_id).start()
+        try:
+            listener = Listener(url=url, client_id=client_id).start()
+        except ListenerRunning as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write("broadcast listener running", ending="\n")
         self.stdout.flush()
         done.wait()

@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django_tenants.utils import tenant_context
 
@@ -162,3 +163,30 @@ def test_a_status_and_a_heartbeat_of_one_device_in_one_batch_both_count(
     assert (cluster.reported_volume, cluster.firmware) == (42, "acme-loa/3.0")
     assert (cluster.source, cluster.now_playing) == ("ip", "tin-sang")
     assert ListenerCounter.value("dropped:replay") - before == 2
+
+
+def test_a_second_listener_with_the_same_client_id_refuses_to_start(
+    committed, listener_factory
+):
+    """The listener's persistent session is its client id: a second process
+    with the same id would take the session over (and be taken over back),
+    so it refuses, naming the way out; the id is free once the first
+    stops."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from broadcast.devices.listener import ListenerRunning
+
+    first = listener_factory()
+    second = Listener(url=settings.MQTT_URL, client_id=first.client_id)
+    with pytest.raises(ListenerRunning, match="--client-id"):
+        second.start()
+    assert second.client is None  # it never reached the broker
+    with pytest.raises(CommandError, match=first.client_id):
+        call_command("broadcast_listener", "--client-id", first.client_id)
+    first.stop()
+    again = Listener(url=settings.MQTT_URL, client_id=first.client_id).start()
+    try:
+        assert again.connected.wait(15)
+    finally:
+        again.stop()
