@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.utils import free_port
+from tests.utils import free_ports
 from tests.utils import reachable as _reachable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ class ProjectBroker:
         self.data_dir = self.dir / "data"
         self.conf = self.dir / "mosquitto.conf"
         self.pid_file = self.dir / "broker.pid"
-        self.device_port, self.server_port = free_port(), free_port()
+        self.device_port, self.server_port = free_ports(2)
         self.port = self.device_port
         self.url = f"mqtt://127.0.0.1:{self.server_port}"
         self.device_url = f"mqtt://127.0.0.1:{self.device_port}"

@@ -32,9 +32,22 @@ def wait_for(predicate, timeout=30, every=0.1):
 
 def free_port():
     """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(count):
+    """``count`` different free ports: each socket stays bound until all are
+    chosen (two calls of ``free_port`` in a row may get the same one)."""
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket()
+            sockets.append(sock)
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def reachable(url, default_port=None):
