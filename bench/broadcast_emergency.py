@@ -26,6 +26,7 @@ in 2.0.23), which is what a second run on the same broker did.
 """
 
 import argparse
+import gc
 import os
 import resource
 import shutil
@@ -204,9 +205,11 @@ def _bench_emergency(unit, count, broker, processes):
     program = Program.objects.create(
         unit=unit, title="Cảnh báo khẩn cấp (đo)", duration_seconds=30
     )
-    # A worker that has run before: URLs loaded, broker connection open.
+    # A worker that has run before: URLs loaded, broker connection open,
+    # what it loaded at start frozen out of the collector (config/celery.py).
     services.audio_url(program)
     Publisher.get()
+    gc.freeze()
     pids = {
         "publisher": os.getpid(),
         "broker": broker.process.pid,

@@ -12,6 +12,7 @@ wrong topic, bad signature, unknown device) is dropped, counted in
 stop the listener.
 """
 
+import gc
 import logging
 import queue
 import threading
@@ -33,6 +34,7 @@ from ..models import (
 from ..pipeline import DeliveryState, advance_pairs
 from . import credentials, protocol
 from .mqtt import broker_address, connect_properties, new_client
+from .sql import select_any
 
 logger = logging.getLogger(__name__)
 
@@ -122,20 +124,6 @@ def _uuid(value):
 
 # MQTT 5 reason code 0x8E on DISCONNECT.
 SESSION_TAKEN_OVER = 142
-
-
-def select_any(model, columns, where, params):
-    """SELECT ``columns`` FROM the model's table WHERE ``where``, for the
-    listener's per-batch lookups over hundreds of ids: one array parameter
-    (``= ANY(%s)``) instead of Django's ``__in``, which prepares and binds
-    each id (about a tenth of the listener's time for a burst of acks)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {model._meta.db_table} WHERE {where}", params
-        )
-        return cursor.fetchall()
 
 
 def dispatch_ids(cids):
@@ -244,6 +232,10 @@ class Listener:
         from django.conf import settings
 
         self.claim = SessionClaim(self.client_id).acquire()
+        # What Django and the apps loaded stays for the process's life: out
+        # of the collector's reach, a full collection in a burst of 5,000
+        # acks walks only the batch's objects (it took 0.1 s of one batch).
+        gc.freeze()
         host, port, tls = broker_address(self.url)
         self.client = new_client(
             self.client_id,

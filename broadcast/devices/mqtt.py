@@ -19,6 +19,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from . import protocol
+from .sql import select_any
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +143,11 @@ def publish_outbox(limit=2000, timeout=10):
             raise
         wanted = {device for row in rows for device in _row_devices(row)}
         keys, ids = {}, {}
-        for device_id, key, pk in (
-            SpeakerCluster.objects.filter(device_id__in=wanted, is_active=True)
-            .exclude(signing_key="")
-            .values_list("device_id", "signing_key", "pk")
+        for device_id, key, pk in select_any(
+            SpeakerCluster,
+            "device_id, signing_key, id",
+            "is_active AND signing_key <> '' AND device_id = ANY(%s)",
+            [list(wanted)],
         ):
             keys[device_id], ids[device_id] = key, pk
         infos = []

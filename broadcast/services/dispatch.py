@@ -1,8 +1,10 @@
 """Dispatch: a program sent to clusters through the outbox, stopped, retried
 and expired."""
 
+import datetime as dt
 import uuid
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -28,20 +30,41 @@ EXPIRY = {
 }
 
 
-def target_clusters(units=(), clusters=(), include_below=True, only=None):
-    """Active clusters of ``units`` (and below) and ``clusters``; with
-    ``only``, just those fields (a dispatch to 5,000 clusters needs their
-    device ids and hours, not 5,000 full rows and their units)."""
+class Target(NamedTuple):
+    """What a dispatch needs of a targeted cluster (5,000 of them: their
+    ids and hours, not 5,000 model instances and their units)."""
+
+    pk: int
+    device_id: str
+    on_time: dt.time
+    off_time: dt.time
+
+    in_hours = SpeakerCluster.in_hours
+
+
+def _targeted(units=(), clusters=(), include_below=True):
     ids = {c.pk for c in clusters}
     unit_q = Q(pk__in=[])
     for unit in units:
         unit_q |= Q(unit=unit)
         if include_below:
             unit_q |= Q(unit__in=unit.descendants())
-    qs = SpeakerCluster.objects.filter(is_active=True).filter(unit_q | Q(pk__in=ids))
-    if only:
-        return list(qs.only(*only))
-    return list(qs.select_related("unit"))
+    return SpeakerCluster.objects.filter(is_active=True).filter(unit_q | Q(pk__in=ids))
+
+
+def target_clusters(units=(), clusters=(), include_below=True):
+    """Active clusters of ``units`` (and below) and ``clusters``."""
+    return list(_targeted(units, clusters, include_below).select_related("unit"))
+
+
+def target_rows(units=(), clusters=(), include_below=True):
+    """``target_clusters`` as ``Target`` rows."""
+    return [
+        Target(*row)
+        for row in _targeted(units, clusters, include_below).values_list(
+            "pk", "device_id", "on_time", "off_time"
+        )
+    ]
 
 
 def dispatch_program(
@@ -69,9 +92,7 @@ def dispatch_program(
     """
     now = now or timezone.now()
     priority = Priority(priority)
-    targets = target_clusters(
-        units, clusters, only=("device_id", "on_time", "off_time")
-    )
+    targets = target_rows(units, clusters)
     reachable = len(targets)
     if priority != Priority.EMERGENCY:
         targets = [c for c in targets if c.in_hours(now)]
