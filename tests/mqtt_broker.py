@@ -50,8 +50,8 @@ class ProjectBroker:
             str(self.conf_dir),
             "--server-user",
             self.user,
-            "--server-password",
-            password,
+            # One argument: a generated password may start with "-".
+            f"--server-password={password}",
             "--conf",
             str(self.conf),
             "--device-port",
