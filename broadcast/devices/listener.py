@@ -173,8 +173,12 @@ class SessionClaim:
     A second listener needs its own ``--client-id``. The lock goes with the
     process: a listener that dies frees its id at once."""
 
-    def __init__(self, client_id):
+    def __init__(self, client_id, url=None):
         self.client_id = client_id
+        # A session is a client id at one broker: two checkouts with brokers
+        # of their own may both use the default id.
+        host, port, _tls = broker_address(url)
+        self.key = f"ttcs-mqtt-session:{host}:{port}:{client_id}"
         self.connection = None
 
     def acquire(self):
@@ -183,10 +187,7 @@ class SessionClaim:
         connection = connections.create_connection("default")
         connection.ensure_connection()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_try_advisory_lock(hashtext(%s))",
-                [f"ttcs-mqtt-session:{self.client_id}"],
-            )
+            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [self.key])
             (held,) = cursor.fetchone()
         if not held:
             connection.close()
@@ -231,7 +232,7 @@ class Listener:
         runs a listener with the same client id (``SessionClaim``)."""
         from django.conf import settings
 
-        self.claim = SessionClaim(self.client_id).acquire()
+        self.claim = SessionClaim(self.client_id, self.url).acquire()
         # What Django and the apps loaded stays for the process's life: out
         # of the collector's reach, a full collection in a burst of 5,000
         # acks walks only the batch's objects (it took 0.1 s of one batch).

@@ -166,7 +166,7 @@ def test_a_status_and_a_heartbeat_of_one_device_in_one_batch_both_count(
 
 
 def test_a_second_listener_with_the_same_client_id_refuses_to_start(
-    committed, listener_factory
+    committed, listener_factory, own_broker
 ):
     """The listener's persistent session is its client id: a second process
     with the same id would take the session over (and be taken over back),
@@ -184,6 +184,14 @@ def test_a_second_listener_with_the_same_client_id_refuses_to_start(
     assert second.client is None  # it never reached the broker
     with pytest.raises(CommandError, match=first.client_id):
         call_command("broadcast_listener", "--client-id", first.client_id)
+    # The same id at another broker is another session (a second checkout
+    # with a broker of its own): allowed.
+    other = own_broker()
+    elsewhere = Listener(url=other.url, client_id=first.client_id).start()
+    try:
+        assert elsewhere.connected.wait(15)
+    finally:
+        elsewhere.stop()
     first.stop()
     again = Listener(url=settings.MQTT_URL, client_id=first.client_id).start()
     try:
