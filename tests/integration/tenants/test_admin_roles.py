@@ -17,6 +17,7 @@ from broadcast.models import Dispatch, Program, SpeakerCluster, Stream
 from broadcast.models import Schedule as SpeakerSchedule
 from signage import services as signage
 from signage.models import Board, Interrupt
+from tests.factories.broadcast import ALL_DAY
 from tests.factories.signage import make_board
 from tests.utils import admin_client
 
@@ -34,8 +35,11 @@ def _client(unit, name, group):
 def commune(tree):
     unit = tree.commune_a1
     board, token = make_board(unit, name="Bảng chợ")
+    # On all day: the tests rely on no hour of the clock (a schedule at
+    # 21:30 outside the default 05:00–21:00 was refused for its hours
+    # before its priority was checked).
     cluster = SpeakerCluster.objects.create(
-        unit=unit, name="Cụm loa ấp 1", device_id="loa-vai-tro-1"
+        unit=unit, name="Cụm loa ấp 1", device_id="loa-vai-tro-1", **ALL_DAY
     )
     program = Program.objects.create(
         unit=unit,
