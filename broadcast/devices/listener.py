@@ -12,7 +12,6 @@ wrong topic, bad signature, unknown device) is dropped, counted in
 stop the listener.
 """
 
-import gc
 import logging
 import queue
 import threading
@@ -233,10 +232,6 @@ class Listener:
         from django.conf import settings
 
         self.claim = SessionClaim(self.client_id, self.url).acquire()
-        # What Django and the apps loaded stays for the process's life: out
-        # of the collector's reach, a full collection in a burst of 5,000
-        # acks walks only the batch's objects (it took 0.1 s of one batch).
-        gc.freeze()
         host, port, tls = broker_address(self.url)
         self.client = new_client(
             self.client_id,

@@ -1,3 +1,4 @@
+import gc
 import signal
 import threading
 
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         done = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *a: done.set())
+        # What Django and the apps loaded stays for the process's life: out
+        # of the collector's reach, a full collection in a burst of 5,000
+        # acks walks only the batch's objects (it took 0.1 s of one batch).
+        gc.freeze()
         try:
             listener = Listener(url=url, client_id=client_id).start()
         except ListenerRunning as exc:
