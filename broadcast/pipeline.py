@@ -153,14 +153,21 @@ def set_state(delivery, new, detail="", when=None, strict=True):
         return False
 
 
+# The rows of some clusters in one dispatch, and exact (dispatch, cluster)
+# pairs of several dispatches: the conditions ``_move`` is given.
+OF_DISPATCH = "dispatch_id = %s AND cluster_id = ANY(%s)"
+PAIRS = (
+    "(dispatch_id, cluster_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))"
+)
+
+
 def _move(where, where_params, new, detail="", when=None, source="", only_from=None):
-    """The one UPDATE behind ``bulk_set_state`` and ``advance``: the rows
-    ``where`` selects (a condition on the table, no alias) that may move to
-    ``new`` move, under FOR UPDATE, in id order (two writers of the same rows
-    never deadlock). Returns [(id, dispatch_id, old state)] of the rows that
-    really moved (and their cluster); their history is written.
-    ``only_from`` narrows the
-    states rows may leave."""
+    """The one UPDATE behind ``bulk_set_state``, ``advance`` and
+    ``advance_pairs``: the rows ``where`` selects (a condition on the table,
+    no alias) that may move to ``new`` move, under FOR UPDATE, in id order
+    (two writers of the same rows never deadlock). ``only_from`` narrows the
+    states rows may leave. Returns [(id, dispatch_id, old state, cluster_id)]
+    of the rows that really moved; their history is written."""
     new = DeliveryState(new)
     when = when or timezone.now()
     allowed_from = [
@@ -228,7 +235,7 @@ def advance(
     new = DeliveryState(new)
     when = when or timezone.now()
     rows = _move(
-        "dispatch_id = %s AND cluster_id = ANY(%s)",
+        OF_DISPATCH,
         [dispatch_id, sorted(set(cluster_ids))],
         new,
         detail,
@@ -250,8 +257,7 @@ def advance_pairs(pairs, new, detail="", when=None, source=""):
     when = when or timezone.now()
     dispatches, clusters = zip(*pairs, strict=True)
     rows = _move(
-        "(dispatch_id, cluster_id) IN "
-        "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+        PAIRS,
         [list(dispatches), list(clusters)],
         new,
         detail,
@@ -263,7 +269,7 @@ def advance_pairs(pairs, new, detail="", when=None, source=""):
 
 
 def _notify_new(rows, new, when):
-    """The signal for [(id, dispatch_id, old state)] moved to ``new``;
+    """The signal for [(id, dispatch_id, old state, …)] moved to ``new``;
     5,000 model instances only when someone listens."""
     if rows and delivery_state_changed.has_listeners(Delivery):
         DELIVERY.notify(
@@ -343,7 +349,7 @@ def record_new(dispatch_id, cluster_ids, new, when=None, detail="", attempts=1):
         if len(created) < len(cluster_ids):
             # The rows just created are in ``new`` already: not moved again.
             moved = _move(
-                "dispatch_id = %s AND cluster_id = ANY(%s)",
+                OF_DISPATCH,
                 [dispatch_id, cluster_ids],
                 new,
                 detail,

@@ -30,7 +30,7 @@ from ..models import (
     PlayLog,
     SpeakerCluster,
 )
-from ..pipeline import DeliveryState, advance_pairs
+from ..pipeline import PAIRS, DeliveryState, advance_pairs
 from . import credentials, protocol
 from .mqtt import broker_address, connect_properties, new_client
 from .sql import select_any
@@ -135,11 +135,6 @@ def dispatch_ids(cids):
             Dispatch, "id, cid", "cid = ANY(%s::uuid[])", [list(cids)]
         )
     }
-
-
-PAIRS = (
-    "(dispatch_id, cluster_id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))"
-)
 
 
 def existing_pairs(pairs):
@@ -465,7 +460,7 @@ class Listener:
             elif kind == protocol.PLAY:
                 plays.append((device_id, data))
         self.record_presence(presence, known, back)
-        self.record_acks(acks)
+        self.record_acks(acks, known)
         self.record_plays(plays, known)
         self.count("handled", len(valid))
         self.handled += len(valid)
@@ -578,7 +573,7 @@ class Listener:
                 list(columns.values()),
             )
 
-    def record_acks(self, acks):
+    def record_acks(self, acks, cluster_of=None):
         """``acks``: [(device_id, data, first_seen)]. A dispatch's rows are
         written with it, so an ack normally finds its row; one that does not
         (a dispatch written by an older version, whose rows the publisher
@@ -604,7 +599,7 @@ class Listener:
         self.wait_for_rows(wanted, counts)
         if not wanted:
             return
-        unknown = self.apply_acks(wanted)
+        unknown = self.apply_acks(wanted, cluster_of)
         if not unknown:
             return
         from ..models import Dispatch
@@ -657,25 +652,28 @@ class Listener:
             self.count("ack_without_delivery", lost)
         self._waiting.update((cid, counts[cid]) for cid in waiting)
 
-    def apply_acks(self, wanted):
+    def apply_acks(self, wanted, cluster_of=None):
         """Move the deliveries the acks in ``wanted`` name, in pipeline
         order, one UPDATE per target state over exact (dispatch, cluster)
         pairs, without reading the rows first (``pipeline.advance_pairs``).
-        Returns the keys without a delivery row."""
+        ``cluster_of``: {device id: cluster pk}, as ``process`` already read
+        it for the batch (read here for deferred acks). Returns the keys
+        without a delivery row."""
         by_cid = dispatch_ids({cid for cid, _ in wanted})
         devices = {device for cid, device in wanted if cid in by_cid}
-        cluster_of = (
-            dict(
-                select_any(
-                    SpeakerCluster,
-                    "device_id, id",
-                    "device_id = ANY(%s)",
-                    [list(devices)],
+        if cluster_of is None:
+            cluster_of = (
+                dict(
+                    select_any(
+                        SpeakerCluster,
+                        "device_id, id",
+                        "device_id = ANY(%s)",
+                        [list(devices)],
+                    )
                 )
+                if devices
+                else {}
             )
-            if devices
-            else {}
-        )
         pair_of = {
             key: (by_cid[key[0]], cluster_of[key[1]])
             for key in wanted
