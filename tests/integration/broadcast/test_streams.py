@@ -116,6 +116,10 @@ def test_a_relay_reaches_icecast_and_devices_play_it_until_stopped(
             == {"playing"}
         ),
         15,
+    ), list(
+        Delivery.objects.filter(dispatch=stream.dispatch).values_list(
+            "cluster__device_id", "state", "detail"
+        )
     )
     assert wait_for(lambda: fleet.stream_bytes.get(cid, 0) > 8000, 15)
     status, body = _get(streams.stream_url(stream))
